@@ -1,0 +1,47 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Logger } from 'pino';
+import { CatalogueModule } from './catalogue/catalogue.module';
+import { CONFIG, Config } from './config/config';
+import { dataSourceOptions } from './database/data-source.options';
+import { DemoModule } from './demo/demo.module';
+import { HealthModule } from './health/health.module';
+import { IdentityModule } from './identity/identity.module';
+import { LOGGER } from './logging/logger';
+import { QueueModule } from './queue/queue.module';
+import { WebModule } from './web/web.module';
+
+/** Makes the validated config and the logger injectable everywhere. */
+@Global()
+@Module({})
+class CoreModule {
+  static forRoot(config: Config, logger: Logger): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+      ],
+      exports: [CONFIG, LOGGER],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: Config, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(config, logger),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 5, retryDelay: 2000 }),
+        QueueModule,
+        HealthModule,
+        WebModule,
+        IdentityModule,
+        CatalogueModule,
+        DemoModule,
+      ],
+    };
+  }
+}

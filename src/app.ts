@@ -1,0 +1,92 @@
+// The one app setup, used by main.ts and by the tests alike, so tests exercise what users get.
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import { randomUUID } from 'node:crypto';
+import { Logger } from 'pino';
+import { AppModule } from './app.module';
+import { Config } from './config/config';
+import { prepareDatabase } from './database/prepare-database';
+import { createLogger, LOGGER, PinoNestLogger } from './logging/logger';
+import { PUBLIC_DIR, VIEWS_DIR } from './paths';
+import { createViewEngine } from './views/view-engine';
+import { HttpExceptionFilter } from './web/http-exception.filter';
+import { registerLanguage } from './web/language';
+
+const REQUEST_ID = /^[A-Za-z0-9_\-.]{1,64}$/;
+
+/** Keeps a caller's X-Request-Id (from a proxy) when it is sane, else makes one. */
+function requestId(request: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+export async function createApp(config: Config): Promise<NestFastifyApplication> {
+  const logger = createLogger(config.logLevel);
+  await prepareDatabase(config.databaseUrl);
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    genReqId: requestId,
+    trustProxy: true,
+    // Form posts and JSON bodies are small; this bounds what one request can make us parse.
+    bodyLimit: 1024 * 1024,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
+    logger: new PinoNestLogger(logger),
+  });
+  await configureApp(app, config);
+  return app;
+}
+
+export async function configureApp(app: NestFastifyApplication, config: Config): Promise<void> {
+  const logger = app.get<Logger>(LOGGER);
+  const fastify = app.getHttpAdapter().getInstance();
+
+  await app.register(fastifyCookie, { secret: config.sessionSecret });
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: config.baseUrl.startsWith('https:') ? [] : null,
+      },
+    },
+    strictTransportSecurity: config.baseUrl.startsWith('https:'),
+  });
+  app.useStaticAssets({ root: PUBLIC_DIR, prefix: '/static/', maxAge: config.nodeEnv === 'production' ? '7d' : 0 });
+  app.setViewEngine({
+    engine: { handlebars: createViewEngine() },
+    templates: VIEWS_DIR,
+    viewExt: 'hbs',
+    layout: 'layouts/main',
+    // Templates are compiled once and cached; restart to see template edits.
+    production: true,
+  });
+  registerLanguage(fastify);
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    // Swagger UI's page carries inline styles; only it gets them.
+    if (request.url.startsWith('/api/docs')) {
+      reply.header('content-security-policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'");
+    }
+  });
+
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true, forbidUnknownValues: false }));
+  app.useGlobalFilters(new HttpExceptionFilter(logger));
+
+  const openApi = new DocumentBuilder()
+    .setTitle('Verso API')
+    .setDescription('Programmes, cohorts, enrolments and discussion channels of the Verso coaching platform.')
+    .setVersion('1')
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
+    jsonDocumentUrl: 'api/docs/openapi.json',
+  });
+}

@@ -1,0 +1,158 @@
+// Owns the process configuration: every setting comes from an environment variable, is validated
+// once at boot, and is then read as a typed, frozen object. Defaults work with no configuration on a
+// machine with PostgreSQL on localhost:5432 (user postgres, trust auth) and Redis on localhost:6379.
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+export const APP_ROLES = ['web', 'worker', 'all'] as const;
+export type AppRole = (typeof APP_ROLES)[number];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+
+/** The raw environment, as class-validator checks it. Each message names what the variable expects. */
+class Environment {
+  @IsIn(['development', 'test', 'production'], { message: 'NODE_ENV must be one of development, test, production' })
+  NODE_ENV = 'development';
+
+  @IsIn(APP_ROLES, { message: 'APP_ROLE must be one of web, worker, all' })
+  APP_ROLE: AppRole = 'all';
+
+  @Transform(toInt)
+  @IsInt({ message: 'PORT must be a whole number from 1 to 65535' })
+  @Min(1, { message: 'PORT must be a whole number from 1 to 65535' })
+  @Max(65535, { message: 'PORT must be a whole number from 1 to 65535' })
+  PORT = 3000;
+
+  @IsString()
+  @MinLength(1, { message: 'HOST must be an address to listen on, such as 0.0.0.0 or 127.0.0.1' })
+  HOST = '0.0.0.0';
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, {
+    message: 'BASE_URL must be the public http(s) address of the site, such as https://verso.example.fi',
+  })
+  BASE_URL?: string;
+
+  @Matches(/^postgres(ql)?:\/\/[^/]+\/[A-Za-z0-9_\-]+(\?.*)?$/, {
+    message: 'DATABASE_URL must be a PostgreSQL URL naming a database, such as postgres://postgres@localhost:5432/verso',
+  })
+  DATABASE_URL = 'postgres://postgres@localhost:5432/verso';
+
+  @Matches(/^rediss?:\/\/[^/]+(\/\d+)?$/, {
+    message: 'REDIS_URL must be a Redis URL, such as redis://localhost:6379 or redis://localhost:6379/0',
+  })
+  REDIS_URL = 'redis://localhost:6379';
+
+  @Matches(/^[A-Za-z0-9_\-]{1,64}$/, { message: 'REDIS_PREFIX must be 1-64 letters, digits, - or _' })
+  REDIS_PREFIX = 'verso';
+
+  @IsOptional()
+  @MinLength(32, { message: 'SESSION_SECRET must be at least 32 characters' })
+  SESSION_SECRET?: string;
+
+  @IsOptional()
+  @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must be an SMTP URL, such as smtp://user:pass@mail.example.fi:587' })
+  SMTP_URL?: string;
+
+  @IsString()
+  @Matches(/^.+@.+$/, { message: 'MAIL_FROM must be an email address, optionally with a name: Verso <verso@example.fi>' })
+  MAIL_FROM = 'Verso <verso@localhost>';
+
+  @IsString()
+  TZ = 'Europe/Helsinki';
+
+  @Transform(toInt)
+  @IsInt({ message: 'WORKER_CONCURRENCY must be a whole number from 1 to 100' })
+  @Min(1, { message: 'WORKER_CONCURRENCY must be a whole number from 1 to 100' })
+  @Max(100, { message: 'WORKER_CONCURRENCY must be a whole number from 1 to 100' })
+  WORKER_CONCURRENCY = 5;
+
+  @IsIn(LOG_LEVELS, { message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' })
+  LOG_LEVEL: LogLevel = 'info';
+
+  @IsIn(['true', 'false'], { message: 'DEMO_DATA must be true or false' })
+  @IsOptional()
+  DEMO_DATA?: string;
+}
+
+export interface Config {
+  nodeEnv: 'development' | 'test' | 'production';
+  role: AppRole;
+  runsWeb: boolean;
+  runsWorkers: boolean;
+  port: number;
+  host: string;
+  baseUrl: string;
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  sessionSecret: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  timeZone: string;
+  workerConcurrency: number;
+  logLevel: LogLevel;
+  /** Seed demo programmes and agencies on an empty database. Never in production. */
+  demoData: boolean;
+}
+
+export class ConfigError extends Error {}
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads and validates the environment. Throws ConfigError whose message is one line naming the
+ * first bad variable and what it expects, so main.ts can print it and exit 1 without a stack trace.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset, as docker compose and shells often pass them.
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = plainToInstance(Environment, given, { exposeDefaultValues: true });
+  const errors = validateSync(parsed, { whitelist: false, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const first = errors[0];
+    const message = Object.values(first.constraints ?? {})[0] ?? `${first.property} is invalid`;
+    throw new ConfigError(`Invalid configuration: ${message} (got ${JSON.stringify(first.value)})`);
+  }
+  if (!isValidTimeZone(parsed.TZ)) {
+    throw new ConfigError(`Invalid configuration: TZ must be an IANA time zone such as Europe/Helsinki (got ${JSON.stringify(parsed.TZ)})`);
+  }
+  const production = parsed.NODE_ENV === 'production';
+  if (production && !parsed.SESSION_SECRET) {
+    throw new ConfigError('Invalid configuration: SESSION_SECRET must be set (at least 32 characters) when NODE_ENV=production');
+  }
+  const demoData = production ? false : parsed.DEMO_DATA !== 'false';
+  return Object.freeze({
+    nodeEnv: parsed.NODE_ENV as Config['nodeEnv'],
+    role: parsed.APP_ROLE,
+    runsWeb: parsed.APP_ROLE !== 'worker',
+    runsWorkers: parsed.APP_ROLE !== 'web',
+    port: parsed.PORT,
+    host: parsed.HOST,
+    baseUrl: (parsed.BASE_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: parsed.DATABASE_URL,
+    redisUrl: parsed.REDIS_URL,
+    redisPrefix: parsed.REDIS_PREFIX,
+    // Outside production a fixed development secret keeps sessions across restarts of the demo.
+    sessionSecret: parsed.SESSION_SECRET ?? 'verso-development-session-secret-not-for-production',
+    smtpUrl: parsed.SMTP_URL,
+    mailFrom: parsed.MAIL_FROM,
+    timeZone: parsed.TZ,
+    workerConcurrency: parsed.WORKER_CONCURRENCY,
+    logLevel: parsed.LOG_LEVEL,
+    demoData,
+  });
+}
+
+/** Injection token for the validated Config. */
+export const CONFIG = Symbol('CONFIG');

@@ -1,0 +1,31 @@
+// The one description of the database connection, used by the app (through TypeOrmModule), by the
+// TypeORM CLI (data-source.ts) and by the tests, so all three see the same entities and migrations.
+import { join } from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+/** Project root: two levels up from src/database, in the source tree and in dist/ alike. */
+const ROOT = join(__dirname, '..', '..');
+
+export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    entities: [join(ROOT, 'src', '**', '*.entity.{ts,js}')],
+    migrations: [join(ROOT, 'migrations', '*.{ts,js}')],
+    migrationsTableName: 'migrations',
+    // Schema changes only through reviewed migration files, in tests too.
+    synchronize: false,
+    migrationsRun: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    // gen_random_uuid() is built into PostgreSQL 13+, so no extension has to be installed.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    extra: {
+      max: 10,
+      // A stopped database must fail a readiness check quickly, not hang it.
+      connectionTimeoutMillis: 3000,
+      application_name: 'verso',
+    },
+  };
+}

@@ -1,0 +1,124 @@
+// Owns the BullMQ queue and worker of the notification queue. Queue.add() waits while Redis is
+// unreachable, so this service is for workers and relays, never for an HTTP request path: requests
+// record their work in PostgreSQL and a relay hands it here.
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { Job, Queue, Worker } from 'bullmq';
+import IORedis from 'ioredis';
+import { Logger } from 'pino';
+import { CONFIG, Config } from '../config/config';
+import { LOGGER } from '../logging/logger';
+import { JOB_HANDLER, JobHandlerFn } from './job-handler.decorator';
+import { JobData, JobName, jobOptions, NOTIFICATION_QUEUE } from './jobs';
+import { connectRedis } from './redis';
+
+export interface FoundHandler {
+  name: JobName;
+  owner: string;
+  fn: JobHandlerFn;
+}
+
+/** Every job name needs exactly one handler; boot stops otherwise. */
+export function handlerTable(found: FoundHandler[], names: JobName[] = Object.values(JobName)): Map<JobName, JobHandlerFn> {
+  const problems: string[] = [];
+  const table = new Map<JobName, JobHandlerFn>();
+  for (const name of names) {
+    const handlers = found.filter((h) => h.name === name);
+    if (handlers.length === 0) problems.push(`job "${name}" has no handler`);
+    if (handlers.length > 1) problems.push(`job "${name}" has ${handlers.length} handlers (${handlers.map((h) => h.owner).join(', ')})`);
+    if (handlers.length === 1) table.set(name, handlers[0].fn);
+  }
+  if (problems.length > 0) throw new Error(`Job handlers are wrong: ${problems.join('; ')}`);
+  return table;
+}
+
+@Injectable()
+export class QueueService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly connection: IORedis;
+  private readonly queue: Queue;
+  private worker?: Worker;
+  private workerConnection?: IORedis;
+  private handlers = new Map<JobName, JobHandlerFn>();
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+  ) {
+    this.connection = connectRedis(config.redisUrl, logger, 'queue', { maxRetriesPerRequest: null });
+    this.queue = new Queue(NOTIFICATION_QUEUE, { connection: this.connection, prefix: config.redisPrefix });
+    this.queue.on('error', (error) => this.logger.debug({ err: error }, 'queue error'));
+  }
+
+  onModuleInit() {
+    this.handlers = handlerTable(this.findHandlers());
+  }
+
+  onApplicationBootstrap() {
+    if (!this.config.runsWorkers) return;
+    this.workerConnection = connectRedis(this.config.redisUrl, this.logger, 'worker', { maxRetriesPerRequest: null });
+    this.worker = new Worker(NOTIFICATION_QUEUE, (job) => this.process(job), {
+      connection: this.workerConnection,
+      prefix: this.config.redisPrefix,
+      concurrency: this.config.workerConcurrency,
+    });
+    this.worker.on('error', (error) => this.logger.debug({ err: error }, 'worker error'));
+    this.worker.on('failed', (job, error) =>
+      this.logger.warn({ err: error, jobId: job?.id, job: job?.name, attempt: job?.attemptsMade }, 'job failed'),
+    );
+    // Not awaited: a worker that starts while Redis is down must not hold up the boot.
+    this.queue
+      .upsertJobScheduler('queue-heartbeat', { every: 60_000 }, {
+        name: JobName.QueueHeartbeat,
+        data: { scheduledAt: new Date().toISOString() },
+        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+      })
+      .catch((error) => this.logger.warn({ err: error }, 'could not schedule the queue heartbeat'));
+  }
+
+  /** Adds a job. Waits while Redis is unreachable: call from workers and relays only. */
+  async enqueue<N extends JobName>(name: N, data: JobData<N>, options: { jobId?: string; delayMs?: number } = {}): Promise<Job> {
+    return this.queue.add(name, data, jobOptions(options));
+  }
+
+  async job(id: string): Promise<Job | undefined> {
+    return this.queue.getJob(id);
+  }
+
+  private async process(job: Job): Promise<unknown> {
+    const handler = this.handlers.get(job.name as JobName);
+    // Rethrown, not swallowed: BullMQ retries a job only when its handler fails.
+    if (!handler) throw new Error(`No handler for job "${job.name}"`);
+    return handler(job.data, job);
+  }
+
+  private findHandlers(): FoundHandler[] {
+    const found: FoundHandler[] = [];
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object') continue;
+      const prototype = Object.getPrototypeOf(instance);
+      for (const method of this.scanner.getAllMethodNames(prototype)) {
+        const name = this.reflector.get<JobName | undefined>(JOB_HANDLER, prototype[method]);
+        if (name) {
+          found.push({ name, owner: `${instance.constructor.name}.${method}`, fn: (prototype[method] as JobHandlerFn).bind(instance) });
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Lets in-flight jobs finish before the database closes. */
+  async beforeApplicationShutdown() {
+    await this.worker?.close();
+  }
+
+  async onApplicationShutdown() {
+    await this.queue.close();
+    // Connections we pass in are shared, so BullMQ leaves closing them to us.
+    this.workerConnection?.disconnect();
+    this.connection.disconnect();
+  }
+}

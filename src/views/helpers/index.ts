@@ -1,0 +1,6 @@
+// The explicit list of view helpers, registered once on the app's Handlebars instance.
+import type { HelperDelegate } from 'handlebars';
+import { formatDate } from './format-date.helper';
+import { t } from './t.helper';
+
+export const HELPERS: Record<string, HelperDelegate> = { t, formatDate };

@@ -1,0 +1,47 @@
+// The one place errors become responses: JSON for the API and health routes, a page in the reader's
+// language for everything else. Unexpected errors are logged with the request id, which the page
+// shows so a person can quote it.
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject } from '@nestjs/common';
+import type {} from '@fastify/view';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Logger } from 'pino';
+import { translate } from '../i18n/i18n';
+import { LOGGER } from '../logging/logger';
+
+function wantsJson(request: FastifyRequest): boolean {
+  const path = request.url;
+  if (path.startsWith('/api/') || path.startsWith('/health/')) return true;
+  const accept = request.headers.accept ?? '';
+  return accept.includes('application/json') && !accept.includes('text/html');
+}
+
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost) {
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const status = exception instanceof HttpException ? exception.getStatus() : HttpStatus.INTERNAL_SERVER_ERROR;
+    if (status >= 500 && !(exception instanceof HttpException)) {
+      this.logger.error({ err: exception, reqId: request.id, url: request.url }, 'unhandled error');
+    }
+
+    if (wantsJson(request)) {
+      const body =
+        exception instanceof HttpException
+          ? exception.getResponse()
+          : { statusCode: status, error: 'Internal Server Error', message: 'Something went wrong', requestId: request.id };
+      return reply.status(status).send(typeof body === 'string' ? { statusCode: status, message: body } : body);
+    }
+
+    const lang = request.lang ?? 'fi';
+    const [title, message] =
+      status === HttpStatus.NOT_FOUND
+        ? [translate(lang, 'error.notFound.title'), translate(lang, 'error.notFound.body')]
+        : status >= 500
+          ? [translate(lang, 'error.server.title'), translate(lang, 'error.server.body', { requestId: request.id })]
+          : [translate(lang, 'error.generic.title'), exception instanceof HttpException ? exception.message : ''];
+    return reply.status(status).view('errors/error', { title, message, status });
+  }
+}

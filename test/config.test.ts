@@ -1,0 +1,76 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../src/config/config';
+
+const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
+
+describe('configuration', () => {
+  it('works with no settings at all, pointing at local PostgreSQL and Redis', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      role: 'all',
+      runsWeb: true,
+      runsWorkers: true,
+      databaseUrl: 'postgres://postgres@localhost:5432/verso',
+      redisUrl: 'redis://localhost:6379',
+      timeZone: 'Europe/Helsinki',
+      baseUrl: 'http://localhost:3000',
+      demoData: true,
+    });
+  });
+
+  it('reads every setting from the environment', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      APP_ROLE: 'worker',
+      BASE_URL: 'https://verso.example.fi/',
+      DATABASE_URL: 'postgres://verso:secret@db:5432/verso_prod',
+      REDIS_URL: 'redis://cache:6380/2',
+      SMTP_URL: 'smtp://mail:1025',
+      WORKER_CONCURRENCY: '12',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      runsWeb: false,
+      runsWorkers: true,
+      baseUrl: 'https://verso.example.fi',
+      databaseUrl: 'postgres://verso:secret@db:5432/verso_prod',
+      redisUrl: 'redis://cache:6380/2',
+      smtpUrl: 'smtp://mail:1025',
+      workerConcurrency: 12,
+    });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT must be a whole number from 1 to 65535 (got "abc")'],
+    [{ PORT: '70000' }, 'PORT must be a whole number from 1 to 65535'],
+    [{ APP_ROLE: 'both' }, 'APP_ROLE must be one of web, worker, all'],
+    [{ DATABASE_URL: 'mysql://localhost/verso' }, 'DATABASE_URL must be a PostgreSQL URL'],
+    [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL must be a Redis URL'],
+    [{ TZ: 'Mars/Olympus' }, 'TZ must be an IANA time zone'],
+    [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET must be at least 32 characters'],
+    [{ NODE_ENV: 'production' }, 'SESSION_SECRET must be set'],
+  ])('refuses %j with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never seeds demo data in production', () => {
+    const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), DEMO_DATA: 'true' });
+    expect(config.demoData).toBe(false);
+  });
+
+  it('stops the process with exit code 1 and one line naming PORT, without a stack trace', () => {
+    expect(existsSync(MAIN)).toBe(true); // npm test builds dist/ first
+    const result = spawnSync(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH, PORT: 'abc' },
+      encoding: 'utf8',
+      timeout: 20000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual(['Invalid configuration: PORT must be a whole number from 1 to 65535 (got "abc")']);
+    expect(result.stdout).toBe('');
+  });
+});

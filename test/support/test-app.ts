@@ -1,0 +1,46 @@
+// Runs the real app in-process, through the same createApp as main.ts, on a database and a Redis
+// key prefix of the test file's own.
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { createApp } from '../../src/app';
+import { Config, loadConfig } from '../../src/config/config';
+import { createTestDatabase, dropTestDatabase } from './test-database';
+import { redisPrefix, runId, TEST_REDIS_URL } from './test-run';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: Config;
+  http: TestAgent;
+  close(): Promise<void>;
+}
+
+/** Settings of a test app; a test overrides any of them (a wrong REDIS_URL, APP_ROLE=web, …). */
+export async function testConfig(env: Record<string, string> = {}): Promise<Config> {
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'error',
+    DEMO_DATA: 'false',
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: `${redisPrefix(runId())}-${randomBytes(3).toString('hex')}`,
+    DATABASE_URL: env.DATABASE_URL ?? (await createTestDatabase()),
+    ...env,
+  });
+}
+
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const config = await testConfig(env);
+  const app = await createApp(config);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return {
+    app,
+    config,
+    http: request(app.getHttpServer()),
+    async close() {
+      await app.close();
+      await dropTestDatabase(config.databaseUrl);
+    },
+  };
+}
