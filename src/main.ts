@@ -1,6 +1,8 @@
 // Starts Verso: validates the configuration (a bad setting prints one line and exits 1), prepares
 // the database, then serves HTTP and/or runs workers as APP_ROLE says, and shuts down gracefully.
 import 'reflect-metadata';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Server } from 'node:http';
 import { createApp } from './app';
 import { Config, ConfigError, loadConfig } from './config/config';
 
@@ -28,15 +30,35 @@ async function main(): Promise<void> {
     process.once(signal, () => {
       if (stopping) return;
       stopping = true;
-      // First stop accepting connections and let in-flight requests finish; then Nest's close lets
-      // running jobs finish and closes the Redis and PostgreSQL connections.
-      const http = config.runsWeb ? app.getHttpAdapter().getInstance().close() : Promise.resolve();
-      http
-        .then(() => app.close())
+      stopGracefully(app, config.runsWeb)
         .then(() => process.exit(0))
         .catch(() => process.exit(1));
     });
   }
+}
+
+/** How long in-flight requests get before their connections are cut. */
+const DRAIN_DEADLINE_MS = 20_000;
+
+/**
+ * Stops accepting connections and lets in-flight requests finish; then Nest's close lets running
+ * jobs finish and closes the Redis and PostgreSQL connections. A keep-alive connection whose request
+ * finished after close began would hold the server open until its idle timeout, so idle
+ * connections are swept until the server has closed.
+ */
+async function stopGracefully(app: NestFastifyApplication, runsWeb: boolean): Promise<void> {
+  if (runsWeb) {
+    const server = app.getHttpServer() as Server;
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    const deadline = setTimeout(() => server.closeAllConnections(), DRAIN_DEADLINE_MS);
+    try {
+      await app.getHttpAdapter().getInstance().close();
+    } finally {
+      clearInterval(sweep);
+      clearTimeout(deadline);
+    }
+  }
+  await app.close();
 }
 
 main().catch((error: unknown) => {

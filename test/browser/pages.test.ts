@@ -1,0 +1,95 @@
+// The browser suite: every page a person can reach, loaded in Chromium and checked with axe-core.
+// Every page added later joins PAGES.
+import { Browser, BrowserContext } from 'playwright-core';
+import { AddressInfo } from 'node:net';
+import { launchBrowser, seriousViolations } from '../support/browser';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const PAGES: { name: string; path: string; status?: number }[] = [
+  { name: 'home', path: '/' },
+  { name: 'programme', path: '/programmes/kompleksisuus-ja-systeemiajattelu' },
+  { name: 'not found', path: '/programmes/no-such-programme', status: 404 },
+];
+const LANGUAGES = ['fi', 'sv', 'en'] as const;
+
+describe('pages in a real browser', () => {
+  let t: TestApp;
+  let base: string;
+  let browser: Browser;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    t = await startTestApp({ DEMO_DATA: 'true', APP_ROLE: 'web' });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    browser = await launchBrowser();
+    // axe-core is injected as a script tag, which the site's own CSP would rightly refuse.
+    context = await browser.newContext({ bypassCSP: true, locale: 'fi-FI' });
+  }, 60000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  for (const lang of LANGUAGES) {
+    for (const { name, path, status = 200 } of PAGES) {
+      it(`${name} (${lang}) has no serious or critical accessibility violations`, async () => {
+        await context.addCookies([{ name: 'lang', value: lang, url: base }]);
+        const page = await context.newPage();
+        try {
+          const response = await page.goto(`${base}${path}`);
+          expect(response?.status()).toBe(status);
+          expect(await page.getAttribute('html', 'lang')).toBe(lang);
+          expect(await seriousViolations(page)).toEqual([]);
+        } finally {
+          await page.close();
+        }
+      });
+    }
+  }
+
+  it('offers a skip link as the first Tab stop, which moves focus to the main content', async () => {
+    const page = await context.newPage();
+    try {
+      await context.clearCookies();
+      await page.goto(`${base}/`);
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => ({ text: document.activeElement?.textContent, href: document.activeElement?.getAttribute('href') }));
+      expect(focused).toEqual({ text: 'Siirry sisältöön', href: '#main' });
+      const box = await page.locator('.skip-link').boundingBox();
+      expect(box && box.y >= 0).toBe(true); // visible when focused
+      await page.keyboard.press('Enter');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('works without JavaScript: the language switcher is a plain link that changes the page language', async () => {
+    const noScript = await browser.newContext({ javaScriptEnabled: false, locale: 'fi-FI' });
+    const page = await noScript.newPage();
+    try {
+      await page.goto(`${base}/programmes/valmentava-johtajuus`);
+      expect(await page.textContent('h1')).toBe('Valmentava johtajuus');
+      await page.click('a[hreflang="sv"]');
+      await page.waitForURL(`${base}/programmes/valmentava-johtajuus`);
+      expect(await page.getAttribute('html', 'lang')).toBe('sv');
+      expect(await page.textContent('h1')).toBe('Coachande ledarskap');
+      expect(await page.getAttribute('a[hreflang="sv"]', 'aria-current')).toBe('true');
+    } finally {
+      await noScript.close();
+    }
+  });
+
+  it('loads the stylesheet (no CSP or path errors in the console)', async () => {
+    const page = await (await browser.newContext()).newPage();
+    const errors: string[] = [];
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    await page.goto(`${base}/`);
+    const background = await page.evaluate(() => getComputedStyle(document.querySelector('.site-header')!).backgroundColor);
+    expect(background).toBe('rgb(7, 55, 99)');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});

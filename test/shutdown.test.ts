@@ -1,0 +1,73 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
+import { join } from 'node:path';
+import { createTestDatabase, dropTestDatabase } from './support/test-database';
+import { redisPrefix, runId, TEST_REDIS_URL } from './support/test-run';
+
+const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitForLive(base: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 20000;
+  while (Date.now() < deadline && child.exitCode === null) {
+    try {
+      if ((await fetch(`${base}/health/live`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('the app did not come up');
+}
+
+describe('the built app', () => {
+  it('serves, then on SIGTERM finishes the request in flight, exits 0 and closes its port', async () => {
+    const databaseUrl = await createTestDatabase();
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const child = spawn(process.execPath, [MAIN], {
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: databaseUrl,
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_PREFIX: `${redisPrefix(runId())}-shutdown`,
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await waitForLive(base, child);
+      const home = await fetch(`${base}/`);
+      expect(await home.text()).toContain('Kompleksisuus ja systeemiajattelu'); // demo data seeded at start
+
+      const inFlight = fetch(`${base}/programmes/valmentava-johtajuus`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      child.kill('SIGTERM');
+      expect((await inFlight).status).toBe(200);
+      expect(await exited).toBe(0);
+      await expect(fetch(`${base}/health/live`)).rejects.toThrow();
+      // Every log line is JSON, and request lines carry the request id.
+      const lines = output.trim().split('\n').filter((line) => line.startsWith('{'));
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.some((line) => JSON.parse(line).reqId && JSON.parse(line).msg === 'request completed')).toBe(true);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- app output ---\n${output}`);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await dropTestDatabase(databaseUrl);
+    }
+  }, 40000);
+});
