@@ -12,6 +12,7 @@ import { Config } from './config/config';
 import { prepareDatabase } from './database/prepare-database';
 import { createLogger, LOGGER, PinoNestLogger } from './logging/logger';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
+import { mountQueueBoard } from './queue/queue-board';
 import { createViewEngine } from './views/view-engine';
 import { HttpExceptionFilter } from './web/http-exception.filter';
 import { registerLanguage } from './web/language';
@@ -77,6 +78,8 @@ export async function configureApp(app: NestFastifyApplication, config: Config):
       reply.header('content-security-policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'");
     }
   });
+
+  await mountQueueBoard(app);
 
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true, forbidUnknownValues: false }));
   app.useGlobalFilters(new HttpExceptionFilter(logger));

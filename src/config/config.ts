@@ -73,6 +73,34 @@ class Environment {
   @IsIn(LOG_LEVELS, { message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' })
   LOG_LEVEL: LogLevel = 'info';
 
+  @IsOptional()
+  @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters' })
+  ADMIN_TOKEN?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'DIGEST_HOUR must be a whole number from 0 to 23 (Helsinki time)' })
+  @Min(0, { message: 'DIGEST_HOUR must be a whole number from 0 to 23 (Helsinki time)' })
+  @Max(23, { message: 'DIGEST_HOUR must be a whole number from 0 to 23 (Helsinki time)' })
+  DIGEST_HOUR = 7;
+
+  @Transform(toInt)
+  @IsInt({ message: 'JOB_RETRY_DELAY_MS must be a whole number of milliseconds from 10 to 3600000' })
+  @Min(10, { message: 'JOB_RETRY_DELAY_MS must be a whole number of milliseconds from 10 to 3600000' })
+  @Max(3_600_000, { message: 'JOB_RETRY_DELAY_MS must be a whole number of milliseconds from 10 to 3600000' })
+  JOB_RETRY_DELAY_MS = 40_000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'SENDING_LEASE_SECONDS must be a whole number from 1 to 3600' })
+  @Min(1, { message: 'SENDING_LEASE_SECONDS must be a whole number from 1 to 3600' })
+  @Max(3600, { message: 'SENDING_LEASE_SECONDS must be a whole number from 1 to 3600' })
+  SENDING_LEASE_SECONDS = 120;
+
+  @Transform(toInt)
+  @IsInt({ message: 'SWEEP_INTERVAL_MS must be a whole number of milliseconds from 500 to 3600000' })
+  @Min(500, { message: 'SWEEP_INTERVAL_MS must be a whole number of milliseconds from 500 to 3600000' })
+  @Max(3_600_000, { message: 'SWEEP_INTERVAL_MS must be a whole number of milliseconds from 500 to 3600000' })
+  SWEEP_INTERVAL_MS = 60_000;
+
   @IsIn(['true', 'false'], { message: 'DEMO_DATA must be true or false' })
   @IsOptional()
   DEMO_DATA?: string;
@@ -95,6 +123,16 @@ export interface Config {
   timeZone: string;
   workerConcurrency: number;
   logLevel: LogLevel;
+  /** Opens the admin pages (outbox, queue dashboard) until accounts with roles exist. */
+  adminToken?: string;
+  /** Hour of the day (Helsinki) when daily digests go out. */
+  digestHour: number;
+  /** First retry wait of a failed job; doubles each attempt. */
+  jobRetryDelayMs: number;
+  /** How long a message may stay "sending" before it counts as abandoned by a dead worker. */
+  sendingLeaseSeconds: number;
+  /** How often the outbox sweep runs, and recurring jobs are re-registered in Redis. */
+  sweepIntervalMs: number;
   /** Seed demo programmes and agencies on an empty database. Never in production. */
   demoData: boolean;
 }
@@ -150,6 +188,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timeZone: parsed.TZ,
     workerConcurrency: parsed.WORKER_CONCURRENCY,
     logLevel: parsed.LOG_LEVEL,
+    // Outside production the demo opens the admin pages with a known token (shown in README).
+    adminToken: parsed.ADMIN_TOKEN ?? (production ? undefined : 'verso-demo-admin-token'),
+    digestHour: parsed.DIGEST_HOUR,
+    jobRetryDelayMs: parsed.JOB_RETRY_DELAY_MS,
+    sendingLeaseSeconds: parsed.SENDING_LEASE_SECONDS,
+    sweepIntervalMs: parsed.SWEEP_INTERVAL_MS,
     demoData,
   });
 }

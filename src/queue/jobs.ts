@@ -7,31 +7,46 @@ export const NOTIFICATION_QUEUE = 'notifications';
 export enum JobName {
   /** Every minute: proves the worker takes jobs and logs how long a job waited in the queue. */
   QueueHeartbeat = 'queue-heartbeat',
+  /** Render and send one outbox row; the job id is the row's. */
+  NotificationDeliver = 'notification-deliver',
+  /** Every minute: re-enqueue outbox rows whose job Redis lost or whose worker died. */
+  OutboxSweep = 'outbox-sweep',
+  /** Daily at DIGEST_HOUR: gather digest-bound notifications into one email per person. */
+  DigestGather = 'digest-gather',
 }
 
 export interface JobPayloads {
   [JobName.QueueHeartbeat]: { scheduledAt: string };
+  [JobName.NotificationDeliver]: { notificationId: string };
+  [JobName.OutboxSweep]: Record<string, never>;
+  [JobName.DigestGather]: Record<string, never>;
 }
 
 export type JobData<N extends JobName> = JobPayloads[N];
 
+export interface EnqueueOptions {
+  jobId?: string;
+  delayMs?: number;
+}
+
 const HOUR = 60 * 60 * 1000;
+/** 12 attempts with doubling waits: from 40 s (the default first wait) they span about 23 hours. */
+export const JOB_ATTEMPTS = 12;
 
 /**
  * The one place that decides job options. Job ids are deterministic so the same work is never
  * queued twice; BullMQ reserves ':' in ids, so they are refused here rather than failing in Redis.
  */
-export function jobOptions(options: { jobId?: string; delayMs?: number } = {}): JobsOptions {
+export function jobOptions(options: EnqueueOptions = {}, retryDelayMs = 40_000): JobsOptions {
   if (options.jobId !== undefined && !/^[A-Za-z0-9_\-.]+$/.test(options.jobId)) {
     throw new Error(`Job id "${options.jobId}" may hold only letters, digits, '-', '_' and '.'`);
   }
   return {
     jobId: options.jobId,
-    delay: options.delayMs,
-    attempts: 8,
-    // Waits of 30 s doubling: 7 retries over about an hour, for a dependency that blips.
-    backoff: { type: 'exponential', delay: 30_000 },
-    removeOnComplete: { age: 24 * HOUR, count: 10_000 },
+    delay: options.delayMs && options.delayMs > 0 ? options.delayMs : undefined,
+    attempts: JOB_ATTEMPTS,
+    backoff: { type: 'exponential', delay: retryDelayMs },
+    removeOnComplete: { age: 24 * HOUR, count: 50_000 },
     removeOnFail: { age: 14 * 24 * HOUR },
   };
 }

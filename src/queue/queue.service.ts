@@ -9,7 +9,7 @@ import { Logger } from 'pino';
 import { CONFIG, Config } from '../config/config';
 import { LOGGER } from '../logging/logger';
 import { JOB_HANDLER, JobHandlerFn } from './job-handler.decorator';
-import { JobData, JobName, jobOptions, NOTIFICATION_QUEUE } from './jobs';
+import { EnqueueOptions, JobData, JobName, jobOptions, NOTIFICATION_QUEUE } from './jobs';
 import { connectRedis } from './redis';
 
 export interface FoundHandler {
@@ -59,7 +59,7 @@ export class QueueService implements OnModuleInit, OnApplicationBootstrap, Befor
   onApplicationBootstrap() {
     if (!this.config.runsWorkers) return;
     this.workerConnection = connectRedis(this.config.redisUrl, this.logger, 'worker', { maxRetriesPerRequest: null });
-    this.worker = new Worker(NOTIFICATION_QUEUE, (job) => this.process(job), {
+    this.worker = new Worker(NOTIFICATION_QUEUE, (job, token) => this.process(job, token), {
       connection: this.workerConnection,
       prefix: this.config.redisPrefix,
       concurrency: this.config.workerConcurrency,
@@ -68,30 +68,66 @@ export class QueueService implements OnModuleInit, OnApplicationBootstrap, Befor
     this.worker.on('failed', (job, error) =>
       this.logger.warn({ err: error, jobId: job?.id, job: job?.name, attempt: job?.attemptsMade }, 'job failed'),
     );
-    // Not awaited: a worker that starts while Redis is down must not hold up the boot.
-    this.queue
-      .upsertJobScheduler('queue-heartbeat', { every: 60_000 }, {
-        name: JobName.QueueHeartbeat,
-        data: { scheduledAt: new Date().toISOString() },
-        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
-      })
-      .catch((error) => this.logger.warn({ err: error }, 'could not schedule the queue heartbeat'));
+    void this.scheduleRecurringJobs();
+  }
+
+  /**
+   * Recurring jobs live in Redis, so a flushed or replaced Redis forgets them: workers call this at
+   * boot and again every minute (upserting is idempotent). Never awaited on a request path.
+   */
+  async scheduleRecurringJobs(): Promise<void> {
+    const schedules: { name: JobName; repeat: { every?: number; pattern?: string; tz?: string } }[] = [
+      { name: JobName.QueueHeartbeat, repeat: { every: 60_000 } },
+      { name: JobName.OutboxSweep, repeat: { every: this.config.sweepIntervalMs } },
+      { name: JobName.DigestGather, repeat: { pattern: `0 ${this.config.digestHour} * * *`, tz: 'Europe/Helsinki' } },
+    ];
+    try {
+      for (const { name, repeat } of schedules) {
+        await this.queue.upsertJobScheduler(name, repeat, {
+          name,
+          data: name === JobName.QueueHeartbeat ? { scheduledAt: new Date().toISOString() } : {},
+          opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+        });
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not schedule the recurring jobs');
+    }
   }
 
   /** Adds a job. Waits while Redis is unreachable: call from workers and relays only. */
-  async enqueue<N extends JobName>(name: N, data: JobData<N>, options: { jobId?: string; delayMs?: number } = {}): Promise<Job> {
-    return this.queue.add(name, data, jobOptions(options));
+  async enqueue<N extends JobName>(name: N, data: JobData<N>, options: EnqueueOptions = {}): Promise<Job> {
+    return this.queue.add(name, data, jobOptions(options, this.config.jobRetryDelayMs));
+  }
+
+  /** Adds many jobs in one round trip; jobs whose id is already queued are left as they are. */
+  async enqueueMany<N extends JobName>(name: N, jobs: { data: JobData<N>; options: EnqueueOptions }[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.queue.addBulk(jobs.map(({ data, options }) => ({ name, data, opts: jobOptions(options, this.config.jobRetryDelayMs) })));
   }
 
   async job(id: string): Promise<Job | undefined> {
     return this.queue.getJob(id);
   }
 
-  private async process(job: Job): Promise<unknown> {
+  /** Which of these job ids Redis holds (one pipelined round trip). */
+  async existingJobIds(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const pipeline = this.connection.pipeline();
+    for (const id of ids) pipeline.exists(this.queue.toKey(id));
+    const answers = (await pipeline.exec()) ?? [];
+    return new Set(ids.filter((_, i) => answers[i]?.[1] === 1));
+  }
+
+  /** The BullMQ queue itself, for the dashboard. */
+  get bullQueue(): Queue {
+    return this.queue;
+  }
+
+  private async process(job: Job, token?: string): Promise<unknown> {
     const handler = this.handlers.get(job.name as JobName);
     // Rethrown, not swallowed: BullMQ retries a job only when its handler fails.
     if (!handler) throw new Error(`No handler for job "${job.name}"`);
-    return handler(job.data, job);
+    return handler(job.data, job, token);
   }
 
   private findHandlers(): FoundHandler[] {

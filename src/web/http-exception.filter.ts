@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'pino';
 import { translate } from '../i18n/i18n';
 import { LOGGER } from '../logging/logger';
+import { AdminSignInRequired, adminSignInPath } from './admin-access';
 
 function wantsJson(request: FastifyRequest): boolean {
   const path = request.url;
@@ -22,6 +23,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost) {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (exception instanceof AdminSignInRequired) return reply.redirect(adminSignInPath(request), 303);
     const status = exception instanceof HttpException ? exception.getStatus() : HttpStatus.INTERNAL_SERVER_ERROR;
     if (status >= 500 && !(exception instanceof HttpException)) {
       this.logger.error({ err: exception, reqId: request.id, url: request.url }, 'unhandled error');

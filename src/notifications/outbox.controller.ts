@@ -1,0 +1,97 @@
+import { Body, Controller, Get, HttpStatus, NotFoundException, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type {} from '@fastify/view';
+import type { FastifyReply } from 'fastify';
+import { isLanguage, Language, LANGUAGES, translate } from '../i18n/i18n';
+import { AdminGuard } from '../web/admin-access';
+import { Lang } from '../web/language';
+import { NOTIFICATION_STATUSES, NotificationStatus } from './notification.entity';
+import { OutboxFilter, OutboxService } from './outbox.service';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+
+@ApiExcludeController()
+@UseGuards(AdminGuard)
+@Controller('admin/outbox')
+export class OutboxController {
+  constructor(private readonly outbox: OutboxService) {}
+
+  @Get()
+  async list(@Query() query: Record<string, unknown>, @Lang() lang: Language, @Res() reply: FastifyReply) {
+    return reply.view('notifications/outbox', await this.listPage(query, lang));
+  }
+
+  /** "Send a test message": checks that mail gets out. A bad address re-shows the form with its message. */
+  @Post('test-message')
+  async testMessage(@Body() body: Record<string, unknown> | undefined, @Lang() lang: Language, @Res() reply: FastifyReply) {
+    const email = text(body?.email);
+    const language = isLanguage(body?.language) ? body.language : lang;
+    if (!EMAIL.test(email)) {
+      const page = await this.listPage({}, lang);
+      return reply.status(HttpStatus.BAD_REQUEST).view('notifications/outbox', {
+        ...page,
+        testForm: {
+          email,
+          languages: LANGUAGES.map((code) => ({ code, selected: code === language })),
+          error: translate(lang, 'outbox.test.badEmail'),
+        },
+      });
+    }
+    await this.outbox.sendTestMessage(email, language);
+    return reply.redirect('/admin/outbox?queued=1', 303);
+  }
+
+  @Get(':id')
+  async show(@Param('id') id: string, @Lang() lang: Language, @Res() reply: FastifyReply) {
+    const message = await this.outbox.find(id);
+    if (!message) throw new NotFoundException();
+    return reply.view('notifications/outbox-message', {
+      title: translate(lang, 'outbox.message.title'),
+      message,
+      canResend: message.status === 'failed',
+    });
+  }
+
+  /** The HTML part as sent, on a page of its own that may run nothing and load nothing. */
+  @Get(':id/html')
+  async html(@Param('id') id: string, @Res() reply: FastifyReply) {
+    const message = await this.outbox.find(id);
+    if (!message?.bodyHtml) throw new NotFoundException();
+    return reply
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+      .type('text/html; charset=utf-8')
+      .send(message.bodyHtml);
+  }
+
+  @Post(':id/resend')
+  async resend(@Param('id') id: string, @Res() reply: FastifyReply) {
+    if (!(await this.outbox.find(id))) throw new NotFoundException();
+    await this.outbox.resend(id);
+    return reply.redirect(`/admin/outbox/${id}`, 303);
+  }
+
+  private async listPage(query: Record<string, unknown>, lang: Language) {
+    const status = NOTIFICATION_STATUSES.find((s) => s === query.status) as NotificationStatus | undefined;
+    const filter: OutboxFilter = {
+      kind: text(query.kind) || undefined,
+      status,
+      recipient: text(query.recipient) || undefined,
+      before: text(query.before) || undefined,
+    };
+    const { rows, next } = await this.outbox.list(filter);
+    const params = new URLSearchParams(
+      Object.entries({ kind: filter.kind, status: filter.status, recipient: filter.recipient }).filter((e): e is [string, string] => Boolean(e[1])),
+    );
+    return {
+      title: translate(lang, 'outbox.title'),
+      filter,
+      queued: query.queued === '1',
+      kinds: this.outbox.kindNames().map((name) => ({ name, selected: name === filter.kind })),
+      statuses: NOTIFICATION_STATUSES.map((name) => ({ name, selected: name === filter.status })),
+      rows,
+      nextHref: next ? `/admin/outbox?${params.toString() ? `${params}&` : ''}before=${encodeURIComponent(next)}` : null,
+      testForm: { email: '', languages: LANGUAGES.map((code) => ({ code, selected: code === lang })), error: null as string | null },
+    };
+  }
+}

@@ -1,0 +1,55 @@
+// A Redis server of the test's own, for the fault tests: stopping, restarting or flushing the
+// shared Redis would pull the ground from under every other test file running at the same time.
+import { ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
+import IORedis from 'ioredis';
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export class PrivateRedis {
+  private process?: ChildProcess;
+  port = 0;
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<string> {
+    if (!this.port) this.port = await freePort();
+    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
+    const client = new IORedis(this.url, { lazyConnect: true, retryStrategy: () => 100, maxRetriesPerRequest: null });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.ping();
+    } finally {
+      client.disconnect();
+    }
+    return this.url;
+  }
+
+  async flushAll(): Promise<void> {
+    const client = new IORedis(this.url);
+    try {
+      await client.flushall();
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  async stop(): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+}

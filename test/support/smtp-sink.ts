@@ -1,0 +1,84 @@
+// A real SMTP server in-process (smtp-server), parsing what it receives with mailparser. A test can
+// make it refuse for a while (a 451 "try again later", as a struggling server would) or slow down.
+import { ParsedMail, simpleParser } from 'mailparser';
+import { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+
+export interface ReceivedMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  language: string | null;
+  parsed: ParsedMail;
+}
+
+export class SmtpSink {
+  readonly received: ReceivedMail[] = [];
+  /** Refuse this many messages with 451 before accepting. */
+  refuseNext = 0;
+  refused = 0;
+  /** Milliseconds to hold each message before answering. */
+  delayMs = 0;
+  private server?: SMTPServer;
+  port = 0;
+
+  async start(): Promise<string> {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      size: 10 * 1024 * 1024,
+      onData: (stream, _session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          void (async () => {
+            if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+            if (this.refuseNext > 0) {
+              this.refuseNext--;
+              this.refused++;
+              const error = new Error('Try again later') as Error & { responseCode: number };
+              error.responseCode = 451;
+              return callback(error);
+            }
+            const parsed = await simpleParser(Buffer.concat(chunks));
+            this.received.push({
+              to: Array.isArray(parsed.to) ? parsed.to.map((t) => t.text).join(', ') : (parsed.to?.text ?? ''),
+              subject: parsed.subject ?? '',
+              text: parsed.text ?? '',
+              html: typeof parsed.html === 'string' ? parsed.html : '',
+              messageId: parsed.messageId ?? '',
+              language: /<html lang="(\w+)"/.exec(typeof parsed.html === 'string' ? parsed.html : '')?.[1] ?? null,
+              parsed,
+            });
+            callback();
+          })();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.server.address() as AddressInfo).port;
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  /** Messages received for a Message-ID: more than one is a duplicate. */
+  countByMessageId(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const mail of this.received) counts.set(mail.messageId, (counts.get(mail.messageId) ?? 0) + 1);
+    return counts;
+  }
+
+  async waitFor(count: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.received.length < count) {
+      if (Date.now() > deadline) throw new Error(`expected ${count} messages, got ${this.received.length} after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+}
