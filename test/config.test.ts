@@ -1,9 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../src/config/config';
-
-const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
+import { MAIN } from './support/app-process';
 
 describe('configuration', () => {
   it('works with no settings at all, pointing at local PostgreSQL and Redis', () => {

@@ -1,6 +1,6 @@
 import { Job, QueueEvents } from 'bullmq';
 import { JobName } from '../src/queue/jobs';
-import { jobOptions } from '../src/queue/jobs';
+import { JOB_ATTEMPTS, jobOptions } from '../src/queue/jobs';
 import { handlerTable, QueueService } from '../src/queue/queue.service';
 import { NOTIFICATION_QUEUE } from '../src/queue/jobs';
 import { startTestApp, TestApp } from './support/test-app';
@@ -36,18 +36,22 @@ describe('queue', () => {
 
   it('refuses job ids with a colon, which BullMQ reserves', () => {
     expect(() => jobOptions({ jobId: 'reminder:1' })).toThrow(/only letters, digits/);
-    expect(jobOptions({ jobId: 'reminder-1-2-7d' })).toMatchObject({ jobId: 'reminder-1-2-7d', attempts: 8 });
+    expect(jobOptions({ jobId: 'reminder-1-2-7d' })).toMatchObject({ jobId: 'reminder-1-2-7d', attempts: JOB_ATTEMPTS });
   });
 
   it('refuses to boot when a job name has no handler or two', () => {
     const fn = async () => undefined;
-    expect(() => handlerTable([])).toThrow(`job "${JobName.QueueHeartbeat}" has no handler`);
+    const names = [JobName.QueueHeartbeat];
+    expect(() => handlerTable([], names)).toThrow(`job "${JobName.QueueHeartbeat}" has no handler`);
     expect(() =>
-      handlerTable([
-        { name: JobName.QueueHeartbeat, owner: 'A.handle', fn },
-        { name: JobName.QueueHeartbeat, owner: 'B.handle', fn },
-      ]),
+      handlerTable(
+        [
+          { name: JobName.QueueHeartbeat, owner: 'A.handle', fn },
+          { name: JobName.QueueHeartbeat, owner: 'B.handle', fn },
+        ],
+        names,
+      ),
     ).toThrow(`job "${JobName.QueueHeartbeat}" has 2 handlers (A.handle, B.handle)`);
-    expect(handlerTable([{ name: JobName.QueueHeartbeat, owner: 'A.handle', fn }]).size).toBe(1);
+    expect(handlerTable([{ name: JobName.QueueHeartbeat, owner: 'A.handle', fn }], names).size).toBe(1);
   });
 });

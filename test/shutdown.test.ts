@@ -1,18 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
-import { join } from 'node:path';
+import { ChildProcess } from 'node:child_process';
+import { freePort, startAppProcess } from './support/app-process';
 import { createTestDatabase, dropTestDatabase } from './support/test-database';
 import { redisPrefix, runId, TEST_REDIS_URL } from './support/test-run';
-
-const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function waitForLive(base: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 20000;
@@ -32,22 +21,15 @@ describe('the built app', () => {
     const databaseUrl = await createTestDatabase();
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const child = spawn(process.execPath, [MAIN], {
-      env: {
-        PATH: process.env.PATH,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATABASE_URL: databaseUrl,
-        REDIS_URL: TEST_REDIS_URL,
-        REDIS_PREFIX: `${redisPrefix(runId())}-shutdown`,
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const app = startAppProcess({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: `${redisPrefix(runId())}-shutdown`,
+      LOG_LEVEL: 'info',
     });
-    let output = '';
-    child.stdout!.on('data', (chunk) => (output += chunk));
-    child.stderr!.on('data', (chunk) => (output += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const { child, exited } = app;
     try {
       await waitForLive(base, child);
       const home = await fetch(`${base}/`);
@@ -60,13 +42,13 @@ describe('the built app', () => {
       expect(await exited).toBe(0);
       await expect(fetch(`${base}/health/live`)).rejects.toThrow();
       // Every log line is JSON, and request lines carry the request id.
-      const lines = output.trim().split('\n').filter((line) => line.startsWith('{'));
+      const lines = app.output().trim().split('\n').filter((line) => line.startsWith('{'));
       expect(lines.length).toBeGreaterThan(0);
       expect(lines.some((line) => JSON.parse(line).reqId && JSON.parse(line).msg === 'request completed')).toBe(true);
     } catch (error) {
-      throw new Error(`${(error as Error).message}\n--- app output ---\n${output}`);
+      throw new Error(`${(error as Error).message}\n--- app output ---\n${app.output()}`);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      await app.kill();
       await dropTestDatabase(databaseUrl);
     }
   }, 40000);

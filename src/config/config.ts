@@ -93,7 +93,7 @@ class Environment {
   @IsInt({ message: 'SENDING_LEASE_SECONDS must be a whole number from 1 to 3600' })
   @Min(1, { message: 'SENDING_LEASE_SECONDS must be a whole number from 1 to 3600' })
   @Max(3600, { message: 'SENDING_LEASE_SECONDS must be a whole number from 1 to 3600' })
-  SENDING_LEASE_SECONDS = 120;
+  SENDING_LEASE_SECONDS = 30;
 
   @Transform(toInt)
   @IsInt({ message: 'SWEEP_INTERVAL_MS must be a whole number of milliseconds from 500 to 3600000' })

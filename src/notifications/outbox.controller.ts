@@ -74,7 +74,7 @@ export class OutboxController {
   private async listPage(query: Record<string, unknown>, lang: Language) {
     const status = NOTIFICATION_STATUSES.find((s) => s === query.status) as NotificationStatus | undefined;
     const filter: OutboxFilter = {
-      kind: text(query.kind) || undefined,
+      kind: this.outbox.kindNames().find((name) => name === query.kind),
       status,
       recipient: text(query.recipient) || undefined,
       before: text(query.before) || undefined,

@@ -63,6 +63,9 @@ export class QueueService implements OnModuleInit, OnApplicationBootstrap, Befor
       connection: this.workerConnection,
       prefix: this.config.redisPrefix,
       concurrency: this.config.workerConcurrency,
+      // A dead worker's jobs go back to the queue after the same lease a "sending" outbox row has.
+      lockDuration: this.config.sendingLeaseSeconds * 1000,
+      stalledInterval: this.config.sendingLeaseSeconds * 1000,
     });
     this.worker.on('error', (error) => this.logger.debug({ err: error }, 'worker error'));
     this.worker.on('failed', (job, error) =>

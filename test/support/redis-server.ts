@@ -20,15 +20,20 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  private get running(): boolean {
+    return Boolean(this.process && this.process.exitCode === null && this.process.signalCode === null);
+  }
+
   async start(): Promise<string> {
+    if (this.running) return this.url;
     if (!this.port) this.port = await freePort();
     this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: 'ignore',
     });
-    const client = new IORedis(this.url, { lazyConnect: true, retryStrategy: () => 100, maxRetriesPerRequest: null });
+    // Ready once it answers PING; it takes a moment to open its port.
+    const client = new IORedis(this.url, { retryStrategy: () => 50, maxRetriesPerRequest: null });
     client.on('error', () => undefined);
     try {
-      await client.connect();
       await client.ping();
     } finally {
       client.disconnect();
@@ -47,7 +52,7 @@ export class PrivateRedis {
 
   async stop(): Promise<void> {
     const child = this.process;
-    if (!child || child.exitCode !== null) return;
+    if (!child || !this.running) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;

@@ -58,6 +58,8 @@ export class SmtpSink {
         });
       },
     });
+    // A client killed mid-message resets its connection; that is the client's problem, not the test's.
+    this.server.on('error', () => undefined);
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.server.address() as AddressInfo).port;
     return `smtp://127.0.0.1:${this.port}`;
