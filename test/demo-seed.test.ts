@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { DEMO_AGENCIES, DEMO_PROGRAMMES } from '../src/demo/demo-data';
+import { DEMO_AGENCIES, DEMO_MAIL_RECIPIENTS, DEMO_PROGRAMMES } from '../src/demo/demo-data';
 import { DemoSeedService } from '../src/demo/demo-seed.service';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -20,6 +20,7 @@ describe('demo data', () => {
     expect(await count('agency')).toBe(DEMO_AGENCIES.length);
     const names: { name: string }[] = await t.app.get(DataSource).query(`SELECT name FROM agency WHERE name IN ('Väylävirasto', 'Digi- ja väestötietovirasto')`);
     expect(names.map((n) => n.name).sort()).toEqual(['Digi- ja väestötietovirasto', 'Väylävirasto']);
+    expect(await count('notification')).toBe(DEMO_MAIL_RECIPIENTS.length);
   });
 
   it('does not seed again once programmes exist, even after one was removed', async () => {

@@ -1,6 +1,7 @@
 // The demo platform a new user meets: the four coaching programmes of the state developers' network
 // and the agencies their participants come from. Later issues add people, cohorts and posts here.
 import { NewProgramme } from '../catalogue/catalogue.service';
+import { Recipient } from '../notifications/notifications.service';
 
 export const DEMO_AGENCIES = [
   'Valtiokonttori',
@@ -15,6 +16,11 @@ export const DEMO_AGENCIES = [
   'Väylävirasto',
   'Digi- ja väestötietovirasto',
   'Tulli',
+];
+
+export const DEMO_MAIL_RECIPIENTS: Recipient[] = [
+  { email: 'ohjelmatiimi@valtiokonttori.fi', name: 'Ohjelmatiimi', language: 'fi' },
+  { email: 'asa.ostrom@tulli.fi', name: 'Åsa Öström', language: 'sv' },
 ];
 
 export const DEMO_PROGRAMMES: NewProgramme[] = [

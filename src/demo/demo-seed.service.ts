@@ -6,7 +6,9 @@ import { CatalogueService } from '../catalogue/catalogue.service';
 import { CONFIG, Config } from '../config/config';
 import { AgencyService } from '../identity/agency.service';
 import { LOGGER } from '../logging/logger';
-import { DEMO_AGENCIES, DEMO_PROGRAMMES } from './demo-data';
+import { NotificationsService } from '../notifications/notifications.service';
+import { TEST_MESSAGE_KIND } from '../notifications/outbox.service';
+import { DEMO_AGENCIES, DEMO_MAIL_RECIPIENTS, DEMO_PROGRAMMES } from './demo-data';
 
 @Injectable()
 export class DemoSeedService implements OnApplicationBootstrap {
@@ -15,6 +17,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly catalogue: CatalogueService,
     private readonly agencies: AgencyService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async onApplicationBootstrap() {
@@ -26,6 +29,10 @@ export class DemoSeedService implements OnApplicationBootstrap {
     if ((await this.catalogue.countProgrammes()) > 0) return { programmes: 0, agencies: 0 };
     const agencies = await this.agencies.ensure(DEMO_AGENCIES);
     const programmes = await this.catalogue.addProgrammes(DEMO_PROGRAMMES);
+    // A few messages, so the outbox page shows what mail looks like from the first start.
+    for (const recipient of DEMO_MAIL_RECIPIENTS) {
+      await this.notifications.notify(TEST_MESSAGE_KIND, recipient, { requestedAt: new Date().toISOString() });
+    }
     this.logger.info({ programmes, agencies }, 'demo data seeded');
     return { programmes, agencies };
   }

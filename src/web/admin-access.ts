@@ -6,6 +6,7 @@ import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { Config } from '../config/config';
+import { translate } from '../i18n/i18n';
 import { safeLocalPath } from './language';
 
 export const ADMIN_COOKIE = 'verso_admin';
@@ -63,10 +64,10 @@ export class AdminGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (!isAdmin(request)) {
       if (request.method === 'GET') throw new AdminSignInRequired();
-      throw new ForbiddenException('Sign in as an admin first');
+      throw new ForbiddenException(translate(request.lang, 'admin.signInFirst'));
     }
     if (request.method !== 'GET' && request.method !== 'HEAD' && !fromThisSite(request)) {
-      throw new ForbiddenException('This form must be sent from the Verso site itself');
+      throw new ForbiddenException(translate(request.lang, 'admin.otherSite'));
     }
     return true;
   }

@@ -9,6 +9,9 @@ const PAGES: { name: string; path: string; status?: number }[] = [
   { name: 'home', path: '/' },
   { name: 'programme', path: '/programmes/kompleksisuus-ja-systeemiajattelu' },
   { name: 'not found', path: '/programmes/no-such-programme', status: 404 },
+  { name: 'admin sign-in', path: '/admin/login' },
+  { name: 'outbox', path: '/admin/outbox' },
+  { name: 'outbox message', path: '/admin/outbox/:message' },
 ];
 const LANGUAGES = ['fi', 'sv', 'en'] as const;
 
@@ -17,14 +20,23 @@ describe('pages in a real browser', () => {
   let base: string;
   let browser: Browser;
   let context: BrowserContext;
+  let messageId: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ DEMO_DATA: 'true', APP_ROLE: 'web' });
+    t = await startTestApp({ DEMO_DATA: 'true' });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     browser = await launchBrowser();
     // axe-core is injected as a script tag, which the site's own CSP would rightly refuse.
     context = await browser.newContext({ bypassCSP: true, locale: 'fi-FI' });
+    // Signed in as admin through the sign-in form, as a person would.
+    const page = await context.newPage();
+    await page.goto(`${base}/admin/login`);
+    await page.fill('#token', t.config.adminToken!);
+    await page.click('button[type="submit"]');
+    await page.waitForURL(`${base}/admin/outbox`);
+    messageId = await page.getAttribute('tbody tr a', 'href').then((href) => href!.split('/').pop()!);
+    await page.close();
   }, 60000);
 
   afterAll(async () => {
@@ -38,7 +50,7 @@ describe('pages in a real browser', () => {
         await context.addCookies([{ name: 'lang', value: lang, url: base }]);
         const page = await context.newPage();
         try {
-          const response = await page.goto(`${base}${path}`);
+          const response = await page.goto(`${base}${path.replace(':message', messageId)}`);
           expect(response?.status()).toBe(status);
           expect(await page.getAttribute('html', 'lang')).toBe(lang);
           expect(await seriousViolations(page)).toEqual([]);
@@ -79,6 +91,32 @@ describe('pages in a real browser', () => {
       expect(await page.getAttribute('a[hreflang="sv"]', 'aria-current')).toBe('true');
     } finally {
       await noScript.close();
+    }
+  });
+
+  it('lets an admin send a test message from the outbox page: a bad address is shown next to the field, kept, then fixed', async () => {
+    const page = await context.newPage();
+    try {
+      await context.clearCookies();
+      await page.goto(`${base}/admin/login`);
+      await page.fill('#token', t.config.adminToken!);
+      await page.click('button[type="submit"]');
+      await page.waitForURL(`${base}/admin/outbox`);
+
+      await page.fill('#test-email', 'not-an-address');
+      await page.click('form[action="/admin/outbox/test-message"] button');
+      await page.waitForLoadState();
+      expect(await page.textContent('#test-email-error')).toContain('Anna sähköpostiosoite');
+      expect(await page.inputValue('#test-email')).toBe('not-an-address');
+      expect(await seriousViolations(page)).toEqual([]);
+
+      await page.fill('#test-email', 'eeva.aijala@ruokavirasto.fi');
+      await page.click('form[action="/admin/outbox/test-message"] button');
+      await page.waitForURL(`${base}/admin/outbox?queued=1`);
+      expect(await page.textContent('.notice')).toContain('Testiviesti on lähtevissä viesteissä');
+      await expect(page.locator('td', { hasText: 'eeva.aijala@ruokavirasto.fi' }).count()).resolves.toBe(1);
+    } finally {
+      await page.close();
     }
   });
 
