@@ -73,6 +73,23 @@ describe('notification core', () => {
     expect(sent.transport_result).toMatch(/^250/);
   });
 
+  it('carries the attachments its kind adds, such as a calendar file', async () => {
+    t.app.get(NotificationKinds).register({
+      name: 'test-invitation',
+      template: TEST_MESSAGE_KIND,
+      subject: () => 'Kutsu',
+      attachments: async (payload) => [
+        { filename: 'tapaaminen.ics', contentType: 'text/calendar; method=REQUEST', content: `BEGIN:VCALENDAR\r\nSUMMARY:${payload.title}\r\nEND:VCALENDAR\r\n` },
+      ],
+    });
+    const id = await notifications.notify('test-invitation', { email: 'kutsu@example.fi', language: 'fi' }, { requestedAt: new Date().toISOString(), title: 'Kevät 2027' });
+    await waitForStatus(id!, 'sent');
+    const [mail] = receivedFor(id!);
+    expect(mail.parsed.attachments.map((a) => [a.filename, a.contentType, a.content.toString()])).toEqual([
+      ['tapaaminen.ics', 'text/calendar', 'BEGIN:VCALENDAR\r\nSUMMARY:Kevät 2027\r\nEND:VCALENDAR\r\n'],
+    ]);
+  });
+
   it('escapes what people type in the HTML part', async () => {
     const id = await notifications.notify(TEST_MESSAGE_KIND, { email: 'x@example.fi', name: '<b>Eve</b>', language: 'en' }, { requestedAt: new Date().toISOString() });
     await waitForStatus(id!, 'sent');

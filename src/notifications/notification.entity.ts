@@ -50,7 +50,7 @@ export class Notification {
   @Column({ type: 'text' })
   language: Language;
 
-  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
+  @Column({ type: 'jsonb' })
   payload: Record<string, unknown>;
 
   @Column({ type: 'text', default: 'email' })
