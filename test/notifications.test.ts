@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { DigestService } from '../src/notifications/digest.service';
 import { NotificationKinds } from '../src/notifications/notification-kinds';
 import { NotificationsService } from '../src/notifications/notifications.service';
 import { OutboxService, TEST_MESSAGE_KIND } from '../src/notifications/outbox.service';
@@ -177,7 +178,6 @@ describe('notification core', () => {
       const b = await notifications.notify('test-reminder', person, { requestedAt: new Date().toISOString() });
       await sleep(1200);
       expect((await row(a!)).status).toBe('pending'); // not mailed on its own
-      const { DigestService } = await import('../src/notifications/digest.service');
       expect(await t.app.get(DigestService).gather()).toEqual({ digests: 1 });
       const item = await row(a!);
       const digest = await waitForStatus(item.digest_id, 'sent');

@@ -1,6 +1,7 @@
 // Owns the process configuration: every setting comes from an environment variable, is validated
 // once at boot, and is then read as a typed, frozen object. Defaults work with no configuration on a
 // machine with PostgreSQL on localhost:5432 (user postgres, trust auth) and Redis on localhost:6379.
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
@@ -12,6 +13,11 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
 
+/** A whole-number setting within [min, max]; every failure gives the one message. */
+function WholeNumber(min: number, max: number, message: string): PropertyDecorator {
+  return applyDecorators(Transform(toInt), IsInt({ message }), Min(min, { message }), Max(max, { message }));
+}
+
 /** The raw environment, as class-validator checks it. Each message names what the variable expects. */
 class Environment {
   @IsIn(['development', 'test', 'production'], { message: 'NODE_ENV must be one of development, test, production' })
@@ -20,10 +26,7 @@ class Environment {
   @IsIn(APP_ROLES, { message: 'APP_ROLE must be one of web, worker, all' })
   APP_ROLE: AppRole = 'all';
 
-  @Transform(toInt)
-  @IsInt({ message: 'PORT must be a whole number from 1 to 65535' })
-  @Min(1, { message: 'PORT must be a whole number from 1 to 65535' })
-  @Max(65535, { message: 'PORT must be a whole number from 1 to 65535' })
+  @WholeNumber(1, 65535, 'PORT must be a whole number from 1 to 65535')
   PORT = 3000;
 
   @IsString()
@@ -64,10 +67,7 @@ class Environment {
   @IsString()
   TZ = 'Europe/Helsinki';
 
-  @Transform(toInt)
-  @IsInt({ message: 'WORKER_CONCURRENCY must be a whole number from 1 to 100' })
-  @Min(1, { message: 'WORKER_CONCURRENCY must be a whole number from 1 to 100' })
-  @Max(100, { message: 'WORKER_CONCURRENCY must be a whole number from 1 to 100' })
+  @WholeNumber(1, 100, 'WORKER_CONCURRENCY must be a whole number from 1 to 100')
   WORKER_CONCURRENCY = 5;
 
   @IsIn(LOG_LEVELS, { message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' })
@@ -77,28 +77,16 @@ class Environment {
   @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters' })
   ADMIN_TOKEN?: string;
 
-  @Transform(toInt)
-  @IsInt({ message: 'DIGEST_HOUR must be a whole number from 0 to 23 (Helsinki time)' })
-  @Min(0, { message: 'DIGEST_HOUR must be a whole number from 0 to 23 (Helsinki time)' })
-  @Max(23, { message: 'DIGEST_HOUR must be a whole number from 0 to 23 (Helsinki time)' })
+  @WholeNumber(0, 23, 'DIGEST_HOUR must be a whole number from 0 to 23 (Helsinki time)')
   DIGEST_HOUR = 7;
 
-  @Transform(toInt)
-  @IsInt({ message: 'JOB_RETRY_DELAY_MS must be a whole number of milliseconds from 10 to 3600000' })
-  @Min(10, { message: 'JOB_RETRY_DELAY_MS must be a whole number of milliseconds from 10 to 3600000' })
-  @Max(3_600_000, { message: 'JOB_RETRY_DELAY_MS must be a whole number of milliseconds from 10 to 3600000' })
+  @WholeNumber(10, 3_600_000, 'JOB_RETRY_DELAY_MS must be a whole number of milliseconds from 10 to 3600000')
   JOB_RETRY_DELAY_MS = 40_000;
 
-  @Transform(toInt)
-  @IsInt({ message: 'SENDING_LEASE_SECONDS must be a whole number from 1 to 3600' })
-  @Min(1, { message: 'SENDING_LEASE_SECONDS must be a whole number from 1 to 3600' })
-  @Max(3600, { message: 'SENDING_LEASE_SECONDS must be a whole number from 1 to 3600' })
+  @WholeNumber(1, 3600, 'SENDING_LEASE_SECONDS must be a whole number from 1 to 3600')
   SENDING_LEASE_SECONDS = 30;
 
-  @Transform(toInt)
-  @IsInt({ message: 'SWEEP_INTERVAL_MS must be a whole number of milliseconds from 500 to 3600000' })
-  @Min(500, { message: 'SWEEP_INTERVAL_MS must be a whole number of milliseconds from 500 to 3600000' })
-  @Max(3_600_000, { message: 'SWEEP_INTERVAL_MS must be a whole number of milliseconds from 500 to 3600000' })
+  @WholeNumber(500, 3_600_000, 'SWEEP_INTERVAL_MS must be a whole number of milliseconds from 500 to 3600000')
   SWEEP_INTERVAL_MS = 60_000;
 
   @IsIn(['true', 'false'], { message: 'DEMO_DATA must be true or false' })

@@ -1,6 +1,6 @@
 // The browser suite: every page a person can reach, loaded in Chromium and checked with axe-core.
 // Every page added later joins PAGES.
-import { Browser, BrowserContext } from 'playwright-core';
+import { Browser, BrowserContext, Page } from 'playwright-core';
 import { AddressInfo } from 'node:net';
 import { launchBrowser, seriousViolations } from '../support/browser';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -22,6 +22,14 @@ describe('pages in a real browser', () => {
   let context: BrowserContext;
   let messageId: string;
 
+  /** Signs in through the sign-in form, as a person would; lands on the outbox. */
+  async function signInAsAdmin(page: Page): Promise<void> {
+    await page.goto(`${base}/admin/login`);
+    await page.fill('#token', t.config.adminToken!);
+    await page.click('button[type="submit"]');
+    await page.waitForURL(`${base}/admin/outbox`);
+  }
+
   beforeAll(async () => {
     t = await startTestApp({ DEMO_DATA: 'true' });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
@@ -29,12 +37,8 @@ describe('pages in a real browser', () => {
     browser = await launchBrowser();
     // axe-core is injected as a script tag, which the site's own CSP would rightly refuse.
     context = await browser.newContext({ bypassCSP: true, locale: 'fi-FI' });
-    // Signed in as admin through the sign-in form, as a person would.
     const page = await context.newPage();
-    await page.goto(`${base}/admin/login`);
-    await page.fill('#token', t.config.adminToken!);
-    await page.click('button[type="submit"]');
-    await page.waitForURL(`${base}/admin/outbox`);
+    await signInAsAdmin(page);
     messageId = await page.getAttribute('tbody tr a', 'href').then((href) => href!.split('/').pop()!);
     await page.close();
   }, 60000);
@@ -98,10 +102,7 @@ describe('pages in a real browser', () => {
     const page = await context.newPage();
     try {
       await context.clearCookies();
-      await page.goto(`${base}/admin/login`);
-      await page.fill('#token', t.config.adminToken!);
-      await page.click('button[type="submit"]');
-      await page.waitForURL(`${base}/admin/outbox`);
+      await signInAsAdmin(page);
 
       await page.fill('#test-email', 'not-an-address');
       await page.click('form[action="/admin/outbox/test-message"] button');
