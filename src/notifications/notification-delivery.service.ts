@@ -5,21 +5,33 @@
 // accepted the message and the worker died before marking it sent, the message goes again, with
 // the same Message-ID. Everything else (cancelled, already sent, claimed by a live worker) is
 // skipped, so no message is sent twice by two workers.
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DelayedError, Job } from 'bullmq';
 import { Logger } from 'pino';
+import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { CONFIG, Config } from '../config/config';
 import { LOGGER } from '../logging/logger';
 import { JobHandler } from '../queue/job-handler.decorator';
 import { JobData, JobName } from '../queue/jobs';
+import { DIGEST_KIND } from './digest.service';
+import { Batcher } from './batcher';
 import { MailRenderer } from './mail-renderer';
 import { MailTransport } from './mail-transport';
 import { Notification } from './notification.entity';
 import { NotificationKinds } from './notification-kinds';
 
 export type DeliveryOutcome = 'sent' | 'skipped' | 'stale' | 'early';
+
+interface SentMessage {
+  id: string;
+  kind: string;
+  subject: string;
+  text: string;
+  html: string;
+  answer: string;
+}
 
 interface ClaimedRow {
   id: string;
@@ -32,7 +44,10 @@ interface ClaimedRow {
 }
 
 @Injectable()
-export class NotificationDelivery {
+export class NotificationDelivery implements OnApplicationShutdown {
+  private readonly claims = new Batcher<string, ClaimedRow>((ids) => this.claimAll(ids));
+  private readonly marks = new Batcher<SentMessage, true>((sent) => this.markAllSent(sent));
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CONFIG) private readonly config: Config,
@@ -71,16 +86,7 @@ export class NotificationDelivery {
         { to: row.recipient_email, toName: row.recipient_name, messageId: `<${row.id}@verso>` },
         mail,
       );
-      await this.dataSource.transaction(async (manager) => {
-        await manager.query(
-          `UPDATE notification SET status = 'sent', sent_at = now(), subject = $2, body_text = $3, body_html = $4,
-             transport_result = $5, last_error = NULL, updated_at = now()
-           WHERE id = $1`,
-          [row.id, mail.subject, mail.text, mail.html, answer],
-        );
-        // A digest carries its items: they are sent when it is.
-        await manager.query(`UPDATE notification SET status = 'sent', sent_at = now(), updated_at = now() WHERE digest_id = $1`, [row.id]);
-      });
+      await this.marks.load({ id: row.id, kind: row.kind, subject: mail.subject, text: mail.text, html: mail.html, answer });
       return 'sent';
     } catch (error) {
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -92,19 +98,69 @@ export class NotificationDelivery {
 
   /**
    * Takes the row for sending, unless it is cancelled, sent, failed, or being sent by a worker whose
-   * lease has not run out. One UPDATE decides, so two workers can never both take it.
+   * lease has not run out. One UPDATE decides for each row, so two workers can never both take it;
+   * the claims of concurrent jobs share that UPDATE.
    */
-  private async claim(id: string): Promise<ClaimedRow | null> {
-    const [rows] = (await this.dataSource.query(
-      `UPDATE notification
-         SET status = 'sending', attempts = attempts + 1, claimed_at = now(), updated_at = now()
-       WHERE id = $1 AND delivery = 'email'
-         AND (status IN ('pending', 'queued')
-              OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $2)))
-       RETURNING id, kind, language, recipient_email, recipient_name, payload, due_at`,
-      [id, this.config.sendingLeaseSeconds],
-    )) as [ClaimedRow[], number];
-    return rows[0] ?? null;
+  private claim(id: string): Promise<ClaimedRow | undefined> {
+    return this.claims.load(id);
+  }
+
+  private async claimAll(ids: string[]): Promise<Map<string, ClaimedRow>> {
+    const { rows } = await this.pool.query<ClaimedRow>({
+      name: 'notification-claim',
+      text: `UPDATE notification
+               SET status = 'sending', attempts = attempts + 1, claimed_at = now(), updated_at = now()
+             WHERE id = ANY($1::uuid[]) AND delivery = 'email'
+               AND (status IN ('pending', 'queued')
+                    OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $2)))
+             RETURNING id, kind, language, recipient_email, recipient_name, payload, due_at`,
+      values: [ids, this.config.sendingLeaseSeconds],
+    });
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  /** Marks rows sent with the message as sent, for the outbox page; a digest's items with it. */
+  private async markAllSent(sent: SentMessage[]): Promise<Map<SentMessage, true>> {
+    await this.pool.query({
+      name: 'notification-mark-sent',
+      text: `UPDATE notification AS n
+               SET status = 'sent', sent_at = now(), subject = m.subject, body_text = m.text, body_html = m.html,
+                   transport_result = m.answer, last_error = NULL, updated_at = now()
+             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS m(id, subject, text, html, answer)
+             WHERE n.id = m.id`,
+      values: [sent.map((m) => m.id), sent.map((m) => m.subject), sent.map((m) => m.text), sent.map((m) => m.html), sent.map((m) => m.answer)],
+    });
+    const digests = sent.filter((m) => m.kind === DIGEST_KIND).map((m) => m.id);
+    if (digests.length) {
+      await this.pool.query(`UPDATE notification SET status = 'sent', sent_at = now(), updated_at = now() WHERE digest_id = ANY($1::uuid[])`, [digests]);
+    }
+    return new Map(sent.map((m) => [m, true]));
+  }
+
+  /**
+   * The hot path (claim, mark sent) has a pool of its own, with prepared statements and without
+   * waiting for each commit to reach the disk: if PostgreSQL itself crashed, the last fraction of a
+   * second of claims and marks could be lost, which at worst sends a message again with the same
+   * Message-ID — the at-least-once window this module already documents. Other writes keep full
+   * durability.
+   */
+  private readonly pool = this.deliveryPool();
+
+  private deliveryPool(): Pool {
+    const pool = new Pool({
+      connectionString: this.config.databaseUrl,
+      max: this.config.workerConcurrency,
+      connectionTimeoutMillis: 5000,
+      options: '-c synchronous_commit=off',
+      application_name: 'verso-delivery',
+    });
+    // An idle connection dropped by a restarting PostgreSQL must not take the process with it.
+    pool.on('error', (error) => this.logger.warn({ err: error }, 'delivery database connection lost'));
+    return pool;
+  }
+
+  async onApplicationShutdown() {
+    await this.pool.end();
   }
 
   private async release(id: string, status: 'queued' | 'failed' | 'cancelled', error: string | null): Promise<void> {
