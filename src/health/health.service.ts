@@ -1,5 +1,7 @@
 // Owns readiness: whether this process can reach PostgreSQL and Redis right now. Each probe has a
 // short deadline so a stopped dependency turns readiness to 503 within seconds instead of hanging.
+// Written here rather than with @nestjs/terminus: terminus 12.1 declares an optional MikroORM peer
+// that conflicts with NestJS 12 at install, and it has no Redis check for BullMQ's connection anyway.
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import IORedis from 'ioredis';
 import { Logger } from 'pino';
