@@ -4,6 +4,18 @@ import { Repository } from 'typeorm';
 import { Language, LOCALES } from '../i18n/i18n';
 import { Agency } from './agency.entity';
 
+const collators = new Map<Language, Intl.Collator>();
+
+/** Collators are costly to make and the home page sorts on every request: one per language. */
+function collatorFor(lang: Language): Intl.Collator {
+  let collator = collators.get(lang);
+  if (!collator) {
+    collator = new Intl.Collator(LOCALES[lang]);
+    collators.set(lang, collator);
+  }
+  return collator;
+}
+
 export interface AgencyView {
   id: string;
   name: string;
@@ -16,7 +28,7 @@ export class AgencyService {
   /** All agencies, sorted as the reader's language sorts (Ä and Ö after Z in Finnish and Swedish). */
   async list(lang: Language): Promise<AgencyView[]> {
     const rows = await this.agencies.find({ select: { id: true, name: true } });
-    const collator = new Intl.Collator(LOCALES[lang]);
+    const collator = collatorFor(lang);
     return rows.map(({ id, name }) => ({ id, name })).sort((a, b) => collator.compare(a.name, b.name));
   }
 

@@ -59,7 +59,7 @@ export class NotificationDelivery implements OnApplicationShutdown {
 
   @JobHandler(JobName.NotificationDeliver)
   async deliver({ notificationId }: JobData<JobName.NotificationDeliver>, job: Job, token?: string): Promise<DeliveryOutcome> {
-    const row = await this.claim(notificationId);
+    const row = await this.claims.load(notificationId);
     if (!row) return 'skipped';
 
     // A job that runs before its row is due (re-added without its delay) waits for the due time.
@@ -101,10 +101,6 @@ export class NotificationDelivery implements OnApplicationShutdown {
    * lease has not run out. One UPDATE decides for each row, so two workers can never both take it;
    * the claims of concurrent jobs share that UPDATE.
    */
-  private claim(id: string): Promise<ClaimedRow | undefined> {
-    return this.claims.load(id);
-  }
-
   private async claimAll(ids: string[]): Promise<Map<string, ClaimedRow>> {
     const { rows } = await this.pool.query<ClaimedRow>({
       name: 'notification-claim',

@@ -27,6 +27,11 @@ export interface NotifyOptions {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** The one check of what counts as an email address, for forms and for notify() alike. */
+export function isEmailAddress(value: string): boolean {
+  return EMAIL.test(value);
+}
+
 @Injectable()
 export class NotificationsService {
   constructor(
@@ -40,7 +45,7 @@ export class NotificationsService {
    */
   async notify(kind: string, recipient: Recipient, payload: Record<string, unknown>, options: NotifyOptions = {}): Promise<string | null> {
     const definition = this.kinds.get(kind);
-    if (!EMAIL.test(recipient.email)) throw new Error(`Cannot notify "${recipient.email}": not an email address`);
+    if (!isEmailAddress(recipient.email)) throw new Error(`Cannot notify "${recipient.email}": not an email address`);
     const manager = options.manager ?? this.dataSource.manager;
     const channel: Channel = definition.security ? 'email' : await this.channelFor(manager, recipient.userId, kind);
     if (channel === 'off') return null;

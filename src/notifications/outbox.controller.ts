@@ -6,9 +6,9 @@ import { isLanguage, Language, LANGUAGES, translate } from '../i18n/i18n';
 import { AdminGuard } from '../web/admin-access';
 import { Lang } from '../web/language';
 import { NOTIFICATION_STATUSES, NotificationStatus } from './notification.entity';
+import { isEmailAddress } from './notifications.service';
 import { OutboxFilter, OutboxService } from './outbox.service';
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 
 @ApiExcludeController()
@@ -27,7 +27,7 @@ export class OutboxController {
   async testMessage(@Body() body: Record<string, unknown> | undefined, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const email = text(body?.email);
     const language = isLanguage(body?.language) ? body.language : lang;
-    if (!EMAIL.test(email)) {
+    if (!isEmailAddress(email)) {
       const page = await this.listPage({}, lang);
       return reply.status(HttpStatus.BAD_REQUEST).view('notifications/outbox', {
         ...page,

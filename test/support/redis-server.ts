@@ -1,16 +1,8 @@
 // A Redis server of the test's own, for the fault tests: stopping, restarting or flushing the
 // shared Redis would pull the ground from under every other test file running at the same time.
 import { ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
 import IORedis from 'ioredis';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort } from './app-process';
 
 export class PrivateRedis {
   private process?: ChildProcess;
