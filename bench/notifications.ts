@@ -4,15 +4,19 @@
 //       in one transaction; timed from the commit until the sink holds all 10,000 Message-IDs. A
 //       separate worker process (dist/src/main.js, APP_ROLE=worker) relays, renders and sends them.
 //   (b) baseline: the same 10,000 messages, rendered beforehand with the app's MailRenderer, sent
-//       straight from one pooled nodemailer transport with at most CONCURRENCY sendMail in flight.
+//       straight from one pooled nodemailer transport with at most IN_FLIGHT sendMail in flight.
 //
-// Both sides use the same concurrency (WORKER_CONCURRENCY = maxConnections = in-flight sends), the
-// same sink (a child process of its own, so neither side shares an event loop with it), the same
+// Both sides use the same concurrency: CONNECTIONS SMTP connections (SMTP_MAX_CONNECTIONS = the
+// baseline pool's maxConnections), so at most that many messages are at the sink at once, and
+// IN_FLIGHT messages under way in the process (WORKER_CONCURRENCY jobs = the baseline's sendMail
+// calls in flight; the pool queues what its connections cannot take yet). They also share the
+// sink (a child process of its own, so neither side shares an event loop with it), the same
 // warm-up, and are timed to the same end point: the sink has every message. Sides alternate
-// b,a,b,a,b,a; the figures are medians. Each run checks that every message arrived exactly once.
+// b,a,b,a,… (five runs a side: this machine is shared and noisy); the figures are medians. Each run
+// checks that every message arrived exactly once.
 // Writes bench/results/notifications-<time>.json and prints a summary.
 //
-// Knobs for investigating (the defaults are the benchmark): BENCH_MESSAGES, BENCH_CONCURRENCY, BENCH_RUNS,
+// Knobs for investigating (the defaults are the benchmark): BENCH_MESSAGES, BENCH_CONNECTIONS, BENCH_IN_FLIGHT, BENCH_RUNS,
 // BENCH_WORKER_NODE_ARGS (extra node options for the worker, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 import 'reflect-metadata';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -46,9 +50,11 @@ function intFromEnv(name: string, fallback: number, min: number, max: number): n
 }
 
 const MESSAGES = intFromEnv('BENCH_MESSAGES', 10_000, 1, 1_000_000);
-/** WORKER_CONCURRENCY of the worker (and so its pool's maxConnections) = the baseline's in-flight sends and maxConnections. */
-const CONCURRENCY = intFromEnv('BENCH_CONCURRENCY', 10, 1, 100);
-const RUNS_PER_SIDE = intFromEnv('BENCH_RUNS', 3, 1, 9);
+/** SMTP connections on both sides: the worker's SMTP_MAX_CONNECTIONS = the baseline pool's maxConnections. */
+const CONNECTIONS = intFromEnv('BENCH_CONNECTIONS', 10, 1, 100);
+/** Messages under way at once on both sides: the worker's WORKER_CONCURRENCY = the baseline's sendMail calls in flight. */
+const IN_FLIGHT = intFromEnv('BENCH_IN_FLIGHT', 80, 1, 200);
+const RUNS_PER_SIDE = intFromEnv('BENCH_RUNS', 5, 1, 9);
 /** Sent (and not counted) before each run on both sides: boots the worker, warms JIT and the SMTP pool. */
 const WARMUP = 100;
 /** Quiet time after the warm-up, before the timed part. */
@@ -217,7 +223,8 @@ class Bench {
       NODE_ENV: 'production',
       SESSION_SECRET: randomBytes(24).toString('hex'),
       APP_ROLE: 'worker',
-      WORKER_CONCURRENCY: String(CONCURRENCY),
+      WORKER_CONCURRENCY: String(IN_FLIGHT),
+      SMTP_MAX_CONNECTIONS: String(CONNECTIONS),
       LOG_LEVEL: 'error',
       SMTP_URL: this.sink.url,
       DATABASE_URL: this.databaseUrl,
@@ -294,7 +301,7 @@ class Bench {
     }
   }
 
-  /** At most `concurrency` sendMail in flight; rejects on the first refusal. */
+  /** At most IN_FLIGHT sendMail in flight; rejects on the first refusal. */
   private async sendAll(transport: Transporter, mails: RenderedMail[], messageId: (i: number) => string, to: (i: number) => string): Promise<void> {
     let next = 0;
     const lane = async () => {
@@ -311,11 +318,11 @@ class Bench {
         });
       }
     };
-    await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+    await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
   }
 
   async runBaseline(run: number, mails: RenderedMail[]): Promise<RunResult> {
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: this.sink.port, pool: true, maxConnections: CONCURRENCY });
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: this.sink.port, pool: true, maxConnections: CONNECTIONS });
     try {
       await this.sink.reset();
       const warm = this.sendAll(transport, mails.slice(0, WARMUP), (i) => `<warmup-b${run}-${i}-${this.id}@bench>`, (i) => this.email('warmup', i));
@@ -448,7 +455,7 @@ async function main(): Promise<number> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void abort(`stopped by ${signal}`));
 
   try {
-    log(`bench:notifications: ${MESSAGES} messages, concurrency ${CONCURRENCY}, ${RUNS_PER_SIDE} runs a side (b,a alternating), node ${process.version}`);
+    log(`bench:notifications: ${MESSAGES} messages, ${CONNECTIONS} SMTP connections, ${IN_FLIGHT} in flight, ${RUNS_PER_SIDE} runs a side (b,a alternating), node ${process.version}`);
     await bench.setUp();
     const environment = await bench.environment();
     const { mails, ms: renderMs } = await bench.renderAll();
@@ -508,7 +515,8 @@ async function main(): Promise<number> {
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
       messages: MESSAGES,
-      concurrency: CONCURRENCY,
+      connections: CONNECTIONS,
+      inFlight: IN_FLIGHT,
       runsPerSide: RUNS_PER_SIDE,
       node: process.version,
       ratio,
@@ -523,9 +531,9 @@ async function main(): Promise<number> {
         order: 'baseline, outbox alternating, baseline first',
         outbox:
           'in-process app (APP_ROLE=web) writes the rows with NotificationsService.notify in one transaction; timed from its commit to the sink holding every Message-ID; ' +
-          'a fresh worker process (node dist/src/main.js, APP_ROLE=worker, NODE_ENV=production, WORKER_CONCURRENCY=concurrency, LOG_LEVEL=error, a Redis prefix of its own) per run, notification table truncated before each run',
+          'a fresh worker process (node dist/src/main.js, APP_ROLE=worker, NODE_ENV=production, WORKER_CONCURRENCY=inFlight, SMTP_MAX_CONNECTIONS=connections, LOG_LEVEL=error, a Redis prefix of its own) per run, notification table truncated before each run',
         baseline:
-          'messages rendered once beforehand with the app MailRenderer; one pooled nodemailer transport (pool: true, maxConnections = concurrency) per run, at most `concurrency` sendMail in flight; timed from the first sendMail to the sink holding every Message-ID',
+          'messages rendered once beforehand with the app MailRenderer; one pooled nodemailer transport (pool: true, maxConnections = connections) per run, at most `inFlight` sendMail in flight; timed from the first sendMail to the sink holding every Message-ID',
         warmup: `${WARMUP} messages before each run on both sides (not counted), then ${SETTLE_MS} ms quiet`,
         sink: 'smtp-server in a child process of its own; counts Message-IDs read from the raw header, bodies not parsed',
         peakRss: "VmHWM of the worker's /proc/<pid>/status read at the end of each run (also VmRSS sampled every 100 ms); peakRssMb is the largest over the runs",

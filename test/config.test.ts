@@ -28,6 +28,7 @@ describe('configuration', () => {
       REDIS_URL: 'redis://cache:6380/2',
       SMTP_URL: 'smtp://mail:1025',
       WORKER_CONCURRENCY: '12',
+      SMTP_MAX_CONNECTIONS: '3',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -38,6 +39,7 @@ describe('configuration', () => {
       redisUrl: 'redis://cache:6380/2',
       smtpUrl: 'smtp://mail:1025',
       workerConcurrency: 12,
+      smtpMaxConnections: 3,
     });
   });
 
@@ -47,6 +49,7 @@ describe('configuration', () => {
     [{ APP_ROLE: 'both' }, 'APP_ROLE must be one of web, worker, all'],
     [{ DATABASE_URL: 'mysql://localhost/verso' }, 'DATABASE_URL must be a PostgreSQL URL'],
     [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL must be a Redis URL'],
+    [{ SMTP_MAX_CONNECTIONS: '0' }, 'SMTP_MAX_CONNECTIONS must be a whole number from 1 to 100'],
     [{ TZ: 'Mars/Olympus' }, 'TZ must be an IANA time zone'],
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET must be at least 32 characters'],
     [{ NODE_ENV: 'production' }, 'SESSION_SECRET must be set'],

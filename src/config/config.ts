@@ -67,8 +67,11 @@ class Environment {
   @IsString()
   TZ = 'Europe/Helsinki';
 
-  @WholeNumber(1, 100, 'WORKER_CONCURRENCY must be a whole number from 1 to 100')
-  WORKER_CONCURRENCY = 5;
+  @WholeNumber(1, 200, 'WORKER_CONCURRENCY must be a whole number from 1 to 200')
+  WORKER_CONCURRENCY = 40;
+
+  @WholeNumber(1, 100, 'SMTP_MAX_CONNECTIONS must be a whole number from 1 to 100')
+  SMTP_MAX_CONNECTIONS = 5;
 
   @IsIn(LOG_LEVELS, { message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' })
   LOG_LEVEL: LogLevel = 'info';
@@ -107,6 +110,8 @@ export interface Config {
   redisPrefix: string;
   sessionSecret: string;
   smtpUrl?: string;
+  /** SMTP connections a worker keeps open: the messages it has in flight to the mail server at once. */
+  smtpMaxConnections: number;
   mailFrom: string;
   timeZone: string;
   workerConcurrency: number;
@@ -172,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Outside production a fixed development secret keeps sessions across restarts of the demo.
     sessionSecret: parsed.SESSION_SECRET ?? 'verso-development-session-secret-not-for-production',
     smtpUrl: parsed.SMTP_URL,
+    smtpMaxConnections: parsed.SMTP_MAX_CONNECTIONS,
     mailFrom: parsed.MAIL_FROM,
     timeZone: parsed.TZ,
     workerConcurrency: parsed.WORKER_CONCURRENCY,

@@ -23,7 +23,9 @@ export class MailTransport implements OnApplicationShutdown {
     if (config.smtpUrl) {
       const url = new URL(config.smtpUrl);
       url.searchParams.set('pool', 'true');
-      if (!url.searchParams.has('maxConnections')) url.searchParams.set('maxConnections', String(config.workerConcurrency));
+      // A worker holds more jobs than connections (a job mostly waits on PostgreSQL and Redis); the
+      // pool queues their messages, so the mail server never sees more than this many at once.
+      url.searchParams.set('maxConnections', String(config.smtpMaxConnections));
       this.transporter = nodemailer.createTransport(url.toString());
     }
   }

@@ -15,12 +15,18 @@ import { CONFIG, Config } from '../config/config';
 import { LOGGER } from '../logging/logger';
 import { JobHandler } from '../queue/job-handler.decorator';
 import { JobData, JobName } from '../queue/jobs';
-import { DIGEST_KIND } from './digest.service';
 import { Batcher } from './batcher';
+import { DIGEST_KIND } from './digest.service';
 import { MailRenderer } from './mail-renderer';
 import { MailTransport } from './mail-transport';
 import { Notification } from './notification.entity';
 import { NotificationKinds } from './notification-kinds';
+
+/**
+ * Under load, each round trip waits this long after the previous one began, so it carries the
+ * claims and marks of several jobs; a worker holds enough jobs that the wait costs no throughput.
+ */
+const ROUND_TRIP_SPACING_MS = 5;
 
 export type DeliveryOutcome = 'sent' | 'skipped' | 'stale' | 'early';
 
@@ -32,6 +38,9 @@ interface SentMessage {
   html: string;
   answer: string;
 }
+
+/** What a job asks of the database: take its row for sending, or record it sent. */
+type DeliveryStep = { claim: string } | { sent: SentMessage };
 
 interface ClaimedRow {
   id: string;
@@ -45,8 +54,8 @@ interface ClaimedRow {
 
 @Injectable()
 export class NotificationDelivery implements OnApplicationShutdown {
-  private readonly claims = new Batcher<string, ClaimedRow>((ids) => this.claimAll(ids));
-  private readonly marks = new Batcher<SentMessage, true>((sent) => this.markAllSent(sent));
+  /** The claims and marks of all concurrent jobs travel together, one round trip at a time. */
+  private readonly steps = new Batcher<DeliveryStep, ClaimedRow | true>((steps) => this.roundTrip(steps), ROUND_TRIP_SPACING_MS);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -59,7 +68,7 @@ export class NotificationDelivery implements OnApplicationShutdown {
 
   @JobHandler(JobName.NotificationDeliver)
   async deliver({ notificationId }: JobData<JobName.NotificationDeliver>, job: Job, token?: string): Promise<DeliveryOutcome> {
-    const row = await this.claims.load(notificationId);
+    const row = (await this.steps.load({ claim: notificationId })) as ClaimedRow | undefined;
     if (!row) return 'skipped';
 
     // A job that runs before its row is due (re-added without its delay) waits for the due time.
@@ -86,7 +95,7 @@ export class NotificationDelivery implements OnApplicationShutdown {
         { to: row.recipient_email, toName: row.recipient_name, messageId: `<${row.id}@verso>` },
         mail,
       );
-      await this.marks.load({ id: row.id, kind: row.kind, subject: mail.subject, text: mail.text, html: mail.html, answer });
+      await this.steps.load({ sent: { id: row.id, kind: row.kind, subject: mail.subject, text: mail.text, html: mail.html, answer } });
       return 'sent';
     } catch (error) {
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -97,57 +106,72 @@ export class NotificationDelivery implements OnApplicationShutdown {
   }
 
   /**
-   * Takes the row for sending, unless it is cancelled, sent, failed, or being sent by a worker whose
-   * lease has not run out. One UPDATE decides for each row, so two workers can never both take it;
-   * the claims of concurrent jobs share that UPDATE.
+   * One query for a batch of steps: marks the sent rows `sent` (storing the message as sent, for the
+   * outbox page; a digest's items with it), and claims the rows to send. A claim takes the row unless
+   * it is cancelled, sent, failed, or being sent by a worker whose lease has not run out; one UPDATE
+   * decides for each row, so two workers can never both take it. A row being marked in this very
+   * batch is not claimed (two changes of one row in one statement would be undefined).
    */
-  private async claimAll(ids: string[]): Promise<Map<string, ClaimedRow>> {
+  private async roundTrip(steps: DeliveryStep[]): Promise<Map<DeliveryStep, ClaimedRow | true>> {
+    const claims = steps.filter((step): step is { claim: string } => 'claim' in step).map((step) => step.claim);
+    const sent = steps.filter((step): step is { sent: SentMessage } => 'sent' in step).map((step) => step.sent);
     const { rows } = await this.pool.query<ClaimedRow>({
-      name: 'notification-claim',
-      text: `UPDATE notification
-               SET status = 'sending', attempts = attempts + 1, claimed_at = now(), updated_at = now()
-             WHERE id = ANY($1::uuid[]) AND delivery = 'email'
-               AND (status IN ('pending', 'queued')
-                    OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $2)))
-             RETURNING id, kind, language, recipient_email, recipient_name, payload, due_at`,
-      values: [ids, this.config.sendingLeaseSeconds],
+      name: 'notification-delivery-round-trip',
+      text: `WITH marked AS (
+               UPDATE notification AS n
+                  SET status = 'sent', sent_at = now(), subject = m.subject, body_text = m.text, body_html = m.html,
+                      transport_result = m.answer, last_error = NULL, updated_at = now()
+                 FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[]) AS m(id, subject, text, html, answer)
+                WHERE n.id = m.id
+           ), digest_items AS (
+               UPDATE notification SET status = 'sent', sent_at = now(), updated_at = now()
+                WHERE digest_id = ANY($8::uuid[])
+           )
+           UPDATE notification
+              SET status = 'sending', attempts = attempts + 1, claimed_at = now(), updated_at = now()
+            WHERE id = ANY($1::uuid[]) AND id <> ALL($3::uuid[]) AND delivery = 'email'
+              AND (status IN ('pending', 'queued')
+                   OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $2)))
+        RETURNING id, kind, language, recipient_email, recipient_name, payload, due_at`,
+      values: [
+        claims,
+        this.config.sendingLeaseSeconds,
+        sent.map((m) => m.id),
+        sent.map((m) => m.subject),
+        sent.map((m) => m.text),
+        sent.map((m) => m.html),
+        sent.map((m) => m.answer),
+        sent.filter((m) => m.kind === DIGEST_KIND).map((m) => m.id),
+      ],
     });
-    return new Map(rows.map((row) => [row.id, row]));
-  }
-
-  /** Marks rows sent with the message as sent, for the outbox page; a digest's items with it. */
-  private async markAllSent(sent: SentMessage[]): Promise<Map<SentMessage, true>> {
-    await this.pool.query({
-      name: 'notification-mark-sent',
-      text: `UPDATE notification AS n
-               SET status = 'sent', sent_at = now(), subject = m.subject, body_text = m.text, body_html = m.html,
-                   transport_result = m.answer, last_error = NULL, updated_at = now()
-             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS m(id, subject, text, html, answer)
-             WHERE n.id = m.id`,
-      values: [sent.map((m) => m.id), sent.map((m) => m.subject), sent.map((m) => m.text), sent.map((m) => m.html), sent.map((m) => m.answer)],
-    });
-    const digests = sent.filter((m) => m.kind === DIGEST_KIND).map((m) => m.id);
-    if (digests.length) {
-      await this.pool.query(`UPDATE notification SET status = 'sent', sent_at = now(), updated_at = now() WHERE digest_id = ANY($1::uuid[])`, [digests]);
-    }
-    return new Map(sent.map((m) => [m, true]));
+    const claimed = new Map(rows.map((row) => [row.id, row]));
+    return new Map(
+      steps.flatMap((step): [DeliveryStep, ClaimedRow | true][] => {
+        if ('sent' in step) return [[step, true]];
+        const row = claimed.get(step.claim);
+        return row ? [[step, row]] : [];
+      }),
+    );
   }
 
   /**
-   * The hot path (claim, mark sent) has a pool of its own, with prepared statements and without
+   * The hot path (claims and marks) has a pool of its own, with prepared statements and without
    * waiting for each commit to reach the disk: if PostgreSQL itself crashed, the last fraction of a
    * second of claims and marks could be lost, which at worst sends a message again with the same
    * Message-ID — the at-least-once window this module already documents. Other writes keep full
-   * durability.
+   * durability. Each query is planned for the table as it is then: a generic plan cached while the
+   * outbox was nearly empty scans the whole table, and it would stay cached as the table grows
+   * (measured: 4 ms instead of 0.2 ms a round trip at 10,000 rows).
    */
   private readonly pool = this.deliveryPool();
 
   private deliveryPool(): Pool {
     const pool = new Pool({
       connectionString: this.config.databaseUrl,
-      max: this.config.workerConcurrency,
+      // The claims and marks of all concurrent jobs share one query at a time.
+      max: 1,
       connectionTimeoutMillis: 5000,
-      options: '-c synchronous_commit=off',
+      options: '-c synchronous_commit=off -c plan_cache_mode=force_custom_plan',
       application_name: 'verso-delivery',
     });
     // An idle connection dropped by a restarting PostgreSQL must not take the process with it.

@@ -1,4 +1,5 @@
-// Moves the outbox into the queue. Every worker process runs the relay: twice a second it hands due
+// Moves the outbox into the queue. Every worker process runs the relay: woken by PostgreSQL when
+// notifications are written (see the OutboxWakeUp migration), and twice a second anyway, it hands due
 // pending rows (and rows due within the next day, as delayed jobs) to BullMQ with the row id as the
 // job id, so a row is queued once however many relays see it, then marks them queued. Rows due later
 // stay in PostgreSQL only. The sweep, a recurring job, re-enqueues rows whose job Redis no longer
@@ -8,6 +9,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { CONFIG, Config } from '../config/config';
+import { PgListener } from '../database/pg-listener';
 import { LOGGER } from '../logging/logger';
 import { JobHandler } from '../queue/job-handler.decorator';
 import { JobName } from '../queue/jobs';
@@ -34,7 +36,10 @@ interface RelayRow {
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private scheduleTimer?: NodeJS.Timeout;
+  private listener?: PgListener;
   private running?: Promise<void>;
+  /** Woken while a pass ran: rows may have committed after its query, so pass again. */
+  private wokenMeanwhile = false;
   private stopped = false;
 
   constructor(
@@ -46,18 +51,30 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   onApplicationBootstrap() {
     if (!this.config.runsWorkers) return;
-    this.timer = setInterval(() => void this.tick(), RELAY_INTERVAL_MS);
+    this.listener = new PgListener(this.config.databaseUrl, 'notification_written', () => this.wake(), this.logger);
+    this.listener.start();
+    this.timer = setInterval(() => this.wake(), RELAY_INTERVAL_MS);
     // Redis may have forgotten the recurring jobs (flushed, replaced): put them back now and then.
     this.scheduleTimer = setInterval(() => void this.queue.scheduleRecurringJobs(), this.config.sweepIntervalMs);
   }
 
   /** One relay pass at a time per process; a pass waiting on Redis simply holds the next one back. */
-  private async tick(): Promise<void> {
-    if (this.running || this.stopped) return;
+  private wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wokenMeanwhile = true;
+      return;
+    }
     this.running = this.relayAll()
       .then(() => undefined)
       .catch((error) => this.logger.warn({ err: error }, 'outbox relay pass failed'))
-      .finally(() => (this.running = undefined));
+      .finally(() => {
+        this.running = undefined;
+        if (this.wokenMeanwhile) {
+          this.wokenMeanwhile = false;
+          this.wake();
+        }
+      });
   }
 
   /** Relays until no due rows are left; returns how many it handed to the queue. */
@@ -133,6 +150,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.stopped = true;
     clearInterval(this.timer);
     clearInterval(this.scheduleTimer);
+    await this.listener?.stop();
     await Promise.race([this.running, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
   }
 }
