@@ -1,6 +1,8 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Logger } from 'pino';
+import { AccessModule } from './access/access.module';
+import { AccountsModule } from './accounts/accounts.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { CONFIG, Config } from './config/config';
 import { dataSourceOptions } from './database/data-source.options';
@@ -37,10 +39,12 @@ export class AppModule {
         CoreModule.forRoot(config, logger),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 5, retryDelay: 2000 }),
         QueueModule,
+        AccessModule,
         NotificationsModule,
         HealthModule,
         WebModule,
         IdentityModule,
+        AccountsModule,
         CatalogueModule,
         DemoModule,
       ],

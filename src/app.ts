@@ -12,8 +12,10 @@ import { Config } from './config/config';
 import { prepareDatabase } from './database/prepare-database';
 import { createLogger, LOGGER, PinoNestLogger } from './logging/logger';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
+import { registerSessions } from './access/sessions';
 import { mountQueueBoard } from './queue/queue-board';
 import { createViewEngine } from './views/view-engine';
+import { apiValidationError } from './web/forms';
 import { HttpExceptionFilter } from './web/http-exception.filter';
 import { registerLanguage } from './web/language';
 
@@ -47,6 +49,7 @@ export async function configureApp(app: NestFastifyApplication, config: Config):
   const fastify = app.getHttpAdapter().getInstance();
 
   await app.register(fastifyCookie, { secret: config.sessionSecret });
+  await registerSessions(app, config, logger);
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: {
@@ -60,8 +63,7 @@ export async function configureApp(app: NestFastifyApplication, config: Config):
       },
     },
     strictTransportSecurity: config.baseUrl.startsWith('https:'),
-    // Not "no-referrer": with it browsers send "Origin: null" on same-site form posts, and the
-    // admin forms check Origin. Other sites still learn nothing.
+    // Other sites learn nothing of where their visitors came from.
     referrerPolicy: { policy: 'same-origin' },
   });
   app.useStaticAssets({ root: PUBLIC_DIR, prefix: '/static/', maxAge: config.nodeEnv === 'production' ? '7d' : 0 });
@@ -84,13 +86,15 @@ export async function configureApp(app: NestFastifyApplication, config: Config):
 
   await mountQueueBoard(app);
 
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true, forbidUnknownValues: false }));
+  // API bodies and queries: unknown fields refused, a message per field (web forms: web/forms.ts).
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, forbidUnknownValues: false, exceptionFactory: apiValidationError }));
   app.useGlobalFilters(new HttpExceptionFilter(logger));
 
   const openApi = new DocumentBuilder()
     .setTitle('Verso API')
     .setDescription('Programmes, cohorts, enrolments and discussion channels of the Verso coaching platform.')
     .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A personal access token from POST /api/v1/auth/tokens' })
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
     jsonDocumentUrl: 'api/docs/openapi.json',

@@ -1,4 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { Public } from '../access/access.decorator';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Language } from '../i18n/i18n';
 import { Lang } from '../web/language';
@@ -6,6 +7,7 @@ import { ProgrammeListDto, ProgrammeListQuery } from './catalogue.dto';
 import { CatalogueService } from './catalogue.service';
 
 @ApiTags('catalogue')
+@Public()
 @Controller('api/v1/programmes')
 export class CatalogueApiController {
   constructor(private readonly catalogue: CatalogueService) {}

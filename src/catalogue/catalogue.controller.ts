@@ -1,4 +1,5 @@
 import { Controller, Get, NotFoundException, Param, Render } from '@nestjs/common';
+import { Public } from '../access/access.decorator';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Language, translate } from '../i18n/i18n';
 import { AgencyService } from '../identity/agency.service';
@@ -6,6 +7,7 @@ import { Lang } from '../web/language';
 import { CatalogueService } from './catalogue.service';
 
 @ApiExcludeController()
+@Public()
 @Controller()
 export class CatalogueController {
   constructor(

@@ -77,8 +77,12 @@ class Environment {
   LOG_LEVEL: LogLevel = 'info';
 
   @IsOptional()
-  @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters' })
-  ADMIN_TOKEN?: string;
+  @Matches(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { message: 'ADMIN_EMAIL must be an email address' })
+  ADMIN_EMAIL?: string;
+
+  @IsOptional()
+  @MinLength(10, { message: 'ADMIN_PASSWORD must be at least 10 characters' })
+  ADMIN_PASSWORD?: string;
 
   @WholeNumber(0, 23, 'DIGEST_HOUR must be a whole number from 0 to 23 (Helsinki time)')
   DIGEST_HOUR = 7;
@@ -116,8 +120,8 @@ export interface Config {
   timeZone: string;
   workerConcurrency: number;
   logLevel: LogLevel;
-  /** Opens the admin pages (outbox, queue dashboard) until accounts with roles exist. */
-  adminToken?: string;
+  /** The first admin, created at start-up when no user has this email (never overwritten). */
+  firstAdmin?: { email: string; password: string };
   /** Hour of the day (Helsinki) when daily digests go out. */
   digestHour: number;
   /** First retry wait of a failed job; doubles each attempt. */
@@ -159,6 +163,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: TZ must be an IANA time zone such as Europe/Helsinki (got ${JSON.stringify(parsed.TZ)})`);
   }
   const production = parsed.NODE_ENV === 'production';
+  if (Boolean(parsed.ADMIN_EMAIL) !== Boolean(parsed.ADMIN_PASSWORD)) {
+    throw new ConfigError('Invalid configuration: ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
   if (production && !parsed.SESSION_SECRET) {
     throw new ConfigError('Invalid configuration: SESSION_SECRET must be set (at least 32 characters) when NODE_ENV=production');
   }
@@ -183,7 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: parsed.WORKER_CONCURRENCY,
     logLevel: parsed.LOG_LEVEL,
     // Outside production the demo opens the admin pages with a known token (shown in README).
-    adminToken: parsed.ADMIN_TOKEN ?? (production ? undefined : 'verso-demo-admin-token'),
+    firstAdmin: parsed.ADMIN_EMAIL && parsed.ADMIN_PASSWORD ? { email: parsed.ADMIN_EMAIL, password: parsed.ADMIN_PASSWORD } : undefined,
     digestHour: parsed.DIGEST_HOUR,
     jobRetryDelayMs: parsed.JOB_RETRY_DELAY_MS,
     sendingLeaseSeconds: parsed.SENDING_LEASE_SECONDS,

@@ -1,5 +1,6 @@
 // The demo platform a new user meets: the four coaching programmes of the state developers' network
 // and the agencies their participants come from. Later issues add people, cohorts and posts here.
+import { Language } from '../i18n/i18n';
 import { NewProgramme } from '../catalogue/catalogue.service';
 import { Recipient } from '../notifications/notifications.service';
 
@@ -100,4 +101,16 @@ export const DEMO_PROGRAMMES: NewProgramme[] = [
       en: 'Coaching leadership helps supervisors adopt new tools: 360 feedback and a development-discussion concept. The coaching goes into the philosophy behind the tools, so that they serve conversation and growth rather than forms. There are four groups of 20 a year; the first period starts in spring.',
     },
   },
+];
+
+/** The demo's sign-in password (README shows it); never used outside the demo. */
+export const DEMO_PASSWORD = 'Kevät-ryhmä-2027';
+
+/** Demo accounts: the programme team's admin and participants from different agencies. */
+export const DEMO_USERS: { email: string; displayName: string; agency: string; language: Language; admin?: boolean }[] = [
+  { email: 'maija.aijala@valtiokonttori.fi', displayName: 'Maija Äijälä', agency: 'Valtiokonttori', language: 'fi', admin: true },
+  { email: 'aino.virtanen@verohallinto.fi', displayName: 'Aino Virtanen', agency: 'Verohallinto', language: 'fi' },
+  { email: 'asa.ostrom@tulli.fi', displayName: 'Åsa Öström', agency: 'Tulli', language: 'sv' },
+  { email: 'oskar.ohman@maanmittauslaitos.fi', displayName: 'Oskar Öhman', agency: 'Maanmittauslaitos', language: 'sv' },
+  { email: 'emma.laine@traficom.fi', displayName: 'Emma Laine', agency: 'Traficom', language: 'en' },
 ];

@@ -8,7 +8,8 @@ import { AgencyService } from '../identity/agency.service';
 import { LOGGER } from '../logging/logger';
 import { NotificationsService } from '../notifications/notifications.service';
 import { TEST_MESSAGE_KIND } from '../notifications/outbox.service';
-import { DEMO_AGENCIES, DEMO_MAIL_RECIPIENTS, DEMO_PROGRAMMES } from './demo-data';
+import { UserService } from '../identity/user.service';
+import { DEMO_AGENCIES, DEMO_MAIL_RECIPIENTS, DEMO_PASSWORD, DEMO_PROGRAMMES, DEMO_USERS } from './demo-data';
 
 @Injectable()
 export class DemoSeedService implements OnApplicationBootstrap {
@@ -18,10 +19,39 @@ export class DemoSeedService implements OnApplicationBootstrap {
     private readonly catalogue: CatalogueService,
     private readonly agencies: AgencyService,
     private readonly notifications: NotificationsService,
+    private readonly users: UserService,
   ) {}
 
   async onApplicationBootstrap() {
-    if (this.config.demoData) await this.seedIfEmpty();
+    if (!this.config.demoData) return;
+    await this.seedIfEmpty();
+    await this.seedUsersIfNone();
+  }
+
+  /** The demo accounts README lists, on a database without any user. */
+  async seedUsersIfNone(): Promise<number> {
+    const [{ count }]: { count: number }[] = await this.users.count();
+    if (count > 0) return 0;
+    const agencies = new Map((await this.agencies.list('fi')).map((a) => [a.name, a.id]));
+    let added = 0;
+    for (const person of DEMO_USERS) {
+      try {
+        await this.users.register({
+          email: person.email,
+          displayName: person.displayName,
+          password: DEMO_PASSWORD,
+          agencyId: agencies.get(person.agency) ?? null,
+          language: person.language,
+          siteRole: person.admin ? 'admin' : null,
+        });
+        added++;
+      } catch (error) {
+        // Another process seeding at the same moment got there first.
+        this.logger.debug({ err: error, email: person.email }, 'demo user not added');
+      }
+    }
+    this.logger.info({ users: added }, 'demo accounts seeded');
+    return added;
   }
 
   /** Seeds only a database with no programmes, so programmes an admin removed do not come back. */

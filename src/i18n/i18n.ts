@@ -1,8 +1,9 @@
-// Owns the UI languages: Finnish first, then Swedish and English. Strings live in messages/*.json,
-// keyed alike; a key missing in sv or en falls back to Finnish, and a test keeps the files in step.
-import en from './messages/en.json';
-import fi from './messages/fi.json';
-import sv from './messages/sv.json';
+// Owns the UI languages: Finnish first, then Swedish and English. Strings live in
+// messages/<language>/<area>.json (one file per area of the app), keyed alike in every language; a
+// key missing in sv or en falls back to Finnish, and a test keeps the files in step.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../paths';
 
 export const LANGUAGES = ['fi', 'sv', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -14,8 +15,22 @@ export const LOCALES: Record<Language, string> = { fi: 'fi-FI', sv: 'sv-FI', en:
 /** Each language's own name, for the switcher. */
 export const LANGUAGE_NAMES: Record<Language, string> = { fi: 'Suomi', sv: 'Svenska', en: 'English' };
 
-export type MessageKey = keyof typeof fi;
-export const MESSAGES: Record<Language, Partial<Record<MessageKey, string>>> = { fi, sv, en };
+export const MESSAGES_DIR = join(PROJECT_ROOT, 'src', 'i18n', 'messages');
+
+/** One language's strings, from all its area files; a key defined twice is a mistake worth stopping for. */
+export function loadMessages(lang: Language, dir = MESSAGES_DIR): Record<string, string> {
+  const messages: Record<string, string> = {};
+  for (const file of readdirSync(join(dir, lang)).filter((name) => name.endsWith('.json')).sort()) {
+    const area = JSON.parse(readFileSync(join(dir, lang, file), 'utf8')) as Record<string, string>;
+    for (const [key, text] of Object.entries(area)) {
+      if (key in messages) throw new Error(`UI string "${key}" is defined twice (${lang}/${file})`);
+      messages[key] = text;
+    }
+  }
+  return messages;
+}
+
+export const MESSAGES: Record<Language, Record<string, string>> = { fi: loadMessages('fi'), sv: loadMessages('sv'), en: loadMessages('en') };
 
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
@@ -23,7 +38,7 @@ export function isLanguage(value: unknown): value is Language {
 
 /** `translate('fi', 'programme.updated', { date })` fills {placeholders}; unknown keys show as themselves. */
 export function translate(lang: Language, key: string, vars: Record<string, unknown> = {}): string {
-  const template = MESSAGES[lang][key as MessageKey] ?? MESSAGES.fi[key as MessageKey] ?? key;
+  const template = MESSAGES[lang][key] ?? MESSAGES.fi[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 

@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { User } from '../identity/user.entity';
 import { Language } from '../i18n/i18n';
 
 export const NOTIFICATION_STATUSES = ['pending', 'queued', 'sending', 'sent', 'failed', 'cancelled'] as const;
@@ -40,6 +41,10 @@ export class Notification {
 
   @Column({ type: 'uuid', nullable: true })
   recipientUserId: string | null;
+
+  @ManyToOne(() => User, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'recipient_user_id', foreignKeyConstraintName: 'notification_recipient_user_fk' })
+  recipientUser?: User | null;
 
   @Column({ type: 'text' })
   recipientEmail: string;
@@ -110,6 +115,10 @@ export class Notification {
 export class NotificationPreference {
   @PrimaryColumn({ type: 'uuid' })
   userId: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'notification_preference_user_fk' })
+  user?: User;
 
   @PrimaryColumn({ type: 'text' })
   kind: string;

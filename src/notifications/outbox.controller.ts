@@ -3,7 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type {} from '@fastify/view';
 import type { FastifyReply } from 'fastify';
 import { isLanguage, Language, LANGUAGES, translate } from '../i18n/i18n';
-import { AdminGuard } from '../web/admin-access';
+import { Requires } from '../access/access.decorator';
+import { Capability } from '../access/capabilities';
 import { Lang } from '../web/language';
 import { NOTIFICATION_STATUSES, NotificationStatus } from './notification.entity';
 import { isEmailAddress } from './notifications.service';
@@ -12,7 +13,7 @@ import { OutboxFilter, OutboxService } from './outbox.service';
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 
 @ApiExcludeController()
-@UseGuards(AdminGuard)
+@Requires(Capability.OutboxManage)
 @Controller('admin/outbox')
 export class OutboxController {
   constructor(private readonly outbox: OutboxService) {}

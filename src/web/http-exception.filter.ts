@@ -7,7 +7,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'pino';
 import { translate } from '../i18n/i18n';
 import { LOGGER } from '../logging/logger';
-import { AdminSignInRequired, adminSignInPath } from './admin-access';
+import { SignInRequired } from '../access/access.guard';
+import { safeLocalPath } from './language';
+
+/** The sign-in page, then back to where the person was going. */
+export function signInPath(request: FastifyRequest): string {
+  return `/login?next=${encodeURIComponent(safeLocalPath(request.url))}`;
+}
 
 function wantsJson(request: FastifyRequest): boolean {
   const path = request.url;
@@ -23,7 +29,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost) {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    if (exception instanceof AdminSignInRequired) return reply.redirect(adminSignInPath(request), 303);
+    if (exception instanceof SignInRequired) return reply.redirect(signInPath(request), 303);
     const status = exception instanceof HttpException ? exception.getStatus() : HttpStatus.INTERNAL_SERVER_ERROR;
     if (status >= 500 && !(exception instanceof HttpException)) {
       this.logger.error({ err: exception, reqId: request.id, url: request.url }, 'unhandled error');

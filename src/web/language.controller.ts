@@ -1,4 +1,5 @@
 import { Controller, Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { Public } from '../access/access.decorator';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { isLanguage, LANGUAGE_COOKIE } from '../i18n/i18n';
@@ -7,6 +8,7 @@ import { safeLocalPath } from './language';
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 
 @ApiExcludeController()
+@Public()
 @Controller('language')
 export class LanguageController {
   /** The language switcher: a plain link, so it works without JavaScript; remembers the choice in a cookie. */

@@ -1,0 +1,15 @@
+// Every route declares who may use it; a route without a declaration stops the app at boot
+// (AccessGuard.checkEveryRouteDeclares). `@Public()`, `@SignedIn()` or `@Requires(capability)`.
+import { SetMetadata } from '@nestjs/common';
+import { Capability } from './capabilities';
+
+export const ACCESS = 'verso:access';
+
+export type AccessRule = { kind: 'public' } | { kind: 'signed-in' } | { kind: 'capability'; capability: Capability };
+
+/** Anyone, signed in or not. */
+export const Public = () => SetMetadata(ACCESS, { kind: 'public' } satisfies AccessRule);
+/** Any signed-in, active person. */
+export const SignedIn = () => SetMetadata(ACCESS, { kind: 'signed-in' } satisfies AccessRule);
+/** A signed-in person the policy grants this capability. */
+export const Requires = (capability: Capability) => SetMetadata(ACCESS, { kind: 'capability', capability } satisfies AccessRule);

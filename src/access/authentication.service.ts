@@ -1,0 +1,95 @@
+// Who a request acts for: on web pages the session's user, on the JSON API the owner of the bearer
+// token (the API ignores cookies, so no other site can make a browser call it: no CSRF there).
+// Either way the person must still be active, and a session must carry their current
+// sessionVersion (a password change, deactivation or erasure bumps it, ending every session).
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { User } from '../identity/user.entity';
+import { Actor } from './capabilities';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor?: Actor | null;
+  }
+}
+
+interface ActorRow {
+  id: string;
+  email: string;
+  display_name: string;
+  agency_id: string | null;
+  language: Actor['language'];
+  site_role: Actor['siteRole'];
+  session_version: number;
+  token_id?: string;
+  token_used_recently?: boolean;
+}
+
+const ACTOR_COLUMNS = `u.id, u.email, u.display_name, u.agency_id, u.language, u.site_role, u.session_version`;
+
+export function isApiRequest(request: FastifyRequest): boolean {
+  return request.url.startsWith('/api/');
+}
+
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function toActor(row: ActorRow): Actor {
+  return { id: row.id, email: row.email, displayName: row.display_name, agencyId: row.agency_id, language: row.language, siteRole: row.site_role };
+}
+
+@Injectable()
+export class Authentication {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Resolves (once per request) and returns the request's actor, or null. */
+  async actorFor(request: FastifyRequest): Promise<Actor | null> {
+    if (request.actor !== undefined) return request.actor;
+    request.actor = isApiRequest(request) ? await this.fromBearer(request.headers.authorization) : await this.fromSession(request);
+    return request.actor;
+  }
+
+  /** Starts a fresh session for the user (a new id: rotation against session fixation). */
+  async signIn(request: FastifyRequest, user: Pick<User, 'id' | 'sessionVersion'>): Promise<void> {
+    await request.session.regenerate();
+    request.session.userId = user.id;
+    request.session.version = user.sessionVersion;
+    request.actor = undefined;
+  }
+
+  async signOut(request: FastifyRequest): Promise<void> {
+    if (request.session) await request.session.destroy();
+    request.actor = null;
+  }
+
+  private async fromSession(request: FastifyRequest): Promise<Actor | null> {
+    const session = request.session;
+    if (!session?.userId) return null;
+    const [row]: ActorRow[] = await this.dataSource.query(`SELECT ${ACTOR_COLUMNS} FROM app_user u WHERE u.id = $1 AND u.status = 'active'`, [session.userId]);
+    if (!row || row.session_version !== session.version) {
+      // Deactivated, erased, or the password changed since: this session is over.
+      await session.destroy();
+      return null;
+    }
+    return toActor(row);
+  }
+
+  private async fromBearer(header: string | undefined): Promise<Actor | null> {
+    const match = /^Bearer\s+([A-Za-z0-9_\-.]{20,200})$/i.exec(header ?? '');
+    if (!match) return null;
+    const [row]: ActorRow[] = await this.dataSource.query(
+      `SELECT ${ACTOR_COLUMNS}, t.id AS token_id, (t.last_used_at > now() - interval '1 minute') AS token_used_recently
+         FROM api_token t JOIN app_user u ON u.id = t.user_id
+        WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND u.status = 'active'`,
+      [tokenHash(match[1])],
+    );
+    if (!row) return null;
+    // "Last used" to the minute is enough, and spares a write per API call.
+    if (!row.token_used_recently) await this.dataSource.query(`UPDATE api_token SET last_used_at = now() WHERE id = $1`, [row.token_id]);
+    return toActor(row);
+  }
+}

@@ -1,0 +1,20 @@
+// Owns the account pages and API: sign-up, sign-in, password reset, the profile (with its data
+// export and erasure request), admin user and agency management, and API tokens.
+import { Module } from '@nestjs/common';
+import { ApiTokensService } from '../identity/api-tokens.service';
+import { ErasureService } from '../identity/erasure.service';
+import { AdminAgenciesController } from './admin-agencies.controller';
+import { AdminUsersService } from './admin-users.service';
+import { AdminUsersController } from './admin-users.controller';
+import { AuthApiController } from './auth.api.controller';
+import { AuthController } from './auth.controller';
+import { PasswordResetController } from './password-reset.controller';
+import { PasswordResetService } from './password-reset.service';
+import { ProfileController } from './profile.controller';
+import { ProfileService } from './profile.service';
+
+@Module({
+  controllers: [AuthController, PasswordResetController, ProfileController, AdminUsersController, AdminAgenciesController, AuthApiController],
+  providers: [PasswordResetService, ProfileService, AdminUsersService, ErasureService, ApiTokensService],
+})
+export class AccountsModule {}

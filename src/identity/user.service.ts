@@ -1,0 +1,137 @@
+// Accounts: registration, sign-in checks, profile changes, roles, deactivation and erasure. Rules
+// live here; controllers for the web and the API both call these.
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import argon2 from 'argon2';
+import { DataSource, EntityManager } from 'typeorm';
+import { Language } from '../i18n/i18n';
+import { passwordProblem } from './password-policy';
+import { SiteRole, User } from './user.entity';
+
+export interface NewUser {
+  email: string;
+  displayName: string;
+  password: string;
+  agencyId?: string | null;
+  language: Language;
+  siteRole?: SiteRole | null;
+}
+
+/** A refused form or API body: messages per field (i18n keys), nothing stored. */
+export class FieldErrors extends BadRequestException {
+  constructor(readonly fields: Record<string, string>) {
+    super({ statusCode: 400, error: 'Bad Request', fields });
+  }
+}
+
+/** A stand-in hash: checking a password against it takes as long as against a real one. */
+let DUMMY_HASH: Promise<string> | undefined;
+
+export interface AuditEntry {
+  actorUserId: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  details?: Record<string, unknown>;
+}
+
+@Injectable()
+export class UserService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  static normaliseEmail(email: string): string {
+    return email.trim().toLowerCase();
+  }
+
+  async hashPassword(password: string): Promise<string> {
+    return argon2.hash(password, { type: argon2.argon2id });
+  }
+
+  async count(): Promise<{ count: number }[]> {
+    return this.dataSource.query(`SELECT count(*)::int AS count FROM app_user`);
+  }
+
+  async findById(id: string): Promise<User | null> {
+    return this.dataSource.getRepository(User).findOne({ where: { id } });
+  }
+
+  async findByEmail(email: string): Promise<User | null> {
+    return this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('lower(u.email) = :email', { email: UserService.normaliseEmail(email) })
+      .getOne();
+  }
+
+  /** Creates an account; refuses a weak password, an unknown agency or a taken email, per field. */
+  async register(input: NewUser, manager: EntityManager = this.dataSource.manager): Promise<User> {
+    const email = UserService.normaliseEmail(input.email);
+    const problem = passwordProblem(input.password, { email, displayName: input.displayName });
+    const errors: Record<string, string> = {};
+    if (problem) errors.password = `accounts.password.${problem}`;
+    if (input.agencyId && !(await manager.query(`SELECT 1 FROM agency WHERE id = $1`, [input.agencyId])).length) errors.agencyId = 'accounts.agency.unknown';
+    if (await this.findByEmail(email)) errors.email = 'accounts.email.taken';
+    if (Object.keys(errors).length) throw new FieldErrors(errors);
+    const passwordHash = await this.hashPassword(input.password);
+    try {
+      return await manager.getRepository(User).save(
+        manager.getRepository(User).create({
+          email,
+          displayName: input.displayName.trim(),
+          agencyId: input.agencyId ?? null,
+          language: input.language,
+          siteRole: input.siteRole ?? null,
+          passwordHash,
+        }),
+      );
+    } catch (error) {
+      // Two registrations of one email at the same moment: the unique index decides.
+      if ((error as { code?: string }).code === '23505') throw new FieldErrors({ email: 'accounts.email.taken' });
+      throw error;
+    }
+  }
+
+  /** The active user with this email and password, or null; takes as long either way. */
+  async verifyCredentials(email: string, password: string): Promise<User | null> {
+    const user = await this.findByEmail(email);
+    if (!user || user.status !== 'active' || !user.passwordHash) {
+      DUMMY_HASH ??= this.hashPassword('not-a-real-password-but-as-slow');
+      await argon2.verify(await DUMMY_HASH, password).catch(() => false);
+      return null;
+    }
+    const ok = await argon2.verify(user.passwordHash, password).catch(() => false);
+    return ok ? user : null;
+  }
+
+  async recordSignIn(userId: string): Promise<void> {
+    await this.dataSource.query(`UPDATE app_user SET last_signed_in_at = now() WHERE id = $1`, [userId]);
+  }
+
+  /** Sets a new password and ends every session and token of the person; returns the new session version. */
+  async changePassword(userId: string, password: string): Promise<number> {
+    const user = await this.findById(userId);
+    if (!user || user.status !== 'active') throw new FieldErrors({ password: 'accounts.password.cannotChange' });
+    const problem = passwordProblem(password, { email: user.email, displayName: user.displayName });
+    if (problem) throw new FieldErrors({ password: `accounts.password.${problem}` });
+    const hash = await this.hashPassword(password);
+    return this.dataSource.transaction(async (manager) => {
+      const [{ session_version }]: { session_version: number }[] = await manager.query(
+        `UPDATE app_user SET password_hash = $2, session_version = session_version + 1, updated_at = now() WHERE id = $1 RETURNING session_version`,
+        [userId, hash],
+      );
+      await manager.query(`UPDATE api_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
+      await manager.query(`UPDATE password_reset SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [userId]);
+      return session_version;
+    });
+  }
+
+  async audit(manager: EntityManager, entry: AuditEntry): Promise<void> {
+    await manager.query(`INSERT INTO audit_log (actor_user_id, action, target_type, target_id, details) VALUES ($1, $2, $3, $4, $5)`, [
+      entry.actorUserId,
+      entry.action,
+      entry.targetType,
+      entry.targetId,
+      entry.details ?? {},
+    ]);
+  }
+}

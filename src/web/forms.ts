@@ -1,0 +1,46 @@
+// Form and API body validation with class-validator DTOs, one rule for both: unknown fields, wrong
+// types and bad values are refused with a message per field (an i18n key, translated for the page
+// or, on the API, into the request's language). Web forms show the page again with the messages
+// next to the fields and the input kept; the API answers 400 with `fields`.
+import { BadRequestException } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate, ValidationError } from 'class-validator';
+import { Language, translate } from '../i18n/i18n';
+
+export type FieldMessages = Record<string, string>;
+
+const VALIDATION = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
+
+/** One message per field: the first failed constraint's message (our messages are i18n keys). */
+export function fieldMessages(errors: ValidationError[], prefix = ''): FieldMessages {
+  const fields: FieldMessages = {};
+  for (const error of errors) {
+    const name = `${prefix}${error.property}`;
+    if (error.constraints) {
+      const [first] = Object.entries(error.constraints);
+      fields[name] = first[0] === 'whitelistValidation' ? 'form.unknownField' : first[1];
+    }
+    Object.assign(fields, fieldMessages(error.children ?? [], `${name}.`));
+  }
+  return fields;
+}
+
+export function translateFields(fields: FieldMessages, lang: Language): FieldMessages {
+  return Object.fromEntries(Object.entries(fields).map(([field, key]) => [field, translate(lang, key)]));
+}
+
+/** Validates a form post (without its CSRF field) against a DTO: the typed value, or the messages. */
+export async function validateForm<T extends object>(
+  dto: new () => T,
+  body: unknown,
+): Promise<{ value: T; errors: null } | { value: null; errors: FieldMessages }> {
+  const { _csrf: _ignored, ...fields } = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const value = plainToInstance(dto, fields);
+  const errors = await validate(value, VALIDATION);
+  return errors.length ? { value: null, errors: fieldMessages(errors) } : { value, errors: null };
+}
+
+/** The ValidationPipe's answer for a refused API body: 400 with a message per field, in English. */
+export function apiValidationError(errors: ValidationError[]): BadRequestException {
+  return new BadRequestException({ statusCode: 400, error: 'Bad Request', fields: translateFields(fieldMessages(errors), 'en') });
+}
