@@ -49,6 +49,8 @@ describe('configuration', () => {
     [{ APP_ROLE: 'both' }, 'APP_ROLE must be one of web, worker, all'],
     [{ DATABASE_URL: 'mysql://localhost/verso' }, 'DATABASE_URL must be a PostgreSQL URL'],
     [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL must be a Redis URL'],
+    [{ ADMIN_EMAIL: 'maija.aijala@valtiokonttori.fi' }, 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together'],
+    [{ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'x'.repeat(12) }, 'ADMIN_EMAIL must be an email address'],
     [{ SMTP_MAX_CONNECTIONS: '0' }, 'SMTP_MAX_CONNECTIONS must be a whole number from 1 to 100'],
     [{ TZ: 'Mars/Olympus' }, 'TZ must be an IANA time zone'],
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET must be at least 32 characters'],

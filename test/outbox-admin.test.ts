@@ -1,20 +1,24 @@
 import { DataSource } from 'typeorm';
 import { NotificationsService } from '../src/notifications/notifications.service';
 import { TEST_MESSAGE_KIND } from '../src/notifications/outbox.service';
+import { createUser, signIn, WebClient } from './support/accounts';
 import { startTestApp, TestApp } from './support/test-app';
+
+async function expectStatus(response: Promise<import('supertest').Response>, status: number) {
+  const res = await response;
+  expect(res.status).toBe(status);
+  return res;
+}
 
 describe('outbox admin pages', () => {
   let t: TestApp;
-  let cookie: string;
-  const ORIGIN = { origin: 'http://verso.test', host: 'verso.test' };
+  let admin: WebClient;
 
   beforeAll(async () => {
     // No SMTP_URL: the demo setting, in which messages are kept readable instead of sent.
-    t = await startTestApp({ ADMIN_TOKEN: 'a-long-enough-admin-token' });
-    const login = await t.http.post('/admin/login').type('form').send({ token: 'a-long-enough-admin-token', next: '/admin/outbox' }).expect(303);
-    expect(login.headers.location).toBe('/admin/outbox');
-    cookie = login.headers['set-cookie'][0].split(';')[0];
-    expect(login.headers['set-cookie'][0]).toMatch(/HttpOnly; SameSite=Strict/);
+    t = await startTestApp();
+    const person = await createUser(t, { email: 'ohjelmatiimi@valtiokonttori.fi', siteRole: 'admin' });
+    admin = await signIn(t, person.email);
   });
   afterAll(() => t.close());
 
@@ -27,35 +31,29 @@ describe('outbox admin pages', () => {
     throw new Error(`no sent message to ${email}`);
   };
 
-  it('sends people who are not signed in to the sign-in page, and refuses a wrong token next to the field', async () => {
+  it('sends people who are not signed in to the sign-in page, and keeps other people out', async () => {
     const page = await t.http.get('/admin/outbox').expect(303);
-    expect(page.headers.location).toBe('/admin/login?next=%2Fadmin%2Foutbox');
-    await t.http.get('/admin/queues').expect(303);
-    await t.http.post('/admin/outbox/test-message').set(ORIGIN).type('form').send({ email: 'a@b.fi' }).expect(403);
-
-    const wrong = await t.http.post('/admin/login').set('accept-language', 'en').type('form').send({ token: 'wrong', next: '/admin/outbox' }).expect(400);
-    expect(wrong.text).toContain('id="token-error">That token is not valid.');
-    expect(wrong.text).toContain('aria-invalid="true"');
-    expect(wrong.headers['set-cookie']).toBeUndefined();
-    // A forged cookie is no sign-in.
-    await t.http.get('/admin/outbox').set('cookie', 'verso_admin=yes').expect(303);
+    expect(page.headers.location).toBe('/login?next=%2Fadmin%2Foutbox');
+    expect((await t.http.get('/admin/queues').expect(303)).headers.location).toBe('/login?next=%2Fadmin%2Fqueues');
+    const participant = await createUser(t, { email: 'aino.virtanen@verohallinto.fi' });
+    const signedIn = await signIn(t, participant.email);
+    expect((await signedIn.get('/admin/outbox')).status).toBe(403);
+    expect((await signedIn.get('/admin/queues')).status).toBe(403);
+    expect((await signedIn.post('/admin/outbox/test-message', { email: 'a@b.fi', language: 'fi' })).status).toBe(403);
   });
 
-  it('refuses a state-changing admin form sent from another site', async () => {
-    const res = await t.http
-      .post('/admin/outbox/test-message')
-      .set('cookie', cookie)
-      .set({ origin: 'https://evil.example', host: 'verso.test' })
-      .type('form')
-      .send({ email: 'x@example.fi' })
-      .expect(403);
-    expect(res.text).toContain('Verso');
+  it('refuses an admin form without its CSRF token, changing nothing', async () => {
+    const res = await admin.post('/admin/outbox/test-message', { email: 'x@example.fi', language: 'fi' }, { csrf: false });
+    expect(res.status).toBe(403);
+    const forged = await admin.post('/admin/outbox/test-message', { _csrf: 'forged-token', email: 'x@example.fi', language: 'fi' }, { csrf: false });
+    expect(forged.status).toBe(403);
     const [{ n }] = await t.app.get(DataSource).query(`SELECT count(*)::int AS n FROM notification WHERE recipient_email = 'x@example.fi'`);
     expect(n).toBe(0);
   });
 
   it('re-shows the test-message form with the message next to the field and the input kept, saving nothing', async () => {
-    const res = await t.http.post('/admin/outbox/test-message').set('cookie', cookie).set(ORIGIN).set('accept-language', 'fi').type('form').send({ email: 'not-an-address', language: 'sv' }).expect(400);
+    const res = await admin.post('/admin/outbox/test-message', { email: 'not-an-address', language: 'sv' }, { page: '/admin/outbox' });
+    expect(res.status).toBe(400);
     expect(res.text).toContain('id="test-email-error">Anna sähköpostiosoite');
     expect(res.text).toContain('value="not-an-address"');
     expect(res.text).toContain('<option value="sv" selected>');
@@ -64,16 +62,16 @@ describe('outbox admin pages', () => {
   });
 
   it('keeps a message readable on the outbox page when no SMTP server is set', async () => {
-    await t.http.post('/admin/outbox/test-message').set('cookie', cookie).set(ORIGIN).type('form').send({ email: 'maija.aijala@valtiokonttori.fi', language: 'fi' }).expect(303);
+    expect((await admin.post('/admin/outbox/test-message', { email: 'maija.aijala@valtiokonttori.fi', language: 'fi' }, { page: '/admin/outbox' })).status).toBe(303);
     const id = await waitForSent('maija.aijala@valtiokonttori.fi');
-    const list = await t.http.get('/admin/outbox?status=sent&recipient=aijala').set('cookie', cookie).expect(200);
+    const list = await expectStatus(admin.get('/admin/outbox?status=sent&recipient=aijala'), 200);
     expect(list.text).toContain(`href="/admin/outbox/${id}"`);
     expect(list.text).toContain('Verson testiviesti');
 
-    const message = await t.http.get(`/admin/outbox/${id}`).set('cookie', cookie).expect(200);
+    const message = await expectStatus(admin.get(`/admin/outbox/${id}`), 200);
     expect(message.text).toContain('not sent: no SMTP_URL set (demo mode)');
     expect(message.text).toContain('Tämä on testiviesti.');
-    const html = await t.http.get(`/admin/outbox/${id}/html`).set('cookie', cookie).expect(200);
+    const html = await expectStatus(admin.get(`/admin/outbox/${id}/html`), 200);
     expect(html.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'; img-src data:");
     expect(html.text).toContain('<html lang="fi">');
   });
@@ -81,16 +79,16 @@ describe('outbox admin pages', () => {
   it('filters by kind and status, ignoring values it does not know', async () => {
     const notifications = t.app.get(NotificationsService);
     await notifications.notify(TEST_MESSAGE_KIND, { email: 'later@example.fi', language: 'en' }, { requestedAt: new Date().toISOString() }, { dueAt: new Date(Date.now() + 86_400_000 * 3) });
-    const pending = await t.http.get('/admin/outbox?status=pending').set('cookie', cookie).expect(200);
+    const pending = await expectStatus(admin.get('/admin/outbox?status=pending'), 200);
     expect(pending.text).toContain('later@example.fi');
     expect(pending.text).not.toContain('maija.aijala@valtiokonttori.fi');
-    const odd = await t.http.get('/admin/outbox?status=bogus&kind=%3Cscript%3E&before=garbage').set('cookie', cookie).expect(200);
+    const odd = await expectStatus(admin.get('/admin/outbox?status=bogus&kind=%3Cscript%3E&before=garbage'), 200);
     expect(odd.text).toContain('later@example.fi');
-    await t.http.get('/admin/outbox/not-a-uuid').set('cookie', cookie).expect(404);
+    await expectStatus(admin.get('/admin/outbox/not-a-uuid'), 404);
   });
 
   it('shows the queue dashboard to admins', async () => {
-    const board = await t.http.get('/admin/queues').set('cookie', cookie).expect(200);
+    const board = await expectStatus(admin.get('/admin/queues'), 200);
     expect(board.text).toMatch(/bull/i);
   });
 });

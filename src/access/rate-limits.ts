@@ -42,12 +42,12 @@ export class RateLimits implements OnApplicationShutdown {
     this.limiters = Object.fromEntries(entries) as Record<LimitKind, RateLimiterRedis>;
   }
 
-  /** Seconds until all of these keys may try again; 0 when none is blocked. */
+  /** Seconds until all of these keys may try again (their attempts are used up); 0 when none is blocked. */
   async secondsToWait(checks: [LimitKind, string][]): Promise<number> {
     let wait = 0;
     for (const [kind, key] of checks) {
       const state = await this.limiters[kind].get(key);
-      if (state && state.consumedPoints > LIMITS[kind].points) wait = Math.max(wait, Math.ceil(state.msBeforeNext / 1000));
+      if (state && state.consumedPoints >= LIMITS[kind].points) wait = Math.max(wait, Math.ceil(state.msBeforeNext / 1000));
     }
     return wait;
   }

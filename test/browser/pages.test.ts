@@ -2,6 +2,7 @@
 // Every page added later joins PAGES.
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { AddressInfo } from 'node:net';
+import { DEMO_PASSWORD, DEMO_USERS } from '../../src/demo/demo-data';
 import { launchBrowser, seriousViolations } from '../support/browser';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -9,7 +10,8 @@ const PAGES: { name: string; path: string; status?: number }[] = [
   { name: 'home', path: '/' },
   { name: 'programme', path: '/programmes/kompleksisuus-ja-systeemiajattelu' },
   { name: 'not found', path: '/programmes/no-such-programme', status: 404 },
-  { name: 'admin sign-in', path: '/admin/login' },
+  { name: 'sign-in', path: '/login' },
+  { name: 'register', path: '/register' },
   { name: 'outbox', path: '/admin/outbox' },
   { name: 'outbox message', path: '/admin/outbox/:message' },
 ];
@@ -24,9 +26,10 @@ describe('pages in a real browser', () => {
 
   /** Signs in through the sign-in form, as a person would; lands on the outbox. */
   async function signInAsAdmin(page: Page): Promise<void> {
-    await page.goto(`${base}/admin/login`);
-    await page.fill('#token', t.config.adminToken!);
-    await page.click('button[type="submit"]');
+    await page.goto(`${base}/login?next=%2Fadmin%2Foutbox`);
+    await page.fill('#login-email', DEMO_USERS[0].email);
+    await page.fill('#login-password', DEMO_PASSWORD);
+    await page.click('form[action="/login"] button[type="submit"]');
     await page.waitForURL(`${base}/admin/outbox`);
   }
 

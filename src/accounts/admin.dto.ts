@@ -1,0 +1,75 @@
+// What the admin user and agency pages accept. Messages are i18n keys (web/forms.ts translates).
+import { Transform, Type } from 'class-transformer';
+import { Equals, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import { USER_STATUSES, UserStatus } from '../identity/user.entity';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A path id that cannot name anything (not a UUID) is answered like an unknown one: 404. */
+export function isId(value: unknown): value is string {
+  return typeof value === 'string' && ID.test(value);
+}
+
+export const USER_SORTS = ['newest', 'name'] as const;
+export type UserSort = (typeof USER_SORTS)[number];
+/** The site role as the form says it: "none" stands for no role (NULL). */
+export const ROLE_CHOICES = ['admin', 'none'] as const;
+export type RoleChoice = (typeof ROLE_CHOICES)[number];
+
+/** The filters of the user list (query string). */
+export class UserListQueryDto {
+  @Transform(trim)
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString({ message: 'admin.users.search.invalid' })
+  @MaxLength(200, { message: 'admin.users.search.tooLong' })
+  q?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(USER_STATUSES, { message: 'admin.users.status.unknown' })
+  status?: UserStatus;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(USER_SORTS, { message: 'admin.users.sort.unknown' })
+  sort?: UserSort;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'admin.users.page.invalid' })
+  @Min(1, { message: 'admin.users.page.invalid' })
+  @Max(10_000, { message: 'admin.users.page.invalid' })
+  page?: number;
+}
+
+export class RoleFormDto {
+  @IsIn(ROLE_CHOICES, { message: 'admin.role.unknown' })
+  role: RoleChoice;
+}
+
+/** Deactivation and reactivation carry nothing but the CSRF token. */
+export class EmptyFormDto {}
+
+export class EraseFormDto {
+  // A checkbox sends "yes" only when ticked; erasure cannot be undone, so it must be.
+  @Equals('yes', { message: 'admin.erase.confirmRequired' })
+  confirm: string;
+}
+
+export class AgencyNameDto {
+  @Transform(trim)
+  @IsString({ message: 'admin.agency.nameLength' })
+  @Length(1, 200, { message: 'admin.agency.nameLength' })
+  name: string;
+}
+
+export class AgencyMergeDto {
+  @IsString({ message: 'admin.agency.chooseTarget' })
+  @IsUUID('all', { message: 'admin.agency.chooseTarget' })
+  into: string;
+}
