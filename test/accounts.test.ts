@@ -18,7 +18,7 @@ describe('accounts on the web', () => {
     const client = new WebClient(t, 'sv');
     const res = await client.post('/register', { displayName: 'Åsa Öström', email: 'Asa.Ostrom@Tulli.fi', password: 'Kevät-ryhmä-2027', language: 'sv' }, { page: '/register' });
     expect(res.status).toBe(303);
-    expect(res.headers['set-cookie']!.join('\n')).toMatch(new RegExp(`${SESSION_COOKIE}=[^;]+;.*HttpOnly; SameSite=Lax`));
+    expect((res.headers['set-cookie'] as unknown as string[]).join('\n')).toMatch(new RegExp(`${SESSION_COOKIE}=[^;]+;.*HttpOnly; SameSite=Lax`));
     expect((await client.get('/')).text).toContain('Logga ut');
     const [row] = await t.app.get(DataSource).query(`SELECT email, password_hash FROM app_user WHERE display_name = 'Åsa Öström'`);
     expect(row.email).toBe('asa.ostrom@tulli.fi');

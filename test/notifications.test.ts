@@ -4,6 +4,7 @@ import { NotificationKinds } from '../src/notifications/notification-kinds';
 import { NotificationsService } from '../src/notifications/notifications.service';
 import { OutboxService, TEST_MESSAGE_KIND } from '../src/notifications/outbox.service';
 import { SmtpSink } from './support/smtp-sink';
+import { createUser } from './support/accounts';
 import { startTestApp, TestApp } from './support/test-app';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -160,8 +161,13 @@ describe('notification core', () => {
   }, 60000);
 
   describe('preferences and digests', () => {
-    const userId = '00000000-0000-4000-8000-000000000001';
-    const person = { userId, email: 'digest@example.fi', name: 'Öhman', language: 'fi' as const };
+    // Preferences belong to an account (a foreign key): a real one.
+    let userId: string;
+    let person: { userId: string; email: string; name: string; language: 'fi' };
+    beforeAll(async () => {
+      userId = (await createUser(t, { email: 'digest@example.fi', displayName: 'Oskar Öhman' })).id;
+      person = { userId, email: 'digest@example.fi', name: 'Öhman', language: 'fi' };
+    });
 
     it('leaves out a kind the person turned off, but never a security mail', async () => {
       await notifications.setPreference(userId, 'test-reminder', 'off');

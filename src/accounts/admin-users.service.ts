@@ -1,5 +1,171 @@
-import { Injectable } from '@nestjs/common';
+// What admins see and do with people's accounts: find them, read their record and its audit trail,
+// give or take the admin role, deactivate and reactivate, and erase on request. Every change is
+// written to the audit log with the acting admin, in the change's own transaction.
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Language } from '../i18n/i18n';
+import { ErasureService } from '../identity/erasure.service';
+import { SiteRole, UserStatus } from '../identity/user.entity';
+import { FieldErrors, UserService } from '../identity/user.service';
+import { isId, RoleChoice, UserSort } from './admin.dto';
 
-// Placeholder: filled in by its part of the accounts issue.
+export const USERS_PAGE_SIZE = 50;
+const AUDIT_ENTRIES_SHOWN = 100;
+const ERASURE_REQUESTS_SHOWN = 100;
+
+/** Names sort as the reader's language sorts them (Ä and Ö after Z in Finnish and Swedish). */
+const NAME_COLLATION: Record<Language, string> = { fi: 'fi-x-icu', sv: 'sv-x-icu', en: 'en-x-icu' };
+
+export interface UserFilter {
+  q?: string;
+  status?: UserStatus;
+  sort?: UserSort;
+  page?: number;
+}
+
+export interface UserRow {
+  id: string;
+  displayName: string;
+  email: string;
+  agencyName: string | null;
+  siteRole: SiteRole | null;
+  status: UserStatus;
+  createdAt: Date;
+  lastSignedInAt: Date | null;
+  erasureRequestedAt: Date | null;
+}
+
+export interface AuditEntryView {
+  id: string;
+  action: string;
+  actorUserId: string | null;
+  actorName: string | null;
+  actorErased: boolean;
+  details: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export interface UserRecord extends UserRow {
+  language: Language;
+  auditEntries: AuditEntryView[];
+}
+
+const USER_COLUMNS = `u.id, u.display_name AS "displayName", u.email, a.name AS "agencyName", u.site_role AS "siteRole",
+  u.status, u.created_at AS "createdAt", u.last_signed_in_at AS "lastSignedInAt", u.erasure_requested_at AS "erasureRequestedAt"`;
+
+/** `%text%` for LIKE, with the text's own % _ and \ taken literally. */
+function containing(text: string): string {
+  return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+}
+
 @Injectable()
-export class AdminUsersService {}
+export class AdminUsersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UserService,
+    private readonly erasure: ErasureService,
+  ) {}
+
+  /** One page of people matching the filter, newest first or by name; `hasNext` when more follow. */
+  async list(filter: UserFilter, lang: Language): Promise<{ rows: UserRow[]; hasNext: boolean }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.q) {
+      // ICU's lowercase, whatever the database's own locale: "äijälä" finds "ÄIJÄLÄ" everywhere.
+      const q = containing(filter.q.normalize('NFC').toLowerCase());
+      where.push(`(lower(u.display_name COLLATE "und-x-icu") LIKE $${params.push(q)} OR lower(u.email COLLATE "und-x-icu") LIKE $${params.length})`);
+    }
+    if (filter.status) where.push(`u.status = $${params.push(filter.status)}`);
+    const order =
+      filter.sort === 'name'
+        ? // Erased accounts have no name: they go last rather than first.
+          `(u.status = 'erased'), u.display_name COLLATE "${NAME_COLLATION[lang]}", u.id`
+        : `u.created_at DESC, u.id DESC`;
+    const offset = ((filter.page ?? 1) - 1) * USERS_PAGE_SIZE;
+    const rows: UserRow[] = await this.dataSource.query(
+      `SELECT ${USER_COLUMNS} FROM app_user u LEFT JOIN agency a ON a.id = u.agency_id
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY ${order} LIMIT ${USERS_PAGE_SIZE + 1} OFFSET ${offset}`,
+      params,
+    );
+    return { rows: rows.slice(0, USERS_PAGE_SIZE), hasNext: rows.length > USERS_PAGE_SIZE };
+  }
+
+  /** People waiting for an admin to carry out their erasure request, longest waiting first. */
+  async erasureRequests(): Promise<UserRow[]> {
+    return this.dataSource.query(
+      `SELECT ${USER_COLUMNS} FROM app_user u LEFT JOIN agency a ON a.id = u.agency_id
+        WHERE u.erasure_requested_at IS NOT NULL AND u.status <> 'erased'
+        ORDER BY u.erasure_requested_at, u.id LIMIT ${ERASURE_REQUESTS_SHOWN}`,
+    );
+  }
+
+  /** The person's record and what has been done to their account, or null for an unknown id. */
+  async find(userId: string): Promise<UserRecord | null> {
+    if (!isId(userId)) return null;
+    const [user]: (UserRow & { language: Language })[] = await this.dataSource.query(
+      `SELECT ${USER_COLUMNS}, u.language FROM app_user u LEFT JOIN agency a ON a.id = u.agency_id WHERE u.id = $1`,
+      [userId],
+    );
+    if (!user) return null;
+    const auditEntries: AuditEntryView[] = await this.dataSource.query(
+      `SELECT l.id, l.action, l.actor_user_id AS "actorUserId", actor.display_name AS "actorName",
+              coalesce(actor.status = 'erased', false) AS "actorErased", l.details, l.created_at AS "createdAt"
+         FROM audit_log l LEFT JOIN app_user actor ON actor.id = l.actor_user_id
+        WHERE l.target_type = 'user' AND l.target_id = $1
+        ORDER BY l.created_at DESC, l.id DESC LIMIT ${AUDIT_ENTRIES_SHOWN}`,
+      [userId],
+    );
+    return { ...user, auditEntries };
+  }
+
+  /** Gives or takes the admin role. Nobody takes their own: that is how a site loses its last admin. */
+  async changeRole(actorUserId: string, userId: string, role: RoleChoice): Promise<void> {
+    const siteRole: SiteRole | null = role === 'admin' ? 'admin' : null;
+    if (userId === actorUserId && siteRole === null) throw new FieldErrors({ role: 'admin.role.notYourOwn' });
+    await this.dataSource.transaction(async (manager) => {
+      const user = await this.lockUser(manager, userId);
+      if (user.status === 'erased') throw new FieldErrors({ role: 'admin.role.erased' });
+      if (user.site_role === siteRole) return;
+      await manager.query(`UPDATE app_user SET site_role = $2, updated_at = now() WHERE id = $1`, [userId, siteRole]);
+      await this.users.audit(manager, { actorUserId, action: 'user.role', targetType: 'user', targetId: userId, details: { from: user.site_role, to: siteRole } });
+    });
+  }
+
+  /** Shuts the person out at once: every session and API token ends, and unused reset links stop working. */
+  async deactivate(actorUserId: string, userId: string): Promise<void> {
+    if (userId === actorUserId) throw new FieldErrors({ status: 'admin.deactivate.notYourself' });
+    await this.dataSource.transaction(async (manager) => {
+      const user = await this.lockUser(manager, userId);
+      if (user.status !== 'active') throw new FieldErrors({ status: 'admin.deactivate.notActive' });
+      await manager.query(`UPDATE app_user SET status = 'deactivated', session_version = session_version + 1, updated_at = now() WHERE id = $1`, [userId]);
+      const [, tokensRevoked] = (await manager.query(`UPDATE api_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId])) as [unknown, number];
+      await manager.query(`UPDATE password_reset SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [userId]);
+      await this.users.audit(manager, { actorUserId, action: 'user.deactivated', targetType: 'user', targetId: userId, details: { tokensRevoked } });
+    });
+  }
+
+  /** Lets a deactivated person sign in again; their old sessions and tokens stay ended. */
+  async reactivate(actorUserId: string, userId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const user = await this.lockUser(manager, userId);
+      if (user.status !== 'deactivated') throw new FieldErrors({ status: 'admin.reactivate.notDeactivated' });
+      await manager.query(`UPDATE app_user SET status = 'active', updated_at = now() WHERE id = $1`, [userId]);
+      await this.users.audit(manager, { actorUserId, action: 'user.reactivated', targetType: 'user', targetId: userId });
+    });
+  }
+
+  /** Carries out the person's own erasure request (ErasureService holds the rules). */
+  async erase(actorUserId: string, userId: string): Promise<void> {
+    if (!isId(userId)) throw new NotFoundException();
+    await this.erasure.erase(actorUserId, userId);
+  }
+
+  private async lockUser(manager: EntityManager, userId: string): Promise<{ status: UserStatus; site_role: SiteRole | null }> {
+    if (!isId(userId)) throw new NotFoundException();
+    const [user]: { status: UserStatus; site_role: SiteRole | null }[] = await manager.query(`SELECT status, site_role FROM app_user WHERE id = $1 FOR UPDATE`, [userId]);
+    if (!user) throw new NotFoundException();
+    return user;
+  }
+}

@@ -2,9 +2,12 @@
 import { Transform, Type } from 'class-transformer';
 import { Equals, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { USER_STATUSES, UserStatus } from '../identity/user.entity';
+import { FieldMessages } from '../web/forms';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** An empty filter field means "any". */
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+const trimToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || undefined : value);
 
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -21,11 +24,11 @@ export type RoleChoice = (typeof ROLE_CHOICES)[number];
 
 /** The filters of the user list (query string). */
 export class UserListQueryDto {
-  @Transform(trim)
-  @Transform(emptyToUndefined)
+  // class-validator reports the last-listed failed rule first: the type check goes last.
+  @Transform(trimToUndefined)
   @IsOptional()
-  @IsString({ message: 'admin.users.search.invalid' })
   @MaxLength(200, { message: 'admin.users.search.tooLong' })
+  @IsString({ message: 'admin.users.search.invalid' })
   q?: string;
 
   @Transform(emptyToUndefined)
@@ -52,8 +55,14 @@ export class RoleFormDto {
   role: RoleChoice;
 }
 
-/** Deactivation and reactivation carry nothing but the CSRF token. */
-export class EmptyFormDto {}
+/**
+ * Forms that carry nothing but their CSRF token (deactivate, reactivate): any other field is
+ * refused like an unknown field of a DTO (class-validator cannot validate a class without rules).
+ */
+export function unknownFields(body: unknown): FieldMessages | null {
+  const names = Object.keys(body && typeof body === 'object' ? body : {}).filter((name) => name !== '_csrf');
+  return names.length ? Object.fromEntries(names.map((name) => [name, 'form.unknownField'])) : null;
+}
 
 export class EraseFormDto {
   // A checkbox sends "yes" only when ticked; erasure cannot be undone, so it must be.
@@ -63,8 +72,8 @@ export class EraseFormDto {
 
 export class AgencyNameDto {
   @Transform(trim)
-  @IsString({ message: 'admin.agency.nameLength' })
   @Length(1, 200, { message: 'admin.agency.nameLength' })
+  @IsString({ message: 'admin.agency.nameRequired' })
   name: string;
 }
 

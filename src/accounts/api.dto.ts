@@ -18,7 +18,7 @@ export class IssueTokenDto extends SignInDto {
   @Length(1, TOKEN_NAME_MAX_LENGTH, { message: `name must be text of 1–${TOKEN_NAME_MAX_LENGTH} characters` })
   name?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: TOKEN_MAX_DAYS, default: TOKEN_DEFAULT_DAYS, description: 'Days until the token stops working.' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: TOKEN_MAX_DAYS, default: TOKEN_DEFAULT_DAYS, description: 'Days until the token stops working.' })
   @IsOptional()
   @IsInt({ message: `expiresInDays must be a whole number of days, 1–${TOKEN_MAX_DAYS}` })
   @Min(1, { message: `expiresInDays must be a whole number of days, 1–${TOKEN_MAX_DAYS}` })

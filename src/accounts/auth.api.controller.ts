@@ -1,5 +1,154 @@
-import { Controller } from '@nestjs/common';
+// The JSON API's way in: personal access tokens (issued for an email and password, listed, revoked),
+// sign-up, the caller's own account, and the agencies to sign up with. Issuing a token is a sign-in,
+// so it counts failures against the same limits as the web sign-in form (auth.controller.ts): the
+// API is no way around them.
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  createParamDecorator,
+  Delete,
+  ExecutionContext,
+  Get,
+  HttpCode,
+  HttpException,
+  HttpStatus,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Req,
+  Res,
+  UnauthorizedException,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Public, SignedIn } from '../access/access.decorator';
+import { Actor } from '../access/capabilities';
+import { LimitKind, minutesToWait, RateLimits } from '../access/rate-limits';
+import { Language, translate } from '../i18n/i18n';
+import { AgencyService } from '../identity/agency.service';
+import { ApiTokensService } from '../identity/api-tokens.service';
+import { FieldErrors, UserService } from '../identity/user.service';
+import { translateFields } from '../web/forms';
+import { Lang } from '../web/language';
+import { RegisterDto } from './accounts.dto';
+import { AccountDto, AgencyDto, ApiErrorDto, ApiTokenDto, IssuedTokenDto, IssueTokenDto, MeDto, RegisteredDto } from './api.dto';
 
-// Placeholder: routes come with their part of the accounts issue.
-@Controller()
-export class AuthApiController {}
+/** The API speaks English (its field messages too: web/forms.ts). */
+const API_LANGUAGE: Language = 'en';
+const NO_TOKEN = 'No valid token: send Authorization: Bearer <token> (POST /api/v1/auth/tokens).';
+
+/** Who is calling a @SignedIn route (the guard has resolved them); never fails open. */
+const Caller = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
+  const actor = context.switchToHttp().getRequest<FastifyRequest>().actor;
+  if (!actor) throw new UnauthorizedException(NO_TOKEN);
+  return actor;
+});
+
+@ApiTags('auth')
+@Controller('api/v1')
+export class AuthApiController {
+  constructor(
+    private readonly users: UserService,
+    private readonly agencies: AgencyService,
+    private readonly tokens: ApiTokensService,
+    private readonly limits: RateLimits,
+  ) {}
+
+  @Post('auth/tokens')
+  @Public()
+  @ApiCreatedResponse({ type: IssuedTokenDto, description: 'A new token. Keep it: it is shown only this once.' })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'The body is not valid; `fields` says what to fix.' })
+  @ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'The email address or password is not right, or the account is not active.' })
+  @ApiTooManyRequestsResponse({ type: ApiErrorDto, description: 'Too many failed attempts for this account or address; `Retry-After` gives the seconds to wait.' })
+  async issueToken(@Body() body: IssueTokenDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<IssuedTokenDto> {
+    const email = UserService.normaliseEmail(body.email);
+    const checks: [LimitKind, string][] = [
+      ['sign-in-account', email],
+      ['sign-in-ip', request.ip],
+    ];
+    const wait = await this.limits.secondsToWait(checks);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      throw new HttpException(
+        { statusCode: HttpStatus.TOO_MANY_REQUESTS, error: 'Too Many Requests', message: translate(API_LANGUAGE, 'accounts.tooManyAttempts', { minutes: minutesToWait(wait) }) },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
+    const user = await this.users.verifyCredentials(email, body.password);
+    if (!user) {
+      await this.limits.count(checks);
+      throw new UnauthorizedException(translate(API_LANGUAGE, 'accounts.login.wrong'));
+    }
+    await this.limits.clear('sign-in-account', email);
+    await this.users.recordSignIn(user.id);
+    return this.tokens.issue(user.id, { name: body.name, expiresInDays: body.expiresInDays });
+  }
+
+  @Get('auth/tokens')
+  @SignedIn()
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: [ApiTokenDto], description: 'Your tokens, newest first, revoked and expired ones included. Never the tokens themselves.' })
+  @ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'No valid token.' })
+  async listTokens(@Caller() caller: Actor): Promise<ApiTokenDto[]> {
+    return this.tokens.listFor(caller.id);
+  }
+
+  @Delete('auth/tokens/:id')
+  @SignedIn()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiBearerAuth()
+  @ApiNoContentResponse({ description: 'Revoked: the token no longer works, from the next request on.' })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'The id is not a UUID.' })
+  @ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'No valid token.' })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'You have no token with this id.' })
+  async revokeToken(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Actor): Promise<void> {
+    if (!(await this.tokens.revoke(caller.id, id))) throw new NotFoundException('You have no token with this id.');
+  }
+
+  @Post('auth/register')
+  @Public()
+  @ApiCreatedResponse({ type: RegisteredDto, description: 'The account is created; sign in with POST /api/v1/auth/tokens.' })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'Refused, nothing stored; `fields` says what to fix (a weak password, a taken email, an unknown agency…).' })
+  async register(@Body() body: RegisterDto): Promise<RegisteredDto> {
+    try {
+      // Field by field, so a body can never give itself a site role.
+      const user = await this.users.register({ email: body.email, displayName: body.displayName, password: body.password, agencyId: body.agencyId, language: body.language });
+      return { user: accountOf(user) };
+    } catch (error) {
+      if (error instanceof FieldErrors) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', fields: translateFields(error.fields, API_LANGUAGE) });
+      throw error;
+    }
+  }
+
+  @Get('me')
+  @SignedIn()
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: MeDto, description: 'The account the token belongs to.' })
+  @ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'No valid token.' })
+  me(@Caller() caller: Actor): MeDto {
+    return { ...accountOf(caller), siteRole: caller.siteRole };
+  }
+
+  @Get('agencies')
+  @Public()
+  @ApiOkResponse({ type: [AgencyDto], description: 'The agencies people can sign up with, sorted as the Accept-Language language sorts.' })
+  async listAgencies(@Lang() lang: Language): Promise<AgencyDto[]> {
+    return this.agencies.list(lang);
+  }
+}
+
+function accountOf(person: AccountDto): AccountDto {
+  return { id: person.id, email: person.email, displayName: person.displayName, agencyId: person.agencyId, language: person.language };
+}

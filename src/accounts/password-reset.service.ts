@@ -1,5 +1,144 @@
-import { Injectable } from '@nestjs/common';
+// Password reset links: asking for one (limited per account and per IP address, with the same
+// answer whether or not the account exists) and using one: once, within the hour, ending every
+// other session of the person. Only a link's SHA-256 is stored, so a copy of the database resets
+// nobody's password.
+import { HttpException, HttpStatus, Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { tokenHash } from '../access/authentication.service';
+import { LimitKind, RateLimits } from '../access/rate-limits';
+import { CONFIG, Config } from '../config/config';
+import { translate } from '../i18n/i18n';
+import { passwordProblem } from '../identity/password-policy';
+import { FieldErrors, UserService } from '../identity/user.service';
+import { NotificationKinds } from '../notifications/notification-kinds';
+import { NotificationsService } from '../notifications/notifications.service';
 
-// Placeholder: filled in by its part of the accounts issue.
+export const PASSWORD_RESET_KIND = 'password-reset';
+export const RESET_LINK_MINUTES = 60;
+
+/** Over a brute-force limit: the person may try again after `secondsToWait`. */
+export class TooManyAttempts extends HttpException {
+  constructor(readonly secondsToWait: number) {
+    super('Too many attempts', HttpStatus.TOO_MANY_REQUESTS);
+  }
+}
+
+interface LinkHolder {
+  id: string;
+  email: string;
+  display_name: string;
+}
+
 @Injectable()
-export class PasswordResetService {}
+export class PasswordResetService implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly users: UserService,
+    private readonly notifications: NotificationsService,
+    private readonly kinds: NotificationKinds,
+    private readonly limits: RateLimits,
+  ) {}
+
+  onModuleInit() {
+    this.kinds.register({
+      name: PASSWORD_RESET_KIND,
+      security: true,
+      subject: (_payload, lang) => translate(lang, 'mail.password-reset.subject'),
+    });
+  }
+
+  /**
+   * Mails a reset link to the active account with this email, if there is one; says nothing either
+   * way. Throws TooManyAttempts once the account or the IP address has asked too often.
+   */
+  async requestLink(email: string, ip: string): Promise<void> {
+    const account = UserService.normaliseEmail(email);
+    const checks: [LimitKind, string][] = [
+      ['reset-account', account],
+      ['reset-ip', ip],
+    ];
+    const wait = await this.limits.secondsToWait(checks);
+    if (wait > 0) throw new TooManyAttempts(wait);
+    // Addresses without an account count too: a limit that bit only real accounts would tell them apart.
+    await this.limits.count(checks);
+
+    const user = await this.users.findByEmail(account);
+    if (!user || user.status !== 'active') return;
+    const token = randomBytes(32).toString('base64url');
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`INSERT INTO password_reset (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(mins => $3))`, [
+        user.id,
+        tokenHash(token),
+        RESET_LINK_MINUTES,
+      ]);
+      await this.notifications.notify(
+        PASSWORD_RESET_KIND,
+        { userId: user.id, email: user.email, name: user.displayName, language: user.language },
+        { link: `${this.config.baseUrl}/password/reset?token=${token}`, minutes: RESET_LINK_MINUTES },
+        { manager },
+      );
+    });
+  }
+
+  /** Whether the link still works: known, unused, unexpired, and its person still active. */
+  async linkWorks(token: string): Promise<boolean> {
+    return (await this.holderOf(token)) !== null;
+  }
+
+  /**
+   * Sets a new password through a link; returns the person and their new session version, or null
+   * when the link does not work (any more). A weak password is refused (FieldErrors) before the link
+   * is spent, so the person can choose another with the same link.
+   */
+  async resetPassword(token: string, password: string): Promise<{ id: string; sessionVersion: number } | null> {
+    const holder = await this.holderOf(token);
+    if (!holder) return null;
+    const problem = passwordProblem(password, { email: holder.email, displayName: holder.display_name });
+    if (problem) throw new FieldErrors({ password: `accounts.password.${problem}` });
+
+    // Spending the link is one conditional UPDATE: of two simultaneous posts only one gets the row.
+    // It commits before the password changes because UserService.changePassword runs its own
+    // transaction and marks this person's reset rows used in it: holding this row's lock across that
+    // call would wait on ourselves. If the change then fails, the link stays spent (fails closed).
+    const [spent]: [{ user_id: string }[], number] = await this.dataSource.query(
+      `UPDATE password_reset SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id`,
+      [tokenHash(token)],
+    );
+    if (spent.length !== 1) return null;
+    const userId = spent[0].user_id;
+    try {
+      await this.users.changePassword(userId, password);
+      const sessionVersion = await this.currentSessionVersion(userId);
+      // Whoever reads the mailbox owns the account: earlier failed sign-ins no longer hold it back.
+      await this.limits.clear('sign-in-account', UserService.normaliseEmail(holder.email));
+      return { id: userId, sessionVersion };
+    } catch (error) {
+      // Deactivated between the check and the change.
+      if (error instanceof FieldErrors && error.fields.password === 'accounts.password.cannotChange') return null;
+      throw error;
+    }
+  }
+
+  /**
+   * The person's session version as stored after a password change. Read back because
+   * UserService.changePassword's own answer is undefined for now: it destructures the [rows, count]
+   * that TypeORM returns for an UPDATE as if it were the rows.
+   */
+  async currentSessionVersion(userId: string): Promise<number> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new Error(`User ${userId} vanished during a password change`);
+    return user.sessionVersion;
+  }
+
+  private async holderOf(token: string): Promise<LinkHolder | null> {
+    const [holder]: LinkHolder[] = await this.dataSource.query(
+      `SELECT u.id, u.email, u.display_name FROM password_reset r JOIN app_user u ON u.id = r.user_id
+        WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now() AND u.status = 'active'`,
+      [tokenHash(token)],
+    );
+    return holder ?? null;
+  }
+}

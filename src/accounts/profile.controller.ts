@@ -1,5 +1,178 @@
-import { Controller } from '@nestjs/common';
+// The profile page and its forms: details, notification choices, password, data export and the
+// erasure request. Each form posts to its own address; a refused one shows the page again with
+// 400, its messages next to its fields and its input kept (never a password); a saved one goes
+// back to the page with a notice (303, so reloading does not post again).
+import { Body, Controller, Get, HttpStatus, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type {} from '@fastify/view';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SignedIn } from '../access/access.decorator';
+import { Authentication } from '../access/authentication.service';
+import { Actor } from '../access/capabilities';
+import { minutesToWait } from '../access/rate-limits';
+import { Language, LANGUAGE_COOKIE, LANGUAGE_NAMES, LANGUAGES, translate } from '../i18n/i18n';
+import { AgencyService } from '../identity/agency.service';
+import { FieldErrors } from '../identity/user.service';
+import { Channel, CHANNELS } from '../notifications/notification.entity';
+import { FieldMessages, translateFields, validateForm } from '../web/forms';
+import { TooManyAttempts } from './password-reset.service';
+import { ChangePasswordDto, ProfileDto } from './profile.dto';
+import { ProfileService } from './profile.service';
 
-// Placeholder: routes come with their part of the accounts issue.
-@Controller()
-export class ProfileController {}
+const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
+/** What `?saved=` may say, after a form was saved. */
+const NOTICES = new Set(['profile', 'notifications', 'password', 'erasure']);
+
+/** What a refused form puts back on the page. */
+interface Refusal {
+  status: number;
+  details?: { form: Record<string, string>; errors: FieldMessages };
+  notifications?: { choices: Record<string, string>; errors: FieldMessages };
+  password?: { errors?: FieldMessages; error?: string };
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+const fields = (body: unknown): Record<string, unknown> => {
+  const { _csrf: _ignored, ...rest } = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  return rest;
+};
+
+@ApiExcludeController()
+@SignedIn()
+@Controller('profile')
+export class ProfileController {
+  constructor(
+    private readonly profiles: ProfileService,
+    private readonly agencies: AgencyService,
+    private readonly authentication: Authentication,
+  ) {}
+
+  @Get()
+  async show(@Query('saved') saved: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const notice = typeof saved === 'string' && NOTICES.has(saved) ? translate(request.lang, `profile.saved.${saved}`) : null;
+    return reply.view('accounts/profile', { ...(await this.page(actorOf(request), request.lang)), notice });
+  }
+
+  @Post()
+  async update(@Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const lang = request.lang;
+    const raw = fields(body);
+    const kept = { displayName: text(raw.displayName), agencyId: text(raw.agencyId), language: text(raw.language) };
+    const refuse = (errors: FieldMessages) => this.refused(reply, request, { status: HttpStatus.BAD_REQUEST, details: { form: kept, errors: translateFields(errors, lang) } });
+
+    const form = await validateForm(ProfileDto, body);
+    if (form.errors) return refuse(form.errors);
+    try {
+      await this.profiles.update(actorOf(request).id, form.value);
+    } catch (error) {
+      if (error instanceof FieldErrors) return refuse(error.fields);
+      throw error;
+    }
+    // The pages follow the language the person just chose, from the next one on.
+    reply.setCookie(LANGUAGE_COOKIE, form.value.language, { path: '/', maxAge: ONE_YEAR_SECONDS, sameSite: 'lax', httpOnly: true });
+    return reply.redirect('/profile?saved=profile', 303);
+  }
+
+  @Post('notifications')
+  async notifications(@Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const choices = fields(body);
+    try {
+      await this.profiles.setPreferences(actorOf(request).id, choices);
+    } catch (error) {
+      if (!(error instanceof FieldErrors)) throw error;
+      const kept = Object.fromEntries(Object.entries(choices).map(([kind, channel]) => [kind, text(channel)]));
+      return this.refused(reply, request, { status: HttpStatus.BAD_REQUEST, notifications: { choices: kept, errors: translateFields(error.fields, request.lang) } });
+    }
+    return reply.redirect('/profile?saved=notifications', 303);
+  }
+
+  @Post('password')
+  async changePassword(@Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const lang = request.lang;
+    const actor = actorOf(request);
+    const form = await validateForm(ChangePasswordDto, body);
+    if (form.errors) return this.refused(reply, request, { status: HttpStatus.BAD_REQUEST, password: { errors: translateFields(form.errors, lang) } });
+    try {
+      const sessionVersion = await this.profiles.changePassword(actor.id, form.value.currentPassword, form.value.newPassword);
+      // Every session ended with the change; this browser gets a fresh one, so only the others do.
+      await this.authentication.signIn(request, { id: actor.id, sessionVersion });
+    } catch (error) {
+      if (error instanceof FieldErrors) {
+        return this.refused(reply, request, { status: HttpStatus.BAD_REQUEST, password: { errors: translateFields(error.fields, lang) } });
+      }
+      if (error instanceof TooManyAttempts) {
+        reply.header('retry-after', String(error.secondsToWait));
+        const message = translate(lang, 'accounts.tooManyAttempts', { minutes: minutesToWait(error.secondsToWait) });
+        return this.refused(reply, request, { status: HttpStatus.TOO_MANY_REQUESTS, password: { error: message } });
+      }
+      throw error;
+    }
+    return reply.redirect('/profile?saved=password', 303);
+  }
+
+  @Get('data.json')
+  async personalData(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const data = await this.profiles.personalData(actorOf(request).id);
+    const day = new Date().toISOString().slice(0, 10);
+    return reply
+      .header('content-type', 'application/json; charset=utf-8')
+      .header('content-disposition', `attachment; filename="verso-my-data-${day}.json"`)
+      .header('cache-control', 'no-store')
+      .send(JSON.stringify(data, null, 2));
+  }
+
+  @Post('erasure')
+  async requestErasure(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    await this.profiles.requestErasure(actorOf(request).id);
+    return reply.redirect('/profile?saved=erasure', 303);
+  }
+
+  private async refused(reply: FastifyReply, request: FastifyRequest, refusal: Refusal) {
+    return reply.status(refusal.status).view('accounts/profile', await this.page(actorOf(request), request.lang, refusal));
+  }
+
+  private async page(actor: Actor, lang: Language, refusal: Partial<Refusal> = {}) {
+    const profile = await this.profiles.profile(actor.id);
+    const form = refusal.details?.form ?? { displayName: profile.displayName, agencyId: profile.agencyId ?? '', language: profile.language };
+    const preferences = await this.profiles.preferences(actor.id);
+    const chosen = refusal.notifications?.choices ?? {};
+    const preferenceErrors = refusal.notifications?.errors ?? {};
+    const shownKinds = new Set(preferences.map((p) => p.kind));
+    return {
+      title: translate(lang, 'profile.title'),
+      email: profile.email,
+      form,
+      errors: refusal.details?.errors ?? null,
+      agencies: (await this.agencies.list(lang)).map((agency) => ({ ...agency, selected: agency.id === form.agencyId })),
+      languageOptions: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code], selected: code === form.language })),
+      preferences: preferences.map(({ kind, channel }) => ({
+        kind,
+        label: kindLabel(kind, lang),
+        error: preferenceErrors[kind] ?? null,
+        options: CHANNELS.map((value: Channel) => ({
+          id: `notify-${kind}-${value}`,
+          value,
+          label: translate(lang, `profile.notifications.channel.${value}`),
+          checked: value === (chosen[kind] ?? channel),
+        })),
+      })),
+      // A refused field that is not on the page (a kind that went away, a forged field).
+      preferencesError: Object.keys(preferenceErrors).some((kind) => !shownKinds.has(kind)) ? translate(lang, 'profile.notifications.refused') : null,
+      password: refusal.password ?? {},
+      erasureRequestedAt: profile.erasureRequestedAt,
+    };
+  }
+}
+
+/** The guard has let only signed-in people in, so the request has its actor. */
+function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw new Error('A @SignedIn route ran without an actor');
+  return request.actor;
+}
+
+/** A kind's name in the reader's language; its stable name when no area has given it one. */
+function kindLabel(kind: string, lang: Language): string {
+  const key = `profile.notifications.kind.${kind}`;
+  const label = translate(lang, key);
+  return label === key ? kind : label;
+}

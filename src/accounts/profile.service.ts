@@ -1,5 +1,176 @@
+// A person's own account: their details, how they get each kind of notification, their password,
+// a copy of everything Verso keeps about them, and their request to be erased (an admin confirms it).
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { RateLimits } from '../access/rate-limits';
+import { Language } from '../i18n/i18n';
+import { ApiTokensService } from '../identity/api-tokens.service';
+import { FieldErrors, UserService } from '../identity/user.service';
+import { DIGEST_KIND } from '../notifications/digest.service';
+import { Channel, CHANNELS } from '../notifications/notification.entity';
+import { NotificationKinds } from '../notifications/notification-kinds';
+import { NotificationsService } from '../notifications/notifications.service';
+import { TEST_MESSAGE_KIND } from '../notifications/outbox.service';
+import { PasswordResetService, TooManyAttempts } from './password-reset.service';
 
-// Placeholder: filled in by its part of the accounts issue.
+/**
+ * Kinds whose preference would never be read: the digest is itself how "daily digest" arrives, and
+ * test messages go to whatever address an admin types, not to a person's account.
+ */
+const NOT_A_CHOICE = new Set([DIGEST_KIND, TEST_MESSAGE_KIND]);
+
+export interface Profile {
+  id: string;
+  email: string;
+  displayName: string;
+  agencyId: string | null;
+  language: Language;
+  erasureRequestedAt: Date | null;
+}
+
+export interface ProfileChange {
+  displayName: string;
+  agencyId?: string | null;
+  language: Language;
+}
+
 @Injectable()
-export class ProfileService {}
+export class ProfileService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UserService,
+    private readonly notifications: NotificationsService,
+    private readonly kinds: NotificationKinds,
+    private readonly tokens: ApiTokensService,
+    private readonly limits: RateLimits,
+    private readonly resets: PasswordResetService,
+  ) {}
+
+  async profile(userId: string): Promise<Profile> {
+    const [row]: Profile[] = await this.dataSource.query(
+      `SELECT id, email, display_name AS "displayName", agency_id AS "agencyId", language, erasure_requested_at AS "erasureRequestedAt"
+         FROM app_user WHERE id = $1`,
+      [userId],
+    );
+    return row;
+  }
+
+  /** Saves name, agency and language; an agency that does not exist (any more) is refused. */
+  async update(userId: string, change: ProfileChange): Promise<void> {
+    const agencyId = change.agencyId || null;
+    try {
+      const [, updated]: [unknown, number] = await this.dataSource.query(
+        `UPDATE app_user SET display_name = $2, agency_id = $3, language = $4, updated_at = now()
+          WHERE id = $1 AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM agency WHERE id = $3::uuid))`,
+        [userId, change.displayName.trim(), agencyId, change.language],
+      );
+      if (updated === 0) throw new FieldErrors({ agencyId: 'accounts.agency.unknown' });
+    } catch (error) {
+      // The agency was deleted between the check and the write.
+      if ((error as { code?: string }).code === '23503') throw new FieldErrors({ agencyId: 'accounts.agency.unknown' });
+      throw error;
+    }
+  }
+
+  /** The kinds a person may choose a channel for: all but security mail, which always comes by email. */
+  choosableKinds(): string[] {
+    return this.kinds.names().filter((name) => !this.kinds.get(name).security && !NOT_A_CHOICE.has(name));
+  }
+
+  /** The channel of every choosable kind; "email" until the person chooses otherwise. */
+  async preferences(userId: string): Promise<{ kind: string; channel: Channel }[]> {
+    const rows: { kind: string; channel: Channel }[] = await this.dataSource.query(`SELECT kind, channel FROM notification_preference WHERE user_id = $1`, [userId]);
+    const chosen = new Map(rows.map((row) => [row.kind, row.channel]));
+    return this.choosableKinds().map((kind) => ({ kind, channel: chosen.get(kind) ?? 'email' }));
+  }
+
+  /** Sets a channel per kind (kinds left out stay as they were); anything unknown refuses the lot. */
+  async setPreferences(userId: string, choices: Record<string, unknown>): Promise<void> {
+    const choosable = new Set(this.choosableKinds());
+    const errors: Record<string, string> = {};
+    for (const [kind, channel] of Object.entries(choices)) {
+      if (!choosable.has(kind)) errors[kind] = 'form.unknownField';
+      else if (!CHANNELS.includes(channel as Channel)) errors[kind] = 'profile.notifications.unknownChannel';
+    }
+    if (Object.keys(errors).length) throw new FieldErrors(errors);
+    for (const [kind, channel] of Object.entries(choices)) await this.notifications.setPreference(userId, kind, channel as Channel);
+  }
+
+  /**
+   * Changes the password after checking the current one; returns the new session version (every
+   * session and API token of the person has ended). Wrong current passwords count as failed
+   * sign-ins, so a stolen session cannot be used to guess the password without limit.
+   */
+  async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<number> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new FieldErrors({ currentPassword: 'accounts.password.cannotChange' });
+    const account = UserService.normaliseEmail(user.email);
+    const wait = await this.limits.secondsToWait([['sign-in-account', account]]);
+    if (wait > 0) throw new TooManyAttempts(wait);
+    if (!(await this.users.verifyCredentials(account, currentPassword))) {
+      await this.limits.count([['sign-in-account', account]]);
+      throw new FieldErrors({ currentPassword: 'profile.password.wrongCurrent' });
+    }
+    try {
+      await this.users.changePassword(userId, newPassword);
+      return await this.resets.currentSessionVersion(userId);
+    } catch (error) {
+      // UserService names the field "password"; on this form it is the new one.
+      if (error instanceof FieldErrors && error.fields.password) throw new FieldErrors({ newPassword: error.fields.password });
+      throw error;
+    }
+  }
+
+  /**
+   * Everything Verso keeps about the person, for them to take away: no password or token hashes,
+   * and nothing about anybody else (audit entries say whether the person did it, not who else did).
+   */
+  async personalData(userId: string) {
+    const [profile]: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT u.id, u.email, u.display_name AS "displayName", u.language, u.site_role AS "siteRole", u.status,
+              CASE WHEN a.id IS NULL THEN NULL ELSE json_build_object('id', a.id, 'name', a.name) END AS agency,
+              u.created_at AS "createdAt", u.updated_at AS "updatedAt", u.last_signed_in_at AS "lastSignedInAt",
+              u.erasure_requested_at AS "erasureRequestedAt"
+         FROM app_user u LEFT JOIN agency a ON a.id = u.agency_id WHERE u.id = $1`,
+      [userId],
+    );
+    const notifications = await this.dataSource.query(
+      `SELECT kind, subject, status, delivery, created_at AS "createdAt", due_at AS "dueAt", sent_at AS "sentAt"
+         FROM notification WHERE recipient_user_id = $1 ORDER BY created_at DESC, id`,
+      [userId],
+    );
+    const auditLog = await this.dataSource.query(
+      `SELECT action, created_at AS "createdAt", details, actor_user_id IS NOT DISTINCT FROM $1::uuid AS "byYou"
+         FROM audit_log WHERE target_type = 'user' AND target_id = $1::text ORDER BY created_at DESC, id`,
+      [userId],
+    );
+    const notificationPreferences = await this.dataSource.query(`SELECT kind, channel FROM notification_preference WHERE user_id = $1 ORDER BY kind`, [userId]);
+    const tokens = await this.tokens.listFor(userId);
+    return {
+      exportedAt: new Date().toISOString(),
+      profile,
+      notificationPreferences,
+      notifications,
+      apiTokens: tokens.map(({ name, createdAt, expiresAt, lastUsedAt, revokedAt }) => ({ name, createdAt, expiresAt, lastUsedAt, revokedAt })),
+      auditLog,
+    };
+  }
+
+  /** Records the person's wish to be erased (the first time only) for an admin to confirm. */
+  async requestErasure(userId: string): Promise<Date> {
+    return this.dataSource.transaction(async (manager) => {
+      const [[requested]]: [{ erasure_requested_at: Date }[], number] = await manager.query(
+        `UPDATE app_user SET erasure_requested_at = now(), updated_at = now()
+          WHERE id = $1 AND erasure_requested_at IS NULL RETURNING erasure_requested_at`,
+        [userId],
+      );
+      if (!requested) {
+        const [{ erasure_requested_at }]: { erasure_requested_at: Date }[] = await manager.query(`SELECT erasure_requested_at FROM app_user WHERE id = $1`, [userId]);
+        return erasure_requested_at;
+      }
+      await this.users.audit(manager, { actorUserId: userId, action: 'erasure.requested', targetType: 'user', targetId: userId });
+      return requested.erasure_requested_at;
+    });
+  }
+}

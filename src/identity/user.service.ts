@@ -115,10 +115,8 @@ export class UserService {
     if (problem) throw new FieldErrors({ password: `accounts.password.${problem}` });
     const hash = await this.hashPassword(password);
     return this.dataSource.transaction(async (manager) => {
-      const [{ session_version }]: { session_version: number }[] = await manager.query(
-        `UPDATE app_user SET password_hash = $2, session_version = session_version + 1, updated_at = now() WHERE id = $1 RETURNING session_version`,
-        [userId, hash],
-      );
+      await manager.query(`UPDATE app_user SET password_hash = $2, session_version = session_version + 1, updated_at = now() WHERE id = $1`, [userId, hash]);
+      const [{ session_version }]: { session_version: number }[] = await manager.query(`SELECT session_version FROM app_user WHERE id = $1`, [userId]);
       await manager.query(`UPDATE api_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
       await manager.query(`UPDATE password_reset SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [userId]);
       return session_version;

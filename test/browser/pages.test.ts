@@ -12,6 +12,10 @@ const PAGES: { name: string; path: string; status?: number }[] = [
   { name: 'not found', path: '/programmes/no-such-programme', status: 404 },
   { name: 'sign-in', path: '/login' },
   { name: 'register', path: '/register' },
+  { name: 'forgot password', path: '/password/forgot' },
+  { name: 'profile', path: '/profile' },
+  { name: 'admin users', path: '/admin/users' },
+  { name: 'admin agencies', path: '/admin/agencies' },
   { name: 'outbox', path: '/admin/outbox' },
   { name: 'outbox message', path: '/admin/outbox/:message' },
 ];

@@ -1,0 +1,239 @@
+// The access matrix: every route of the app, called as each kind of actor, against the status its
+// access rule promises. The table below is the data; a route added without a row, or a row whose
+// route is gone, fails the test, so no route reaches users without someone deciding who may use it.
+//
+// Calls are harmless: forms get a valid CSRF token and a body with an unknown field, which a form
+// refuses (400) once the actor is let in, so "allowed" shows as 400 and "refused" as 403 without
+// changing data (the few forms without fields say what they do instead). Web routes are called
+// with the actor's browser session, /api/v1 routes with the actor's bearer token.
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import type { Response } from 'supertest';
+import { DataSource } from 'typeorm';
+import { declaredRoutes } from '../src/access/route-table';
+import { DEMO_PROGRAMMES } from '../src/demo/demo-data';
+import { AgencyService } from '../src/identity/agency.service';
+import { ApiTokensService } from '../src/identity/api-tokens.service';
+import { NotificationsService } from '../src/notifications/notifications.service';
+import { TEST_MESSAGE_KIND } from '../src/notifications/outbox.service';
+import { createUser, signIn, WebClient } from './support/accounts';
+import { startTestApp, TestApp } from './support/test-app';
+
+const ACTORS = ['anonymous', 'user', 'otherAgency', 'admin', 'deactivated'] as const;
+type ActorName = (typeof ACTORS)[number];
+
+/** 303 to the sign-in page, which then leads back to the page asked for. */
+const SIGN_IN = 'sign-in';
+type Expected = number | typeof SIGN_IN;
+
+/** What the rows' URLs point at: made in beforeAll. */
+interface Fixtures {
+  programmeSlug: string;
+  /** A person admins look at (in the user's agency). */
+  personId: string;
+  agencyId: string;
+  outboxMessageId: string;
+  /** A token of the user's own, which the user may revoke and nobody else may. */
+  usersSpareTokenId: string;
+}
+
+interface Row {
+  url: string | ((f: Fixtures) => string);
+  /** [anonymous, user, user of another agency, admin, deactivated user] */
+  expect: [Expected, Expected, Expected, Expected, Expected];
+  /** Ends the session it is called with (sign-out): called with a session of its own. */
+  endsSession?: true;
+}
+
+/** A field no form has: an allowed actor gets the form back with 400, nothing saved. */
+const PROBE = { accessMatrixProbe: '1' };
+
+// Keyed as declaredRoutes() prints a route: "METHOD /path/:param".
+const MATRIX: Record<string, Row> = {
+  // Public pages and forms.
+  'GET /': { url: '/', expect: [200, 200, 200, 200, 200] },
+  'GET /programmes/:slug': { url: (f) => `/programmes/${f.programmeSlug}`, expect: [200, 200, 200, 200, 200] },
+  'GET /language/:code': { url: '/language/fi?next=/', expect: [303, 303, 303, 303, 303] },
+  'GET /register': { url: '/register', expect: [200, 200, 200, 200, 200] },
+  'POST /register': { url: '/register', expect: [400, 400, 400, 400, 400] },
+  'GET /login': { url: '/login', expect: [200, 200, 200, 200, 200] },
+  'POST /login': { url: '/login', expect: [400, 400, 400, 400, 400] },
+  'POST /logout': { url: '/logout', expect: [303, 303, 303, 303, 303], endsSession: true },
+  'GET /password/forgot': { url: '/password/forgot', expect: [200, 200, 200, 200, 200] },
+  'POST /password/forgot': { url: '/password/forgot', expect: [400, 400, 400, 400, 400] },
+  // Without a working link the page says the link does not work.
+  'GET /password/reset': { url: '/password/reset', expect: [400, 400, 400, 400, 400] },
+  'POST /password/reset': { url: '/password/reset', expect: [400, 400, 400, 400, 400] },
+  'GET /health/live': { url: '/health/live', expect: [200, 200, 200, 200, 200] },
+  'GET /health/ready': { url: '/health/ready', expect: [200, 200, 200, 200, 200] },
+
+  // The signed-in person's own pages.
+  'GET /profile': { url: '/profile', expect: [SIGN_IN, 200, 200, 200, SIGN_IN] },
+  'POST /profile': { url: '/profile', expect: [403, 400, 400, 400, 403] },
+  'POST /profile/notifications': { url: '/profile/notifications', expect: [403, 400, 400, 400, 403] },
+  'POST /profile/password': { url: '/profile/password', expect: [403, 400, 400, 400, 403] },
+  'GET /profile/data.json': { url: '/profile/data.json', expect: [SIGN_IN, 200, 200, 200, SIGN_IN] },
+  // The only form here without fields: asking for erasure is recorded (303), which an admin then confirms or not.
+  'POST /profile/erasure': { url: '/profile/erasure', expect: [403, 303, 303, 303, 403] },
+
+  // Administration.
+  'GET /admin': { url: '/admin', expect: [SIGN_IN, 403, 403, 303, SIGN_IN] },
+  'GET /admin/users': { url: '/admin/users', expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'GET /admin/users/:id': { url: (f) => `/admin/users/${f.personId}`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'POST /admin/users/:id/role': { url: (f) => `/admin/users/${f.personId}/role`, expect: [403, 403, 403, 400, 403] },
+  'POST /admin/users/:id/deactivate': { url: (f) => `/admin/users/${f.personId}/deactivate`, expect: [403, 403, 403, 400, 403] },
+  'POST /admin/users/:id/reactivate': { url: (f) => `/admin/users/${f.personId}/reactivate`, expect: [403, 403, 403, 400, 403] },
+  'POST /admin/users/:id/erase': { url: (f) => `/admin/users/${f.personId}/erase`, expect: [403, 403, 403, 400, 403] },
+  'GET /admin/agencies': { url: '/admin/agencies', expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'POST /admin/agencies': { url: '/admin/agencies', expect: [403, 403, 403, 400, 403] },
+  'POST /admin/agencies/:id/rename': { url: (f) => `/admin/agencies/${f.agencyId}/rename`, expect: [403, 403, 403, 400, 403] },
+  'POST /admin/agencies/:id/merge': { url: (f) => `/admin/agencies/${f.agencyId}/merge`, expect: [403, 403, 403, 400, 403] },
+  'GET /admin/outbox': { url: '/admin/outbox', expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'POST /admin/outbox/test-message': { url: '/admin/outbox/test-message', expect: [403, 403, 403, 400, 403] },
+  'GET /admin/outbox/:id': { url: (f) => `/admin/outbox/${f.outboxMessageId}`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'GET /admin/outbox/:id/html': { url: (f) => `/admin/outbox/${f.outboxMessageId}/html`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  // Resending a message that did not fail changes nothing, and leads back to the message.
+  'POST /admin/outbox/:id/resend': { url: (f) => `/admin/outbox/${f.outboxMessageId}/resend`, expect: [403, 403, 403, 303, 403] },
+
+  // The JSON API.
+  'GET /api/v1/programmes': { url: '/api/v1/programmes', expect: [200, 200, 200, 200, 200] },
+  'GET /api/v1/agencies': { url: '/api/v1/agencies', expect: [200, 200, 200, 200, 200] },
+  'POST /api/v1/auth/register': { url: '/api/v1/auth/register', expect: [400, 400, 400, 400, 400] },
+  'POST /api/v1/auth/tokens': { url: '/api/v1/auth/tokens', expect: [400, 400, 400, 400, 400] },
+  'GET /api/v1/auth/tokens': { url: '/api/v1/auth/tokens', expect: [401, 200, 200, 200, 401] },
+  // Only the token's owner may revoke it; to anyone else it does not exist.
+  'DELETE /api/v1/auth/tokens/:id': { url: (f) => `/api/v1/auth/tokens/${f.usersSpareTokenId}`, expect: [401, 204, 404, 404, 401] },
+  'GET /api/v1/me': { url: '/api/v1/me', expect: [401, 200, 200, 200, 401] },
+
+  // Served outside Nest's controllers (so declaredRoutes does not list them; a row that stops
+  // answering fails by its status).
+  'GET /admin/queues': { url: '/admin/queues', expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'GET /api/docs/openapi.json': { url: '/api/docs/openapi.json', expect: [200, 200, 200, 200, 200] },
+  'GET /static/verso.css': { url: '/static/verso.css', expect: [200, 200, 200, 200, 200] },
+};
+
+const OUTSIDE_NEST = new Set(['GET /admin/queues', 'GET /api/docs/openapi.json', 'GET /static/verso.css']);
+const isApi = (url: string) => url.startsWith('/api/v1/');
+const WEB_ROWS = Object.entries(MATRIX).filter(([key]) => !isApi(key.split(' ')[1])).length;
+
+/** A browser session with a CSRF token fetched while it was good, so a form can be posted as is. */
+interface Session {
+  client: WebClient;
+  csrf: string;
+}
+
+interface ActorHandle {
+  email: string | null;
+  token: string | null;
+  /** The session to call one row with. */
+  session(): Promise<Session>;
+}
+
+describe('access matrix', () => {
+  let t: TestApp;
+  let fixtures: Fixtures;
+  const actors = {} as Record<ActorName, ActorHandle>;
+
+  const newSession = async (email: string | null): Promise<Session> => {
+    const client = email ? await signIn(t, email) : new WebClient(t);
+    return { client, csrf: await client.csrfToken() };
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp({ DEMO_DATA: 'true' });
+    const db = t.app.get(DataSource);
+    const agencies = t.app.get(AgencyService);
+    await agencies.ensure(['Verohallinto', 'Tulli']);
+    const agencyIds = new Map((await agencies.list('fi')).map((a) => [a.name, a.id]));
+    const home = agencyIds.get('Verohallinto')!;
+    const away = agencyIds.get('Tulli')!;
+
+    const people = {
+      user: await createUser(t, { email: 'matriisi.kayttaja@verohallinto.fi', displayName: 'Aino Äijälä', agencyId: home }),
+      otherAgency: await createUser(t, { email: 'matriisi.toinen@tulli.fi', displayName: 'Åsa Öström', agencyId: away, language: 'sv' }),
+      admin: await createUser(t, { email: 'matriisi.yllapito@valtiokonttori.fi', displayName: 'Maija Ylläpitäjä', siteRole: 'admin' }),
+      deactivated: await createUser(t, { email: 'matriisi.poistettu@verohallinto.fi', displayName: 'Oskar Öhman', agencyId: home }),
+    };
+    const person = await createUser(t, { email: 'matriisi.kohde@verohallinto.fi', displayName: 'Emma Kohde', agencyId: home });
+    const tokens = t.app.get(ApiTokensService);
+    const tokenOf = async (id: string) => (await tokens.issue(id, { name: 'access matrix' })).token;
+
+    for (const name of ['user', 'otherAgency', 'admin'] as const) {
+      const { email, id } = people[name];
+      const main = await newSession(email);
+      actors[name] = { email, token: await tokenOf(id), session: async () => main };
+    }
+    const anonymous = await newSession(null);
+    actors.anonymous = { email: null, token: null, session: async () => anonymous };
+
+    // The first request of a deactivated person's session ends it: a live session per web row,
+    // all signed in before the deactivation, so that every route meets one.
+    const deactivatedSessions: Session[] = [];
+    for (let i = 0; i < WEB_ROWS; i++) deactivatedSessions.push(await newSession(people.deactivated.email));
+    const deactivatedToken = await tokenOf(people.deactivated.id);
+    // Proof that such a session and the token worked until the deactivation.
+    expect((await (await newSession(people.deactivated.email)).client.get('/profile')).status).toBe(200);
+    expect((await t.http.get('/api/v1/me').set('authorization', `Bearer ${deactivatedToken}`)).status).toBe(200);
+    await db.query(`UPDATE app_user SET status = 'deactivated' WHERE id = $1`, [people.deactivated.id]);
+    actors.deactivated = {
+      email: people.deactivated.email,
+      token: deactivatedToken,
+      session: async () => {
+        const next = deactivatedSessions.pop();
+        if (!next) throw new Error('More web rows than deactivated sessions');
+        return next;
+      },
+    };
+
+    // A message that has been rendered (sent, without SMTP), so it has an HTML part to show.
+    const messageId = (await t.app.get(NotificationsService).notify(TEST_MESSAGE_KIND, { email: 'matriisi.posti@valtiokonttori.fi', language: 'fi' }, { requestedAt: new Date().toISOString() }))!;
+    for (let i = 0; i < 100; i++) {
+      const [row] = await db.query(`SELECT status FROM notification WHERE id = $1`, [messageId]);
+      if (row.status === 'sent') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    fixtures = {
+      programmeSlug: DEMO_PROGRAMMES[0].slug,
+      personId: person.id,
+      agencyId: home,
+      outboxMessageId: messageId,
+      usersSpareTokenId: (await tokens.issue(people.user.id, { name: 'spare' })).id,
+    };
+  });
+  afterAll(() => t?.close());
+
+  /** Calls one row as one actor, as a browser would on a page and an API client on /api/v1. */
+  async function call(method: string, url: string, actor: ActorHandle, row: Row): Promise<Response> {
+    if (isApi(url)) {
+      const request = t.http[method.toLowerCase() as 'get' | 'post' | 'delete'](url);
+      if (actor.token) request.set('authorization', `Bearer ${actor.token}`);
+      // An empty body: every API body has a required field, so an allowed caller gets 400.
+      return method === 'POST' ? request.send({}) : request;
+    }
+    const { client, csrf } = row.endsSession && actor.email && actor !== actors.deactivated ? await newSession(actor.email) : await actor.session();
+    if (method === 'GET') return client.get(url);
+    if (method === 'POST') return client.post(url, row.endsSession ? { _csrf: csrf } : { _csrf: csrf, ...PROBE }, { csrf: false });
+    throw new Error(`No way to call ${method} ${url} from a browser`);
+  }
+
+  it('has a row for every route the app declares, and no row for a route that is gone', () => {
+    const declared = declaredRoutes(t.app.get(DiscoveryService), t.app.get(MetadataScanner), t.app.get(Reflector)).map((route) => `${route.method} ${route.path}`);
+    const withoutRow = declared.filter((key) => !(key in MATRIX));
+    const gone = Object.keys(MATRIX).filter((key) => !OUTSIDE_NEST.has(key) && !declared.includes(key));
+    expect({ withoutRow, gone }).toEqual({ withoutRow: [], gone: [] });
+  });
+
+  it.each(Object.entries(MATRIX))('%s answers each actor as its access rule says', async (key, row) => {
+    const [method] = key.split(' ');
+    const url = typeof row.url === 'function' ? row.url(fixtures) : row.url;
+    const got: Record<string, Expected> = {};
+    const wanted: Record<string, Expected> = {};
+    for (const [index, name] of ACTORS.entries()) {
+      const res = await call(method, url, actors[name], row);
+      const signInRedirect = res.status === 303 && res.headers.location === `/login?next=${encodeURIComponent(url)}`;
+      got[name] = signInRedirect ? SIGN_IN : res.status;
+      wanted[name] = row.expect[index];
+    }
+    expect(got).toEqual(wanted);
+  });
+});

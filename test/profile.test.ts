@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AgencyService } from '../src/identity/agency.service';
+import { ApiTokensService } from '../src/identity/api-tokens.service';
+import { UserService } from '../src/identity/user.service';
+import { NotificationKinds } from '../src/notifications/notification-kinds';
+import { NotificationsService } from '../src/notifications/notifications.service';
+import { TEST_MESSAGE_KIND } from '../src/notifications/outbox.service';
+import { createUser, signIn, TEST_PASSWORD, WebClient } from './support/accounts';
+import { startTestApp, TestApp } from './support/test-app';
+
+/** A kind a person may choose for, as the cohorts area's reminders will be. */
+const REMINDER_KIND = 'test-session-reminder';
+const NEW_PASSWORD = 'Syksyn-valmennus-2027';
+
+describe('profile', () => {
+  let t: TestApp;
+  let db: DataSource;
+  let verohallinto: string;
+  let tulli: string;
+
+  const userRow = async (id: string) => (await db.query(`SELECT display_name, agency_id, language, erasure_requested_at FROM app_user WHERE id = $1`, [id]))[0];
+  const canSignIn = async (email: string, password: string) => (await new WebClient(t).post('/login', { email, password })).status === 303;
+  /** The text of the error paragraph next to a field. */
+  const errorFor = (html: string, id: string) => new RegExp(`<p class="field__error" id="${id}-error">([^<]*)</p>`).exec(html)?.[1];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    db = t.app.get(DataSource);
+    t.app.get(NotificationKinds).register({ name: REMINDER_KIND, template: TEST_MESSAGE_KIND, subject: () => 'Muistutus' });
+    const agencies = t.app.get(AgencyService);
+    await agencies.ensure(['Verohallinto', 'Tulli']);
+    const ids = new Map((await agencies.list('fi')).map((a) => [a.name, a.id]));
+    verohallinto = ids.get('Verohallinto')!;
+    tulli = ids.get('Tulli')!;
+  });
+  afterAll(() => t.close());
+
+  it('sends anonymous visitors to sign in, and refuses their posts', async () => {
+    const anonymous = new WebClient(t);
+    const page = await anonymous.get('/profile');
+    expect(page.status).toBe(303);
+    expect(page.headers.location).toBe('/login?next=%2Fprofile');
+    expect((await anonymous.get('/profile/data.json')).status).toBe(303);
+    expect((await anonymous.post('/profile', { displayName: 'X', language: 'fi' })).status).toBe(403);
+    expect((await anonymous.post('/profile/erasure')).status).toBe(403);
+  });
+
+  it('shows the person’s details and a choice for every kind of notification but security mail', async () => {
+    const person = await createUser(t, { displayName: 'Eino Järvinen', agencyId: tulli });
+    const res = await (await signIn(t, person.email)).get('/profile');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<h1>Oma profiili</h1>');
+    expect(res.text).toContain(person.email);
+    expect(res.text).toContain('value="Eino Järvinen"');
+    expect(res.text).toContain(`<option value="${tulli}" selected>Tulli</option>`);
+    expect(res.text).toContain('<option value="fi" lang="fi" selected>Suomi</option>');
+    expect(res.text).toContain(`name="${REMINDER_KIND}" value="digest"`);
+    expect(res.text).toContain(`id="notify-${REMINDER_KIND}-email" name="${REMINDER_KIND}" value="email" checked`);
+    expect(res.text).not.toContain('name="password-reset"');
+    expect(res.text).not.toContain('name="digest"');
+    for (const action of ['/profile', '/profile/notifications', '/profile/password', '/profile/erasure']) expect(res.text).toContain(`action="${action}"`);
+    expect(res.text).toContain('href="/profile/data.json"');
+    expect(res.text).toContain('Ylläpitäjä vahvistaa poiston');
+  });
+
+  it('saves name, agency and language, and the pages follow the new language', async () => {
+    const person = await createUser(t);
+    const browser = await signIn(t, person.email);
+    const res = await browser.post('/profile', { displayName: '  Aino Uusinimi ', agencyId: verohallinto, language: 'sv' }, { page: '/profile' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/profile?saved=profile');
+    expect(browser.cookies.get('lang')).toBe('sv');
+    expect(await userRow(person.id)).toMatchObject({ display_name: 'Aino Uusinimi', agency_id: verohallinto, language: 'sv' });
+
+    const page = await browser.get('/profile?saved=profile');
+    expect(page.text).toContain('<html lang="sv">');
+    expect(page.text).toContain('Uppgifterna har sparats.');
+    // "No agency" is a choice too.
+    expect((await browser.post('/profile', { displayName: 'Aino Uusinimi', agencyId: '', language: 'sv' }, { page: '/profile' })).status).toBe(303);
+    expect((await userRow(person.id)).agency_id).toBeNull();
+  });
+
+  it.each([
+    ['a name of 201 characters', { displayName: 'x'.repeat(201) }, 'profile-name', 'Nimen pituus on 1–200 merkkiä.'],
+    ['an agency that does not exist', { agencyId: randomUUID() }, 'profile-agency', 'Valitse virasto luettelosta.'],
+    ['a language Verso does not speak', { language: 'de' }, 'profile-language', 'Valitse kieli: suomi, ruotsi tai englanti.'],
+  ])('refuses %s with the message next to the field, keeps the input and stores nothing', async (_case, bad, fieldId, message) => {
+    const person = await createUser(t, { displayName: 'Ennallaan Oleva', agencyId: tulli });
+    const before = await userRow(person.id);
+    const browser = await signIn(t, person.email);
+    const form = { displayName: 'Uusi Nimi', agencyId: verohallinto, language: 'sv', ...bad };
+    const res = await browser.post('/profile', form, { page: '/profile' });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('Korjaa merkityt kohdat.');
+    expect(errorFor(res.text, fieldId)).toBe(message);
+    expect(res.text).toContain(`value="${form.displayName}"`);
+    if (!('agencyId' in bad)) expect(res.text).toContain(`<option value="${verohallinto}" selected>`);
+    expect(res.headers['set-cookie']?.toString() ?? '').not.toMatch(/lang=/);
+    expect(await userRow(person.id)).toEqual(before);
+  });
+
+  it('saves a notification choice per kind, which the next notification follows, and refuses unknown ones', async () => {
+    const person = await createUser(t);
+    const browser = await signIn(t, person.email);
+    const saved = await browser.post('/profile/notifications', { [REMINDER_KIND]: 'digest' }, { page: '/profile' });
+    expect(saved.status).toBe(303);
+    expect(saved.headers.location).toBe('/profile?saved=notifications');
+    expect((await browser.get('/profile')).text).toContain(`id="notify-${REMINDER_KIND}-digest" name="${REMINDER_KIND}" value="digest" checked`);
+    const id = await t.app.get(NotificationsService).notify(REMINDER_KIND, { userId: person.id, email: person.email, language: 'fi' }, { requestedAt: new Date().toISOString() });
+    expect((await db.query(`SELECT delivery FROM notification WHERE id = $1`, [id]))[0].delivery).toBe('digest');
+
+    const securityOff = await browser.post('/profile/notifications', { 'password-reset': 'off' }, { page: '/profile' });
+    expect(securityOff.status).toBe(400);
+    expect(securityOff.text).toContain('Ilmoitusasetuksia ei tallennettu');
+    const weekly = await browser.post('/profile/notifications', { [REMINDER_KIND]: 'weekly' }, { page: '/profile' });
+    expect(weekly.status).toBe(400);
+    expect(errorFor(weekly.text, `notify-${REMINDER_KIND}`)).toBe('Valitse sähköposti, päivän kooste tai ei lainkaan.');
+    expect(await db.query(`SELECT kind, channel FROM notification_preference WHERE user_id = $1`, [person.id])).toEqual([{ kind: REMINDER_KIND, channel: 'digest' }]);
+  });
+
+  it('changes the password: this browser stays signed in, every other session ends', async () => {
+    const person = await createUser(t);
+    const here = await signIn(t, person.email);
+    const elsewhere = await signIn(t, person.email);
+    const res = await here.post('/profile/password', { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD }, { page: '/profile' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/profile?saved=password');
+
+    const page = await here.get('/profile?saved=password');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Salasana vaihdettu.');
+    const other = await elsewhere.get('/profile');
+    expect(other.status).toBe(303);
+    expect(other.headers.location).toBe('/login?next=%2Fprofile');
+    expect(await canSignIn(person.email, NEW_PASSWORD)).toBe(true);
+    expect(await canSignIn(person.email, TEST_PASSWORD)).toBe(false);
+  });
+
+  it('refuses a wrong current password and a weak new one, never showing either, changing nothing', async () => {
+    const person = await createUser(t);
+    const browser = await signIn(t, person.email);
+    const wrong = await browser.post('/profile/password', { currentPassword: 'Ei-oikea-salasana-1', newPassword: NEW_PASSWORD }, { page: '/profile' });
+    expect(wrong.status).toBe(400);
+    expect(errorFor(wrong.text, 'profile-current-password')).toBe('Nykyinen salasana ei täsmää.');
+    const weak = await browser.post('/profile/password', { currentPassword: TEST_PASSWORD, newPassword: 'salasana2024!' }, { page: '/profile' });
+    expect(weak.status).toBe(400);
+    expect(errorFor(weak.text, 'profile-new-password')).toBe('Tämä salasana on liian yleinen. Valitse jokin muu.');
+    for (const res of [wrong, weak]) for (const typed of ['Ei-oikea-salasana-1', NEW_PASSWORD, TEST_PASSWORD, 'salasana2024!']) expect(res.text).not.toContain(typed);
+    expect((await browser.get('/profile')).status).toBe(200);
+    expect(await canSignIn(person.email, TEST_PASSWORD)).toBe(true);
+  });
+
+  it('stops guessing the current password after ten wrong ones, with how long to wait', async () => {
+    const person = await createUser(t);
+    const browser = await signIn(t, person.email);
+    const csrf = await browser.csrfToken('/profile');
+    const attempt = () =>
+      t.http.post('/profile/password').set('cookie', browser.cookieHeader()).type('form').send({ _csrf: csrf, currentPassword: 'Arvaus-salasana-99', newPassword: NEW_PASSWORD });
+    for (let i = 0; i < 10; i++) expect((await attempt()).status).toBe(400);
+    const blocked = await attempt();
+    expect(blocked.status).toBe(429);
+    expect(blocked.text).toMatch(/Liian monta yritystä\. Yritä uudelleen 1[45] minuutin kuluttua\./);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('exports the person’s own data as a download, without secrets and without other people', async () => {
+    const person = await createUser(t, { email: 'own.data@verohallinto.fi', agencyId: verohallinto });
+    const other = await createUser(t, { email: 'someone.else@tulli.fi' });
+    const notifications = t.app.get(NotificationsService);
+    await notifications.notify(REMINDER_KIND, { userId: person.id, email: person.email, language: 'fi' }, { requestedAt: new Date().toISOString() });
+    await notifications.notify(REMINDER_KIND, { userId: other.id, email: other.email, language: 'fi' }, { requestedAt: new Date().toISOString() });
+    await notifications.setPreference(person.id, REMINDER_KIND, 'off');
+    const issued = await t.app.get(ApiTokensService).issue(person.id, { name: 'Raportointi' });
+    await t.app.get(ApiTokensService).issue(other.id, { name: 'Toisen avain' });
+    const users = t.app.get(UserService);
+    await users.audit(db.manager, { actorUserId: other.id, action: 'user.role-changed', targetType: 'user', targetId: person.id, details: { role: 'admin' } });
+    await users.audit(db.manager, { actorUserId: person.id, action: 'user.role-changed', targetType: 'user', targetId: other.id, details: { role: 'admin' } });
+
+    const res = await (await signIn(t, person.email)).get('/profile/data.json');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="verso-my-data-\d{4}-\d{2}-\d{2}\.json"$/);
+    const data = JSON.parse(res.text);
+    expect(data.profile).toMatchObject({ email: 'own.data@verohallinto.fi', displayName: 'Aino Äijälä', language: 'fi', agency: { id: verohallinto, name: 'Verohallinto' } });
+    expect(data.notificationPreferences).toEqual([{ kind: REMINDER_KIND, channel: 'off' }]);
+    expect(data.notifications).toEqual([expect.objectContaining({ kind: REMINDER_KIND, status: expect.any(String), createdAt: expect.any(String) })]);
+    expect(data.apiTokens).toEqual([expect.objectContaining({ name: 'Raportointi', revokedAt: null, lastUsedAt: null })]);
+    expect(data.auditLog).toEqual([expect.objectContaining({ action: 'user.role-changed', byYou: false })]);
+
+    for (const secret of ['someone.else', other.id, 'Toisen avain', issued.token, 'argon2', 'hash']) expect(res.text).not.toContain(secret);
+  });
+
+  it('records an erasure request once, for an admin to confirm, and keeps the person signed in', async () => {
+    const person = await createUser(t);
+    const browser = await signIn(t, person.email);
+    const res = await browser.post('/profile/erasure', {}, { page: '/profile' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/profile?saved=erasure');
+    const first = (await userRow(person.id)).erasure_requested_at;
+    expect(first).toBeInstanceOf(Date);
+
+    expect((await browser.post('/profile/erasure', {}, { page: '/profile' })).status).toBe(303);
+    expect((await userRow(person.id)).erasure_requested_at).toEqual(first);
+    const audit = await db.query(`SELECT action, actor_user_id FROM audit_log WHERE target_type = 'user' AND target_id = $1`, [person.id]);
+    expect(audit).toEqual([{ action: 'erasure.requested', actor_user_id: person.id }]);
+
+    const page = await browser.get('/profile?saved=erasure');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Poistopyyntösi on kirjattu. Ylläpitäjä vahvistaa sen.');
+    expect(page.text).toContain('Pyysit tunnuksesi poistamista');
+    expect(page.text).not.toContain('action="/profile/erasure"');
+  });
+
+  it('saves the language a signed-in person switches to in their profile', async () => {
+    const person = await createUser(t, { language: 'fi' });
+    const browser = await signIn(t, person.email);
+    const res = await browser.get('/language/en?next=/profile');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/profile');
+    expect((await userRow(person.id)).language).toBe('en');
+    // Signing in elsewhere later brings the choice along.
+    const elsewhere = await signIn(t, person.email);
+    expect(elsewhere.cookies.get('lang')).toBe('en');
+
+    // Anonymous switching still only sets the cookie.
+    expect((await new WebClient(t).get('/language/sv?next=/')).status).toBe(303);
+    expect((await userRow(person.id)).language).toBe('en');
+  });
+});
