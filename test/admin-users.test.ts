@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { tokenHash } from '../src/access/authentication.service';
+import { tokenHash } from '../src/identity/secret-token';
 import { createUser, signIn, TEST_PASSWORD, WebClient } from './support/accounts';
 import { startTestApp, TestApp } from './support/test-app';
 

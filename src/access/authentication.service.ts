@@ -5,8 +5,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
-import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { tokenHash } from '../identity/secret-token';
 import { User } from '../identity/user.entity';
 import { Actor } from './capabilities';
 
@@ -32,10 +32,6 @@ const ACTOR_COLUMNS = `u.id, u.email, u.display_name, u.agency_id, u.language, u
 
 export function isApiRequest(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/');
-}
-
-export function tokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
 }
 
 function toActor(row: ActorRow): Actor {

@@ -2,7 +2,7 @@
 // (rate-limiter-flexible) so every web process counts together. Redis down must not lock people
 // out or hang a request: commands fail at once (no offline queue) and an in-memory limiter per
 // process stands in until Redis is back.
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import IORedis from 'ioredis';
 import { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -69,6 +69,13 @@ export class RateLimits implements OnApplicationShutdown {
 
   onApplicationShutdown() {
     this.redis.disconnect();
+  }
+}
+
+/** Over a brute-force limit: the person may try again after `secondsToWait`. */
+export class TooManyAttempts extends HttpException {
+  constructor(readonly secondsToWait: number) {
+    super('Too many attempts', HttpStatus.TOO_MANY_REQUESTS);
   }
 }
 

@@ -12,9 +12,10 @@ import { PasswordResetController } from './password-reset.controller';
 import { PasswordResetService } from './password-reset.service';
 import { ProfileController } from './profile.controller';
 import { ProfileService } from './profile.service';
+import { SignInService } from './sign-in.service';
 
 @Module({
   controllers: [AuthController, PasswordResetController, ProfileController, AdminUsersController, AdminAgenciesController, AuthApiController],
-  providers: [PasswordResetService, ProfileService, AdminUsersService, ErasureService, ApiTokensService],
+  providers: [SignInService, PasswordResetService, ProfileService, AdminUsersService, ErasureService, ApiTokensService],
 })
 export class AccountsModule {}

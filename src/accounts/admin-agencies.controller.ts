@@ -5,6 +5,8 @@ import { Body, Controller, Get, HttpStatus, NotFoundException, Param, Post, Quer
 import { ApiExcludeController } from '@nestjs/swagger';
 import type {} from '@fastify/view';
 import type { FastifyReply } from 'fastify';
+import { Actor } from '../access/capabilities';
+import { CurrentActor } from '../access/current-actor';
 import { Requires } from '../access/access.decorator';
 import { Capability } from '../access/capabilities';
 import { Language, translate } from '../i18n/i18n';
@@ -12,7 +14,6 @@ import { AgencyService } from '../identity/agency.service';
 import { FieldErrors } from '../identity/user.service';
 import { FieldMessages, translateFields, validateForm } from '../web/forms';
 import { Lang } from '../web/language';
-import { ActingAdminId } from './admin-users.controller';
 import { AgencyMergeDto, AgencyNameDto } from './admin.dto';
 
 const AGENCY_NOTICES = ['added', 'renamed', 'merged'] as const;
@@ -39,19 +40,19 @@ export class AdminAgenciesController {
   }
 
   @Post()
-  async add(@Body() body: unknown, @ActingAdminId() actorId: string, @Lang() lang: Language, @Res() reply: FastifyReply) {
+  async add(@Body() body: unknown, @CurrentActor() { id: actorId }: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const form = await validateForm(AgencyNameDto, body);
     return this.act(reply, lang, { form: 'add', body }, form.errors, 'added', () => this.agencies.add(actorId, form.value!.name));
   }
 
   @Post(':id/rename')
-  async rename(@Param('id') id: string, @Body() body: unknown, @ActingAdminId() actorId: string, @Lang() lang: Language, @Res() reply: FastifyReply) {
+  async rename(@Param('id') id: string, @Body() body: unknown, @CurrentActor() { id: actorId }: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const form = await validateForm(AgencyNameDto, body);
     return this.act(reply, lang, { form: 'rename', agencyId: id, body }, form.errors, 'renamed', () => this.agencies.rename(actorId, id, form.value!.name));
   }
 
   @Post(':id/merge')
-  async merge(@Param('id') id: string, @Body() body: unknown, @ActingAdminId() actorId: string, @Lang() lang: Language, @Res() reply: FastifyReply) {
+  async merge(@Param('id') id: string, @Body() body: unknown, @CurrentActor() { id: actorId }: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const form = await validateForm(AgencyMergeDto, body);
     return this.act(reply, lang, { form: 'merge', agencyId: id, body }, form.errors, 'merged', () => this.agencies.merge(actorId, id, form.value!.into));
   }

@@ -1,10 +1,12 @@
 // The admin pages for people's accounts: the searchable list (with erasure requests waiting on
 // top), one person's record, and the forms that change their role or status or erase them. A
 // refused form shows the person's page again, 400, with the message next to the form.
-import { Body, Controller, createParamDecorator, ExecutionContext, Get, HttpStatus, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpStatus, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type {} from '@fastify/view';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
+import { Actor } from '../access/capabilities';
+import { CurrentActor } from '../access/current-actor';
 import { Requires } from '../access/access.decorator';
 import { Capability } from '../access/capabilities';
 import { Language, MESSAGES, translate } from '../i18n/i18n';
@@ -14,13 +16,6 @@ import { FieldMessages, translateFields, validateForm } from '../web/forms';
 import { Lang } from '../web/language';
 import { EraseFormDto, RoleFormDto, unknownFields, USER_SORTS, UserListQueryDto } from './admin.dto';
 import { AdminUsersService, UserRecord, UserRow } from './admin-users.service';
-
-/** The signed-in admin's id; the access guard has made sure there is one. */
-export const ActingAdminId = createParamDecorator((_: unknown, context: ExecutionContext): string => {
-  const actor = context.switchToHttp().getRequest<FastifyRequest>().actor;
-  if (!actor) throw new Error('admin route reached without an actor');
-  return actor.id;
-});
 
 /** What a successful form says on the page it leads back to (?done=…). */
 const USER_NOTICES = ['role', 'deactivated', 'reactivated', 'erased'] as const;
@@ -82,7 +77,7 @@ export class AdminUsersController {
   }
 
   @Get(':id')
-  async show(@Param('id') id: string, @Query('done') done: unknown, @ActingAdminId() actorId: string, @Lang() lang: Language, @Res() reply: FastifyReply) {
+  async show(@Param('id') id: string, @Query('done') done: unknown, @CurrentActor() { id: actorId }: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const user = await this.adminUsers.find(id);
     if (!user) throw new NotFoundException();
     const notice = USER_NOTICES.find((name) => name === done);
@@ -90,23 +85,23 @@ export class AdminUsersController {
   }
 
   @Post(':id/role')
-  async changeRole(@Param('id') id: string, @Body() body: unknown, @ActingAdminId() actorId: string, @Lang() lang: Language, @Res() reply: FastifyReply) {
+  async changeRole(@Param('id') id: string, @Body() body: unknown, @CurrentActor() { id: actorId }: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const form = await validateForm(RoleFormDto, body);
     return this.act(reply, id, actorId, lang, form.errors, 'role', () => this.adminUsers.changeRole(actorId, id, form.value!.role));
   }
 
   @Post(':id/deactivate')
-  async deactivate(@Param('id') id: string, @Body() body: unknown, @ActingAdminId() actorId: string, @Lang() lang: Language, @Res() reply: FastifyReply) {
+  async deactivate(@Param('id') id: string, @Body() body: unknown, @CurrentActor() { id: actorId }: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     return this.act(reply, id, actorId, lang, unknownFields(body), 'deactivated', () => this.adminUsers.deactivate(actorId, id));
   }
 
   @Post(':id/reactivate')
-  async reactivate(@Param('id') id: string, @Body() body: unknown, @ActingAdminId() actorId: string, @Lang() lang: Language, @Res() reply: FastifyReply) {
+  async reactivate(@Param('id') id: string, @Body() body: unknown, @CurrentActor() { id: actorId }: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     return this.act(reply, id, actorId, lang, unknownFields(body), 'reactivated', () => this.adminUsers.reactivate(actorId, id));
   }
 
   @Post(':id/erase')
-  async erase(@Param('id') id: string, @Body() body: unknown, @ActingAdminId() actorId: string, @Lang() lang: Language, @Res() reply: FastifyReply) {
+  async erase(@Param('id') id: string, @Body() body: unknown, @CurrentActor() { id: actorId }: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const form = await validateForm(EraseFormDto, body);
     return this.act(reply, id, actorId, lang, form.errors, 'erased', () => this.adminUsers.erase(actorId, id));
   }

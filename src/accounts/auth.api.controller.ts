@@ -6,9 +6,7 @@ import {
   BadRequestException,
   Body,
   Controller,
-  createParamDecorator,
   Delete,
-  ExecutionContext,
   Get,
   HttpCode,
   HttpException,
@@ -35,7 +33,8 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public, SignedIn } from '../access/access.decorator';
 import { Actor } from '../access/capabilities';
-import { LimitKind, minutesToWait, RateLimits } from '../access/rate-limits';
+import { CurrentActor } from '../access/current-actor';
+import { minutesToWait, TooManyAttempts } from '../access/rate-limits';
 import { Language, translate } from '../i18n/i18n';
 import { AgencyService } from '../identity/agency.service';
 import { ApiTokensService } from '../identity/api-tokens.service';
@@ -43,18 +42,11 @@ import { FieldErrors, UserService } from '../identity/user.service';
 import { translateFields } from '../web/forms';
 import { Lang } from '../web/language';
 import { RegisterDto } from './accounts.dto';
+import { SignInService } from './sign-in.service';
 import { AccountDto, AgencyDto, ApiErrorDto, ApiTokenDto, IssuedTokenDto, IssueTokenDto, MeDto, RegisteredDto } from './api.dto';
 
 /** The API speaks English (its field messages too: web/forms.ts). */
 const API_LANGUAGE: Language = 'en';
-const NO_TOKEN = 'No valid token: send Authorization: Bearer <token> (POST /api/v1/auth/tokens).';
-
-/** Who is calling a @SignedIn route (the guard has resolved them); never fails open. */
-const Caller = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
-  const actor = context.switchToHttp().getRequest<FastifyRequest>().actor;
-  if (!actor) throw new UnauthorizedException(NO_TOKEN);
-  return actor;
-});
 
 @ApiTags('auth')
 @Controller('api/v1')
@@ -63,7 +55,7 @@ export class AuthApiController {
     private readonly users: UserService,
     private readonly agencies: AgencyService,
     private readonly tokens: ApiTokensService,
-    private readonly limits: RateLimits,
+    private readonly signIns: SignInService,
   ) {}
 
   @Post('auth/tokens')
@@ -73,26 +65,22 @@ export class AuthApiController {
   @ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'The email address or password is not right, or the account is not active.' })
   @ApiTooManyRequestsResponse({ type: ApiErrorDto, description: 'Too many failed attempts for this account or address; `Retry-After` gives the seconds to wait.' })
   async issueToken(@Body() body: IssueTokenDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<IssuedTokenDto> {
-    const email = UserService.normaliseEmail(body.email);
-    const checks: [LimitKind, string][] = [
-      ['sign-in-account', email],
-      ['sign-in-ip', request.ip],
-    ];
-    const wait = await this.limits.secondsToWait(checks);
-    if (wait > 0) {
-      reply.header('retry-after', String(wait));
+    let user;
+    try {
+      user = await this.signIns.attempt(body.email, body.password, request.ip);
+    } catch (error) {
+      if (!(error instanceof TooManyAttempts)) throw error;
+      reply.header('retry-after', String(error.secondsToWait));
       throw new HttpException(
-        { statusCode: HttpStatus.TOO_MANY_REQUESTS, error: 'Too Many Requests', message: translate(API_LANGUAGE, 'accounts.tooManyAttempts', { minutes: minutesToWait(wait) }) },
+        {
+          statusCode: HttpStatus.TOO_MANY_REQUESTS,
+          error: 'Too Many Requests',
+          message: translate(API_LANGUAGE, 'accounts.tooManyAttempts', { minutes: minutesToWait(error.secondsToWait) }),
+        },
         HttpStatus.TOO_MANY_REQUESTS,
       );
     }
-    const user = await this.users.verifyCredentials(email, body.password);
-    if (!user) {
-      await this.limits.count(checks);
-      throw new UnauthorizedException(translate(API_LANGUAGE, 'accounts.login.wrong'));
-    }
-    await this.limits.clear('sign-in-account', email);
-    await this.users.recordSignIn(user.id);
+    if (!user) throw new UnauthorizedException(translate(API_LANGUAGE, 'accounts.login.wrong'));
     return this.tokens.issue(user.id, { name: body.name, expiresInDays: body.expiresInDays });
   }
 
@@ -101,7 +89,7 @@ export class AuthApiController {
   @ApiBearerAuth()
   @ApiOkResponse({ type: [ApiTokenDto], description: 'Your tokens, newest first, revoked and expired ones included. Never the tokens themselves.' })
   @ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'No valid token.' })
-  async listTokens(@Caller() caller: Actor): Promise<ApiTokenDto[]> {
+  async listTokens(@CurrentActor() caller: Actor): Promise<ApiTokenDto[]> {
     return this.tokens.listFor(caller.id);
   }
 
@@ -113,7 +101,7 @@ export class AuthApiController {
   @ApiBadRequestResponse({ type: ApiErrorDto, description: 'The id is not a UUID.' })
   @ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'No valid token.' })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'You have no token with this id.' })
-  async revokeToken(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Actor): Promise<void> {
+  async revokeToken(@Param('id', new ParseUUIDPipe()) id: string, @CurrentActor() caller: Actor): Promise<void> {
     if (!(await this.tokens.revoke(caller.id, id))) throw new NotFoundException('You have no token with this id.');
   }
 
@@ -137,7 +125,7 @@ export class AuthApiController {
   @ApiBearerAuth()
   @ApiOkResponse({ type: MeDto, description: 'The account the token belongs to.' })
   @ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'No valid token.' })
-  me(@Caller() caller: Actor): MeDto {
+  me(@CurrentActor() caller: Actor): MeDto {
     return { ...accountOf(caller), siteRole: caller.siteRole };
   }
 

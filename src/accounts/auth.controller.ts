@@ -6,13 +6,14 @@ import type {} from '@fastify/view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../access/access.decorator';
 import { Authentication } from '../access/authentication.service';
-import { minutesToWait, RateLimits } from '../access/rate-limits';
+import { minutesToWait, TooManyAttempts } from '../access/rate-limits';
 import { Language, LANGUAGE_NAMES, LANGUAGES, translate } from '../i18n/i18n';
 import { AgencyService } from '../identity/agency.service';
 import { FieldErrors, UserService } from '../identity/user.service';
 import { FieldMessages, translateFields, validateForm } from '../web/forms';
 import { Lang, safeLocalPath } from '../web/language';
 import { RegisterDto, SignInFormDto } from './accounts.dto';
+import { SignInService } from './sign-in.service';
 
 /** Where to go after signing in: a page of this site, never the sign-in or sign-up page itself. */
 function afterSignIn(next: unknown): string {
@@ -28,7 +29,7 @@ export class AuthController {
     private readonly users: UserService,
     private readonly agencies: AgencyService,
     private readonly authentication: Authentication,
-    private readonly limits: RateLimits,
+    private readonly signIns: SignInService,
   ) {}
 
   @Get('register')
@@ -68,24 +69,16 @@ export class AuthController {
 
     const form = await validateForm(SignInFormDto, body);
     if (form.errors) return page(HttpStatus.BAD_REQUEST, { errors: translateFields(form.errors, lang) });
-    const email = UserService.normaliseEmail(form.value.email);
-    const checks: [Parameters<RateLimits['count']>[0][number][0], string][] = [
-      ['sign-in-account', email],
-      ['sign-in-ip', request.ip],
-    ];
-    const wait = await this.limits.secondsToWait(checks);
-    if (wait > 0) {
-      reply.header('retry-after', String(wait));
-      return page(HttpStatus.TOO_MANY_REQUESTS, { error: translate(lang, 'accounts.tooManyAttempts', { minutes: minutesToWait(wait) }) });
+    let user;
+    try {
+      user = await this.signIns.attempt(form.value.email, form.value.password, request.ip);
+    } catch (error) {
+      if (!(error instanceof TooManyAttempts)) throw error;
+      reply.header('retry-after', String(error.secondsToWait));
+      return page(HttpStatus.TOO_MANY_REQUESTS, { error: translate(lang, 'accounts.tooManyAttempts', { minutes: minutesToWait(error.secondsToWait) }) });
     }
-    const user = await this.users.verifyCredentials(email, form.value.password);
-    if (!user) {
-      await this.limits.count(checks);
-      return page(HttpStatus.BAD_REQUEST, { error: translate(lang, 'accounts.login.wrong') });
-    }
-    await this.limits.clear('sign-in-account', email);
+    if (!user) return page(HttpStatus.BAD_REQUEST, { error: translate(lang, 'accounts.login.wrong') });
     await this.authentication.signIn(request, user);
-    await this.users.recordSignIn(user.id);
     reply.setCookie('lang', user.language, { path: '/', sameSite: 'lax', maxAge: 365 * 24 * 60 * 60 });
     return reply.redirect(afterSignIn(next), 303);
   }

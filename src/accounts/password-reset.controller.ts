@@ -7,12 +7,12 @@ import type {} from '@fastify/view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../access/access.decorator';
 import { Authentication } from '../access/authentication.service';
-import { minutesToWait } from '../access/rate-limits';
 import { Language, translate } from '../i18n/i18n';
 import { FieldErrors, UserService } from '../identity/user.service';
 import { FieldMessages, translateFields, validateForm } from '../web/forms';
 import { Lang } from '../web/language';
-import { PasswordResetService, RESET_LINK_MINUTES, TooManyAttempts } from './password-reset.service';
+import { minutesToWait, TooManyAttempts } from '../access/rate-limits';
+import { PasswordResetService, RESET_LINK_MINUTES } from './password-reset.service';
 import { ForgotPasswordDto, ResetPasswordDto } from './profile.dto';
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');

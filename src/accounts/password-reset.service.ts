@@ -2,12 +2,11 @@
 // answer whether or not the account exists) and using one: once, within the hour, ending every
 // other session of the person. Only a link's SHA-256 is stored, so a copy of the database resets
 // nobody's password.
-import { HttpException, HttpStatus, Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { tokenHash } from '../access/authentication.service';
-import { LimitKind, RateLimits } from '../access/rate-limits';
+import { newSecretToken, tokenHash } from '../identity/secret-token';
+import { LimitKind, RateLimits, TooManyAttempts } from '../access/rate-limits';
 import { CONFIG, Config } from '../config/config';
 import { translate } from '../i18n/i18n';
 import { passwordProblem } from '../identity/password-policy';
@@ -17,13 +16,6 @@ import { NotificationsService } from '../notifications/notifications.service';
 
 export const PASSWORD_RESET_KIND = 'password-reset';
 export const RESET_LINK_MINUTES = 60;
-
-/** Over a brute-force limit: the person may try again after `secondsToWait`. */
-export class TooManyAttempts extends HttpException {
-  constructor(readonly secondsToWait: number) {
-    super('Too many attempts', HttpStatus.TOO_MANY_REQUESTS);
-  }
-}
 
 interface LinkHolder {
   id: string;
@@ -67,7 +59,7 @@ export class PasswordResetService implements OnModuleInit {
 
     const user = await this.users.findByEmail(account);
     if (!user || user.status !== 'active') return;
-    const token = randomBytes(32).toString('base64url');
+    const token = newSecretToken();
     await this.dataSource.transaction(async (manager) => {
       await manager.query(`INSERT INTO password_reset (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(mins => $3))`, [
         user.id,
@@ -110,8 +102,7 @@ export class PasswordResetService implements OnModuleInit {
     if (spent.length !== 1) return null;
     const userId = spent[0].user_id;
     try {
-      await this.users.changePassword(userId, password);
-      const sessionVersion = await this.currentSessionVersion(userId);
+      const sessionVersion = await this.users.changePassword(userId, password);
       // Whoever reads the mailbox owns the account: earlier failed sign-ins no longer hold it back.
       await this.limits.clear('sign-in-account', UserService.normaliseEmail(holder.email));
       return { id: userId, sessionVersion };
@@ -120,17 +111,6 @@ export class PasswordResetService implements OnModuleInit {
       if (error instanceof FieldErrors && error.fields.password === 'accounts.password.cannotChange') return null;
       throw error;
     }
-  }
-
-  /**
-   * The person's session version as stored after a password change. Read back because
-   * UserService.changePassword's own answer is undefined for now: it destructures the [rows, count]
-   * that TypeORM returns for an UPDATE as if it were the rows.
-   */
-  async currentSessionVersion(userId: string): Promise<number> {
-    const user = await this.users.findById(userId);
-    if (!user) throw new Error(`User ${userId} vanished during a password change`);
-    return user.sessionVersion;
   }
 
   private async holderOf(token: string): Promise<LinkHolder | null> {

@@ -8,6 +8,7 @@ import type {} from '@fastify/view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SignedIn } from '../access/access.decorator';
 import { Authentication } from '../access/authentication.service';
+import { CurrentActor } from '../access/current-actor';
 import { Actor } from '../access/capabilities';
 import { minutesToWait } from '../access/rate-limits';
 import { Language, LANGUAGE_COOKIE, LANGUAGE_NAMES, LANGUAGES, translate } from '../i18n/i18n';
@@ -15,7 +16,7 @@ import { AgencyService } from '../identity/agency.service';
 import { FieldErrors } from '../identity/user.service';
 import { Channel, CHANNELS } from '../notifications/notification.entity';
 import { FieldMessages, translateFields, validateForm } from '../web/forms';
-import { TooManyAttempts } from './password-reset.service';
+import { TooManyAttempts } from '../access/rate-limits';
 import { ChangePasswordDto, ProfileDto } from './profile.dto';
 import { ProfileService } from './profile.service';
 
@@ -48,22 +49,22 @@ export class ProfileController {
   ) {}
 
   @Get()
-  async show(@Query('saved') saved: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async show(@Query('saved') saved: unknown, @CurrentActor() actor: Actor, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const notice = typeof saved === 'string' && NOTICES.has(saved) ? translate(request.lang, `profile.saved.${saved}`) : null;
-    return reply.view('accounts/profile', { ...(await this.page(actorOf(request), request.lang)), notice });
+    return reply.view('accounts/profile', { ...(await this.page(actor, request.lang)), notice });
   }
 
   @Post()
-  async update(@Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async update(@Body() body: unknown, @CurrentActor() actor: Actor, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const lang = request.lang;
     const raw = fields(body);
     const kept = { displayName: text(raw.displayName), agencyId: text(raw.agencyId), language: text(raw.language) };
-    const refuse = (errors: FieldMessages) => this.refused(reply, request, { status: HttpStatus.BAD_REQUEST, details: { form: kept, errors: translateFields(errors, lang) } });
+    const refuse = (errors: FieldMessages) => this.refused(reply, request, actor, { status: HttpStatus.BAD_REQUEST, details: { form: kept, errors: translateFields(errors, lang) } });
 
     const form = await validateForm(ProfileDto, body);
     if (form.errors) return refuse(form.errors);
     try {
-      await this.profiles.update(actorOf(request).id, form.value);
+      await this.profiles.update(actor.id, form.value);
     } catch (error) {
       if (error instanceof FieldErrors) return refuse(error.fields);
       throw error;
@@ -74,36 +75,35 @@ export class ProfileController {
   }
 
   @Post('notifications')
-  async notifications(@Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async notifications(@Body() body: unknown, @CurrentActor() actor: Actor, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const choices = fields(body);
     try {
-      await this.profiles.setPreferences(actorOf(request).id, choices);
+      await this.profiles.setPreferences(actor.id, choices);
     } catch (error) {
       if (!(error instanceof FieldErrors)) throw error;
       const kept = Object.fromEntries(Object.entries(choices).map(([kind, channel]) => [kind, text(channel)]));
-      return this.refused(reply, request, { status: HttpStatus.BAD_REQUEST, notifications: { choices: kept, errors: translateFields(error.fields, request.lang) } });
+      return this.refused(reply, request, actor, { status: HttpStatus.BAD_REQUEST, notifications: { choices: kept, errors: translateFields(error.fields, request.lang) } });
     }
     return reply.redirect('/profile?saved=notifications', 303);
   }
 
   @Post('password')
-  async changePassword(@Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async changePassword(@Body() body: unknown, @CurrentActor() actor: Actor, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const lang = request.lang;
-    const actor = actorOf(request);
     const form = await validateForm(ChangePasswordDto, body);
-    if (form.errors) return this.refused(reply, request, { status: HttpStatus.BAD_REQUEST, password: { errors: translateFields(form.errors, lang) } });
+    if (form.errors) return this.refused(reply, request, actor, { status: HttpStatus.BAD_REQUEST, password: { errors: translateFields(form.errors, lang) } });
     try {
       const sessionVersion = await this.profiles.changePassword(actor.id, form.value.currentPassword, form.value.newPassword);
       // Every session ended with the change; this browser gets a fresh one, so only the others do.
       await this.authentication.signIn(request, { id: actor.id, sessionVersion });
     } catch (error) {
       if (error instanceof FieldErrors) {
-        return this.refused(reply, request, { status: HttpStatus.BAD_REQUEST, password: { errors: translateFields(error.fields, lang) } });
+        return this.refused(reply, request, actor, { status: HttpStatus.BAD_REQUEST, password: { errors: translateFields(error.fields, lang) } });
       }
       if (error instanceof TooManyAttempts) {
         reply.header('retry-after', String(error.secondsToWait));
         const message = translate(lang, 'accounts.tooManyAttempts', { minutes: minutesToWait(error.secondsToWait) });
-        return this.refused(reply, request, { status: HttpStatus.TOO_MANY_REQUESTS, password: { error: message } });
+        return this.refused(reply, request, actor, { status: HttpStatus.TOO_MANY_REQUESTS, password: { error: message } });
       }
       throw error;
     }
@@ -111,8 +111,8 @@ export class ProfileController {
   }
 
   @Get('data.json')
-  async personalData(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    const data = await this.profiles.personalData(actorOf(request).id);
+  async personalData(@CurrentActor() actor: Actor, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const data = await this.profiles.personalData(actor.id);
     const day = new Date().toISOString().slice(0, 10);
     return reply
       .header('content-type', 'application/json; charset=utf-8')
@@ -122,13 +122,13 @@ export class ProfileController {
   }
 
   @Post('erasure')
-  async requestErasure(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    await this.profiles.requestErasure(actorOf(request).id);
+  async requestErasure(@CurrentActor() actor: Actor, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    await this.profiles.requestErasure(actor.id);
     return reply.redirect('/profile?saved=erasure', 303);
   }
 
-  private async refused(reply: FastifyReply, request: FastifyRequest, refusal: Refusal) {
-    return reply.status(refusal.status).view('accounts/profile', await this.page(actorOf(request), request.lang, refusal));
+  private async refused(reply: FastifyReply, request: FastifyRequest, actor: Actor, refusal: Refusal) {
+    return reply.status(refusal.status).view('accounts/profile', await this.page(actor, request.lang, refusal));
   }
 
   private async page(actor: Actor, lang: Language, refusal: Partial<Refusal> = {}) {
@@ -162,12 +162,6 @@ export class ProfileController {
       erasureRequestedAt: profile.erasureRequestedAt,
     };
   }
-}
-
-/** The guard has let only signed-in people in, so the request has its actor. */
-function actorOf(request: FastifyRequest): Actor {
-  if (!request.actor) throw new Error('A @SignedIn route ran without an actor');
-  return request.actor;
 }
 
 /** A kind's name in the reader's language; its stable name when no area has given it one. */

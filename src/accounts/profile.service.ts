@@ -12,7 +12,7 @@ import { Channel, CHANNELS } from '../notifications/notification.entity';
 import { NotificationKinds } from '../notifications/notification-kinds';
 import { NotificationsService } from '../notifications/notifications.service';
 import { TEST_MESSAGE_KIND } from '../notifications/outbox.service';
-import { PasswordResetService, TooManyAttempts } from './password-reset.service';
+import { TooManyAttempts } from '../access/rate-limits';
 
 /**
  * Kinds whose preference would never be read: the digest is itself how "daily digest" arrives, and
@@ -44,7 +44,6 @@ export class ProfileService {
     private readonly kinds: NotificationKinds,
     private readonly tokens: ApiTokensService,
     private readonly limits: RateLimits,
-    private readonly resets: PasswordResetService,
   ) {}
 
   async profile(userId: string): Promise<Profile> {
@@ -113,8 +112,7 @@ export class ProfileService {
       throw new FieldErrors({ currentPassword: 'profile.password.wrongCurrent' });
     }
     try {
-      await this.users.changePassword(userId, newPassword);
-      return await this.resets.currentSessionVersion(userId);
+      return await this.users.changePassword(userId, newPassword);
     } catch (error) {
       // UserService names the field "password"; on this form it is the new one.
       if (error instanceof FieldErrors && error.fields.password) throw new FieldErrors({ newPassword: error.fields.password });

@@ -30,8 +30,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
 
   /** The demo accounts README lists, on a database without any user. */
   async seedUsersIfNone(): Promise<number> {
-    const [{ count }]: { count: number }[] = await this.users.count();
-    if (count > 0) return 0;
+    if ((await this.users.count()) > 0) return 0;
     const agencies = new Map((await this.agencies.list('fi')).map((a) => [a.name, a.id]));
     let added = 0;
     for (const person of DEMO_USERS) {

@@ -3,9 +3,8 @@
 // (Checking a token on each request is Authentication's part, in access/.)
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { tokenHash } from '../access/authentication.service';
+import { newSecretToken, tokenHash } from './secret-token';
 
 /** Tells a Verso token apart in logs and secret scanners. */
 export const API_TOKEN_PREFIX = 'verso_';
@@ -36,7 +35,7 @@ export class ApiTokensService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async issue(userId: string, options: { name?: string; expiresInDays?: number } = {}): Promise<IssuedToken> {
-    const token = API_TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    const token = newSecretToken(API_TOKEN_PREFIX);
     const name = options.name?.trim() || TOKEN_DEFAULT_NAME;
     const days = Math.min(Math.max(Math.trunc(options.expiresInDays ?? TOKEN_DEFAULT_DAYS), 1), TOKEN_MAX_DAYS);
     const [row]: { id: string; expires_at: Date }[] = await this.dataSource.query(

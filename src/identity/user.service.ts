@@ -47,8 +47,9 @@ export class UserService {
     return argon2.hash(password, { type: argon2.argon2id });
   }
 
-  async count(): Promise<{ count: number }[]> {
-    return this.dataSource.query(`SELECT count(*)::int AS count FROM app_user`);
+  async count(): Promise<number> {
+    const [{ count }]: { count: number }[] = await this.dataSource.query(`SELECT count(*)::int AS count FROM app_user`);
+    return count;
   }
 
   async findById(id: string): Promise<User | null> {
