@@ -8,18 +8,21 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-function esmPackages() {
-  const root = path.join(__dirname, 'node_modules');
+/** Packages in a node_modules folder, and (one level down) in theirs: sanitize-html nests ESM ones. */
+function esmPackages(root = path.join(__dirname, 'node_modules'), depth = 0) {
+  if (!fs.existsSync(root)) return [];
   const names = fs.readdirSync(root).flatMap((entry) =>
     entry.startsWith('@') ? fs.readdirSync(path.join(root, entry)).map((name) => `${entry}/${name}`) : [entry],
   );
-  return names.filter((name) => {
+  const esm = names.filter((name) => {
     try {
       return JSON.parse(fs.readFileSync(path.join(root, name, 'package.json'), 'utf8')).type === 'module';
     } catch {
       return false;
     }
   });
+  const nested = depth === 0 ? names.flatMap((name) => esmPackages(path.join(root, name, 'node_modules'), 1)) : [];
+  return [...new Set([...esm, ...nested])];
 }
 
 const escape = (name) => name.replace(/[.+]/g, '\\$&');
@@ -47,7 +50,8 @@ module.exports = {
     '^.+\\.ts$': swc('typescript'),
     '^.+\\.m?js$': swc('ecmascript'),
   },
-  transformIgnorePatterns: [`/node_modules/(?!(${TRANSFORMED_PACKAGES.join('|')})/)`],
+  // Judged at the innermost node_modules of a path, so a nested ESM package is transformed too.
+  transformIgnorePatterns: [`/node_modules/(?!.*/node_modules/)(?!(${TRANSFORMED_PACKAGES.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testEnvironment: 'node',
   globalSetup: '<rootDir>/test/support/global-setup.ts',

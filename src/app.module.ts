@@ -7,6 +7,7 @@ import { CatalogueModule } from './catalogue/catalogue.module';
 import { CONFIG, Config } from './config/config';
 import { dataSourceOptions } from './database/data-source.options';
 import { DemoModule } from './demo/demo.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { LOGGER } from './logging/logger';
@@ -39,6 +40,7 @@ export class AppModule {
         CoreModule.forRoot(config, logger),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 5, retryDelay: 2000 }),
         QueueModule,
+        EventsModule,
         AccessModule,
         NotificationsModule,
         HealthModule,

@@ -10,3 +10,8 @@ export const CurrentActor = createParamDecorator((_: unknown, context: Execution
   if (!actor) throw new UnauthorizedException();
   return actor;
 });
+
+/** The signed-in person on a route anyone may use, or null: `page(@Viewer() viewer: Actor | null)`. */
+export const Viewer = createParamDecorator((_: unknown, context: ExecutionContext): Actor | null => {
+  return context.switchToHttp().getRequest<FastifyRequest>().actor ?? null;
+});

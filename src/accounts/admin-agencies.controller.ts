@@ -11,7 +11,7 @@ import { Requires } from '../access/access.decorator';
 import { Capability } from '../access/capabilities';
 import { Language, translate } from '../i18n/i18n';
 import { AgencyService } from '../identity/agency.service';
-import { FieldErrors } from '../identity/user.service';
+import { FieldErrors } from '../errors/domain-errors';
 import { FieldMessages, translateFields, validateForm } from '../web/forms';
 import { Lang } from '../web/language';
 import { AgencyMergeDto, AgencyNameDto } from './admin.dto';

@@ -11,7 +11,7 @@ import { Requires } from '../access/access.decorator';
 import { Capability } from '../access/capabilities';
 import { Language, MESSAGES, translate } from '../i18n/i18n';
 import { USER_STATUSES } from '../identity/user.entity';
-import { FieldErrors } from '../identity/user.service';
+import { FieldErrors } from '../errors/domain-errors';
 import { FieldMessages, translateFields, validateForm } from '../web/forms';
 import { Lang } from '../web/language';
 import { EraseFormDto, RoleFormDto, unknownFields, USER_SORTS, UserListQueryDto } from './admin.dto';

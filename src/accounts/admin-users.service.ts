@@ -7,7 +7,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Language } from '../i18n/i18n';
 import { ErasureService } from '../identity/erasure.service';
 import { SiteRole, UserStatus } from '../identity/user.entity';
-import { FieldErrors, UserService } from '../identity/user.service';
+import { UserService } from '../identity/user.service';
+import { FieldErrors } from '../errors/domain-errors';
 import { isId, RoleChoice, UserSort } from './admin.dto';
 
 export const USERS_PAGE_SIZE = 50;

@@ -10,7 +10,8 @@ import { LimitKind, RateLimits, TooManyAttempts } from '../access/rate-limits';
 import { CONFIG, Config } from '../config/config';
 import { translate } from '../i18n/i18n';
 import { passwordProblem } from '../identity/password-policy';
-import { FieldErrors, UserService } from '../identity/user.service';
+import { UserService } from '../identity/user.service';
+import { FieldErrors } from '../errors/domain-errors';
 import { NotificationKinds } from '../notifications/notification-kinds';
 import { NotificationsService } from '../notifications/notifications.service';
 

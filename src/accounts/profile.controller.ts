@@ -13,7 +13,7 @@ import { Actor } from '../access/capabilities';
 import { minutesToWait } from '../access/rate-limits';
 import { Language, LANGUAGE_COOKIE, LANGUAGE_NAMES, LANGUAGES, translate } from '../i18n/i18n';
 import { AgencyService } from '../identity/agency.service';
-import { FieldErrors } from '../identity/user.service';
+import { FieldErrors } from '../errors/domain-errors';
 import { Channel, CHANNELS } from '../notifications/notification.entity';
 import { FieldMessages, translateFields, validateForm } from '../web/forms';
 import { TooManyAttempts } from '../access/rate-limits';

@@ -4,12 +4,17 @@ import { IdentityModule } from '../identity/identity.module';
 import { CatalogueApiController } from './catalogue.api.controller';
 import { CatalogueController } from './catalogue.controller';
 import { CatalogueService } from './catalogue.service';
+import { Cohort } from './cohort.entity';
+import { CohortSession } from './cohort-session.entity';
 import { Programme } from './programme.entity';
+import { ProgrammesService } from './programmes.service';
+import { SchedulingService } from './scheduling.service';
+import { SessionChange } from './session-change.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Programme]), IdentityModule],
+  imports: [TypeOrmModule.forFeature([Programme, Cohort, CohortSession, SessionChange]), IdentityModule],
   controllers: [CatalogueController, CatalogueApiController],
-  providers: [CatalogueService],
-  exports: [CatalogueService],
+  providers: [CatalogueService, ProgrammesService, SchedulingService],
+  exports: [CatalogueService, ProgrammesService, SchedulingService],
 })
 export class CatalogueModule {}

@@ -1,7 +1,7 @@
 // The demo platform a new user meets: the four coaching programmes of the state developers' network
 // and the agencies their participants come from. Later issues add people, cohorts and posts here.
 import { Language } from '../i18n/i18n';
-import { NewProgramme } from '../catalogue/catalogue.service';
+import { NewProgramme } from '../catalogue/programmes.service';
 import { Recipient } from '../notifications/notifications.service';
 
 export const DEMO_AGENCIES = [
@@ -27,6 +27,7 @@ export const DEMO_MAIL_RECIPIENTS: Recipient[] = [
 export const DEMO_PROGRAMMES: NewProgramme[] = [
   {
     slug: 'kompleksisuus-ja-systeemiajattelu',
+    theme: 'complexity',
     position: 1,
     title: {
       fi: 'Kompleksisuus ja systeemiajattelu',
@@ -46,6 +47,7 @@ export const DEMO_PROGRAMMES: NewProgramme[] = [
   },
   {
     slug: 'dialogisuus-yhteiskehittelyssa',
+    theme: 'dialogue',
     position: 2,
     title: {
       fi: 'Dialogisuus yhteiskehittelyssä ja toimintakulttuurin uudistamisessa',
@@ -65,6 +67,7 @@ export const DEMO_PROGRAMMES: NewProgramme[] = [
   },
   {
     slug: 'ennakointi-osana-organisaation-toimintaa',
+    theme: 'foresight',
     position: 3,
     title: {
       fi: 'Ennakointi osana organisaation toimintaa',
@@ -84,6 +87,7 @@ export const DEMO_PROGRAMMES: NewProgramme[] = [
   },
   {
     slug: 'valmentava-johtajuus',
+    theme: 'leadership',
     position: 4,
     title: {
       fi: 'Valmentava johtajuus',

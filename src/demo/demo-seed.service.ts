@@ -3,6 +3,7 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Logger } from 'pino';
 import { CatalogueService } from '../catalogue/catalogue.service';
+import { ProgrammesService } from '../catalogue/programmes.service';
 import { CONFIG, Config } from '../config/config';
 import { AgencyService } from '../identity/agency.service';
 import { LOGGER } from '../logging/logger';
@@ -17,6 +18,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly catalogue: CatalogueService,
+    private readonly programmes: ProgrammesService,
     private readonly agencies: AgencyService,
     private readonly notifications: NotificationsService,
     private readonly users: UserService,
@@ -57,7 +59,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
   async seedIfEmpty(): Promise<{ programmes: number; agencies: number }> {
     if ((await this.catalogue.countProgrammes()) > 0) return { programmes: 0, agencies: 0 };
     const agencies = await this.agencies.ensure(DEMO_AGENCIES);
-    const programmes = await this.catalogue.addProgrammes(DEMO_PROGRAMMES);
+    const programmes = await this.programmes.addPublished(DEMO_PROGRAMMES);
     // A few messages, so the outbox page shows what mail looks like from the first start.
     for (const recipient of DEMO_MAIL_RECIPIENTS) {
       await this.notifications.notify(TEST_MESSAGE_KIND, recipient, { requestedAt: new Date().toISOString() });

@@ -5,7 +5,8 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { Language, LOCALES } from '../i18n/i18n';
 import { Agency } from './agency.entity';
-import { FieldErrors, UserService } from './user.service';
+import { UserService } from './user.service';
+import { FieldErrors } from '../errors/domain-errors';
 
 const collators = new Map<Language, Intl.Collator>();
 

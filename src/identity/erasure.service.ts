@@ -4,7 +4,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { FieldErrors, UserService } from './user.service';
+import { UserService } from './user.service';
+import { FieldErrors } from '../errors/domain-errors';
 import { UserStatus } from './user.entity';
 
 /** The address an erased account keeps: unique (email is), and in a domain that can never receive mail. */

@@ -5,7 +5,8 @@ import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Logger } from 'pino';
 import { CONFIG, Config } from '../config/config';
 import { LOGGER } from '../logging/logger';
-import { FieldErrors, UserService } from './user.service';
+import { UserService } from './user.service';
+import { FieldErrors } from '../errors/domain-errors';
 
 @Injectable()
 export class FirstAdminService implements OnApplicationBootstrap {

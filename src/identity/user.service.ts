@@ -1,6 +1,7 @@
 // Accounts: registration, sign-in checks, profile changes, roles, deactivation and erasure. Rules
 // live here; controllers for the web and the API both call these.
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { FieldErrors } from '../errors/domain-errors';
 import { InjectDataSource } from '@nestjs/typeorm';
 import argon2 from 'argon2';
 import { DataSource, EntityManager } from 'typeorm';
@@ -18,11 +19,6 @@ export interface NewUser {
 }
 
 /** A refused form or API body: messages per field (i18n keys), nothing stored. */
-export class FieldErrors extends BadRequestException {
-  constructor(readonly fields: Record<string, string>) {
-    super({ statusCode: 400, error: 'Bad Request', fields });
-  }
-}
 
 /** A stand-in hash: checking a password against it takes as long as against a real one. */
 let DUMMY_HASH: Promise<string> | undefined;

@@ -5,6 +5,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
+import { messageParts } from '../errors/domain-errors';
 import { Language, translate } from '../i18n/i18n';
 
 export type FieldMessages = Record<string, string>;
@@ -25,8 +26,14 @@ export function fieldMessages(errors: ValidationError[], prefix = ''): FieldMess
   return fields;
 }
 
+/** Field messages in a language; a message may carry values (errors/domain-errors.ts withValues). */
 export function translateFields(fields: FieldMessages, lang: Language): FieldMessages {
-  return Object.fromEntries(Object.entries(fields).map(([field, key]) => [field, translate(lang, key)]));
+  return Object.fromEntries(Object.entries(fields).map(([field, message]) => [field, translateMessage(lang, message)]));
+}
+
+export function translateMessage(lang: Language, message: string): string {
+  const { key, values } = messageParts(message);
+  return translate(lang, key, values);
 }
 
 /** Validates a form post (without its CSRF field) against a DTO: the typed value, or the messages. */

@@ -8,6 +8,8 @@ import { Logger } from 'pino';
 import { translate } from '../i18n/i18n';
 import { LOGGER } from '../logging/logger';
 import { SignInRequired } from '../access/access.guard';
+import { FieldErrors, messageParts, Refused } from '../errors/domain-errors';
+import { translateFields, translateMessage } from './forms';
 import { safeLocalPath } from './language';
 
 /** The sign-in page, then back to where the person was going. */
@@ -36,8 +38,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
 
     if (wantsJson(request)) {
+      // The API speaks English; services refuse with message keys.
       const body =
-        exception instanceof HttpException
+        exception instanceof FieldErrors
+          ? { statusCode: status, error: 'Bad Request', fields: translateFields(exception.fields, 'en') }
+          : exception instanceof Refused
+            ? { statusCode: status, error: 'Conflict', code: messageParts(exception.reason).key, message: translateMessage('en', exception.reason) }
+            : exception instanceof HttpException
           ? exception.getResponse()
           : { statusCode: status, error: 'Internal Server Error', message: 'Something went wrong', requestId: request.id };
       return reply.status(status).send(typeof body === 'string' ? { statusCode: status, message: body } : body);
@@ -49,7 +56,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
         ? [translate(lang, 'error.notFound.title'), translate(lang, 'error.notFound.body')]
         : status >= 500
           ? [translate(lang, 'error.server.title'), translate(lang, 'error.server.body', { requestId: request.id })]
-          : [translate(lang, 'error.generic.title'), exception instanceof HttpException ? exception.message : ''];
+          : [translate(lang, 'error.generic.title'), exception instanceof Refused ? translateMessage(lang, exception.reason) : exception instanceof HttpException ? exception.message : ''];
     return reply.status(status).view('errors/error', { title, message, status });
   }
 }

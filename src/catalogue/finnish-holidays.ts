@@ -1,0 +1,68 @@
+// Days a coaching session should not fall on in Finland: weekends, the public holidays, and
+// Midsummer Eve and Christmas Eve, which are not statutory but on which nobody works.
+import { LocalDateTime } from '../i18n/helsinki-time';
+
+/** Easter Sunday (Gregorian; the anonymous algorithm) as [month 1–12, day]. */
+function easterSunday(year: number): [number, number] {
+  const a = year % 19;
+  const b = Math.floor(year / 100);
+  const c = year % 100;
+  const d = Math.floor(b / 4);
+  const e = b % 4;
+  const f = Math.floor((b + 8) / 25);
+  const g = Math.floor((b - f + 1) / 3);
+  const h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4);
+  const k = c % 4;
+  const l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return [month, day];
+}
+
+const key = (date: Date) => date.toISOString().slice(0, 10);
+const utcDay = (year: number, month: number, day: number) => new Date(Date.UTC(year, month - 1, day));
+
+/** The first date on or after `from` that falls on `weekday` (0 = Sunday). */
+function firstWeekdayFrom(from: Date, weekday: number): Date {
+  return new Date(from.getTime() + (((weekday - from.getUTCDay() + 7) % 7) * 86_400_000));
+}
+
+const cache = new Map<number, Set<string>>();
+
+/** The year's holidays as "YYYY-MM-DD". */
+export function finnishHolidays(year: number): Set<string> {
+  const known = cache.get(year);
+  if (known) return known;
+  const [em, ed] = easterSunday(year);
+  const easter = utcDay(year, em, ed);
+  const fromEaster = (days: number) => new Date(easter.getTime() + days * 86_400_000);
+  const days = [
+    utcDay(year, 1, 1), // uudenvuodenpäivä
+    utcDay(year, 1, 6), // loppiainen
+    fromEaster(-2), // pitkäperjantai
+    easter,
+    fromEaster(1), // 2. pääsiäispäivä
+    utcDay(year, 5, 1), // vappu
+    fromEaster(39), // helatorstai
+    fromEaster(49), // helluntai
+    firstWeekdayFrom(utcDay(year, 6, 19), 5), // juhannusaatto
+    firstWeekdayFrom(utcDay(year, 6, 20), 6), // juhannuspäivä
+    firstWeekdayFrom(utcDay(year, 10, 31), 6), // pyhäinpäivä
+    utcDay(year, 12, 6), // itsenäisyyspäivä
+    utcDay(year, 12, 24), // jouluaatto
+    utcDay(year, 12, 25),
+    utcDay(year, 12, 26),
+  ];
+  const set = new Set(days.map(key));
+  cache.set(year, set);
+  return set;
+}
+
+/** Whether a Helsinki date is a weekend day or a holiday. */
+export function isDayOff(local: Pick<LocalDateTime, 'year' | 'month' | 'day'>): boolean {
+  const date = utcDay(local.year, local.month, local.day);
+  const weekday = date.getUTCDay();
+  return weekday === 0 || weekday === 6 || finnishHolidays(local.year).has(key(date));
+}

@@ -1,0 +1,90 @@
+// The rules a round must keep whichever way it is entered (admin form, JSON API, copy to the next
+// round), as one function that names every field at fault at once. PostgreSQL keeps the same
+// rules as constraints (the migration), so a write that slips past these is still refused.
+import { Language, translate } from '../i18n/i18n';
+import { toHelsinki } from '../i18n/helsinki-time';
+import { withValues } from '../errors/domain-errors';
+import { DeliveryMode } from './cohort.entity';
+
+export const MIN_YEAR = 2000;
+export const MAX_YEAR = 2100;
+export const MAX_CAPACITY = 1000;
+export const MAX_SESSIONS = 40;
+
+export interface SessionInput {
+  startsAt: Date;
+  endsAt: Date;
+  place?: string | null;
+  meetingLink?: string | null;
+  agenda?: string | null;
+}
+
+export interface CohortInput {
+  /** Blank: the term's name in Finnish ("Kevät 2027"). */
+  name?: string | null;
+  capacity: number;
+  agencySeatCap: number | null;
+  requiresApproval: boolean;
+  enrolmentOpensAt: Date;
+  enrolmentClosesAt: Date;
+  cancellationDeadline: Date | null;
+  deliveryMode: DeliveryMode;
+  place: string | null;
+  meetingLink: string | null;
+  facilitatorEmails: string[];
+}
+
+function inRange(date: Date): boolean {
+  const year = toHelsinki(date).year;
+  return !Number.isNaN(date.getTime()) && year >= MIN_YEAR && year <= MAX_YEAR;
+}
+
+const overlaps = (a: SessionInput, b: SessionInput) => a.startsAt < b.endsAt && b.startsAt < a.endsAt;
+
+/** Field messages for a cohort's own fields (empty when all is well). */
+export function cohortProblems(input: CohortInput): Record<string, string> {
+  const problems: Record<string, string> = {};
+  if (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > MAX_CAPACITY) problems.capacity = 'cohort.capacity.range';
+  else if (input.agencySeatCap !== null && input.agencySeatCap > input.capacity) problems.agencySeatCap = 'cohort.agencySeatCap.aboveCapacity';
+  if (input.agencySeatCap !== null && (!Number.isInteger(input.agencySeatCap) || input.agencySeatCap < 1)) problems.agencySeatCap = 'cohort.agencySeatCap.range';
+  for (const field of ['enrolmentOpensAt', 'enrolmentClosesAt', 'cancellationDeadline'] as const) {
+    const date = input[field];
+    if (date && !inRange(date)) problems[field] = 'schedule.date.outOfRange';
+  }
+  if (!problems.enrolmentOpensAt && !problems.enrolmentClosesAt && input.enrolmentClosesAt <= input.enrolmentOpensAt) {
+    problems.enrolmentClosesAt = 'cohort.enrolmentClosesAt.notAfterOpens';
+  }
+  return problems;
+}
+
+/**
+ * Field messages for sessions (`sessions.<i>.startsAt` …): each must end after it starts, lie in
+ * 2000–2100, and overlap neither another new one nor one of `existing` (the cohort's other
+ * scheduled sessions).
+ */
+export function sessionProblems(sessions: SessionInput[], existing: SessionInput[] = [], prefix = 'sessions'): Record<string, string> {
+  const problems: Record<string, string> = {};
+  const field = (i: number, name: string) => (prefix ? `${prefix}.${i}.${name}` : name);
+  sessions.forEach((session, i) => {
+    if (!inRange(session.startsAt)) problems[field(i, 'startsAt')] = 'schedule.date.outOfRange';
+    else if (!inRange(session.endsAt)) problems[field(i, 'endsAt')] = 'schedule.date.outOfRange';
+    else if (session.endsAt <= session.startsAt) problems[field(i, 'endsAt')] = 'session.endsAt.notAfterStart';
+    else if (existing.some((other) => overlaps(session, other))) problems[field(i, 'startsAt')] = 'session.overlapsExisting';
+    else {
+      const clash = sessions.findIndex((other, j) => j < i && other.endsAt > other.startsAt && overlaps(session, other));
+      if (clash >= 0) problems[field(i, 'startsAt')] = withValues('session.overlapsSession', { number: clash + 1 });
+    }
+  });
+  return problems;
+}
+
+/** The half-year a round belongs to, from its first session: January–July is spring. */
+export function termOf(firstSessionStart: Date): string {
+  const { year, month } = toHelsinki(firstSessionStart);
+  return `${year}-${month <= 7 ? 'spring' : 'autumn'}`;
+}
+
+export function termLabel(term: string, lang: Language): string {
+  const [year, half] = term.split('-');
+  return translate(lang, `term.${half}`, { year });
+}

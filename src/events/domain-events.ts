@@ -1,0 +1,48 @@
+// Domain events: one area tells the others that something happened, without importing them (the
+// dependencies point one way, identity ← catalogue ← enrolment ← forums). An event is published
+// inside the transaction of the change, and every subscriber runs with that transaction's
+// EntityManager: what a subscriber writes (a notification, new reminders) commits or rolls back
+// with the change itself, and a subscriber that throws undoes the change.
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+
+export interface SessionTimes {
+  startsAt: Date;
+  endsAt: Date;
+}
+
+/** Every event, by name; a payload is typed by its name. */
+export type DomainEvent =
+  | {
+      name: 'session.changed';
+      change: 'added' | 'moved' | 'cancelled';
+      changeId: string;
+      sessionId: string;
+      cohortId: string;
+      previous: SessionTimes | null;
+      current: SessionTimes;
+      reason: string | null;
+    }
+  | { name: 'cohort.status-changed'; cohortId: string; from: string; to: string };
+
+export type DomainEventName = DomainEvent['name'];
+export type DomainEventOf<N extends DomainEventName> = Extract<DomainEvent, { name: N }>;
+export type DomainEventHandler<N extends DomainEventName> = (event: DomainEventOf<N>, manager: EntityManager) => Promise<void>;
+
+@Injectable()
+export class DomainEvents {
+  // Stored untyped; on() and publish() keep each handler with the events of its name.
+  private readonly handlers = new Map<DomainEventName, ((event: DomainEvent, manager: EntityManager) => Promise<void>)[]>();
+
+  /** Subscribes for the app's lifetime; modules subscribe in onModuleInit. Returns an unsubscribe. */
+  on<N extends DomainEventName>(name: N, handler: DomainEventHandler<N>): () => void {
+    const stored = handler as unknown as (event: DomainEvent, manager: EntityManager) => Promise<void>;
+    this.handlers.set(name, [...(this.handlers.get(name) ?? []), stored]);
+    return () => this.handlers.set(name, (this.handlers.get(name) ?? []).filter((h) => h !== stored));
+  }
+
+  /** Runs every subscriber in turn, in the caller's transaction. */
+  async publish(manager: EntityManager, event: DomainEvent): Promise<void> {
+    for (const handler of this.handlers.get(event.name) ?? []) await handler(event, manager);
+  }
+}
