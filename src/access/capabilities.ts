@@ -24,7 +24,7 @@ export interface Actor {
   agencyId: string | null;
   language: Language;
   siteRole: SiteRole | null;
-  /** Filled by the cohorts issue; empty until then. */
+  /** Filled with enrolment (the cohort_facilitator table exists; participants come with enrolments); empty until then. */
   cohortRoles?: ReadonlyMap<string, CohortRole>;
 }
 

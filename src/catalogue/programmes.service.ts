@@ -44,7 +44,13 @@ function cleanText(text: LocalizedText): LocalizedText {
   return clean;
 }
 
-const slugTaken = (error: unknown) => (error as { constraint?: string }).constraint === 'programme_slug_unique';
+/** Constraints PostgreSQL may refuse a write with, as the field message a person can act on. */
+const CONSTRAINT_FIELDS: Record<string, [string, string]> = {
+  programme_slug_unique: ['slug', 'programme.slug.taken'],
+  programme_slug_format: ['slug', 'programme.slug.format'],
+  programme_title_has_finnish: ['title.fi', 'programme.text.finnishRequired'],
+  programme_summary_has_finnish: ['summary.fi', 'programme.text.finnishRequired'],
+};
 
 @Injectable()
 export class ProgrammesService {
@@ -137,7 +143,8 @@ export class ProgrammesService {
     try {
       return await this.dataSource.transaction(work);
     } catch (error) {
-      if (slugTaken(error)) throw new FieldErrors({ slug: 'programme.slug.taken' });
+      const field = CONSTRAINT_FIELDS[(error as { constraint?: string }).constraint ?? ''];
+      if (field) throw new FieldErrors({ [field[0]]: field[1] });
       throw error;
     }
   }

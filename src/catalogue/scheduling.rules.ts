@@ -10,6 +10,7 @@ export const MIN_YEAR = 2000;
 export const MAX_YEAR = 2100;
 export const MAX_CAPACITY = 1000;
 export const MAX_SESSIONS = 40;
+export const MAX_NAME_LENGTH = 120;
 
 export interface SessionInput {
   startsAt: Date;
@@ -44,6 +45,7 @@ const overlaps = (a: SessionInput, b: SessionInput) => a.startsAt < b.endsAt && 
 /** Field messages for a cohort's own fields (empty when all is well). */
 export function cohortProblems(input: CohortInput): Record<string, string> {
   const problems: Record<string, string> = {};
+  if (input.name && input.name.trim().length > MAX_NAME_LENGTH) problems.name = withValues('cohort.name.tooLong', { max: MAX_NAME_LENGTH });
   if (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > MAX_CAPACITY) problems.capacity = 'cohort.capacity.range';
   else if (input.agencySeatCap !== null && input.agencySeatCap > input.capacity) problems.agencySeatCap = 'cohort.agencySeatCap.aboveCapacity';
   if (input.agencySeatCap !== null && (!Number.isInteger(input.agencySeatCap) || input.agencySeatCap < 1)) problems.agencySeatCap = 'cohort.agencySeatCap.range';

@@ -46,6 +46,9 @@ const CONSTRAINT_FIELDS: Record<string, [string, string]> = {
   cohort_enrolment_window: ['enrolmentClosesAt', 'cohort.enrolmentClosesAt.notAfterOpens'],
   cohort_agency_cap_range: ['agencySeatCap', 'cohort.agencySeatCap.aboveCapacity'],
   cohort_capacity_range: ['capacity', 'cohort.capacity.range'],
+  cohort_name_length: ['name', 'cohort.name.tooLong?max=120'],
+  cohort_session_dates_in_range: ['sessions', 'schedule.date.outOfRange'],
+  cohort_dates_in_range: ['enrolmentOpensAt', 'schedule.date.outOfRange'],
 };
 
 @Injectable()
