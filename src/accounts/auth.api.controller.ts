@@ -3,7 +3,6 @@
 // so it counts failures against the same limits as the web sign-in form (auth.controller.ts): the
 // API is no way around them.
 import {
-  BadRequestException,
   Body,
   Controller,
   Delete,
@@ -39,8 +38,6 @@ import { Language, translate } from '../i18n/i18n';
 import { AgencyService } from '../identity/agency.service';
 import { ApiTokensService } from '../identity/api-tokens.service';
 import { UserService } from '../identity/user.service';
-import { FieldErrors } from '../errors/domain-errors';
-import { translateFields } from '../web/forms';
 import { Lang } from '../web/language';
 import { RegisterDto } from './accounts.dto';
 import { SignInService } from './sign-in.service';
@@ -111,14 +108,10 @@ export class AuthApiController {
   @ApiCreatedResponse({ type: RegisteredDto, description: 'The account is created; sign in with POST /api/v1/auth/tokens.' })
   @ApiBadRequestResponse({ type: ApiErrorDto, description: 'Refused, nothing stored; `fields` says what to fix (a weak password, a taken email, an unknown agency…).' })
   async register(@Body() body: RegisterDto): Promise<RegisteredDto> {
-    try {
-      // Field by field, so a body can never give itself a site role.
-      const user = await this.users.register({ email: body.email, displayName: body.displayName, password: body.password, agencyId: body.agencyId, language: body.language });
-      return { user: accountOf(user) };
-    } catch (error) {
-      if (error instanceof FieldErrors) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', fields: translateFields(error.fields, API_LANGUAGE) });
-      throw error;
-    }
+    // Field by field, so a body can never give itself a site role. A refusal (FieldErrors) reaches
+    // the caller in English through the exception filter.
+    const user = await this.users.register({ email: body.email, displayName: body.displayName, password: body.password, agencyId: body.agencyId, language: body.language });
+    return { user: accountOf(user) };
   }
 
   @Get('me')
