@@ -22,6 +22,15 @@ describe('web pages', () => {
     expect(titles).toEqual(DEMO_PROGRAMMES.map((p) => p.slug));
   });
 
+  it('shows the next round of each demo programme on the home page, linking to its page', async () => {
+    const res = await t.http.get('/').set('cookie', 'lang=fi').expect(200);
+    const rounds = [...res.text.matchAll(/Seuraava ryhmä: <a href="\/cohorts\/([0-9a-f-]{36})">([^<]+)<\/a>/g)].map((m) => m[2]);
+    expect(rounds).toEqual(['Kevät 2027', 'Kevät 2027 – verkossa', 'Kevät 2027', 'Kevät 2027 – ryhmä 1']);
+    const [, cohortPath] = /href="(\/cohorts\/[0-9a-f-]{36})"/.exec(res.text)!;
+    const cohort = await t.http.get(cohortPath).set('cookie', 'lang=fi').expect(200);
+    expect(cohort.text).toContain('<h1>Kevät 2027</h1>');
+  });
+
   it('falls back to Finnish for a language it does not speak', async () => {
     const res = await t.http.get('/').set('accept-language', 'de-DE,de;q=0.9').expect(200);
     expect(res.text).toContain('<html lang="fi">');
@@ -77,7 +86,7 @@ describe('web pages', () => {
     const res = await t.http.get('/api/v1/programmes?lang=en').expect(200);
     expect(res.body.items.map((p: { title: string }) => p.title)).toEqual(DEMO_PROGRAMMES.map((p) => p.title.en));
     const bad = await t.http.get('/api/v1/programmes?lang=xx').expect(400);
-    expect(bad.body.fields).toEqual({ lang: 'lang must be one of fi, sv, en' });
+    expect(bad.body.fields).toEqual({ lang: 'Choose a language: Finnish, Swedish or English.' });
   });
 
   it('publishes the OpenAPI document generated from the controllers at /api/docs', async () => {

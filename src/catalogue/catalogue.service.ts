@@ -7,7 +7,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Brackets, DataSource, In, Repository } from 'typeorm';
 import { Actor, can, Capability } from '../access/capabilities';
 import { decodeCursor, Page, pageOf } from '../database/cursor';
-import { checkedId } from '../errors/domain-errors';
+import { checkedId, isUuid } from '../errors/domain-errors';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { renderMarkdown } from '../views/markdown';
 import { Cohort, CohortStatus, DeliveryMode } from './cohort.entity';
@@ -132,10 +132,15 @@ export class CatalogueService {
     return rows.map((row) => ({ ...summaryOf(row, lang), cohortCount: counts.find((c) => c.programme_id === row.id)?.count ?? 0 }));
   }
 
-  /** A page of programmes for the API, by catalogue order. Readers who are not admins see published and archived ones. */
+  /**
+   * A page of programmes for the API, in catalogue order: the published ones, or those of the
+   * status asked for (archived ones only when asked; drafts only for admins).
+   */
   async programmePage(filter: ProgrammeFilter, actor: Actor | null, lang: Language): Promise<Page<ProgrammeSummary>> {
+    const statuses = this.programmeStatuses(filter.status, actor);
+    if (statuses.length === 0) return { items: [], nextCursor: null };
     const query = this.programmes.createQueryBuilder('p').orderBy('p.position', 'ASC').addOrderBy('p.slug', 'ASC').take(filter.limit + 1);
-    query.where('p.status IN (:...statuses)', { statuses: this.programmeStatuses(filter.status, actor) });
+    query.where('p.status IN (:...statuses)', { statuses });
     if (filter.theme) query.andWhere('p.theme = :theme', { theme: filter.theme });
     if (filter.cursor) {
       const [position, slug] = decodeCursor(filter.cursor, ['number', 'string']);
@@ -147,9 +152,8 @@ export class CatalogueService {
 
   /** A programme by slug or id, as the reader may see it; null when it does not exist for them. */
   async findProgramme(slugOrId: string, lang: Language, actor: Actor | null = null): Promise<ProgrammeDetail | null> {
-    const byId = /^[0-9a-f-]{36}$/i.test(slugOrId);
-    const row = await this.programmes.findOne({ where: byId ? { id: slugOrId } : { slug: slugOrId }, relations: { facilitators: true } });
-    if (!row || !this.programmeStatuses(undefined, actor).includes(row.status)) return null;
+    const row = await this.programmes.findOne({ where: isUuid(slugOrId) ? { id: slugOrId } : { slug: slugOrId }, relations: { facilitators: true } });
+    if (!row || !this.readableStatuses(actor).includes(row.status)) return null;
     const description = localized(row.description, lang);
     return {
       ...summaryOf(row, lang),
@@ -180,14 +184,13 @@ export class CatalogueService {
     }
     if (filter.status) query.andWhere('c.status = :status', { status: filter.status });
     if (filter.programme) {
-      const byId = /^[0-9a-f-]{36}$/i.test(filter.programme);
-      query.andWhere(byId ? 'p.id = :programme' : 'p.slug = :programme', { programme: filter.programme });
+      query.andWhere(isUuid(filter.programme) ? 'p.id = :programme' : 'p.slug = :programme', { programme: filter.programme });
     }
     if (filter.term) query.andWhere('c.term = :term', { term: filter.term });
     if (filter.from) query.andWhere('c.endsAt >= :from', { from: filter.from });
     if (filter.to) query.andWhere('c.startsAt < :to', { to: filter.to });
     if (filter.cursor) {
-      const [startsAt, id] = decodeCursor(filter.cursor, ['string', 'string']);
+      const [startsAt, id] = decodeCursor(filter.cursor, ['instant', 'uuid']);
       query.andWhere(new Brackets((where) => where.where('(c.startsAt, c.id) > (:cursorStart, :cursorId)', { cursorStart: startsAt, cursorId: id })));
     }
     const page = pageOf(await query.getMany(), filter.limit, (row) => [row.startsAt.toISOString(), row.id]);
@@ -236,9 +239,15 @@ export class CatalogueService {
     return this.programmes.count();
   }
 
+  /** Programme statuses whose pages the reader may open. */
+  private readableStatuses(actor: Actor | null): ProgrammeStatus[] {
+    return isAdmin(actor) ? ['draft', 'published', 'archived'] : PUBLIC_PROGRAMME;
+  }
+
+  /** The statuses a list shows: the one asked for if the reader may see it; else admins all, others the published. */
   private programmeStatuses(wanted: ProgrammeStatus | undefined, actor: Actor | null): ProgrammeStatus[] {
-    const visible: ProgrammeStatus[] = isAdmin(actor) ? ['draft', 'published', 'archived'] : PUBLIC_PROGRAMME;
-    return wanted ? visible.filter((status) => status === wanted) : visible;
+    if (wanted) return this.readableStatuses(actor).filter((status) => status === wanted);
+    return isAdmin(actor) ? this.readableStatuses(actor) : ['published'];
   }
 
   /** Scheduled sessions per cohort, in one query for a whole page. */
@@ -264,7 +273,9 @@ function people(users: { id: string; displayName: string }[] | undefined): Perso
   return (users ?? []).map((user) => ({ id: user.id, displayName: user.displayName })).sort((a, b) => a.displayName.localeCompare(b.displayName, 'fi'));
 }
 
+/** Only a published round takes enrolments; a cancelled or completed one is closed whatever its dates. */
 function enrolmentWindow(row: Cohort, now = new Date()): EnrolmentWindow {
+  if (row.status === 'cancelled' || row.status === 'completed') return 'closed';
   if (now < row.enrolmentOpensAt) return 'not_open_yet';
   return now < row.enrolmentClosesAt ? 'open' : 'closed';
 }

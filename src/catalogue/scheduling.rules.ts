@@ -32,12 +32,23 @@ export interface CohortInput {
   deliveryMode: DeliveryMode;
   place: string | null;
   meetingLink: string | null;
-  facilitatorEmails: string[];
+  /** Left out: the programme's usual facilitators. */
+  facilitatorEmails?: string[];
 }
 
 function inRange(date: Date): boolean {
   const year = toHelsinki(date).year;
   return !Number.isNaN(date.getTime()) && year >= MIN_YEAR && year <= MAX_YEAR;
+}
+
+/** A meeting link people will click from an email: an https address, nothing else. */
+function isMeetingLink(link: string | null | undefined): boolean {
+  if (!link?.trim()) return true;
+  try {
+    return new URL(link.trim()).protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 const overlaps = (a: SessionInput, b: SessionInput) => a.startsAt < b.endsAt && b.startsAt < a.endsAt;
@@ -53,6 +64,7 @@ export function cohortProblems(input: CohortInput): Record<string, string> {
     const date = input[field];
     if (date && !inRange(date)) problems[field] = 'schedule.date.outOfRange';
   }
+  if (!isMeetingLink(input.meetingLink)) problems.meetingLink = 'schedule.meetingLink.https';
   if (!problems.enrolmentOpensAt && !problems.enrolmentClosesAt && input.enrolmentClosesAt <= input.enrolmentOpensAt) {
     problems.enrolmentClosesAt = 'cohort.enrolmentClosesAt.notAfterOpens';
   }
@@ -68,6 +80,7 @@ export function sessionProblems(sessions: SessionInput[], existing: SessionInput
   const problems: Record<string, string> = {};
   const field = (i: number, name: string) => (prefix ? `${prefix}.${i}.${name}` : name);
   sessions.forEach((session, i) => {
+    if (!isMeetingLink(session.meetingLink)) problems[field(i, 'meetingLink')] = 'schedule.meetingLink.https';
     if (!inRange(session.startsAt)) problems[field(i, 'startsAt')] = 'schedule.date.outOfRange';
     else if (!inRange(session.endsAt)) problems[field(i, 'endsAt')] = 'schedule.date.outOfRange';
     else if (session.endsAt <= session.startsAt) problems[field(i, 'endsAt')] = 'session.endsAt.notAfterStart';

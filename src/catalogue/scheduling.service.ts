@@ -66,8 +66,8 @@ export class SchedulingService {
     if (input.sessions.length > MAX_SESSIONS) problems.sessions = withValues('session.tooMany', { max: MAX_SESSIONS });
     if (Object.keys(problems).length) throw new FieldErrors(problems);
     return this.write(async (manager) => {
-      const programme = await this.programme(manager, programmeId);
-      const facilitators = await facilitatorsByEmail(manager, input.facilitatorEmails);
+      const programme = await this.programme(manager, programmeId, { withFacilitators: true });
+      const facilitators = input.facilitatorEmails ? await facilitatorsByEmail(manager, input.facilitatorEmails) : (programme.facilitators ?? []);
       const span = spanOf(input.sessions);
       const cohort = await manager.save(
         manager.create(Cohort, {
@@ -172,12 +172,13 @@ export class SchedulingService {
 
   async cancelSession(actorId: string, sessionId: string, reason: string | null): Promise<CohortSession> {
     return this.write(async (manager) => {
-      const { session } = await this.lockSession(manager, sessionId);
+      const { session, cohort } = await this.lockSession(manager, sessionId);
       if (session.status === 'cancelled') return session;
       session.status = 'cancelled';
       session.revision += 1;
       const saved = await manager.save(session);
       await this.recordChange(manager, actorId, saved, 'cancelled', { startsAt: session.startsAt, endsAt: session.endsAt }, reason);
+      await this.refreshSpan(manager, cohort);
       return saved;
     });
   }
@@ -230,8 +231,8 @@ export class SchedulingService {
     }
   }
 
-  private async programme(manager: EntityManager, programmeId: string): Promise<Programme> {
-    const programme = await manager.findOne(Programme, { where: { id: checkedId(programmeId) } });
+  private async programme(manager: EntityManager, programmeId: string, options: { withFacilitators?: boolean } = {}): Promise<Programme> {
+    const programme = await manager.findOne(Programme, { where: { id: checkedId(programmeId) }, relations: { facilitators: options.withFacilitators ?? false } });
     if (!programme) throw new NotFoundException();
     return programme;
   }
@@ -303,7 +304,10 @@ export class SchedulingService {
     });
   }
 
-  /** Keeps the cohort's first start, last end and term in step with its scheduled sessions. */
+  /**
+   * Keeps the cohort's first start, last end and term in step with its scheduled sessions (with
+   * every session cancelled, the dates they had stay).
+   */
   private async refreshSpan(manager: EntityManager, cohort: Cohort): Promise<void> {
     const sessions = await this.scheduledSessions(manager, cohort.id);
     if (sessions.length === 0) return;

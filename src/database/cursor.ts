@@ -1,17 +1,27 @@
 // Cursor pagination for lists that grow: the cursor is the sort key of the last item served, so a
 // page never repeats or skips an item when others are added meanwhile (as OFFSET would). It is
 // opaque to clients: base64url of a JSON array, checked on the way back in.
-import { FieldErrors } from '../errors/domain-errors';
+import { FieldErrors, isUuid } from '../errors/domain-errors';
+
+/** What each part of a sort key must be; a cursor whose parts are not is refused. */
+export type CursorPart = 'number' | 'string' | 'uuid' | 'instant';
+
+const PART_CHECKS: Record<CursorPart, (value: unknown) => boolean> = {
+  number: (value) => typeof value === 'number' && Number.isFinite(value),
+  string: (value) => typeof value === 'string',
+  uuid: isUuid,
+  instant: (value) => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(value) && !Number.isNaN(Date.parse(value)),
+};
 
 export function encodeCursor(key: (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
 /** The sort key inside a cursor; anything that is not one we made is a field message. */
-export function decodeCursor(cursor: string, shape: ('string' | 'number')[]): (string | number)[] {
+export function decodeCursor(cursor: string, shape: CursorPart[]): (string | number)[] {
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === shape.length && key.every((part, i) => typeof part === shape[i])) return key as (string | number)[];
+    if (Array.isArray(key) && key.length === shape.length && key.every((part, i) => PART_CHECKS[shape[i]](part))) return key as (string | number)[];
   } catch {
     // Not JSON: refused below like any other cursor we did not make.
   }

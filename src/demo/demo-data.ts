@@ -1,7 +1,10 @@
-// The demo platform a new user meets: the four coaching programmes of the state developers' network
-// and the agencies their participants come from. Later issues add people, cohorts and posts here.
+// The demo platform a new user meets: the four coaching programmes of the state developers' network,
+// their rounds in 2027, the agencies their participants come from and a few people. Later issues
+// add enrolments and posts here.
 import { Language } from '../i18n/i18n';
+import { fromHelsinki } from '../i18n/helsinki-time';
 import { NewProgramme } from '../catalogue/programmes.service';
+import { CohortInput, SessionInput } from '../catalogue/scheduling.rules';
 import { Recipient } from '../notifications/notifications.service';
 
 export const DEMO_AGENCIES = [
@@ -110,11 +113,142 @@ export const DEMO_PROGRAMMES: NewProgramme[] = [
 /** The demo's sign-in password (README shows it); never used outside the demo. */
 export const DEMO_PASSWORD = 'Kevät-ryhmä-2027';
 
-/** Demo accounts: the programme team's admin and participants from different agencies. */
+/** The programme team's coach, who runs every demo programme and most of its rounds. */
+export const DEMO_FACILITATOR = 'sanna.jarvinen@valtiokonttori.fi';
+
+/** Demo accounts: the programme team's admin and coach, and participants from different agencies. */
 export const DEMO_USERS: { email: string; displayName: string; agency: string; language: Language; admin?: boolean }[] = [
   { email: 'maija.aijala@valtiokonttori.fi', displayName: 'Maija Äijälä', agency: 'Valtiokonttori', language: 'fi', admin: true },
+  { email: DEMO_FACILITATOR, displayName: 'Sanna Järvinen', agency: 'Valtiokonttori', language: 'fi' },
   { email: 'aino.virtanen@verohallinto.fi', displayName: 'Aino Virtanen', agency: 'Verohallinto', language: 'fi' },
   { email: 'asa.ostrom@tulli.fi', displayName: 'Åsa Öström', agency: 'Tulli', language: 'sv' },
   { email: 'oskar.ohman@maanmittauslaitos.fi', displayName: 'Oskar Öhman', agency: 'Maanmittauslaitos', language: 'sv' },
   { email: 'emma.laine@traficom.fi', displayName: 'Emma Laine', agency: 'Traficom', language: 'en' },
+];
+
+/** A Helsinki wall-clock time: `at(2027, 3, 16, 9)` is 16.3.2027 at 9.00. */
+function at(year: number, month: number, day: number, hour = 9, minute = 0): Date {
+  return fromHelsinki({ year, month, day, hour, minute });
+}
+
+/** Sessions on the given [year, month, day] dates, each from `from` to `to` o'clock (Helsinki). */
+function sessions(from: number, to: number, days: [number, number, number][], agendas: string[] = []): SessionInput[] {
+  return days.map(([year, month, day], i) => ({ startsAt: at(year, month, day, from), endsAt: at(year, month, day, to), agenda: agendas[i] ?? null }));
+}
+
+const VALTIOKONTTORI = 'Valtiokonttori, Sörnäisten rantatie 13, Helsinki';
+
+const ROUND_DEFAULTS: Omit<CohortInput, 'enrolmentOpensAt' | 'enrolmentClosesAt' | 'cancellationDeadline'> = {
+  capacity: 20,
+  agencySeatCap: null,
+  requiresApproval: false,
+  deliveryMode: 'on_site',
+  place: null,
+  meetingLink: null,
+  facilitatorEmails: [DEMO_FACILITATOR],
+};
+
+/**
+ * The 2027 rounds, published: spring rounds meet in March–May and autumn ones in
+ * September–November, on working days, 9–16 on site or 13–15 online. The complexity programme's
+ * spring enrolment is open from November 2026; the others open in January 2027 or later.
+ */
+export const DEMO_COHORTS: { programmeSlug: string; round: CohortInput & { sessions: SessionInput[] } }[] = [
+  {
+    programmeSlug: 'kompleksisuus-ja-systeemiajattelu',
+    round: {
+      ...ROUND_DEFAULTS,
+      name: 'Kevät 2027',
+      agencySeatCap: 3,
+      enrolmentOpensAt: at(2026, 11, 2, 9),
+      enrolmentClosesAt: at(2027, 2, 14, 23, 59),
+      cancellationDeadline: at(2027, 3, 1, 16),
+      place: VALTIOKONTTORI,
+      sessions: sessions(9, 16, [[2027, 3, 16], [2027, 4, 13], [2027, 5, 11]], [
+        '**Kompleksisuuden perusteet.** Milloin syy ja seuraus näkyvät vasta jälkikäteen? Cynefin-kehikko ja oman työn tilanteet.',
+        '**Systeemiajattelu käytännössä.** Rakenteet, yhteydet ja takaisinkytkennät: kuvataan oman viraston ilmiö systeemikarttana.',
+        '**Kokeilut ja oppiminen.** Turvalliset kokeilut monimutkaisessa ympäristössä ja seuraavat askeleet omassa virastossa.',
+      ]),
+    },
+  },
+  {
+    programmeSlug: 'kompleksisuus-ja-systeemiajattelu',
+    round: {
+      ...ROUND_DEFAULTS,
+      name: 'Syksy 2027',
+      agencySeatCap: 3,
+      enrolmentOpensAt: at(2027, 5, 3, 9),
+      enrolmentClosesAt: at(2027, 8, 15, 23, 59),
+      cancellationDeadline: at(2027, 8, 31, 16),
+      place: VALTIOKONTTORI,
+      sessions: sessions(9, 16, [[2027, 9, 14], [2027, 10, 12], [2027, 11, 9]]),
+    },
+  },
+  {
+    programmeSlug: 'dialogisuus-yhteiskehittelyssa',
+    round: {
+      ...ROUND_DEFAULTS,
+      name: 'Kevät 2027 – verkossa',
+      capacity: 24,
+      deliveryMode: 'online',
+      meetingLink: 'https://verkkotapaaminen.example/verso/dialogi-kevat-2027',
+      enrolmentOpensAt: at(2027, 1, 4, 9),
+      enrolmentClosesAt: at(2027, 1, 31, 23, 59),
+      cancellationDeadline: null,
+      sessions: sessions(13, 15, [[2027, 2, 10], [2027, 3, 10], [2027, 4, 7], [2027, 5, 5]], [
+        '**Mitä dialogi on?** Kuunteleminen, ajatteleminen yhdessä ja oman näkökulman tuominen esiin.',
+        '**Dialogiset menetelmät.** Kokeillaan menetelmää, jossa kaikki osallistuvat eivätkä vain harvat puhujat.',
+        '**Dialogi yhteiskehittelyssä.** Oman viraston kehittämistilanteen suunnittelu pienryhmissä.',
+        '**Toimintakulttuurin uudistaminen.** Kokemukset kokeiluista ja jatko.',
+      ]),
+    },
+  },
+  {
+    programmeSlug: 'ennakointi-osana-organisaation-toimintaa',
+    round: {
+      ...ROUND_DEFAULTS,
+      name: 'Kevät 2027',
+      requiresApproval: true,
+      deliveryMode: 'hybrid',
+      place: 'Tilastokeskus, Työpajankatu 13, Helsinki',
+      meetingLink: 'https://verkkotapaaminen.example/verso/ennakointi-2027',
+      enrolmentOpensAt: at(2027, 1, 11, 9),
+      enrolmentClosesAt: at(2027, 4, 30, 16),
+      cancellationDeadline: at(2027, 5, 14, 16),
+      sessions: sessions(9, 16, [[2027, 5, 25], [2027, 6, 15], [2027, 8, 24], [2027, 9, 21]]),
+    },
+  },
+  {
+    programmeSlug: 'valmentava-johtajuus',
+    round: {
+      ...ROUND_DEFAULTS,
+      name: 'Kevät 2027 – ryhmä 1',
+      requiresApproval: true,
+      agencySeatCap: 4,
+      place: VALTIOKONTTORI,
+      enrolmentOpensAt: at(2027, 1, 11, 9),
+      enrolmentClosesAt: at(2027, 2, 21, 23, 59),
+      cancellationDeadline: at(2027, 2, 28, 16),
+      sessions: sessions(9, 16, [[2027, 3, 11], [2027, 4, 8], [2027, 5, 20]], [
+        '**360-palaute.** Palautteen taustafilosofia: miksi ja miten palautetta pyydetään ja annetaan.',
+        '**Kehityskeskustelu.** Keskustelukonsepti valmentavan johtamisen välineenä.',
+        '**Oma johtamisen kokeilu.** Kokemukset ja vertaisvalmennus.',
+      ]),
+    },
+  },
+  {
+    programmeSlug: 'valmentava-johtajuus',
+    round: {
+      ...ROUND_DEFAULTS,
+      name: 'Kevät 2027 – ryhmä 2',
+      requiresApproval: true,
+      agencySeatCap: 4,
+      deliveryMode: 'online',
+      meetingLink: 'https://verkkotapaaminen.example/verso/valmentava-johtajuus-ryhma-2',
+      enrolmentOpensAt: at(2027, 1, 11, 9),
+      enrolmentClosesAt: at(2027, 2, 21, 23, 59),
+      cancellationDeadline: at(2027, 2, 28, 16),
+      sessions: sessions(13, 15, [[2027, 3, 18], [2027, 4, 15], [2027, 5, 12], [2027, 6, 9]]),
+    },
+  },
 ];

@@ -1,16 +1,23 @@
 // Seeds the demo platform on an empty database outside production, so `npm start` shows a living
-// site. Safe to run from several processes at once: inserts skip rows that already exist.
+// site. Safe to run from several processes at once: inserts skip rows that already exist, and the
+// rounds are scheduled under an advisory lock by whichever process gets it first.
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { Logger } from 'pino';
+import { DataSource } from 'typeorm';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { ProgrammesService } from '../catalogue/programmes.service';
+import { SchedulingService } from '../catalogue/scheduling.service';
 import { CONFIG, Config } from '../config/config';
 import { AgencyService } from '../identity/agency.service';
 import { LOGGER } from '../logging/logger';
 import { NotificationsService } from '../notifications/notifications.service';
 import { TEST_MESSAGE_KIND } from '../notifications/outbox.service';
 import { UserService } from '../identity/user.service';
-import { DEMO_AGENCIES, DEMO_MAIL_RECIPIENTS, DEMO_PASSWORD, DEMO_PROGRAMMES, DEMO_USERS } from './demo-data';
+import { DEMO_AGENCIES, DEMO_COHORTS, DEMO_FACILITATOR, DEMO_MAIL_RECIPIENTS, DEMO_PASSWORD, DEMO_PROGRAMMES, DEMO_USERS } from './demo-data';
+
+/** Arbitrary, fixed key of the advisory lock that lets one process at a time schedule the demo rounds ("demo" in ASCII). */
+const ROUNDS_LOCK_KEY = 0x64656d6f;
 
 @Injectable()
 export class DemoSeedService implements OnApplicationBootstrap {
@@ -22,12 +29,56 @@ export class DemoSeedService implements OnApplicationBootstrap {
     private readonly agencies: AgencyService,
     private readonly notifications: NotificationsService,
     private readonly users: UserService,
+    private readonly scheduling: SchedulingService,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async onApplicationBootstrap() {
     if (!this.config.demoData) return;
     await this.seedIfEmpty();
     await this.seedUsersIfNone();
+    await this.seedRoundsIfNone();
+  }
+
+  /**
+   * The demo rounds (DEMO_COHORTS), scheduled and published as the demo admin, with the demo coach
+   * as the facilitator of the demo programmes, on a database without any round. Needs the demo
+   * admin and coach; programmes an admin removed or no longer publishes are left out.
+   */
+  async seedRoundsIfNone(): Promise<number> {
+    const lock = this.dataSource.createQueryRunner();
+    await lock.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [ROUNDS_LOCK_KEY]);
+      const [{ rounds }]: { rounds: number }[] = await lock.query(`SELECT count(*)::int AS rounds FROM cohort`);
+      if (rounds > 0) return 0;
+      const admin = await this.users.findByEmail(DEMO_USERS.find((person) => person.admin)!.email);
+      const coach = await this.users.findByEmail(DEMO_FACILITATOR);
+      if (!admin || !coach) {
+        this.logger.info('demo rounds not seeded: the demo admin or coach is missing');
+        return 0;
+      }
+      const programmes = new Map<string, string>();
+      for (const { slug } of DEMO_PROGRAMMES) {
+        const programme = await this.catalogue.findProgramme(slug, 'fi');
+        if (programme?.status !== 'published') continue;
+        programmes.set(slug, programme.id);
+        await this.programmes.update(admin.id, programme.id, { facilitatorEmails: [DEMO_FACILITATOR] });
+      }
+      let added = 0;
+      for (const { programmeSlug, round } of DEMO_COHORTS) {
+        const programmeId = programmes.get(programmeSlug);
+        if (!programmeId) continue;
+        const cohort = await this.scheduling.schedule(admin.id, programmeId, round);
+        await this.scheduling.setCohortStatus(admin.id, cohort.id, 'published');
+        added++;
+      }
+      this.logger.info({ rounds: added }, 'demo rounds seeded');
+      return added;
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [ROUNDS_LOCK_KEY]).catch(() => undefined);
+      await lock.release();
+    }
   }
 
   /** The demo accounts README lists, on a database without any user. */

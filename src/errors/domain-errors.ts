@@ -30,8 +30,12 @@ export class Refused extends ConflictException {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}
+
 /** An id from a path that cannot name anything (not a UUID) is answered like an unknown one: 404. */
 export function checkedId(id: string): string {
-  if (!UUID.test(id)) throw new NotFoundException();
+  if (!isUuid(id)) throw new NotFoundException();
   return id;
 }

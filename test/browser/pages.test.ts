@@ -2,6 +2,7 @@
 // Every page added later joins PAGES.
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { AddressInfo } from 'node:net';
+import { DataSource } from 'typeorm';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../src/demo/demo-data';
 import { launchBrowser, seriousViolations } from '../support/browser';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -9,6 +10,9 @@ import { startTestApp, TestApp } from '../support/test-app';
 const PAGES: { name: string; path: string; status?: number }[] = [
   { name: 'home', path: '/' },
   { name: 'programme', path: '/programmes/kompleksisuus-ja-systeemiajattelu' },
+  { name: 'cohort', path: '/cohorts/:onSiteCohort' },
+  { name: 'online cohort', path: '/cohorts/:onlineCohort' },
+  { name: 'unknown cohort', path: '/cohorts/00000000-0000-4000-8000-000000000000', status: 404 },
   { name: 'not found', path: '/programmes/no-such-programme', status: 404 },
   { name: 'sign-in', path: '/login' },
   { name: 'register', path: '/register' },
@@ -26,7 +30,8 @@ describe('pages in a real browser', () => {
   let base: string;
   let browser: Browser;
   let context: BrowserContext;
-  let messageId: string;
+  /** The ids the PAGES paths name as `:name`. */
+  const ids: Record<string, string> = {};
 
   /** Signs in through the sign-in form, as a person would; lands on the outbox. */
   async function signInAsAdmin(page: Page): Promise<void> {
@@ -46,8 +51,14 @@ describe('pages in a real browser', () => {
     context = await browser.newContext({ bypassCSP: true, locale: 'fi-FI' });
     const page = await context.newPage();
     await signInAsAdmin(page);
-    messageId = await page.getAttribute('tbody tr a', 'href').then((href) => href!.split('/').pop()!);
+    ids.message = await page.getAttribute('tbody tr a', 'href').then((href) => href!.split('/').pop()!);
     await page.close();
+    const firstRound = async (slug: string): Promise<string> => {
+      const [row] = await t.app.get(DataSource).query(`SELECT c.id FROM cohort c JOIN programme p ON p.id = c.programme_id WHERE p.slug = $1 ORDER BY c.starts_at LIMIT 1`, [slug]);
+      return row.id;
+    };
+    ids.onSiteCohort = await firstRound('kompleksisuus-ja-systeemiajattelu');
+    ids.onlineCohort = await firstRound('dialogisuus-yhteiskehittelyssa');
   }, 60000);
 
   afterAll(async () => {
@@ -61,7 +72,7 @@ describe('pages in a real browser', () => {
         await context.addCookies([{ name: 'lang', value: lang, url: base }]);
         const page = await context.newPage();
         try {
-          const response = await page.goto(`${base}${path.replace(':message', messageId)}`);
+          const response = await page.goto(`${base}${path.replace(/:(\w+)/, (_, name: string) => ids[name])}`);
           expect(response?.status()).toBe(status);
           expect(await page.getAttribute('html', 'lang')).toBe(lang);
           expect(await seriousViolations(page)).toEqual([]);
