@@ -16,6 +16,7 @@ import { ApiTokensService } from '../src/identity/api-tokens.service';
 import { NotificationsService } from '../src/notifications/notifications.service';
 import { TEST_MESSAGE_KIND } from '../src/notifications/outbox.service';
 import { createUser, signIn, WebClient } from './support/accounts';
+import { newCohort, newProgramme } from './support/catalogue';
 import { startTestApp, TestApp } from './support/test-app';
 
 const ACTORS = ['anonymous', 'user', 'otherAgency', 'admin', 'deactivated'] as const;
@@ -28,6 +29,12 @@ type Expected = number | typeof SIGN_IN;
 /** What the rows' URLs point at: made in beforeAll. */
 interface Fixtures {
   programmeSlug: string;
+  programmeId: string;
+  /** A published round with its sessions. */
+  cohortId: string;
+  sessionId: string;
+  /** A session of a draft round that an admin's call may cancel. */
+  spareSessionId: string;
   /** A person admins look at (in the user's agency). */
   personId: string;
   agencyId: string;
@@ -52,6 +59,7 @@ const MATRIX: Record<string, Row> = {
   // Public pages and forms.
   'GET /': { url: '/', expect: [200, 200, 200, 200, 200] },
   'GET /programmes/:slug': { url: (f) => `/programmes/${f.programmeSlug}`, expect: [200, 200, 200, 200, 200] },
+  'GET /cohorts/:id': { url: (f) => `/cohorts/${f.cohortId}`, expect: [200, 200, 200, 200, 200] },
   'GET /language/:code': { url: '/language/fi?next=/', expect: [303, 303, 303, 303, 303] },
   'GET /register': { url: '/register', expect: [200, 200, 200, 200, 200] },
   'POST /register': { url: '/register', expect: [400, 400, 400, 400, 400] },
@@ -87,6 +95,25 @@ const MATRIX: Record<string, Row> = {
   'POST /admin/agencies': { url: '/admin/agencies', expect: [403, 403, 403, 400, 403] },
   'POST /admin/agencies/:id/rename': { url: (f) => `/admin/agencies/${f.agencyId}/rename`, expect: [403, 403, 403, 400, 403] },
   'POST /admin/agencies/:id/merge': { url: (f) => `/admin/agencies/${f.agencyId}/merge`, expect: [403, 403, 403, 400, 403] },
+  // Programmes and rounds: only admins manage and schedule.
+  'GET /admin/programmes': { url: '/admin/programmes', expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'GET /admin/programmes/new': { url: '/admin/programmes/new', expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'POST /admin/programmes': { url: '/admin/programmes', expect: [403, 403, 403, 400, 403] },
+  'GET /admin/programmes/:id': { url: (f) => `/admin/programmes/${f.programmeId}`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'POST /admin/programmes/:id': { url: (f) => `/admin/programmes/${f.programmeId}`, expect: [403, 403, 403, 400, 403] },
+  'POST /admin/programmes/:id/status': { url: (f) => `/admin/programmes/${f.programmeId}/status`, expect: [403, 403, 403, 400, 403] },
+  'GET /admin/programmes/:id/cohorts/new': { url: (f) => `/admin/programmes/${f.programmeId}/cohorts/new`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'POST /admin/programmes/:id/cohorts': { url: (f) => `/admin/programmes/${f.programmeId}/cohorts`, expect: [403, 403, 403, 400, 403] },
+  'GET /admin/cohorts/:id': { url: (f) => `/admin/cohorts/${f.cohortId}`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'POST /admin/cohorts/:id': { url: (f) => `/admin/cohorts/${f.cohortId}`, expect: [403, 403, 403, 400, 403] },
+  'POST /admin/cohorts/:id/status': { url: (f) => `/admin/cohorts/${f.cohortId}/status`, expect: [403, 403, 403, 400, 403] },
+  'POST /admin/cohorts/:id/sessions': { url: (f) => `/admin/cohorts/${f.cohortId}/sessions`, expect: [403, 403, 403, 400, 403] },
+  'GET /admin/cohorts/:id/copy': { url: (f) => `/admin/cohorts/${f.cohortId}/copy`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'POST /admin/cohorts/:id/copy': { url: (f) => `/admin/cohorts/${f.cohortId}/copy`, expect: [403, 403, 403, 400, 403] },
+  'GET /admin/sessions/:id': { url: (f) => `/admin/sessions/${f.sessionId}`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'POST /admin/sessions/:id': { url: (f) => `/admin/sessions/${f.sessionId}`, expect: [403, 403, 403, 400, 403] },
+  'POST /admin/sessions/:id/cancel': { url: (f) => `/admin/sessions/${f.sessionId}/cancel`, expect: [403, 403, 403, 400, 403] },
+  'GET /admin/schedule': { url: '/admin/schedule?term=2027-spring', expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
   'GET /admin/outbox': { url: '/admin/outbox', expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
   'POST /admin/outbox/test-message': { url: '/admin/outbox/test-message', expect: [403, 403, 403, 400, 403] },
   'GET /admin/outbox/:id': { url: (f) => `/admin/outbox/${f.outboxMessageId}`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
@@ -96,6 +123,18 @@ const MATRIX: Record<string, Row> = {
 
   // The JSON API.
   'GET /api/v1/programmes': { url: '/api/v1/programmes', expect: [200, 200, 200, 200, 200] },
+  'GET /api/v1/programmes/:id': { url: (f) => `/api/v1/programmes/${f.programmeSlug}`, expect: [200, 200, 200, 200, 200] },
+  'POST /api/v1/programmes': { url: '/api/v1/programmes', expect: [401, 403, 403, 400, 401] },
+  'PATCH /api/v1/programmes/:id': { url: (f) => `/api/v1/programmes/${f.programmeId}`, expect: [401, 403, 403, 400, 401] },
+  'GET /api/v1/cohorts': { url: '/api/v1/cohorts', expect: [200, 200, 200, 200, 200] },
+  'GET /api/v1/cohorts/:id': { url: (f) => `/api/v1/cohorts/${f.cohortId}`, expect: [200, 200, 200, 200, 200] },
+  'POST /api/v1/cohorts': { url: '/api/v1/cohorts', expect: [401, 403, 403, 400, 401] },
+  'PATCH /api/v1/cohorts/:id': { url: (f) => `/api/v1/cohorts/${f.cohortId}`, expect: [401, 403, 403, 400, 401] },
+  'POST /api/v1/cohorts/:id/sessions': { url: (f) => `/api/v1/cohorts/${f.cohortId}/sessions`, expect: [401, 403, 403, 400, 401] },
+  'POST /api/v1/cohorts/:id/copy': { url: (f) => `/api/v1/cohorts/${f.cohortId}/copy`, expect: [401, 403, 403, 400, 401] },
+  'PATCH /api/v1/sessions/:id': { url: (f) => `/api/v1/sessions/${f.sessionId}`, expect: [401, 403, 403, 400, 401] },
+  // The reason is optional, so an admin's empty body cancels: a session of a draft round kept for it.
+  'POST /api/v1/sessions/:id/cancel': { url: (f) => `/api/v1/sessions/${f.spareSessionId}/cancel`, expect: [401, 403, 403, 200, 401] },
   'GET /api/v1/agencies': { url: '/api/v1/agencies', expect: [200, 200, 200, 200, 200] },
   'POST /api/v1/auth/register': { url: '/api/v1/auth/register', expect: [400, 400, 400, 400, 400] },
   'POST /api/v1/auth/tokens': { url: '/api/v1/auth/tokens', expect: [400, 400, 400, 400, 400] },
@@ -192,8 +231,17 @@ describe('access matrix', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
 
+    const programme = await newProgramme(t);
+    const cohort = await newCohort(t, { programmeId: programme.id });
+    const spare = await newCohort(t, { programmeId: programme.id, status: 'draft' });
+    const sessionOf = async (cohortId: string) => (await db.query(`SELECT id FROM cohort_session WHERE cohort_id = $1 LIMIT 1`, [cohortId]))[0].id as string;
+
     fixtures = {
       programmeSlug: DEMO_PROGRAMMES[0].slug,
+      programmeId: programme.id,
+      cohortId: cohort.id,
+      sessionId: await sessionOf(cohort.id),
+      spareSessionId: await sessionOf(spare.id),
       personId: person.id,
       agencyId: home,
       outboxMessageId: messageId,
@@ -205,9 +253,10 @@ describe('access matrix', () => {
   /** Calls one row as one actor, as a browser would on a page and an API client on /api/v1. */
   async function call(method: string, url: string, actor: ActorHandle, row: Row): Promise<Response> {
     if (isApi(url)) {
-      const request = t.http[method.toLowerCase() as 'get' | 'post' | 'delete'](url);
+      const request = t.http[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](url);
       if (actor.token) request.set('authorization', `Bearer ${actor.token}`);
-      // An empty body: every API body has a required field, so an allowed caller gets 400.
+      // An empty body: every API body has a required field (a PATCH needs something to change), so
+      // an allowed caller gets 400.
       return method === 'POST' ? request.send({}) : request;
     }
     const { client, csrf } = row.endsSession && actor.email && actor !== actors.deactivated ? await newSession(actor.email) : await actor.session();

@@ -13,12 +13,12 @@ import { Programme } from './programme.entity';
 import { ProgrammesService } from './programmes.service';
 import { SchedulingService } from './scheduling.service';
 import { SessionChange } from './session-change.entity';
-import { TermTimelineService } from './term-timeline.service';
+import { AdminScheduleService } from './admin-schedule.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Programme, Cohort, CohortSession, SessionChange]), IdentityModule],
   controllers: [CatalogueController, CatalogueApiController, CohortsApiController, AdminProgrammesController, AdminCohortsController],
-  providers: [CatalogueService, ProgrammesService, SchedulingService, TermTimelineService],
+  providers: [CatalogueService, ProgrammesService, SchedulingService, AdminScheduleService],
   exports: [CatalogueService, ProgrammesService, SchedulingService],
 })
 export class CatalogueModule {}

@@ -37,8 +37,9 @@ export interface CohortInput {
 }
 
 function inRange(date: Date): boolean {
+  if (Number.isNaN(date.getTime())) return false;
   const year = toHelsinki(date).year;
-  return !Number.isNaN(date.getTime()) && year >= MIN_YEAR && year <= MAX_YEAR;
+  return year >= MIN_YEAR && year <= MAX_YEAR;
 }
 
 /** A meeting link people will click from an email: an https address, nothing else. */

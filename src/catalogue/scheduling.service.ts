@@ -19,9 +19,9 @@ import { CohortInput, cohortProblems, MAX_SESSIONS, SessionInput, sessionProblem
 import { SessionChange, SessionChangeKind } from './session-change.entity';
 
 /** Which status a cohort may go to from which. Cancelled and completed rounds are history. */
-const COHORT_TRANSITIONS: Record<CohortStatus, CohortStatus[]> = {
+export const COHORT_TRANSITIONS: Record<CohortStatus, CohortStatus[]> = {
   draft: ['published', 'cancelled'],
-  published: ['draft', 'cancelled', 'completed'],
+  published: ['draft', 'completed', 'cancelled'],
   cancelled: [],
   completed: [],
 };

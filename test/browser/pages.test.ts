@@ -22,6 +22,14 @@ const PAGES: { name: string; path: string; status?: number }[] = [
   { name: 'admin agencies', path: '/admin/agencies' },
   { name: 'outbox', path: '/admin/outbox' },
   { name: 'outbox message', path: '/admin/outbox/:message' },
+  { name: 'admin programmes', path: '/admin/programmes' },
+  { name: 'admin new programme', path: '/admin/programmes/new' },
+  { name: 'admin programme', path: '/admin/programmes/:programme' },
+  { name: 'admin new round', path: '/admin/programmes/:programme/cohorts/new' },
+  { name: 'admin round', path: '/admin/cohorts/:onSiteCohort' },
+  { name: 'admin next round', path: '/admin/cohorts/:onSiteCohort/copy' },
+  { name: 'admin session', path: '/admin/sessions/:session' },
+  { name: 'admin term view', path: '/admin/schedule?term=2027-spring' },
 ];
 const LANGUAGES = ['fi', 'sv', 'en'] as const;
 
@@ -59,6 +67,9 @@ describe('pages in a real browser', () => {
     };
     ids.onSiteCohort = await firstRound('kompleksisuus-ja-systeemiajattelu');
     ids.onlineCohort = await firstRound('dialogisuus-yhteiskehittelyssa');
+    const db = t.app.get(DataSource);
+    ids.programme = (await db.query(`SELECT programme_id FROM cohort WHERE id = $1`, [ids.onSiteCohort]))[0].programme_id;
+    ids.session = (await db.query(`SELECT id FROM cohort_session WHERE cohort_id = $1 ORDER BY starts_at LIMIT 1`, [ids.onSiteCohort]))[0].id;
   }, 60000);
 
   afterAll(async () => {

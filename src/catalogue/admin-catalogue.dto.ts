@@ -1,0 +1,417 @@
+// What the admin pages for programmes and scheduling accept. Messages are i18n keys (web/forms.ts
+// translates). Dates and times arrive as HTML date and time inputs send them ("2027-03-16",
+// "09:00") and are read as Helsinki wall-clock time; here they are only checked to be real dates and
+// times. What they must be (in order, within 2000–2100, not overlapping) is the scheduling rules'
+// to say (scheduling.rules.ts), as for every other way in.
+import { Transform, Type } from 'class-transformer';
+import { IsArray, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateBy, ValidateIf, ValidateNested } from 'class-validator';
+import { parseHelsinki, ShiftUnit } from '../i18n/helsinki-time';
+import { COHORT_STATUSES, CohortStatus, DELIVERY_MODES, DeliveryMode } from './cohort.entity';
+import { PROGRAMME_STATUSES, PROGRAMME_THEMES, ProgrammeStatus, ProgrammeTheme } from './programme.entity';
+import { ProgrammeInput } from './programmes.service';
+import { CohortInput, MAX_SESSIONS, MAX_YEAR, MIN_YEAR, SessionInput } from './scheduling.rules';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const filled = (value: unknown) => typeof value === 'string' && value.trim() !== '';
+const blankToNull = (value: string | undefined) => (value?.trim() ? value.trim() : null);
+
+/** A real calendar date as a date input sends it (31.2. is none). */
+const IsDateInput = (message: string) =>
+  ValidateBy({ name: 'isDateInput', validator: { validate: (value) => typeof value === 'string' && parseHelsinki(value, '12:00') !== null } }, { message });
+
+/** A time of day as a time input sends it ("09:00"; "9.00" is read too). */
+const IsTimeInput = (message: string) =>
+  ValidateBy({ name: 'isTimeInput', validator: { validate: (value) => typeof value === 'string' && parseHelsinki('2027-01-04', value) !== null } }, { message });
+
+/** An online meeting link: https only, so no link leaks a meeting in the clear. */
+const MEETING_LINK = { protocols: ['https'], require_protocol: true };
+
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const TERM = /^(\d{4})-(spring|autumn)$/;
+
+/** "a@x.fi, b@x.fi" or one per line → the addresses (the service refuses unknown ones by name). */
+export function emailList(text: string | undefined): string[] {
+  return (text ?? '').split(/[\s,;]+/).filter(Boolean);
+}
+
+export class ProgrammeFormDto {
+  // class-validator reports the last-listed failed rule first: the presence checks go last.
+  @Transform(trim)
+  @Matches(SLUG, { message: 'admin.programme.slug.format' })
+  @MaxLength(80, { message: 'admin.programme.slug.tooLong' })
+  @IsNotEmpty({ message: 'admin.programme.slug.required' })
+  @IsString({ message: 'admin.programme.slug.required' })
+  slug: string;
+
+  @MaxLength(200, { message: 'admin.programme.title.tooLong' })
+  @IsNotEmpty({ message: 'admin.programme.titleFi.required' })
+  @IsString({ message: 'admin.programme.titleFi.required' })
+  titleFi: string;
+
+  @IsOptional()
+  @MaxLength(200, { message: 'admin.programme.title.tooLong' })
+  @IsString({ message: 'admin.form.text' })
+  titleSv?: string;
+
+  @IsOptional()
+  @MaxLength(200, { message: 'admin.programme.title.tooLong' })
+  @IsString({ message: 'admin.form.text' })
+  titleEn?: string;
+
+  @MaxLength(600, { message: 'admin.programme.summary.tooLong' })
+  @IsNotEmpty({ message: 'admin.programme.summaryFi.required' })
+  @IsString({ message: 'admin.programme.summaryFi.required' })
+  summaryFi: string;
+
+  @IsOptional()
+  @MaxLength(600, { message: 'admin.programme.summary.tooLong' })
+  @IsString({ message: 'admin.form.text' })
+  summarySv?: string;
+
+  @IsOptional()
+  @MaxLength(600, { message: 'admin.programme.summary.tooLong' })
+  @IsString({ message: 'admin.form.text' })
+  summaryEn?: string;
+
+  @MaxLength(20_000, { message: 'admin.programme.description.tooLong' })
+  @IsNotEmpty({ message: 'admin.programme.descriptionFi.required' })
+  @IsString({ message: 'admin.programme.descriptionFi.required' })
+  descriptionFi: string;
+
+  @IsOptional()
+  @MaxLength(20_000, { message: 'admin.programme.description.tooLong' })
+  @IsString({ message: 'admin.form.text' })
+  descriptionSv?: string;
+
+  @IsOptional()
+  @MaxLength(20_000, { message: 'admin.programme.description.tooLong' })
+  @IsString({ message: 'admin.form.text' })
+  descriptionEn?: string;
+
+  @IsIn(PROGRAMME_THEMES, { message: 'admin.programme.theme.unknown' })
+  theme: ProgrammeTheme;
+
+  /** Blank: 0. */
+  @IsOptional()
+  @Transform(trim)
+  @Matches(/^(-?\d{1,6})?$/, { message: 'admin.programme.position.number' })
+  @IsString({ message: 'admin.programme.position.number' })
+  position?: string;
+
+  @IsOptional()
+  @MaxLength(5000, { message: 'admin.facilitatorEmails.tooLong' })
+  @IsString({ message: 'admin.form.text' })
+  facilitatorEmails?: string;
+}
+
+export function programmeInputOf(form: ProgrammeFormDto): ProgrammeInput {
+  return {
+    slug: form.slug,
+    title: { fi: form.titleFi, sv: form.titleSv, en: form.titleEn },
+    summary: { fi: form.summaryFi, sv: form.summarySv, en: form.summaryEn },
+    description: { fi: form.descriptionFi, sv: form.descriptionSv, en: form.descriptionEn },
+    theme: form.theme,
+    position: form.position ? Number(form.position) : 0,
+    facilitatorEmails: emailList(form.facilitatorEmails),
+  };
+}
+
+export class ProgrammeStatusDto {
+  @IsIn(PROGRAMME_STATUSES, { message: 'admin.status.unknown' })
+  status: ProgrammeStatus;
+}
+
+export class CohortStatusDto {
+  @IsIn(COHORT_STATUSES, { message: 'admin.status.unknown' })
+  status: CohortStatus;
+}
+
+/** A cohort's own fields, as the new-round page and the cohort page edit them. */
+export class CohortFieldsDto {
+  @IsOptional()
+  @MaxLength(120, { message: 'admin.cohort.name.tooLong' })
+  @IsString({ message: 'admin.form.text' })
+  name?: string;
+
+  @Transform(trim)
+  @Matches(/^\d{1,7}$/, { message: 'admin.cohort.capacity.number' })
+  @IsNotEmpty({ message: 'admin.cohort.capacity.required' })
+  @IsString({ message: 'admin.cohort.capacity.required' })
+  capacity: string;
+
+  /** Blank: no cap. */
+  @IsOptional()
+  @Transform(trim)
+  @Matches(/^(\d{1,7})?$/, { message: 'admin.cohort.agencySeatCap.number' })
+  @IsString({ message: 'admin.cohort.agencySeatCap.number' })
+  agencySeatCap?: string;
+
+  /** A ticked checkbox sends "yes"; an unticked one sends nothing. */
+  @IsOptional()
+  @IsIn(['yes'], { message: 'admin.form.checkbox' })
+  requiresApproval?: string;
+
+  @IsDateInput('admin.date.invalid')
+  @IsNotEmpty({ message: 'admin.date.required' })
+  @IsString({ message: 'admin.date.required' })
+  enrolmentOpensDate: string;
+
+  @IsTimeInput('admin.time.invalid')
+  @IsNotEmpty({ message: 'admin.time.required' })
+  @IsString({ message: 'admin.time.required' })
+  enrolmentOpensTime: string;
+
+  @IsDateInput('admin.date.invalid')
+  @IsNotEmpty({ message: 'admin.date.required' })
+  @IsString({ message: 'admin.date.required' })
+  enrolmentClosesDate: string;
+
+  @IsTimeInput('admin.time.invalid')
+  @IsNotEmpty({ message: 'admin.time.required' })
+  @IsString({ message: 'admin.time.required' })
+  enrolmentClosesTime: string;
+
+  /** Optional as a pair: both blank, or both given. */
+  @ValidateIf((form: CohortFieldsDto) => filled(form.cancellationDeadlineDate) || filled(form.cancellationDeadlineTime))
+  @IsDateInput('admin.date.invalid')
+  @IsNotEmpty({ message: 'admin.date.required' })
+  @IsString({ message: 'admin.date.required' })
+  cancellationDeadlineDate?: string;
+
+  @ValidateIf((form: CohortFieldsDto) => filled(form.cancellationDeadlineDate) || filled(form.cancellationDeadlineTime))
+  @IsTimeInput('admin.time.invalid')
+  @IsNotEmpty({ message: 'admin.time.required' })
+  @IsString({ message: 'admin.time.required' })
+  cancellationDeadlineTime?: string;
+
+  @IsIn(DELIVERY_MODES, { message: 'admin.cohort.deliveryMode.unknown' })
+  deliveryMode: DeliveryMode;
+
+  @IsOptional()
+  @MaxLength(300, { message: 'admin.place.tooLong' })
+  @IsString({ message: 'admin.form.text' })
+  place?: string;
+
+  @IsOptional()
+  @ValidateIf((form: CohortFieldsDto) => filled(form.meetingLink))
+  @IsUrl(MEETING_LINK, { message: 'admin.meetingLink.https' })
+  @MaxLength(2000, { message: 'admin.meetingLink.tooLong' })
+  @IsString({ message: 'admin.form.text' })
+  meetingLink?: string;
+
+  @IsOptional()
+  @MaxLength(5000, { message: 'admin.facilitatorEmails.tooLong' })
+  @IsString({ message: 'admin.form.text' })
+  facilitatorEmails?: string;
+}
+
+/** One session row of the new-round page; a row left wholly blank is no session. */
+export class SessionRowDto {
+  @ValidateIf((row: SessionRowDto) => !isBlankRow(row))
+  @IsDateInput('admin.date.invalid')
+  @IsNotEmpty({ message: 'admin.date.required' })
+  @IsString({ message: 'admin.date.required' })
+  date?: string;
+
+  @ValidateIf((row: SessionRowDto) => !isBlankRow(row))
+  @IsTimeInput('admin.time.invalid')
+  @IsNotEmpty({ message: 'admin.session.start.required' })
+  @IsString({ message: 'admin.session.start.required' })
+  start?: string;
+
+  @ValidateIf((row: SessionRowDto) => !isBlankRow(row))
+  @IsTimeInput('admin.time.invalid')
+  @IsNotEmpty({ message: 'admin.session.end.required' })
+  @IsString({ message: 'admin.session.end.required' })
+  end?: string;
+
+  @IsOptional()
+  @MaxLength(300, { message: 'admin.place.tooLong' })
+  @IsString({ message: 'admin.form.text' })
+  place?: string;
+
+  @IsOptional()
+  @ValidateIf((row: SessionRowDto) => filled(row.meetingLink))
+  @IsUrl(MEETING_LINK, { message: 'admin.meetingLink.https' })
+  @MaxLength(2000, { message: 'admin.meetingLink.tooLong' })
+  @IsString({ message: 'admin.form.text' })
+  meetingLink?: string;
+
+  @IsOptional()
+  @MaxLength(10_000, { message: 'admin.session.agenda.tooLong' })
+  @IsString({ message: 'admin.form.text' })
+  agenda?: string;
+}
+
+export const SESSION_ROW_FIELDS = ['date', 'start', 'end', 'place', 'meetingLink', 'agenda'] as const;
+export type SessionRowField = (typeof SESSION_ROW_FIELDS)[number];
+
+export function isBlankRow(row: Partial<Record<SessionRowField, unknown>>): boolean {
+  return SESSION_ROW_FIELDS.every((field) => !filled(row[field]));
+}
+
+/** The new-round page: the cohort's fields and its session rows (`sessions.<row>.<field>`). */
+export class CohortFormDto extends CohortFieldsDto {
+  @IsOptional()
+  @IsArray({ message: 'admin.sessions.invalid' })
+  @ValidateNested({ each: true })
+  @Type(() => SessionRowDto)
+  sessions?: SessionRowDto[];
+
+  /** The "add a session row" button: show the form again with one more row, saving nothing. */
+  @IsOptional()
+  @IsIn(['1'], { message: 'admin.form.button' })
+  addRow?: string;
+}
+
+/**
+ * Form posts arrive flat (`sessions.1.date`): gathers the session rows into `sessions`, a blank
+ * object for a row missing in between. A row past the most a round may have stays a flat field and
+ * is refused as unknown.
+ */
+export function withSessionRows(body: unknown): Record<string, unknown> {
+  const fields: Record<string, unknown> = { ...(body && typeof body === 'object' ? body : {}) };
+  if ('sessions' in fields) return fields;
+  const rows: Record<string, unknown>[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    const match = /^sessions\.(0|[1-9]\d?)\.([A-Za-z]+)$/.exec(name);
+    if (!match || Number(match[1]) >= MAX_SESSIONS) continue;
+    (rows[Number(match[1])] ??= {})[match[2]] = value;
+    delete fields[name];
+  }
+  if (rows.length) fields.sessions = Array.from(rows, (row) => row ?? {});
+  return fields;
+}
+
+/** A date and a time the DTO has checked, as the instant in Helsinki. */
+const instant = (date: string, time: string): Date => parseHelsinki(date, time)!;
+
+export function cohortInputOf(form: CohortFieldsDto): CohortInput {
+  const deadline = filled(form.cancellationDeadlineDate);
+  return {
+    name: blankToNull(form.name),
+    capacity: Number(form.capacity),
+    agencySeatCap: form.agencySeatCap ? Number(form.agencySeatCap) : null,
+    requiresApproval: form.requiresApproval === 'yes',
+    enrolmentOpensAt: instant(form.enrolmentOpensDate, form.enrolmentOpensTime),
+    enrolmentClosesAt: instant(form.enrolmentClosesDate, form.enrolmentClosesTime),
+    cancellationDeadline: deadline ? instant(form.cancellationDeadlineDate!, form.cancellationDeadlineTime!) : null,
+    deliveryMode: form.deliveryMode,
+    place: blankToNull(form.place),
+    meetingLink: blankToNull(form.meetingLink),
+    facilitatorEmails: emailList(form.facilitatorEmails),
+  };
+}
+
+/** The filled rows as sessions, and for each session the form row it came from. */
+export function sessionsOf(rows: SessionRowDto[] = []): { sessions: SessionInput[]; rowOf: number[] } {
+  const sessions: SessionInput[] = [];
+  const rowOf: number[] = [];
+  rows.forEach((row, index) => {
+    if (isBlankRow(row)) return;
+    sessions.push(sessionInputOf(row as SessionFormDto));
+    rowOf.push(index);
+  });
+  return { sessions, rowOf };
+}
+
+/** One session: the add-session form of the cohort page. */
+export class SessionFormDto {
+  @IsDateInput('admin.date.invalid')
+  @IsNotEmpty({ message: 'admin.date.required' })
+  @IsString({ message: 'admin.date.required' })
+  date: string;
+
+  @IsTimeInput('admin.time.invalid')
+  @IsNotEmpty({ message: 'admin.session.start.required' })
+  @IsString({ message: 'admin.session.start.required' })
+  start: string;
+
+  @IsTimeInput('admin.time.invalid')
+  @IsNotEmpty({ message: 'admin.session.end.required' })
+  @IsString({ message: 'admin.session.end.required' })
+  end: string;
+
+  @IsOptional()
+  @MaxLength(300, { message: 'admin.place.tooLong' })
+  @IsString({ message: 'admin.form.text' })
+  place?: string;
+
+  @IsOptional()
+  @ValidateIf((form: SessionFormDto) => filled(form.meetingLink))
+  @IsUrl(MEETING_LINK, { message: 'admin.meetingLink.https' })
+  @MaxLength(2000, { message: 'admin.meetingLink.tooLong' })
+  @IsString({ message: 'admin.form.text' })
+  meetingLink?: string;
+
+  @IsOptional()
+  @MaxLength(10_000, { message: 'admin.session.agenda.tooLong' })
+  @IsString({ message: 'admin.form.text' })
+  agenda?: string;
+}
+
+/** Moving or editing a session: its fields and why it changed (told to the participants). */
+export class SessionEditDto extends SessionFormDto {
+  @IsOptional()
+  @MaxLength(500, { message: 'admin.session.reason.tooLong' })
+  @IsString({ message: 'admin.form.text' })
+  reason?: string;
+}
+
+export class SessionCancelDto {
+  @IsOptional()
+  @MaxLength(500, { message: 'admin.session.reason.tooLong' })
+  @IsString({ message: 'admin.form.text' })
+  reason?: string;
+}
+
+export function sessionInputOf(form: SessionFormDto): SessionInput {
+  return {
+    startsAt: instant(form.date, form.start),
+    endsAt: instant(form.date, form.end),
+    place: blankToNull(form.place),
+    meetingLink: blankToNull(form.meetingLink),
+    agenda: blankToNull(form.agenda),
+  };
+}
+
+export const SHIFT_UNITS: readonly ShiftUnit[] = ['weeks', 'months'];
+
+/** "Schedule the next round". */
+export class CopyCohortDto {
+  @Transform(trim)
+  @Matches(/^\d{1,4}$/, { message: 'admin.copy.amount.number' })
+  @IsNotEmpty({ message: 'admin.copy.amount.number' })
+  @IsString({ message: 'admin.copy.amount.number' })
+  amount: string;
+
+  @IsIn(SHIFT_UNITS, { message: 'admin.copy.unit.unknown' })
+  unit: ShiftUnit;
+
+  @IsOptional()
+  @IsIn(['yes'], { message: 'admin.form.checkbox' })
+  skipDaysOff?: string;
+
+  @IsOptional()
+  @MaxLength(120, { message: 'admin.cohort.name.tooLong' })
+  @IsString({ message: 'admin.form.text' })
+  name?: string;
+}
+
+/** The term view's query: `?term=2027-spring`; none: the current term. */
+export class ScheduleQueryDto {
+  @IsOptional()
+  @ValidateBy(
+    {
+      name: 'isTerm',
+      validator: {
+        validate: (value) => {
+          const match = typeof value === 'string' ? TERM.exec(value) : null;
+          return !!match && Number(match[1]) >= MIN_YEAR && Number(match[1]) <= MAX_YEAR;
+        },
+      },
+    },
+    { message: 'admin.schedule.term.invalid' },
+  )
+  term?: string;
+}
