@@ -120,5 +120,6 @@ describe('an admin schedules programme rounds in the browser', () => {
     } finally {
       await visitor.close();
     }
-  });
+    // Some thirty page loads in one story, three of them checked by axe.
+  }, 120_000);
 });
