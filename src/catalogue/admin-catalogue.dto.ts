@@ -3,6 +3,7 @@
 // "09:00") and are read as Helsinki wall-clock time; here they are only checked to be real dates and
 // times. What they must be (in order, within 2000–2100, not overlapping) is the scheduling rules'
 // to say (scheduling.rules.ts), as for every other way in.
+import { applyDecorators } from '@nestjs/common';
 import { Transform, Type } from 'class-transformer';
 import { IsArray, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateBy, ValidateIf, ValidateNested } from 'class-validator';
 import { parseHelsinki, ShiftUnit } from '../i18n/helsinki-time';
@@ -26,6 +27,9 @@ const IsTimeInput = (message: string) =>
 /** An online meeting link: https only, so no link leaks a meeting in the clear. */
 const MEETING_LINK = { protocols: ['https'], require_protocol: true };
 
+/** A text a form may leave blank, at most `max` characters. */
+const OptionalText = (max: number, tooLong: string) => applyDecorators(IsOptional(), MaxLength(max, { message: tooLong }), IsString({ message: 'admin.form.text' }));
+
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const TERM = /^(\d{4})-(spring|autumn)$/;
 
@@ -48,14 +52,10 @@ export class ProgrammeFormDto {
   @IsString({ message: 'admin.programme.titleFi.required' })
   titleFi: string;
 
-  @IsOptional()
-  @MaxLength(200, { message: 'admin.programme.title.tooLong' })
-  @IsString({ message: 'admin.form.text' })
+  @OptionalText(200, 'admin.programme.title.tooLong')
   titleSv?: string;
 
-  @IsOptional()
-  @MaxLength(200, { message: 'admin.programme.title.tooLong' })
-  @IsString({ message: 'admin.form.text' })
+  @OptionalText(200, 'admin.programme.title.tooLong')
   titleEn?: string;
 
   @MaxLength(600, { message: 'admin.programme.summary.tooLong' })
@@ -63,14 +63,10 @@ export class ProgrammeFormDto {
   @IsString({ message: 'admin.programme.summaryFi.required' })
   summaryFi: string;
 
-  @IsOptional()
-  @MaxLength(600, { message: 'admin.programme.summary.tooLong' })
-  @IsString({ message: 'admin.form.text' })
+  @OptionalText(600, 'admin.programme.summary.tooLong')
   summarySv?: string;
 
-  @IsOptional()
-  @MaxLength(600, { message: 'admin.programme.summary.tooLong' })
-  @IsString({ message: 'admin.form.text' })
+  @OptionalText(600, 'admin.programme.summary.tooLong')
   summaryEn?: string;
 
   @MaxLength(20_000, { message: 'admin.programme.description.tooLong' })
@@ -78,14 +74,10 @@ export class ProgrammeFormDto {
   @IsString({ message: 'admin.programme.descriptionFi.required' })
   descriptionFi: string;
 
-  @IsOptional()
-  @MaxLength(20_000, { message: 'admin.programme.description.tooLong' })
-  @IsString({ message: 'admin.form.text' })
+  @OptionalText(20_000, 'admin.programme.description.tooLong')
   descriptionSv?: string;
 
-  @IsOptional()
-  @MaxLength(20_000, { message: 'admin.programme.description.tooLong' })
-  @IsString({ message: 'admin.form.text' })
+  @OptionalText(20_000, 'admin.programme.description.tooLong')
   descriptionEn?: string;
 
   @IsIn(PROGRAMME_THEMES, { message: 'admin.programme.theme.unknown' })
@@ -98,9 +90,7 @@ export class ProgrammeFormDto {
   @IsString({ message: 'admin.programme.position.number' })
   position?: string;
 
-  @IsOptional()
-  @MaxLength(5000, { message: 'admin.facilitatorEmails.tooLong' })
-  @IsString({ message: 'admin.form.text' })
+  @OptionalText(5000, 'admin.facilitatorEmails.tooLong')
   facilitatorEmails?: string;
 }
 
@@ -128,9 +118,7 @@ export class CohortStatusDto {
 
 /** A cohort's own fields, as the new-round page and the cohort page edit them. */
 export class CohortFieldsDto {
-  @IsOptional()
-  @MaxLength(120, { message: 'admin.cohort.name.tooLong' })
-  @IsString({ message: 'admin.form.text' })
+  @OptionalText(120, 'admin.cohort.name.tooLong')
   name?: string;
 
   @Transform(trim)
@@ -187,9 +175,7 @@ export class CohortFieldsDto {
   @IsIn(DELIVERY_MODES, { message: 'admin.cohort.deliveryMode.unknown' })
   deliveryMode: DeliveryMode;
 
-  @IsOptional()
-  @MaxLength(300, { message: 'admin.place.tooLong' })
-  @IsString({ message: 'admin.form.text' })
+  @OptionalText(300, 'admin.place.tooLong')
   place?: string;
 
   @IsOptional()
@@ -199,9 +185,7 @@ export class CohortFieldsDto {
   @IsString({ message: 'admin.form.text' })
   meetingLink?: string;
 
-  @IsOptional()
-  @MaxLength(5000, { message: 'admin.facilitatorEmails.tooLong' })
-  @IsString({ message: 'admin.form.text' })
+  @OptionalText(5000, 'admin.facilitatorEmails.tooLong')
   facilitatorEmails?: string;
 }
 
@@ -225,9 +209,7 @@ export class SessionRowDto {
   @IsString({ message: 'admin.session.end.required' })
   end?: string;
 
-  @IsOptional()
-  @MaxLength(300, { message: 'admin.place.tooLong' })
-  @IsString({ message: 'admin.form.text' })
+  @OptionalText(300, 'admin.place.tooLong')
   place?: string;
 
   @IsOptional()
@@ -237,9 +219,7 @@ export class SessionRowDto {
   @IsString({ message: 'admin.form.text' })
   meetingLink?: string;
 
-  @IsOptional()
-  @MaxLength(10_000, { message: 'admin.session.agenda.tooLong' })
-  @IsString({ message: 'admin.form.text' })
+  @OptionalText(10_000, 'admin.session.agenda.tooLong')
   agenda?: string;
 }
 
@@ -332,9 +312,7 @@ export class SessionFormDto {
   @IsString({ message: 'admin.session.end.required' })
   end: string;
 
-  @IsOptional()
-  @MaxLength(300, { message: 'admin.place.tooLong' })
-  @IsString({ message: 'admin.form.text' })
+  @OptionalText(300, 'admin.place.tooLong')
   place?: string;
 
   @IsOptional()
@@ -344,24 +322,18 @@ export class SessionFormDto {
   @IsString({ message: 'admin.form.text' })
   meetingLink?: string;
 
-  @IsOptional()
-  @MaxLength(10_000, { message: 'admin.session.agenda.tooLong' })
-  @IsString({ message: 'admin.form.text' })
+  @OptionalText(10_000, 'admin.session.agenda.tooLong')
   agenda?: string;
 }
 
 /** Moving or editing a session: its fields and why it changed (told to the participants). */
 export class SessionEditDto extends SessionFormDto {
-  @IsOptional()
-  @MaxLength(500, { message: 'admin.session.reason.tooLong' })
-  @IsString({ message: 'admin.form.text' })
+  @OptionalText(500, 'admin.session.reason.tooLong')
   reason?: string;
 }
 
 export class SessionCancelDto {
-  @IsOptional()
-  @MaxLength(500, { message: 'admin.session.reason.tooLong' })
-  @IsString({ message: 'admin.form.text' })
+  @OptionalText(500, 'admin.session.reason.tooLong')
   reason?: string;
 }
 
@@ -392,9 +364,7 @@ export class CopyCohortDto {
   @IsIn(['yes'], { message: 'admin.form.checkbox' })
   skipDaysOff?: string;
 
-  @IsOptional()
-  @MaxLength(120, { message: 'admin.cohort.name.tooLong' })
-  @IsString({ message: 'admin.form.text' })
+  @OptionalText(120, 'admin.cohort.name.tooLong')
   name?: string;
 }
 

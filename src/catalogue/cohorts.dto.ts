@@ -1,6 +1,7 @@
 // What the cohorts and sessions part of the JSON API takes and answers. Times go out as ISO 8601
 // instants (UTC, `Z`) and come in as ISO 8601 with an offset; the rules a round must keep are the
 // services' (scheduling.rules.ts): these DTOs check only shape and type.
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsDate, IsEmail, IsIn, IsInt, IsObject, IsOptional, IsString, IsUrl, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
@@ -24,6 +25,10 @@ const REASON_MAX = 2000;
 
 /** A text that may be cleared: blank is sent on as null. */
 const blankToNull = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? null : value);
+
+/** An optional text of at most `max` characters; blank or null clears it. */
+const ClearableText = (max: number) =>
+  applyDecorators(Transform(blankToNull), IsOptional(), IsString({ message: withValues('api.text.tooLong', { max }) }), MaxLength(max, { message: withValues('api.text.tooLong', { max }) }));
 
 // ---- Answers ----
 
@@ -232,10 +237,7 @@ export class NewSessionDto {
   endsAt: Date;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: PLACE_MAX, description: 'Null or left out: the cohort’s place.' })
-  @Transform(blankToNull)
-  @IsOptional()
-  @IsString({ message: withValues('api.text.tooLong', { max: PLACE_MAX }) })
-  @MaxLength(PLACE_MAX, { message: withValues('api.text.tooLong', { max: PLACE_MAX }) })
+  @ClearableText(PLACE_MAX)
   place?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: LINK_MAX, example: 'https://meet.example.fi/verso-kevat', description: 'Null or left out: the cohort’s link.' })
@@ -247,10 +249,7 @@ export class NewSessionDto {
   meetingLink?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: AGENDA_MAX, description: 'Markdown.' })
-  @Transform(blankToNull)
-  @IsOptional()
-  @IsString({ message: withValues('api.text.tooLong', { max: AGENDA_MAX }) })
-  @MaxLength(AGENDA_MAX, { message: withValues('api.text.tooLong', { max: AGENDA_MAX }) })
+  @ClearableText(AGENDA_MAX)
   agenda?: string | null;
 }
 
@@ -260,10 +259,7 @@ export class CreateCohortDto {
   programmeId: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: NAME_MAX, description: 'Null or left out: the term’s name in Finnish ("Kevät 2027").' })
-  @Transform(blankToNull)
-  @IsOptional()
-  @IsString({ message: withValues('api.text.tooLong', { max: NAME_MAX }) })
-  @MaxLength(NAME_MAX, { message: withValues('api.text.tooLong', { max: NAME_MAX }) })
+  @ClearableText(NAME_MAX)
   name?: string | null;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 20 })
@@ -276,7 +272,7 @@ export class CreateCohortDto {
   @IsInt({ message: 'cohort.agencySeatCap.range' })
   agencySeatCap?: number | null;
 
-  @ApiPropertyOptional({ default: false, description: 'Whether an admin approves each enrolment.' })
+  @ApiPropertyOptional({ default: false, description: 'Whether each enrolment needs the approval of the participant’s manager (by a link in an email).' })
   @Omittable()
   @IsBoolean({ message: 'api.boolean.invalid' })
   requiresApproval?: boolean;
@@ -303,10 +299,7 @@ export class CreateCohortDto {
   deliveryMode?: DeliveryMode;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: PLACE_MAX, example: 'Valtiokonttori, Sörnäisten rantatie 13, Helsinki' })
-  @Transform(blankToNull)
-  @IsOptional()
-  @IsString({ message: withValues('api.text.tooLong', { max: PLACE_MAX }) })
-  @MaxLength(PLACE_MAX, { message: withValues('api.text.tooLong', { max: PLACE_MAX }) })
+  @ClearableText(PLACE_MAX)
   place?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: LINK_MAX, description: 'Shown only to facilitators, admins and confirmed participants.' })
@@ -373,10 +366,7 @@ export class CopyCohortDto {
   skipDaysOff?: boolean;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: NAME_MAX, description: 'Null or left out: the new term’s name.' })
-  @Transform(blankToNull)
-  @IsOptional()
-  @IsString({ message: withValues('api.text.tooLong', { max: NAME_MAX }) })
-  @MaxLength(NAME_MAX, { message: withValues('api.text.tooLong', { max: NAME_MAX }) })
+  @ClearableText(NAME_MAX)
   name?: string | null;
 }
 
