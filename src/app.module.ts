@@ -7,6 +7,7 @@ import { CatalogueModule } from './catalogue/catalogue.module';
 import { CONFIG, Config } from './config/config';
 import { dataSourceOptions } from './database/data-source.options';
 import { DemoModule } from './demo/demo.module';
+import { EnrolmentModule } from './enrolment/enrolment.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
@@ -48,6 +49,7 @@ export class AppModule {
         IdentityModule,
         AccountsModule,
         CatalogueModule,
+        EnrolmentModule,
         DemoModule,
       ],
     };

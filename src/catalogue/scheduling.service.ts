@@ -100,6 +100,7 @@ export class SchedulingService {
       if (changes.name !== undefined) cohort.name = changes.name?.trim() || termLabel(cohort.term, 'fi');
       if (changes.facilitatorEmails) cohort.facilitators = await facilitatorsByEmail(manager, changes.facilitatorEmails);
       const saved = await manager.save(cohort);
+      await this.events.publish(manager, { name: 'cohort.updated', cohortId });
       await this.users.audit(manager, { actorUserId: actorId, action: 'cohort.updated', targetType: 'cohort', targetId: cohortId, details: { fields: Object.keys(definedOnly(changes)) } });
       return saved;
     });

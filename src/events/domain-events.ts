@@ -23,7 +23,9 @@ export type DomainEvent =
       current: SessionTimes;
       reason: string | null;
     }
-  | { name: 'cohort.status-changed'; cohortId: string; from: string; to: string };
+  | { name: 'cohort.status-changed'; cohortId: string; from: string; to: string }
+  /** A cohort's own fields changed (capacity, agency cap…); its row is locked by the change. */
+  | { name: 'cohort.updated'; cohortId: string };
 
 export type DomainEventName = DomainEvent['name'];
 export type DomainEventOf<N extends DomainEventName> = Extract<DomainEvent, { name: N }>;

@@ -1,0 +1,493 @@
+// Owns enrolment: enrolling (confirmed, waitlisted, or waiting for a manager's approval),
+// cancelling, the freed seat going to the first waitlisted person whose agency is under its cap,
+// and what facilitators and admins do to a roster. Every change runs in one transaction that first
+// locks the cohort's row (FOR UPDATE), so with any number of web processes the seat counts, agency
+// caps and waitlist positions are decided one change at a time by PostgreSQL; unique indexes and
+// constraints (migration Enrolment) catch anything that would slip by. Each change writes its
+// history row and its notifications in the same transaction.
+import { ForbiddenException, Inject, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor, can, Capability } from '../access/capabilities';
+import { CONFIG, Config } from '../config/config';
+import { checkedId, FieldErrors, Refused, withValues } from '../errors/domain-errors';
+import { DomainEvents } from '../events/domain-events';
+import { Language } from '../i18n/i18n';
+import { newSecretToken, tokenHash } from '../identity/secret-token';
+import { isEmailAddress, NotificationsService, Recipient } from '../notifications/notifications.service';
+import { ACTIVE_STATUSES, EnrolmentStatus } from './enrolment.entity';
+import { ENROLMENT_KINDS, EnrolmentKind } from './enrolment.notifications';
+
+/** The cohort row as a change sees it, locked. */
+interface LockedCohort {
+  id: string;
+  programme_id: string;
+  name: string;
+  status: string;
+  capacity: number;
+  seats_taken: number;
+  waitlist_length: number;
+  agency_seat_cap: number | null;
+  requires_approval: boolean;
+  enrolment_opens_at: Date;
+  enrolment_closes_at: Date;
+  cancellation_deadline: Date | null;
+  starts_at: Date;
+}
+
+interface EnrolmentRow {
+  id: string;
+  cohort_id: string;
+  user_id: string;
+  agency_id: string | null;
+  status: EnrolmentStatus;
+  waitlist_position: number | null;
+  manager_email: string | null;
+}
+
+export interface EnrolmentView {
+  id: string;
+  cohortId: string;
+  userId: string;
+  status: EnrolmentStatus;
+  /** 1 = next in line; null unless waitlisted. */
+  waitlistPosition: number | null;
+}
+
+export interface EnrolOutcome {
+  enrolment: EnrolmentView;
+  /** False when the person already had an active enrolment, which is returned as it is. */
+  created: boolean;
+}
+
+/** The person a change is about. */
+interface Person {
+  id: string;
+  email: string;
+  displayName: string;
+  language: Language;
+  agencyId: string | null;
+}
+
+const COHORT_COLUMNS = `id, programme_id, name, status, capacity, seats_taken, waitlist_length, agency_seat_cap, requires_approval,
+  enrolment_opens_at, enrolment_closes_at, cancellation_deadline, starts_at`;
+const ENROLMENT_COLUMNS = `id, cohort_id, user_id, agency_id, status, waitlist_position, manager_email`;
+
+const view = (row: EnrolmentRow): EnrolmentView => ({ id: row.id, cohortId: row.cohort_id, userId: row.user_id, status: row.status, waitlistPosition: row.waitlist_position });
+
+@Injectable()
+export class EnrolmentService implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly notifications: NotificationsService,
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly events: DomainEvents,
+  ) {}
+
+  onModuleInit() {
+    // More seats (or a higher agency cap) go to the queue in the same transaction as the edit.
+    this.events.on('cohort.updated', async ({ cohortId }, manager) => {
+      const cohort = await this.lockCohort(manager, cohortId);
+      if (cohort.status === 'published' || cohort.status === 'draft') await this.promote(manager, cohort, null);
+    });
+  }
+
+  /**
+   * The person enrols themself in a published cohort whose enrolment is open. A cohort that needs
+   * a manager's approval takes the manager's email and waits for their answer.
+   */
+  async enrol(actor: Actor, cohortId: string, options: { managerEmail?: string | null } = {}): Promise<EnrolOutcome> {
+    const managerEmail = options.managerEmail?.trim() || null;
+    if (managerEmail && !isEmailAddress(managerEmail)) throw new FieldErrors({ managerEmail: 'enrolment.managerEmail.invalid' });
+    return this.dataSource.transaction(async (manager) => {
+      const cohort = await this.lockCohort(manager, cohortId);
+      const existing = await this.activeEnrolment(manager, cohort.id, actor.id);
+      if (existing) return { enrolment: view(existing), created: false };
+      this.checkOpen(cohort);
+      if (cohort.requires_approval) {
+        if (!managerEmail) throw new FieldErrors({ managerEmail: 'enrolment.managerEmail.required' });
+        return { enrolment: await this.requestApproval(manager, cohort, actor, managerEmail), created: true };
+      }
+      return { enrolment: await this.admit(manager, cohort, actor, actor.id, null), created: true };
+    });
+  }
+
+  /** A facilitator or admin enrols someone by email: no window or approval, the seat rules still hold. */
+  async enrolByEmail(actor: Actor, cohortId: string, email: string, reason: string | null): Promise<EnrolOutcome> {
+    return this.dataSource.transaction(async (manager) => {
+      const cohort = await this.lockCohort(manager, cohortId);
+      await this.mustManage(manager, actor, cohort.id);
+      this.checkNotOver(cohort);
+      const [person]: Person[] = await manager.query(
+        `SELECT id, email, display_name AS "displayName", language, agency_id AS "agencyId" FROM app_user WHERE lower(email) = lower($1) AND status = 'active'`,
+        [email.trim()],
+      );
+      if (!person) throw new FieldErrors({ email: 'enrolment.email.noAccount' });
+      const existing = await this.activeEnrolment(manager, cohort.id, person.id);
+      if (existing) return { enrolment: view(existing), created: false };
+      return { enrolment: await this.admit(manager, cohort, person, actor.id, reason), created: true };
+    });
+  }
+
+  /**
+   * Cancels a person's active enrolment: their own until the cancellation deadline (or the first
+   * session), anyone's at any time for the cohort's facilitators and admins. A freed seat goes at
+   * once to the first waitlisted person whose agency is under its cap.
+   */
+  async cancel(actor: Actor, cohortId: string, userId: string, reason: string | null): Promise<EnrolmentView> {
+    return this.dataSource.transaction(async (manager) => {
+      const cohort = await this.lockCohort(manager, cohortId);
+      const enrolment = await this.activeEnrolment(manager, cohort.id, checkedId(userId));
+      if (!enrolment) throw new NotFoundException();
+      const managing = await this.mayManage(manager, actor, cohort.id);
+      if (!managing) {
+        if (actor.id !== enrolment.user_id) throw new ForbiddenException();
+        if (new Date() >= (cohort.cancellation_deadline ?? cohort.starts_at)) throw new Refused('enrolment.cancel.pastDeadline');
+      }
+      return this.release(manager, cohort, enrolment, actor.id, reason);
+    });
+  }
+
+  /** The manager's answer from the emailed link: once, and only while the enrolment still waits. */
+  async answerApproval(token: string, decision: 'approve' | 'decline'): Promise<EnrolmentView> {
+    const hash = tokenHash(token);
+    const [found]: { cohort_id: string }[] = await this.dataSource.query(`SELECT cohort_id FROM enrolment WHERE approval_token_hash = $1`, [hash]);
+    if (!found) throw new Refused('enrolment.approval.linkInvalid');
+    return this.dataSource.transaction(async (manager) => {
+      const cohort = await this.lockCohort(manager, found.cohort_id);
+      const [enrolment]: EnrolmentRow[] = await manager.query(
+        `SELECT ${ENROLMENT_COLUMNS} FROM enrolment WHERE approval_token_hash = $1 AND status = 'pending_approval' FOR UPDATE`,
+        [hash],
+      );
+      if (!enrolment) throw new Refused('enrolment.approval.linkInvalid');
+      const person = await this.person(manager, enrolment.user_id);
+      if (decision === 'decline') {
+        const declined = await this.setStatus(manager, enrolment, 'declined', null, null, 'enrolment.reason.managerDeclined');
+        await this.notify(manager, 'enrolment.declined', person, cohort, declined);
+        return view(declined);
+      }
+      this.checkNotOver(cohort);
+      const placed = await this.placeExisting(manager, cohort, enrolment, null, 'enrolment.reason.managerApproved');
+      await this.notify(manager, 'enrolment.approved', person, cohort, placed);
+      return view(placed);
+    });
+  }
+
+  /** Whether an approval link still works (for the page that shows the manager the two buttons). */
+  async approvalRequest(token: string): Promise<{ enrolmentId: string; cohortId: string; personName: string } | null> {
+    const [row]: { id: string; cohort_id: string; display_name: string }[] = await this.dataSource.query(
+      `SELECT e.id, e.cohort_id, u.display_name FROM enrolment e JOIN app_user u ON u.id = e.user_id WHERE e.approval_token_hash = $1 AND e.status = 'pending_approval'`,
+      [tokenHash(token)],
+    );
+    return row ? { enrolmentId: row.id, cohortId: row.cohort_id, personName: row.display_name } : null;
+  }
+
+  /** A facilitator or admin moves someone to another cohort of the same programme, where the seat rules decide their place. */
+  async move(actor: Actor, cohortId: string, userId: string, toCohortId: string, reason: string | null): Promise<EnrolmentView> {
+    checkedId(cohortId);
+    if (!/^[0-9a-f-]{36}$/i.test(toCohortId) || toCohortId.toLowerCase() === cohortId.toLowerCase()) throw new FieldErrors({ toCohortId: 'enrolment.move.chooseCohort' });
+    return this.dataSource.transaction(async (manager) => {
+      // Both rows locked in id order, so two crossing moves cannot deadlock.
+      const [first, second] = [cohortId, toCohortId].sort();
+      const locked = [await this.lockCohort(manager, first), await this.lockCohort(manager, second)];
+      const from = locked.find((c) => c.id === cohortId.toLowerCase())!;
+      const to = locked.find((c) => c.id === toCohortId.toLowerCase())!;
+      await this.mustManage(manager, actor, from.id);
+      await this.mustManage(manager, actor, to.id);
+      if (to.programme_id !== from.programme_id) throw new FieldErrors({ toCohortId: 'enrolment.move.otherProgramme' });
+      this.checkNotOver(to);
+      const enrolment = await this.activeEnrolment(manager, from.id, checkedId(userId));
+      if (!enrolment) throw new NotFoundException();
+      if (await this.activeEnrolment(manager, to.id, enrolment.user_id)) throw new FieldErrors({ toCohortId: 'enrolment.move.alreadyThere' });
+      await this.release(manager, from, enrolment, actor.id, reason ?? 'enrolment.reason.moved', { silent: true });
+      const person = await this.person(manager, enrolment.user_id);
+      return this.admit(manager, to, { ...person, agencyId: enrolment.agency_id }, actor.id, reason ?? 'enrolment.reason.moved');
+    });
+  }
+
+  /** Puts a waitlisted person at another place in the queue; the others shift to make room. */
+  async reorderWaitlist(actor: Actor, cohortId: string, userId: string, position: number, reason: string): Promise<EnrolmentView> {
+    if (!reason.trim()) throw new FieldErrors({ reason: 'enrolment.reorder.reasonRequired' });
+    return this.dataSource.transaction(async (manager) => {
+      const cohort = await this.lockCohort(manager, cohortId);
+      await this.mustManage(manager, actor, cohort.id);
+      const enrolment = await this.activeEnrolment(manager, cohort.id, checkedId(userId));
+      if (!enrolment || enrolment.status !== 'waitlisted') throw new NotFoundException();
+      if (!Number.isInteger(position) || position < 1 || position > cohort.waitlist_length) {
+        throw new FieldErrors({ position: withValues('enrolment.reorder.positionRange', { max: cohort.waitlist_length }) });
+      }
+      const from = enrolment.waitlist_position!;
+      if (from === position) return view(enrolment);
+      // Positions are unique only at commit (deferred), so the queue shifts in one statement.
+      await manager.query(
+        `UPDATE enrolment SET waitlist_position = CASE
+           WHEN id = $2 THEN $4
+           WHEN $3 < $4 THEN waitlist_position - 1
+           ELSE waitlist_position + 1 END, updated_at = now()
+         WHERE cohort_id = $1 AND status = 'waitlisted'
+           AND (id = $2 OR waitlist_position BETWEEN least($3, $4) AND greatest($3, $4))`,
+        [cohort.id, enrolment.id, from, position],
+      );
+      await this.history(manager, enrolment, 'waitlisted', from, position, actor.id, reason.trim());
+      return { ...view(enrolment), waitlistPosition: position };
+    });
+  }
+
+  /** Marks a confirmed participant as having completed the programme (the register of trained developers). */
+  async complete(actor: Actor, cohortId: string, userId: string): Promise<EnrolmentView> {
+    return this.dataSource.transaction(async (manager) => {
+      const cohort = await this.lockCohort(manager, cohortId);
+      await this.mustManage(manager, actor, cohort.id);
+      const enrolment = await this.activeEnrolment(manager, cohort.id, checkedId(userId));
+      if (!enrolment || enrolment.status !== 'confirmed') throw new Refused('enrolment.complete.notConfirmed');
+      await manager.query(
+        `INSERT INTO completion (programme_id, cohort_id, user_id, agency_id, marked_by_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (programme_id, user_id) DO NOTHING`,
+        [cohort.programme_id, cohort.id, enrolment.user_id, enrolment.agency_id, actor.id],
+      );
+      // A completed place is still a taken seat: the count stays.
+      const completed = await this.setStatus(manager, enrolment, 'completed', null, actor.id, null, { completed: true });
+      return view(completed);
+    });
+  }
+
+  /** Records whether a confirmed (or completed) participant was at a session. */
+  async markAttendance(actor: Actor, sessionId: string, userId: string, present: boolean): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const [session]: { cohort_id: string }[] = await manager.query(`SELECT cohort_id FROM cohort_session WHERE id = $1`, [checkedId(sessionId)]);
+      if (!session) throw new NotFoundException();
+      await this.mustManage(manager, actor, session.cohort_id);
+      const [participant] = await manager.query(`SELECT 1 FROM enrolment WHERE cohort_id = $1 AND user_id = $2 AND status IN ('confirmed', 'completed')`, [session.cohort_id, checkedId(userId)]);
+      if (!participant) throw new FieldErrors({ userId: 'enrolment.attendance.notParticipant' });
+      await manager.query(
+        `INSERT INTO attendance (session_id, user_id, present, marked_by_id) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (session_id, user_id) DO UPDATE SET present = excluded.present, marked_by_id = excluded.marked_by_id, marked_at = now()`,
+        [sessionId, userId, present, actor.id],
+      );
+    });
+  }
+
+  /** Whether the actor may run this cohort's roster: an admin, or one of its facilitators. */
+  async mayManage(manager: EntityManager, actor: Actor | null, cohortId: string): Promise<boolean> {
+    if (!actor) return false;
+    if (can(actor, Capability.CohortSchedule)) return true;
+    const [row] = await manager.query(`SELECT 1 FROM cohort_facilitator WHERE cohort_id = $1 AND user_id = $2`, [cohortId, actor.id]);
+    return !!row;
+  }
+
+  private async mustManage(manager: EntityManager, actor: Actor, cohortId: string): Promise<void> {
+    if (!(await this.mayManage(manager, actor, cohortId))) throw new ForbiddenException();
+  }
+
+  private async lockCohort(manager: EntityManager, cohortId: string): Promise<LockedCohort> {
+    const [cohort]: LockedCohort[] = await manager.query(`SELECT ${COHORT_COLUMNS} FROM cohort WHERE id = $1 FOR UPDATE`, [checkedId(cohortId)]);
+    if (!cohort) throw new NotFoundException();
+    return cohort;
+  }
+
+  private async activeEnrolment(manager: EntityManager, cohortId: string, userId: string): Promise<EnrolmentRow | null> {
+    const [row]: EnrolmentRow[] = await manager.query(`SELECT ${ENROLMENT_COLUMNS} FROM enrolment WHERE cohort_id = $1 AND user_id = $2 AND status = ANY($3) FOR UPDATE`, [
+      cohortId,
+      userId,
+      ACTIVE_STATUSES,
+    ]);
+    return row ?? null;
+  }
+
+  private async person(manager: EntityManager, userId: string): Promise<Person> {
+    const [person]: Person[] = await manager.query(`SELECT id, email, display_name AS "displayName", language, agency_id AS "agencyId" FROM app_user WHERE id = $1`, [userId]);
+    return person;
+  }
+
+  /** Only a published cohort whose enrolment window is open takes enrolments. */
+  private checkOpen(cohort: LockedCohort): void {
+    if (cohort.status !== 'published') throw new Refused(`enrolment.refused.${cohort.status}`);
+    const now = new Date();
+    if (now < cohort.enrolment_opens_at) throw new Refused('enrolment.refused.notOpenYet');
+    if (now >= cohort.enrolment_closes_at) throw new Refused('enrolment.refused.closed');
+  }
+
+  /** Facilitators may still change a draft's or a published cohort's roster, never a finished one's. */
+  private checkNotOver(cohort: LockedCohort): void {
+    if (cohort.status === 'cancelled' || cohort.status === 'completed') throw new Refused(`enrolment.refused.${cohort.status}`);
+  }
+
+  /** Where a new person goes now: a seat if one is free and their agency is under its cap, else the end of the queue. */
+  private async placement(manager: EntityManager, cohort: LockedCohort, agencyId: string | null): Promise<{ status: 'confirmed' | 'waitlisted'; position: number | null }> {
+    if (cohort.seats_taken < cohort.capacity && (await this.agencyUnderCap(manager, cohort, agencyId))) return { status: 'confirmed', position: null };
+    return { status: 'waitlisted', position: cohort.waitlist_length + 1 };
+  }
+
+  private async agencyUnderCap(manager: EntityManager, cohort: LockedCohort, agencyId: string | null): Promise<boolean> {
+    if (cohort.agency_seat_cap === null || agencyId === null) return true;
+    const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM enrolment WHERE cohort_id = $1 AND agency_id = $2 AND status IN ('confirmed', 'completed')`, [cohort.id, agencyId]);
+    return count < cohort.agency_seat_cap;
+  }
+
+  /** A new enrolment, confirmed or waitlisted, with its counts, history and notification. */
+  private async admit(manager: EntityManager, cohort: LockedCohort, person: Person, changedBy: string, reason: string | null): Promise<EnrolmentView> {
+    const place = await this.placement(manager, cohort, person.agencyId);
+    const [row]: EnrolmentRow[] = await manager.query(
+      `WITH added AS (
+         INSERT INTO enrolment (cohort_id, user_id, agency_id, status, waitlist_position, confirmed_at)
+         VALUES ($1, $2, $3, $4, $5, CASE WHEN $4 = 'confirmed' THEN now() END)
+         RETURNING ${ENROLMENT_COLUMNS}
+       ), counted AS (
+         UPDATE cohort SET seats_taken = seats_taken + $6, waitlist_length = waitlist_length + $7 WHERE id = $1
+       ), recorded AS (
+         INSERT INTO enrolment_change (enrolment_id, cohort_id, to_status, to_position, changed_by_id, reason)
+         SELECT id, $1, status, waitlist_position, $8, $9 FROM added
+       )
+       SELECT * FROM added`,
+      [cohort.id, person.id, person.agencyId, place.status, place.position, place.status === 'confirmed' ? 1 : 0, place.status === 'waitlisted' ? 1 : 0, changedBy, reason],
+    );
+    this.applyCounts(cohort, place.status, +1);
+    await this.notify(manager, place.status === 'confirmed' ? 'enrolment.confirmed' : 'enrolment.waitlisted', person, cohort, row);
+    return view(row);
+  }
+
+  /** A waiting (approved) enrolment gets its place by the rules as they stand now. */
+  private async placeExisting(manager: EntityManager, cohort: LockedCohort, enrolment: EnrolmentRow, changedBy: string | null, reason: string): Promise<EnrolmentRow> {
+    const place = await this.placement(manager, cohort, enrolment.agency_id);
+    const placed = await this.setStatus(manager, enrolment, place.status, place.position, changedBy, reason);
+    await manager.query(`UPDATE cohort SET seats_taken = seats_taken + $2, waitlist_length = waitlist_length + $3 WHERE id = $1`, [
+      cohort.id,
+      place.status === 'confirmed' ? 1 : 0,
+      place.status === 'waitlisted' ? 1 : 0,
+    ]);
+    this.applyCounts(cohort, place.status, +1);
+    return placed;
+  }
+
+  private async requestApproval(manager: EntityManager, cohort: LockedCohort, person: Person, managerEmail: string): Promise<EnrolmentView> {
+    const token = newSecretToken();
+    const [row]: EnrolmentRow[] = await manager.query(
+      `WITH added AS (
+         INSERT INTO enrolment (cohort_id, user_id, agency_id, status, manager_email, approval_token_hash)
+         VALUES ($1, $2, $3, 'pending_approval', $4, $5) RETURNING ${ENROLMENT_COLUMNS}
+       ), recorded AS (
+         INSERT INTO enrolment_change (enrolment_id, cohort_id, to_status, changed_by_id) SELECT id, $1, status, $2 FROM added
+       )
+       SELECT * FROM added`,
+      [cohort.id, person.id, person.agencyId, managerEmail, tokenHash(token)],
+    );
+    // The manager may have no account: the link itself is the permission, so it goes only to them.
+    await this.notify(manager, 'enrolment.approval-requested', { email: managerEmail, language: person.language }, cohort, row, {
+      approvalUrl: `${this.config.baseUrl}/enrolments/approval/${token}`,
+      personName: person.displayName,
+    });
+    await this.notify(manager, 'enrolment.pending', person, cohort, row, { managerEmail });
+    return view(row);
+  }
+
+  /** Cancels an active enrolment and frees what it held: a seat goes to the queue at once, a place in the queue closes up. */
+  private async release(
+    manager: EntityManager,
+    cohort: LockedCohort,
+    enrolment: EnrolmentRow,
+    changedBy: string,
+    reason: string | null,
+    options: { silent?: boolean } = {},
+  ): Promise<EnrolmentView> {
+    const ended = await this.setStatus(manager, enrolment, 'cancelled', null, changedBy, reason);
+    if (enrolment.status === 'confirmed') {
+      await manager.query(`UPDATE cohort SET seats_taken = seats_taken - 1 WHERE id = $1`, [cohort.id]);
+      this.applyCounts(cohort, 'confirmed', -1);
+    } else if (enrolment.status === 'waitlisted') {
+      await this.closeQueueGap(manager, cohort, enrolment.waitlist_position!);
+    }
+    if (!options.silent) await this.notify(manager, 'enrolment.cancelled', await this.person(manager, enrolment.user_id), cohort, ended);
+    await this.promote(manager, cohort, changedBy);
+    return view(ended);
+  }
+
+  /** Fills free seats from the queue, in order, skipping people whose agency is at its cap. */
+  private async promote(manager: EntityManager, cohort: LockedCohort, changedBy: string | null): Promise<void> {
+    while (cohort.seats_taken < cohort.capacity && cohort.waitlist_length > 0) {
+      const [next]: EnrolmentRow[] = await manager.query(
+        `SELECT ${ENROLMENT_COLUMNS} FROM enrolment e
+         WHERE e.cohort_id = $1 AND e.status = 'waitlisted'
+           AND ($2::int IS NULL OR e.agency_id IS NULL OR (
+             SELECT count(*) FROM enrolment c WHERE c.cohort_id = $1 AND c.agency_id = e.agency_id AND c.status IN ('confirmed', 'completed')) < $2)
+         ORDER BY e.waitlist_position LIMIT 1 FOR UPDATE`,
+        [cohort.id, cohort.agency_seat_cap],
+      );
+      if (!next) return;
+      const promoted = await this.setStatus(manager, next, 'confirmed', null, changedBy, 'enrolment.reason.seatFreed');
+      await manager.query(`UPDATE cohort SET seats_taken = seats_taken + 1 WHERE id = $1`, [cohort.id]);
+      this.applyCounts(cohort, 'confirmed', +1);
+      await this.closeQueueGap(manager, cohort, next.waitlist_position!);
+      await this.notify(manager, 'enrolment.promoted', await this.person(manager, next.user_id), cohort, promoted);
+    }
+  }
+
+  /** Everyone behind a place that emptied moves up by one. */
+  private async closeQueueGap(manager: EntityManager, cohort: LockedCohort, position: number): Promise<void> {
+    await manager.query(
+      `WITH moved AS (
+         UPDATE enrolment SET waitlist_position = waitlist_position - 1, updated_at = now()
+         WHERE cohort_id = $1 AND status = 'waitlisted' AND waitlist_position > $2 RETURNING 1
+       )
+       UPDATE cohort SET waitlist_length = waitlist_length - 1 WHERE id = $1`,
+      [cohort.id, position],
+    );
+    this.applyCounts(cohort, 'waitlisted', -1);
+  }
+
+  /** Keeps the locked row's counts in step with what was written, for the rest of the transaction. */
+  private applyCounts(cohort: LockedCohort, status: 'confirmed' | 'waitlisted', by: number): void {
+    if (status === 'confirmed') cohort.seats_taken += by;
+    else cohort.waitlist_length += by;
+  }
+
+  private async setStatus(
+    manager: EntityManager,
+    enrolment: EnrolmentRow,
+    to: EnrolmentStatus,
+    position: number | null,
+    changedBy: string | null,
+    reason: string | null,
+    options: { completed?: boolean } = {},
+  ): Promise<EnrolmentRow> {
+    const [row]: EnrolmentRow[] = await manager.query(
+      `UPDATE enrolment SET status = $2, waitlist_position = $3, approval_token_hash = NULL, updated_at = now(),
+         confirmed_at = CASE WHEN $2 = 'confirmed' THEN now() ELSE confirmed_at END,
+         completed_at = CASE WHEN $4 THEN now() ELSE completed_at END
+       WHERE id = $1 RETURNING ${ENROLMENT_COLUMNS}`,
+      [enrolment.id, to, position, options.completed ?? false],
+    );
+    await this.history(manager, enrolment, to, enrolment.waitlist_position, position, changedBy, reason);
+    return row;
+  }
+
+  private async history(
+    manager: EntityManager,
+    enrolment: EnrolmentRow,
+    to: EnrolmentStatus,
+    fromPosition: number | null,
+    toPosition: number | null,
+    changedBy: string | null,
+    reason: string | null,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO enrolment_change (enrolment_id, cohort_id, from_status, to_status, from_position, to_position, changed_by_id, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [enrolment.id, enrolment.cohort_id, enrolment.status, to, fromPosition, toPosition, changedBy, reason],
+    );
+  }
+
+  private async notify(
+    manager: EntityManager,
+    kind: EnrolmentKind,
+    to: Pick<Person, 'email' | 'language'> & Partial<Person>,
+    cohort: LockedCohort,
+    enrolment: EnrolmentRow,
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
+    const recipient: Recipient = { userId: to.id, email: to.email, name: to.displayName, language: to.language };
+    await this.notifications.notify(
+      ENROLMENT_KINDS[kind],
+      recipient,
+      { enrolmentId: enrolment.id, cohortId: cohort.id, cohortName: cohort.name, status: enrolment.status, waitlistPosition: enrolment.waitlist_position, ...extra },
+      { manager },
+    );
+  }
+}
