@@ -221,11 +221,11 @@ export class EnrolmentService implements OnModuleInit {
       // Positions are unique only at commit (deferred), so the queue shifts in one statement.
       await manager.query(
         `UPDATE enrolment SET waitlist_position = CASE
-           WHEN id = $2 THEN $4
-           WHEN $3 < $4 THEN waitlist_position - 1
+           WHEN id = $2 THEN $4::int
+           WHEN $3::int < $4::int THEN waitlist_position - 1
            ELSE waitlist_position + 1 END, updated_at = now()
          WHERE cohort_id = $1 AND status = 'waitlisted'
-           AND (id = $2 OR waitlist_position BETWEEN least($3, $4) AND greatest($3, $4))`,
+           AND (id = $2 OR waitlist_position BETWEEN least($3::int, $4::int) AND greatest($3::int, $4::int))`,
         [cohort.id, enrolment.id, from, position],
       );
       await this.history(manager, enrolment, 'waitlisted', from, position, actor.id, reason.trim());
@@ -448,7 +448,8 @@ export class EnrolmentService implements OnModuleInit {
     reason: string | null,
     options: { completed?: boolean } = {},
   ): Promise<EnrolmentRow> {
-    const [row]: EnrolmentRow[] = await manager.query(
+    // TypeORM answers an UPDATE … RETURNING with [rows, count].
+    const [[row]]: [EnrolmentRow[], number] = await manager.query(
       `UPDATE enrolment SET status = $2, waitlist_position = $3, approval_token_hash = NULL, updated_at = now(),
          confirmed_at = CASE WHEN $2 = 'confirmed' THEN now() ELSE confirmed_at END,
          completed_at = CASE WHEN $4 THEN now() ELSE completed_at END
