@@ -60,6 +60,21 @@ const MATRIX: Record<string, Row> = {
   'GET /': { url: '/', expect: [200, 200, 200, 200, 200] },
   'GET /programmes/:slug': { url: (f) => `/programmes/${f.programmeSlug}`, expect: [200, 200, 200, 200, 200] },
   'GET /cohorts/:id': { url: (f) => `/cohorts/${f.cohortId}`, expect: [200, 200, 200, 200, 200] },
+  'POST /cohorts/:id/enrol': { url: (f) => `/cohorts/${f.cohortId}/enrol`, expect: [403, 400, 400, 400, 403] },
+  'POST /cohorts/:id/cancel': { url: (f) => `/cohorts/${f.cohortId}/cancel`, expect: [403, 400, 400, 400, 403] },
+  'GET /my/cohorts': { url: '/my/cohorts', expect: [SIGN_IN, 200, 200, 200, SIGN_IN] },
+  // A link that was never sent (or already used) says so to anyone.
+  'GET /enrolments/approval/:token': { url: '/enrolments/approval/no-such-token', expect: [409, 409, 409, 409, 409] },
+  'POST /enrolments/approval/:token': { url: '/enrolments/approval/no-such-token', expect: [400, 400, 400, 400, 400] },
+  // Rosters: the cohort's facilitators and admins only.
+  'GET /cohorts/:id/roster': { url: (f) => `/cohorts/${f.cohortId}/roster`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'GET /cohorts/:id/roster.csv': { url: (f) => `/cohorts/${f.cohortId}/roster.csv`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'POST /cohorts/:id/roster/enrol': { url: (f) => `/cohorts/${f.cohortId}/roster/enrol`, expect: [403, 403, 403, 400, 403] },
+  'POST /cohorts/:id/roster/:userId/remove': { url: (f) => `/cohorts/${f.cohortId}/roster/${f.personId}/remove`, expect: [403, 403, 403, 400, 403] },
+  'POST /cohorts/:id/roster/:userId/move': { url: (f) => `/cohorts/${f.cohortId}/roster/${f.personId}/move`, expect: [403, 403, 403, 400, 403] },
+  'POST /cohorts/:id/roster/:userId/position': { url: (f) => `/cohorts/${f.cohortId}/roster/${f.personId}/position`, expect: [403, 403, 403, 400, 403] },
+  'POST /cohorts/:id/roster/:userId/complete': { url: (f) => `/cohorts/${f.cohortId}/roster/${f.personId}/complete`, expect: [403, 403, 403, 400, 403] },
+  'POST /cohorts/:id/attendance': { url: (f) => `/cohorts/${f.cohortId}/attendance`, expect: [403, 403, 403, 400, 403] },
   'GET /language/:code': { url: '/language/fi?next=/', expect: [303, 303, 303, 303, 303] },
   'GET /register': { url: '/register', expect: [200, 200, 200, 200, 200] },
   'POST /register': { url: '/register', expect: [400, 400, 400, 400, 400] },
@@ -141,6 +156,10 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/auth/tokens': { url: '/api/v1/auth/tokens', expect: [401, 200, 200, 200, 401] },
   // Only the token's owner may revoke it; to anyone else it does not exist.
   'DELETE /api/v1/auth/tokens/:id': { url: (f) => `/api/v1/auth/tokens/${f.usersSpareTokenId}`, expect: [401, 204, 404, 404, 401] },
+  // Enrolling over the API: the matrix's round has not opened for enrolment yet, so nothing is stored.
+  'POST /api/v1/cohorts/:id/enrolments': { url: (f) => `/api/v1/cohorts/${f.cohortId}/enrolments`, expect: [401, 409, 409, 409, 401] },
+  'DELETE /api/v1/cohorts/:id/enrolments/me': { url: (f) => `/api/v1/cohorts/${f.cohortId}/enrolments/me`, expect: [401, 404, 404, 404, 401] },
+  'GET /api/v1/me/enrolments': { url: '/api/v1/me/enrolments', expect: [401, 200, 200, 200, 401] },
   'GET /api/v1/me': { url: '/api/v1/me', expect: [401, 200, 200, 200, 401] },
 
   // Served outside Nest's controllers (so declaredRoutes does not list them; a row that stops

@@ -1,6 +1,7 @@
-// The public catalogue pages: the programmes (home), one programme with its upcoming rounds, and one
-// round (cohort) with its sessions. CatalogueService decides what a reader may see; this file turns
-// what it returns into view models, with UI strings as message keys the templates translate.
+// The public catalogue pages: the programmes (home) and one programme with its upcoming rounds.
+// CatalogueService decides what a reader may see; this file turns what it returns into view models,
+// with UI strings as message keys the templates translate. One round's page (cohort) shows the
+// reader's enrolment too, so it is served by enrolment (cohort-page.controller.ts) with cohortView.
 import { Controller, Get, NotFoundException, Param, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../access/access.decorator';
@@ -55,13 +56,6 @@ export class CatalogueController {
       rounds: rounds.map(roundView),
     };
   }
-
-  @Get('cohorts/:id')
-  @Render('catalogue/cohort')
-  async cohort(@Param('id') id: string, @Lang() lang: Language, @Viewer() viewer: Actor | null) {
-    const cohort = await this.catalogue.cohort(id, lang, viewer);
-    return { title: `${cohort.name} – ${cohort.programmeTitle}`, cohort: cohortView(cohort) };
-  }
 }
 
 function programmeCard(programme: ProgrammeSummary, next: CohortSummary | undefined) {
@@ -105,7 +99,8 @@ const STATUS_NOTICES = { draft: 'cohortPage.draftNotice', cancelled: 'cohortPage
 /** Only a web address becomes a link: a meeting link is typed by people, and `javascript:` is not one. */
 const webAddress = (link: string | null) => (link && /^https?:\/\//i.test(link) ? link : null);
 
-function cohortView(cohort: CohortDetail) {
+/** A round's page (views/catalogue/cohort.hbs) without the reader's enrolment. */
+export function cohortView(cohort: CohortDetail) {
   return {
     ...roundView(cohort),
     enrolmentOpensAt: cohort.enrolmentOpensAt,

@@ -87,6 +87,12 @@ export interface CohortDetail extends CohortSummary {
   copiedFromId: string | null;
 }
 
+/** What the catalogue cannot know about the reader of a cohort. */
+export interface CohortReaderOptions {
+  /** The reader has a confirmed (or completed) place in the cohort. */
+  participant?: boolean;
+}
+
 export interface CohortFilter {
   programme?: string;
   status?: CohortStatus;
@@ -198,8 +204,12 @@ export class CatalogueService {
     return { items: page.items.map((row) => cohortSummaryOf(row, row.programme!, counts.get(row.id) ?? 0, lang)), nextCursor: page.nextCursor };
   }
 
-  /** A cohort with its sessions and facilitators as the reader may see it; null when hidden from them. */
-  async findCohort(cohortId: string, lang: Language, actor: Actor | null): Promise<CohortDetail | null> {
+  /**
+   * A cohort with its sessions and facilitators as the reader may see it; null when hidden from them.
+   * `participant`: the reader holds a confirmed place, which enrolment knows and says (the catalogue
+   * does not read enrolments), so they may join too.
+   */
+  async findCohort(cohortId: string, lang: Language, actor: Actor | null, options: CohortReaderOptions = {}): Promise<CohortDetail | null> {
     const row = await this.dataSource.getRepository(Cohort).findOne({
       where: { id: checkedId(cohortId) },
       relations: { programme: true, facilitators: true },
@@ -207,7 +217,7 @@ export class CatalogueService {
     if (!row || !row.programme) return null;
     if (!isAdmin(actor) && (!PUBLIC_COHORT.includes(row.status) || !PUBLIC_PROGRAMME.includes(row.programme.status))) return null;
     const sessions = await this.dataSource.getRepository(CohortSession).find({ where: { cohortId: row.id }, order: { startsAt: 'ASC' } });
-    const mayJoin = isAdmin(actor) || (!!actor && (row.facilitators ?? []).some((user) => user.id === actor.id));
+    const mayJoin = isAdmin(actor) || (!!actor && (!!options.participant || (row.facilitators ?? []).some((user) => user.id === actor.id)));
     const scheduled = sessions.filter((session) => session.status === 'scheduled').length;
     return {
       ...cohortSummaryOf(row, row.programme, scheduled, lang),
@@ -229,8 +239,8 @@ export class CatalogueService {
   }
 
   /** Like findCohort, but a hidden or unknown cohort is a 404. */
-  async cohort(cohortId: string, lang: Language, actor: Actor | null): Promise<CohortDetail> {
-    const cohort = await this.findCohort(cohortId, lang, actor);
+  async cohort(cohortId: string, lang: Language, actor: Actor | null, options: CohortReaderOptions = {}): Promise<CohortDetail> {
+    const cohort = await this.findCohort(cohortId, lang, actor, options);
     if (!cohort) throw new NotFoundException();
     return cohort;
   }

@@ -1,16 +1,24 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogueModule } from '../catalogue/catalogue.module';
+import { ApprovalController } from './approval.controller';
 import { Attendance } from './attendance.entity';
+import { CohortPageController } from './cohort-page.controller';
 import { Completion } from './completion.entity';
 import { EnrolmentChange } from './enrolment-change.entity';
+import { EnrolmentApiController } from './enrolment.api.controller';
 import { Enrolment } from './enrolment.entity';
 import { EnrolmentNotifications } from './enrolment.notifications';
 import { EnrolmentService } from './enrolment.service';
+import { MyCohortsController } from './my-cohorts.controller';
+import { RosterController } from './roster.controller';
+import { RosterService } from './roster.service';
+import { RosterSummaryService } from './roster-summary.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Enrolment, EnrolmentChange, Attendance, Completion]), CatalogueModule],
-  providers: [EnrolmentService, EnrolmentNotifications],
+  controllers: [EnrolmentApiController, CohortPageController, MyCohortsController, ApprovalController, RosterController],
+  providers: [EnrolmentService, EnrolmentNotifications, RosterSummaryService, RosterService],
   exports: [EnrolmentService],
 })
 export class EnrolmentModule {}

@@ -12,7 +12,7 @@ import { Actor, can, Capability } from '../access/capabilities';
 import { CONFIG, Config } from '../config/config';
 import { checkedId, FieldErrors, Refused, withValues } from '../errors/domain-errors';
 import { DomainEvents } from '../events/domain-events';
-import { Language } from '../i18n/i18n';
+import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { newSecretToken, tokenHash } from '../identity/secret-token';
 import { isEmailAddress, NotificationsService, Recipient } from '../notifications/notifications.service';
 import { ACTIVE_STATUSES, EnrolmentStatus } from './enrolment.entity';
@@ -22,6 +22,7 @@ import { ENROLMENT_KINDS, EnrolmentKind } from './enrolment.notifications';
 interface LockedCohort {
   id: string;
   programme_id: string;
+  programme_title: LocalizedText;
   name: string;
   status: string;
   capacity: number;
@@ -69,8 +70,8 @@ interface Person {
   agencyId: string | null;
 }
 
-const COHORT_COLUMNS = `id, programme_id, name, status, capacity, seats_taken, waitlist_length, agency_seat_cap, requires_approval,
-  enrolment_opens_at, enrolment_closes_at, cancellation_deadline, starts_at`;
+const COHORT_COLUMNS = `c.id, c.programme_id, p.title AS programme_title, c.name, c.status, c.capacity, c.seats_taken, c.waitlist_length, c.agency_seat_cap,
+  c.requires_approval, c.enrolment_opens_at, c.enrolment_closes_at, c.cancellation_deadline, c.starts_at`;
 const ENROLMENT_COLUMNS = `id, cohort_id, user_id, agency_id, status, waitlist_position, manager_email`;
 
 const view = (row: EnrolmentRow): EnrolmentView => ({ id: row.id, cohortId: row.cohort_id, userId: row.user_id, status: row.status, waitlistPosition: row.waitlist_position });
@@ -106,6 +107,8 @@ export class EnrolmentService implements OnModuleInit {
       this.checkOpen(cohort);
       if (cohort.requires_approval) {
         if (!managerEmail) throw new FieldErrors({ managerEmail: 'enrolment.managerEmail.required' });
+        // The link itself is the approval: it must go to someone else.
+        if (managerEmail.toLowerCase() === actor.email.toLowerCase()) throw new FieldErrors({ managerEmail: 'enrolment.managerEmail.notYourOwn' });
         return { enrolment: await this.requestApproval(manager, cohort, actor, managerEmail), created: true };
       }
       return { enrolment: await this.admit(manager, cohort, actor, actor.id, null), created: true };
@@ -137,13 +140,12 @@ export class EnrolmentService implements OnModuleInit {
   async cancel(actor: Actor, cohortId: string, userId: string, reason: string | null): Promise<EnrolmentView> {
     return this.dataSource.transaction(async (manager) => {
       const cohort = await this.lockCohort(manager, cohortId);
+      // Permission first, so nobody learns who else is enrolled from a 404.
+      const managing = await this.mayManage(manager, actor, cohort.id);
+      if (!managing && actor.id !== userId.toLowerCase()) throw new ForbiddenException();
       const enrolment = await this.activeEnrolment(manager, cohort.id, checkedId(userId));
       if (!enrolment) throw new NotFoundException();
-      const managing = await this.mayManage(manager, actor, cohort.id);
-      if (!managing) {
-        if (actor.id !== enrolment.user_id) throw new ForbiddenException();
-        if (new Date() >= (cohort.cancellation_deadline ?? cohort.starts_at)) throw new Refused('enrolment.cancel.pastDeadline');
-      }
+      if (!managing && new Date() >= (cohort.cancellation_deadline ?? cohort.starts_at)) throw new Refused('enrolment.cancel.pastDeadline');
       return this.release(manager, cohort, enrolment, actor.id, reason);
     });
   }
@@ -279,7 +281,9 @@ export class EnrolmentService implements OnModuleInit {
   }
 
   private async lockCohort(manager: EntityManager, cohortId: string): Promise<LockedCohort> {
-    const [cohort]: LockedCohort[] = await manager.query(`SELECT ${COHORT_COLUMNS} FROM cohort WHERE id = $1 FOR UPDATE`, [checkedId(cohortId)]);
+    const [cohort]: LockedCohort[] = await manager.query(`SELECT ${COHORT_COLUMNS} FROM cohort c JOIN programme p ON p.id = c.programme_id WHERE c.id = $1 FOR UPDATE OF c`, [
+      checkedId(cohortId),
+    ]);
     if (!cohort) throw new NotFoundException();
     return cohort;
   }
@@ -395,7 +399,7 @@ export class EnrolmentService implements OnModuleInit {
     } else if (enrolment.status === 'waitlisted') {
       await this.closeQueueGap(manager, cohort, enrolment.waitlist_position!);
     }
-    if (!options.silent) await this.notify(manager, 'enrolment.cancelled', await this.person(manager, enrolment.user_id), cohort, ended);
+    if (!options.silent) await this.notify(manager, 'enrolment.cancelled', await this.person(manager, enrolment.user_id), cohort, ended, { reason, byThemself: changedBy === enrolment.user_id });
     await this.promote(manager, cohort, changedBy);
     return view(ended);
   }
@@ -470,7 +474,9 @@ export class EnrolmentService implements OnModuleInit {
     reason: string | null,
   ): Promise<void> {
     await manager.query(
-      `INSERT INTO enrolment_change (enrolment_id, cohort_id, from_status, to_status, from_position, to_position, changed_by_id, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      // clock_timestamp(), not now(): a cancellation and the promotion it causes share a transaction, and their order matters.
+      `INSERT INTO enrolment_change (enrolment_id, cohort_id, from_status, to_status, from_position, to_position, changed_by_id, reason, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, clock_timestamp())`,
       [enrolment.id, enrolment.cohort_id, enrolment.status, to, fromPosition, toPosition, changedBy, reason],
     );
   }
@@ -487,7 +493,16 @@ export class EnrolmentService implements OnModuleInit {
     await this.notifications.notify(
       ENROLMENT_KINDS[kind],
       recipient,
-      { enrolmentId: enrolment.id, cohortId: cohort.id, cohortName: cohort.name, status: enrolment.status, waitlistPosition: enrolment.waitlist_position, ...extra },
+      {
+        enrolmentId: enrolment.id,
+        cohortId: cohort.id,
+        cohortName: cohort.name,
+        programmeTitle: localized(cohort.programme_title, to.language),
+        startsAt: cohort.starts_at,
+        status: enrolment.status,
+        waitlistPosition: enrolment.waitlist_position,
+        ...extra,
+      },
       { manager },
     );
   }

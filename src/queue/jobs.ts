@@ -13,6 +13,8 @@ export enum JobName {
   OutboxSweep = 'outbox-sweep',
   /** Daily at DIGEST_HOUR: gather digest-bound notifications into one email per person. */
   DigestGather = 'digest-gather',
+  /** Daily at DIGEST_HOUR: one email per facilitator listing the changes to their cohorts' rosters. */
+  RosterSummary = 'roster-summary',
 }
 
 export interface JobPayloads {
@@ -20,6 +22,7 @@ export interface JobPayloads {
   [JobName.NotificationDeliver]: { notificationId: string };
   [JobName.OutboxSweep]: Record<string, never>;
   [JobName.DigestGather]: Record<string, never>;
+  [JobName.RosterSummary]: Record<string, never>;
 }
 
 export type JobData<N extends JobName> = JobPayloads[N];

@@ -83,6 +83,8 @@ export class QueueService implements OnModuleInit, OnApplicationBootstrap, Befor
       { name: JobName.QueueHeartbeat, repeat: { every: 60_000 } },
       { name: JobName.OutboxSweep, repeat: { every: this.config.sweepIntervalMs } },
       { name: JobName.DigestGather, repeat: { pattern: `0 ${this.config.digestHour} * * *`, tz: 'Europe/Helsinki' } },
+      // Facilitators' daily summary of roster changes, with the digest.
+      { name: JobName.RosterSummary, repeat: { pattern: `0 ${this.config.digestHour} * * *`, tz: 'Europe/Helsinki' } },
     ];
     try {
       for (const { name, repeat } of schedules) {

@@ -4,6 +4,7 @@ import { Browser, BrowserContext, Page } from 'playwright-core';
 import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../src/demo/demo-data';
+import { EnrolmentService } from '../../src/enrolment/enrolment.service';
 import { launchBrowser, seriousViolations } from '../support/browser';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -30,6 +31,9 @@ const PAGES: { name: string; path: string; status?: number }[] = [
   { name: 'admin next round', path: '/admin/cohorts/:onSiteCohort/copy' },
   { name: 'admin session', path: '/admin/sessions/:session' },
   { name: 'admin term view', path: '/admin/schedule?term=2027-spring' },
+  { name: 'my cohorts', path: '/my/cohorts' },
+  { name: 'roster', path: '/cohorts/:onSiteCohort/roster' },
+  { name: 'approval link that no longer works', path: '/enrolments/approval/no-such-token', status: 409 },
 ];
 const LANGUAGES = ['fi', 'sv', 'en'] as const;
 
@@ -70,6 +74,9 @@ describe('pages in a real browser', () => {
     const db = t.app.get(DataSource);
     ids.programme = (await db.query(`SELECT programme_id FROM cohort WHERE id = $1`, [ids.onSiteCohort]))[0].programme_id;
     ids.session = (await db.query(`SELECT id FROM cohort_session WHERE cohort_id = $1 ORDER BY starts_at LIMIT 1`, [ids.onSiteCohort]))[0].id;
+    // People on the round, so the roster's tables and forms and the admin's own list have rows to check.
+    const [admin] = await db.query(`SELECT id, email, display_name AS "displayName", agency_id AS "agencyId", language, site_role AS "siteRole" FROM app_user WHERE email = $1`, [DEMO_USERS[0].email]);
+    for (const { email } of DEMO_USERS) await t.app.get(EnrolmentService).enrolByEmail(admin, ids.onSiteCohort, email, null);
   }, 60000);
 
   afterAll(async () => {

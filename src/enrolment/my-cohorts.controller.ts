@@ -1,0 +1,32 @@
+// "Omat ryhmät": the signed-in person's enrolments, the places they hold or wait for first, each with
+// its status, waitlist place and next session in Helsinki time.
+import { Controller, Get, Render } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { SignedIn } from '../access/access.decorator';
+import { Actor } from '../access/capabilities';
+import { CurrentActor } from '../access/current-actor';
+import { Language, translate } from '../i18n/i18n';
+import { Lang } from '../web/language';
+import { RosterService } from './roster.service';
+
+@ApiExcludeController()
+@SignedIn()
+@Controller('my')
+export class MyCohortsController {
+  constructor(private readonly roster: RosterService) {}
+
+  @Get('cohorts')
+  @Render('enrolment/my-cohorts')
+  async list(@CurrentActor() actor: Actor, @Lang() lang: Language) {
+    const cohorts = await this.roster.myCohorts(actor.id, lang);
+    return {
+      title: translate(lang, 'enrolment.myCohorts.title'),
+      cohorts: cohorts.map((cohort) => ({
+        ...cohort,
+        href: cohort.cohortVisible ? `/cohorts/${cohort.cohortId}` : null,
+        statusLabel: cohort.status === 'waitlisted' ? translate(lang, 'enrolment.status.waitlistedAt', { position: cohort.waitlistPosition }) : translate(lang, `enrolment.status.${cohort.status}`),
+        cohortStatusKey: cohort.cohortStatus === 'cancelled' || cohort.cohortStatus === 'completed' ? `cohort.status.${cohort.cohortStatus}` : null,
+      })),
+    };
+  }
+}
