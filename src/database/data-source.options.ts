@@ -23,8 +23,10 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     installExtensions: false,
     extra: {
       max: 10,
-      // A stopped database must fail a readiness check quickly, not hang it.
-      connectionTimeoutMillis: 3000,
+      // Also how long a request waits for a free connection: in a rush on one popular round a
+      // request may queue for seconds, which is better than an error. The readiness check has a
+      // deadline of its own (health.service.ts), so a stopped database still fails it quickly.
+      connectionTimeoutMillis: 15_000,
       application_name: 'verso',
     },
   };

@@ -100,18 +100,18 @@ export class EnrolmentService implements OnModuleInit {
   async enrol(actor: Actor, cohortId: string, options: { managerEmail?: string | null } = {}): Promise<EnrolOutcome> {
     const managerEmail = options.managerEmail?.trim() || null;
     if (managerEmail && !isEmailAddress(managerEmail)) throw new FieldErrors({ managerEmail: 'enrolment.managerEmail.invalid' });
+    // The common case in one statement (the rush on a popular round): see admitInOneGo.
+    const outcome = await this.admitInOneGo(this.dataSource.manager, checkedId(cohortId), actor, actor.id, null, true);
+    if (outcome !== 'needsApproval') return outcome;
     return this.dataSource.transaction(async (manager) => {
       const cohort = await this.lockCohort(manager, cohortId);
       const existing = await this.activeEnrolment(manager, cohort.id, actor.id);
       if (existing) return { enrolment: view(existing), created: false };
       this.checkOpen(cohort);
-      if (cohort.requires_approval) {
-        if (!managerEmail) throw new FieldErrors({ managerEmail: 'enrolment.managerEmail.required' });
-        // The link itself is the approval: it must go to someone else.
-        if (managerEmail.toLowerCase() === actor.email.toLowerCase()) throw new FieldErrors({ managerEmail: 'enrolment.managerEmail.notYourOwn' });
-        return { enrolment: await this.requestApproval(manager, cohort, actor, managerEmail), created: true };
-      }
-      return { enrolment: await this.admit(manager, cohort, actor, actor.id, null), created: true };
+      if (!managerEmail) throw new FieldErrors({ managerEmail: 'enrolment.managerEmail.required' });
+      // The link itself is the approval: it must go to someone else.
+      if (managerEmail.toLowerCase() === actor.email.toLowerCase()) throw new FieldErrors({ managerEmail: 'enrolment.managerEmail.notYourOwn' });
+      return { enrolment: await this.requestApproval(manager, cohort, actor, managerEmail), created: true };
     });
   }
 
@@ -126,9 +126,7 @@ export class EnrolmentService implements OnModuleInit {
         [email.trim()],
       );
       if (!person) throw new FieldErrors({ email: 'enrolment.email.noAccount' });
-      const existing = await this.activeEnrolment(manager, cohort.id, person.id);
-      if (existing) return { enrolment: view(existing), created: false };
-      return { enrolment: await this.admit(manager, cohort, person, actor.id, reason), created: true };
+      return this.admitted(await this.admitInOneGo(manager, cohort.id, person, actor.id, reason, false));
     });
   }
 
@@ -203,7 +201,7 @@ export class EnrolmentService implements OnModuleInit {
       if (await this.activeEnrolment(manager, to.id, enrolment.user_id)) throw new FieldErrors({ toCohortId: 'enrolment.move.alreadyThere' });
       await this.release(manager, from, enrolment, actor.id, reason ?? 'enrolment.reason.moved', { silent: true });
       const person = await this.person(manager, enrolment.user_id);
-      return this.admit(manager, to, { ...person, agencyId: enrolment.agency_id }, actor.id, reason ?? 'enrolment.reason.moved');
+      return this.admitted(await this.admitInOneGo(manager, to.id, { ...person, agencyId: enrolment.agency_id }, actor.id, reason ?? 'enrolment.reason.moved', false)).enrolment;
     });
   }
 
@@ -315,38 +313,34 @@ export class EnrolmentService implements OnModuleInit {
     if (cohort.status === 'cancelled' || cohort.status === 'completed') throw new Refused(`enrolment.refused.${cohort.status}`);
   }
 
-  /** Where a new person goes now: a seat if one is free and their agency is under its cap, else the end of the queue. */
+  /** Where a new person goes now (the enrolment_placement function: one rule for every way in). */
   private async placement(manager: EntityManager, cohort: LockedCohort, agencyId: string | null): Promise<{ status: 'confirmed' | 'waitlisted'; position: number | null }> {
-    if (cohort.seats_taken < cohort.capacity && (await this.agencyUnderCap(manager, cohort, agencyId))) return { status: 'confirmed', position: null };
-    return { status: 'waitlisted', position: cohort.waitlist_length + 1 };
+    const [place]: { placed_status: 'confirmed' | 'waitlisted'; placed_position: number | null }[] = await manager.query(`SELECT * FROM enrolment_placement($1, $2)`, [cohort.id, agencyId]);
+    return { status: place.placed_status, position: place.placed_position };
   }
 
-  private async agencyUnderCap(manager: EntityManager, cohort: LockedCohort, agencyId: string | null): Promise<boolean> {
-    if (cohort.agency_seat_cap === null || agencyId === null) return true;
-    const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM enrolment WHERE cohort_id = $1 AND agency_id = $2 AND status IN ('confirmed', 'completed')`, [cohort.id, agencyId]);
-    return count < cohort.agency_seat_cap;
-  }
-
-  /** A new enrolment, confirmed or waitlisted, with its counts, history and notification. */
-  private async admit(manager: EntityManager, cohort: LockedCohort, person: Person, changedBy: string, reason: string | null): Promise<EnrolmentView> {
-    const place = await this.placement(manager, cohort, person.agencyId);
-    const [row]: EnrolmentRow[] = await manager.query(
-      `WITH added AS (
-         INSERT INTO enrolment (cohort_id, user_id, agency_id, status, waitlist_position, confirmed_at)
-         VALUES ($1, $2, $3, $4, $5, CASE WHEN $4 = 'confirmed' THEN now() END)
-         RETURNING ${ENROLMENT_COLUMNS}
-       ), counted AS (
-         UPDATE cohort SET seats_taken = seats_taken + $6, waitlist_length = waitlist_length + $7 WHERE id = $1
-       ), recorded AS (
-         INSERT INTO enrolment_change (enrolment_id, cohort_id, to_status, to_position, changed_by_id, reason)
-         SELECT id, $1, status, waitlist_position, $8, $9 FROM added
-       )
-       SELECT * FROM added`,
-      [cohort.id, person.id, person.agencyId, place.status, place.position, place.status === 'confirmed' ? 1 : 0, place.status === 'waitlisted' ? 1 : 0, changedBy, reason],
+  /**
+   * A new enrolment, confirmed or waitlisted, with its counts, history and notification, by the
+   * enrolment_enrol function (migration EnrolFunction): the cohort's lock is held only inside
+   * PostgreSQL. Run on its own it is its own transaction; in a caller's transaction it joins it.
+   * Returns the enrolment, or 'needsApproval' when a person enrolling themself must name a manager.
+   */
+  private async admitInOneGo(manager: EntityManager, cohortId: string, person: Person, changedBy: string, reason: string | null, self: boolean): Promise<EnrolOutcome | 'needsApproval'> {
+    const channels = await this.notifications.channelsFor(person.id, [ENROLMENT_KINDS['enrolment.confirmed'], ENROLMENT_KINDS['enrolment.waitlisted']]);
+    const [result]: { out_id: string | null; out_status: EnrolmentStatus | null; out_position: number | null; out_created: boolean; out_refusal: string | null }[] = await manager.query(
+      `SELECT * FROM enrolment_enrol($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [cohortId, person.id, person.agencyId, changedBy, reason, self, person.email, person.displayName, person.language, channels['enrolment.confirmed'], channels['enrolment.waitlisted']],
     );
-    this.applyCounts(cohort, place.status, +1);
-    await this.notify(manager, place.status === 'confirmed' ? 'enrolment.confirmed' : 'enrolment.waitlisted', person, cohort, row);
-    return view(row);
+    if (result.out_refusal === 'notFound') throw new NotFoundException();
+    if (result.out_refusal === 'needsApproval') return 'needsApproval';
+    if (result.out_refusal) throw new Refused(result.out_refusal);
+    return { enrolment: { id: result.out_id!, cohortId, userId: person.id, status: result.out_status!, waitlistPosition: result.out_position }, created: result.out_created };
+  }
+
+  /** Only callers that never ask for approval reach this. */
+  private admitted(outcome: EnrolOutcome | 'needsApproval'): EnrolOutcome {
+    if (outcome === 'needsApproval') throw new Error('enrolment_enrol asked for approval outside self-enrolment');
+    return outcome;
   }
 
   /** A waiting (approved) enrolment gets its place by the rules as they stand now. */

@@ -85,6 +85,13 @@ export class NotificationsService {
     await this.dataSource.getRepository(NotificationPreference).upsert({ userId, kind, channel }, ['userId', 'kind']);
   }
 
+  /** How a person wants each of these kinds, in one query: for writers that insert the row themselves (enrolment_enrol). */
+  async channelsFor(userId: string, kinds: string[]): Promise<Record<string, Channel>> {
+    for (const kind of kinds) this.kinds.get(kind);
+    const rows: { kind: string; channel: Channel }[] = await this.dataSource.query(`SELECT kind, channel FROM notification_preference WHERE user_id = $1 AND kind = ANY($2)`, [userId, kinds]);
+    return Object.fromEntries(kinds.map((kind) => [kind, rows.find((row) => row.kind === kind)?.channel ?? 'email']));
+  }
+
   private async channelFor(manager: EntityManager, userId: string | undefined, kind: string): Promise<Channel> {
     if (!userId) return 'email';
     const preference = await manager.getRepository(NotificationPreference).findOne({ where: { userId, kind } });
