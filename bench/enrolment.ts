@@ -28,7 +28,6 @@
 // BENCH_APP_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), BENCH_LOG_LEVEL (the app's).
 import 'reflect-metadata';
 import IORedis from 'ioredis';
-import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -43,14 +42,7 @@ import { API_TOKEN_PREFIX } from '../src/identity/api-tokens.service';
 import { newSecretToken, tokenHash } from '../src/identity/secret-token';
 import { PROJECT_ROOT } from '../src/paths';
 import { WorkerProcess } from './support/worker-process';
-
-function intFromEnv(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max} (got ${raw})`);
-  return value;
-}
+import { gitState, intFromEnv, log, median, percentile, round, sleep } from './support/bench-kit';
 
 const USERS = intFromEnv('BENCH_USERS', 1000, 1, 100_000);
 const CAPACITY = intFromEnv('BENCH_CAPACITY', 20, 1, 1000);
@@ -76,19 +68,6 @@ const OVERALL_TIMEOUT_MS = (2 * RUNS_PER_SIDE + 2) * RUN_TIMEOUT_MS;
 const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
-const median = (values: number[]) => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-/** The nearest-rank percentile. */
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-};
-const log = (line: string) => process.stdout.write(`${line}\n`);
 
 /**
  * The baseline's one statement per person. The seat is the conditional UPDATE; when it takes none,
@@ -441,13 +420,6 @@ class Bench {
   }
 
   async environment(): Promise<Record<string, unknown>> {
-    const git = (args: string[]) => {
-      try {
-        return execFileSync('git', args, { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-      } catch {
-        return null;
-      }
-    };
     const setting = async (name: string) => (await this.db.query(`SELECT current_setting($1) AS value`, [name])).rows[0].value as string;
     return {
       node: process.version,
@@ -457,8 +429,7 @@ class Bench {
       postgres: await setting('server_version'),
       postgresSettings: { synchronous_commit: await setting('synchronous_commit'), fsync: await setting('fsync'), max_connections: await setting('max_connections') },
       appPool: APP_POOL,
-      gitCommit: git(['rev-parse', 'HEAD']),
-      gitWorkingTreeChanged: (git(['status', '--porcelain']) ?? '') !== '',
+      ...gitState(),
     };
   }
 

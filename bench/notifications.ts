@@ -22,7 +22,6 @@ import 'reflect-metadata';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import IORedis from 'ioredis';
 import nodemailer, { Transporter } from 'nodemailer';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -40,14 +39,7 @@ import { PROJECT_ROOT } from '../src/paths';
 import { SinkProcess } from './support/smtp-sink';
 import { SinkStats } from './support/smtp-sink-process';
 import { procCpuMs, WorkerProcess } from './support/worker-process';
-
-function intFromEnv(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max} (got ${raw})`);
-  return value;
-}
+import { gitState, intFromEnv, log, median, round, sleep } from './support/bench-kit';
 
 const MESSAGES = intFromEnv('BENCH_MESSAGES', 10_000, 1, 1_000_000);
 /** SMTP connections on both sides: the worker's SMTP_MAX_CONNECTIONS = the baseline pool's maxConnections. */
@@ -72,14 +64,6 @@ const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@1
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const wallClock = () => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
-const median = (values: number[]) => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const log = (line: string) => process.stdout.write(`${line}\n`);
 
 interface Delivery {
   /** Received exactly once: every expected Message-ID once, nothing else, no duplicates. */
@@ -363,13 +347,6 @@ class Bench {
   }
 
   async environment(): Promise<Record<string, unknown>> {
-    const git = (args: string[]) => {
-      try {
-        return execFileSync('git', args, { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-      } catch {
-        return null;
-      }
-    };
     const [{ server_version: postgres }]: { server_version: string }[] = await this.dataSource.query('SHOW server_version');
     const redis = new IORedis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
     let redisVersion: string | null = null;
@@ -388,8 +365,7 @@ class Bench {
       cpuModel: cpus()[0]?.model ?? null,
       postgres,
       redis: redisVersion,
-      gitCommit: git(['rev-parse', 'HEAD']),
-      gitWorkingTreeChanged: (git(['status', '--porcelain']) ?? '') !== '',
+      ...gitState(),
     };
   }
 

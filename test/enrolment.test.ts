@@ -5,28 +5,16 @@ import { DataSource } from 'typeorm';
 import { Actor } from '../src/access/capabilities';
 import { SchedulingService } from '../src/catalogue/scheduling.service';
 import { EnrolmentService } from '../src/enrolment/enrolment.service';
-import { FieldErrors, Refused } from '../src/errors/domain-errors';
 import { AgencyService } from '../src/identity/agency.service';
 import { User } from '../src/identity/user.entity';
 import { createUser } from './support/accounts';
-import { adminId, helsinki, newCohort } from './support/catalogue';
+import { adminId, helsinki, newCohort, refusal } from './support/catalogue';
 import { startTestApp, TestApp } from './support/test-app';
 
 const actorOf = (user: User): Actor => ({ id: user.id, email: user.email, displayName: user.displayName, agencyId: user.agencyId, language: user.language, siteRole: user.siteRole });
 
 /** Enrolment open now: from a month ago to three months on. */
 const OPEN_NOW = { enrolmentOpensAt: helsinki(2026, 11, 1), enrolmentClosesAt: helsinki(2027, 2, 28) };
-
-async function refusal(call: Promise<unknown>): Promise<Record<string, string> | string> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof FieldErrors) return error.fields;
-    if (error instanceof Refused) return error.reason;
-    throw error;
-  }
-  throw new Error('Expected a refusal, but the call succeeded');
-}
 
 describe('enrolment', () => {
   let t: TestApp;

@@ -5,23 +5,10 @@ import { DataSource } from 'typeorm';
 import { CatalogueService } from '../src/catalogue/catalogue.service';
 import { ProgrammesService } from '../src/catalogue/programmes.service';
 import { SchedulingService } from '../src/catalogue/scheduling.service';
-import { FieldErrors, Refused } from '../src/errors/domain-errors';
 import { DomainEventOf, DomainEvents } from '../src/events/domain-events';
 import { createUser } from './support/accounts';
-import { adminId, cohortInput, helsinki, newCohort, newProgramme, springSessions } from './support/catalogue';
+import { adminId, cohortInput, helsinki, newCohort, newProgramme, refusal, springSessions } from './support/catalogue';
 import { startTestApp, TestApp } from './support/test-app';
-
-/** What a refused call said, field by field (or the reason of a Refused). */
-async function refusal(call: Promise<unknown>): Promise<Record<string, string> | string> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof FieldErrors) return error.fields;
-    if (error instanceof Refused) return error.reason;
-    throw error;
-  }
-  throw new Error('Expected a refusal, but the call succeeded');
-}
 
 describe('scheduling programme rounds', () => {
   let t: TestApp;

@@ -6,6 +6,7 @@ import { Programme, ProgrammeStatus } from '../../src/catalogue/programme.entity
 import { ProgrammeInput, ProgrammesService } from '../../src/catalogue/programmes.service';
 import { CohortInput, SessionInput } from '../../src/catalogue/scheduling.rules';
 import { SchedulingService } from '../../src/catalogue/scheduling.service';
+import { FieldErrors, Refused } from '../../src/errors/domain-errors';
 import { fromHelsinki } from '../../src/i18n/helsinki-time';
 import { createUser } from './accounts';
 import { TestApp } from './test-app';
@@ -76,4 +77,16 @@ export async function newCohort(
   const actor = await adminId(t);
   const cohort = await scheduling.schedule(actor, programmeId ?? (await newProgramme(t)).id, { ...cohortInput(fields), sessions });
   return status === 'draft' ? cohort : scheduling.setCohortStatus(actor, cohort.id, status);
+}
+
+/** What a refused service call said: its field messages (FieldErrors) or its reason (Refused). */
+export async function refusal(call: Promise<unknown>): Promise<Record<string, string> | string> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof FieldErrors) return error.fields;
+    if (error instanceof Refused) return error.reason;
+    throw error;
+  }
+  throw new Error('Expected a refusal, but the call succeeded');
 }
