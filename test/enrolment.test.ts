@@ -88,6 +88,17 @@ describe('enrolment', () => {
       [c.id, 'waitlisted', 1],
     ]);
     expect(await counts(cohort.id)).toEqual({ seats_taken: 1, waitlist_length: 1 });
+    // Everyone whose place changed has a history row saying so: b promoted, c moved up from 2 to 1.
+    const history = await db.query(
+      `SELECT e.user_id, c.from_status, c.to_status, c.from_position, c.to_position FROM enrolment_change c JOIN enrolment e ON e.id = c.enrolment_id
+       WHERE c.cohort_id = $1 AND c.from_status IS NOT NULL ORDER BY c.created_at`,
+      [cohort.id],
+    );
+    expect(history).toEqual([
+      { user_id: a.id, from_status: 'confirmed', to_status: 'cancelled', from_position: null, to_position: null },
+      { user_id: b.id, from_status: 'waitlisted', to_status: 'confirmed', from_position: 1, to_position: null },
+      { user_id: c.id, from_status: 'waitlisted', to_status: 'waitlisted', from_position: 2, to_position: 1 },
+    ]);
     const kinds = await db.query(`SELECT kind, recipient_user_id FROM notification WHERE payload->>'cohortId' = $1 AND kind IN ('enrolment.promoted', 'enrolment.cancelled') ORDER BY kind`, [cohort.id]);
     expect(kinds).toEqual([
       { kind: 'enrolment.cancelled', recipient_user_id: a.id },

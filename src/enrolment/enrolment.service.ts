@@ -218,16 +218,22 @@ export class EnrolmentService implements OnModuleInit {
       }
       const from = enrolment.waitlist_position!;
       if (from === position) return view(enrolment);
-      // Positions are unique only at commit (deferred), so the queue shifts in one statement.
+      // Positions are unique only at commit (deferred), so the queue shifts in one statement; the
+      // people shifted aside get history rows of their own, with the same reason.
       await manager.query(
-        `UPDATE enrolment SET waitlist_position = CASE
-           WHEN id = $2 THEN $4::int
-           WHEN $3::int < $4::int THEN waitlist_position - 1
-           ELSE waitlist_position + 1 END, updated_at = now()
-         WHERE cohort_id = $1 AND status = 'waitlisted'
-           AND (id = $2 OR waitlist_position BETWEEN least($3::int, $4::int) AND greatest($3::int, $4::int))`,
-        [cohort.id, enrolment.id, from, position],
+        `WITH shifted AS (
+           UPDATE enrolment SET waitlist_position = CASE
+             WHEN $3::int < $4::int THEN waitlist_position - 1
+             ELSE waitlist_position + 1 END, updated_at = now()
+           WHERE cohort_id = $1 AND status = 'waitlisted' AND id <> $2
+             AND waitlist_position BETWEEN least($3::int, $4::int) AND greatest($3::int, $4::int)
+           RETURNING id, waitlist_position
+         )
+         INSERT INTO enrolment_change (enrolment_id, cohort_id, from_status, to_status, from_position, to_position, changed_by_id, reason, created_at)
+         SELECT id, $1, 'waitlisted', 'waitlisted', waitlist_position + CASE WHEN $3::int < $4::int THEN 1 ELSE -1 END, waitlist_position, $5, $6, clock_timestamp() FROM shifted`,
+        [cohort.id, enrolment.id, from, position, actor.id, reason.trim()],
       );
+      await manager.query(`UPDATE enrolment SET waitlist_position = $2, updated_at = now() WHERE id = $1`, [enrolment.id, position]);
       await this.history(manager, enrolment, 'waitlisted', from, position, actor.id, reason.trim());
       return { ...view(enrolment), waitlistPosition: position };
     });
@@ -420,10 +426,14 @@ export class EnrolmentService implements OnModuleInit {
 
   /** Everyone behind a place that emptied moves up by one. */
   private async closeQueueGap(manager: EntityManager, cohort: LockedCohort, position: number): Promise<void> {
+    // Each person moved up gets a history row of their own: their place changed too.
     await manager.query(
       `WITH moved AS (
          UPDATE enrolment SET waitlist_position = waitlist_position - 1, updated_at = now()
-         WHERE cohort_id = $1 AND status = 'waitlisted' AND waitlist_position > $2 RETURNING 1
+         WHERE cohort_id = $1 AND status = 'waitlisted' AND waitlist_position > $2 RETURNING id, waitlist_position
+       ), recorded AS (
+         INSERT INTO enrolment_change (enrolment_id, cohort_id, from_status, to_status, from_position, to_position, reason, created_at)
+         SELECT id, $1, 'waitlisted', 'waitlisted', waitlist_position + 1, waitlist_position, 'enrolment.reason.queueMovedUp', clock_timestamp() FROM moved
        )
        UPDATE cohort SET waitlist_length = waitlist_length - 1 WHERE id = $1`,
       [cohort.id, position],
