@@ -49,6 +49,7 @@ export class NotificationsService {
     const manager = options.manager ?? this.dataSource.manager;
     const channel: Channel = definition.security ? 'email' : await this.channelFor(manager, recipient.userId, kind);
     if (channel === 'off') return null;
+    // enrolment_enrol (migration EnrolFunction) writes the same row inside PostgreSQL: keep the two alike.
     const rows: { id: string }[] = await manager.query(
       `INSERT INTO notification (kind, key, recipient_user_id, recipient_email, recipient_name, language, payload, delivery, due_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, now()))
