@@ -358,13 +358,7 @@ class Bench {
     return {
       side: 'feature',
       run,
-      requests: USERS,
-      elapsedMs: round(elapsedMs),
-      requestsPerSecond: round(USERS / (elapsedMs / 1000)),
-      p50Ms: round(percentile(latencies, 50)),
-      p90Ms: round(percentile(latencies, 90)),
-      p99Ms: round(percentile(latencies, 99)),
-      maxMs: round(Math.max(...latencies)),
+      ...rushFigures(elapsedMs, latencies),
       answers,
       answersTellThePositions: toldPositionsExact,
       appErrors: failed ? distinctErrors(this.app!.tail(400)) : [],
@@ -403,13 +397,7 @@ class Bench {
       return {
         side: 'baseline',
         run,
-        requests: USERS,
-        elapsedMs: round(elapsedMs),
-        requestsPerSecond: round(USERS / (elapsedMs / 1000)),
-        p50Ms: round(percentile(latencies, 50)),
-        p90Ms: round(percentile(latencies, 90)),
-        p99Ms: round(percentile(latencies, 99)),
-        maxMs: round(Math.max(...latencies)),
+        ...rushFigures(elapsedMs, latencies),
         answers,
         check: await this.check(cohortId),
         benchCpuMs: Math.round((benchCpu.user + benchCpu.system) / 1000),
@@ -480,6 +468,19 @@ function distinctErrors(output: string): string[] {
     if (match) messages.add(match[1]);
   }
   return [...messages];
+}
+
+/** What one rush of USERS requests measured: its speed and its latencies. */
+function rushFigures(elapsedMs: number, latencies: number[]) {
+  return {
+    requests: USERS,
+    elapsedMs: round(elapsedMs),
+    requestsPerSecond: round(USERS / (elapsedMs / 1000)),
+    p50Ms: round(percentile(latencies, 50)),
+    p90Ms: round(percentile(latencies, 90)),
+    p99Ms: round(percentile(latencies, 99)),
+    maxMs: round(Math.max(...latencies)),
+  };
 }
 
 async function freePort(): Promise<number> {

@@ -8,8 +8,8 @@ import { Language } from '../i18n/i18n';
 import { ErasureService } from '../identity/erasure.service';
 import { SiteRole, UserStatus } from '../identity/user.entity';
 import { UserService } from '../identity/user.service';
-import { FieldErrors } from '../errors/domain-errors';
-import { isId, RoleChoice, UserSort } from './admin.dto';
+import { FieldErrors, isUuid } from '../errors/domain-errors';
+import { RoleChoice, UserSort } from './admin.dto';
 
 export const USERS_PAGE_SIZE = 50;
 const AUDIT_ENTRIES_SHOWN = 100;
@@ -104,7 +104,7 @@ export class AdminUsersService {
 
   /** The person's record and what has been done to their account, or null for an unknown id. */
   async find(userId: string): Promise<UserRecord | null> {
-    if (!isId(userId)) return null;
+    if (!isUuid(userId)) return null;
     const [user]: (UserRow & { language: Language })[] = await this.dataSource.query(
       `SELECT ${USER_COLUMNS}, u.language FROM app_user u LEFT JOIN agency a ON a.id = u.agency_id WHERE u.id = $1`,
       [userId],
@@ -159,12 +159,12 @@ export class AdminUsersService {
 
   /** Carries out the person's own erasure request (ErasureService holds the rules). */
   async erase(actorUserId: string, userId: string): Promise<void> {
-    if (!isId(userId)) throw new NotFoundException();
+    if (!isUuid(userId)) throw new NotFoundException();
     await this.erasure.erase(actorUserId, userId);
   }
 
   private async lockUser(manager: EntityManager, userId: string): Promise<{ status: UserStatus; site_role: SiteRole | null }> {
-    if (!isId(userId)) throw new NotFoundException();
+    if (!isUuid(userId)) throw new NotFoundException();
     const [user]: { status: UserStatus; site_role: SiteRole | null }[] = await manager.query(`SELECT status, site_role FROM app_user WHERE id = $1 FOR UPDATE`, [userId]);
     if (!user) throw new NotFoundException();
     return user;

@@ -9,13 +9,6 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 const trimToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || undefined : value);
 
-const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A path id that cannot name anything (not a UUID) is answered like an unknown one: 404. */
-export function isId(value: unknown): value is string {
-  return typeof value === 'string' && ID.test(value);
-}
-
 export const USER_SORTS = ['newest', 'name'] as const;
 export type UserSort = (typeof USER_SORTS)[number];
 /** The site role as the form says it: "none" stands for no role (NULL). */

@@ -27,8 +27,15 @@ const IsTimeInput = (message: string) =>
 /** An online meeting link: https only, so no link leaks a meeting in the clear. */
 const MEETING_LINK = { protocols: ['https'], require_protocol: true };
 
+// applyDecorators runs its list in order, as stacked decorators run bottom-up: each list below is the
+// stacked order reversed, so the first failed rule reported stays the type check.
+
+/** A text a form must fill in, at most `max` characters. */
+const RequiredText = (max: number, tooLong: string, required: string) =>
+  applyDecorators(IsString({ message: required }), IsNotEmpty({ message: required }), MaxLength(max, { message: tooLong }));
+
 /** A text a form may leave blank, at most `max` characters. */
-const OptionalText = (max: number, tooLong: string) => applyDecorators(IsOptional(), MaxLength(max, { message: tooLong }), IsString({ message: 'admin.form.text' }));
+const OptionalText = (max: number, tooLong: string) => applyDecorators(IsString({ message: 'admin.form.text' }), MaxLength(max, { message: tooLong }), IsOptional());
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const TERM = /^(\d{4})-(spring|autumn)$/;
@@ -47,9 +54,7 @@ export class ProgrammeFormDto {
   @IsString({ message: 'admin.programme.slug.required' })
   slug: string;
 
-  @MaxLength(200, { message: 'admin.programme.title.tooLong' })
-  @IsNotEmpty({ message: 'admin.programme.titleFi.required' })
-  @IsString({ message: 'admin.programme.titleFi.required' })
+  @RequiredText(200, 'admin.programme.title.tooLong', 'admin.programme.titleFi.required')
   titleFi: string;
 
   @OptionalText(200, 'admin.programme.title.tooLong')
@@ -58,9 +63,7 @@ export class ProgrammeFormDto {
   @OptionalText(200, 'admin.programme.title.tooLong')
   titleEn?: string;
 
-  @MaxLength(600, { message: 'admin.programme.summary.tooLong' })
-  @IsNotEmpty({ message: 'admin.programme.summaryFi.required' })
-  @IsString({ message: 'admin.programme.summaryFi.required' })
+  @RequiredText(600, 'admin.programme.summary.tooLong', 'admin.programme.summaryFi.required')
   summaryFi: string;
 
   @OptionalText(600, 'admin.programme.summary.tooLong')
@@ -69,9 +72,7 @@ export class ProgrammeFormDto {
   @OptionalText(600, 'admin.programme.summary.tooLong')
   summaryEn?: string;
 
-  @MaxLength(20_000, { message: 'admin.programme.description.tooLong' })
-  @IsNotEmpty({ message: 'admin.programme.descriptionFi.required' })
-  @IsString({ message: 'admin.programme.descriptionFi.required' })
+  @RequiredText(20_000, 'admin.programme.description.tooLong', 'admin.programme.descriptionFi.required')
   descriptionFi: string;
 
   @OptionalText(20_000, 'admin.programme.description.tooLong')

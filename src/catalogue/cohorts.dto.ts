@@ -28,7 +28,8 @@ const blankToNull = ({ value }: { value: unknown }) => (typeof value === 'string
 
 /** An optional text of at most `max` characters; blank or null clears it. */
 const ClearableText = (max: number) =>
-  applyDecorators(Transform(blankToNull), IsOptional(), IsString({ message: withValues('api.text.tooLong', { max }) }), MaxLength(max, { message: withValues('api.text.tooLong', { max }) }));
+  // In the order the stacked decorators ran (bottom-up), so which failure is reported first is unchanged.
+  applyDecorators(MaxLength(max, { message: withValues('api.text.tooLong', { max }) }), IsString({ message: withValues('api.text.tooLong', { max }) }), IsOptional(), Transform(blankToNull));
 
 // ---- Answers ----
 

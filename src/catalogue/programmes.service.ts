@@ -4,7 +4,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { checkedId, FieldErrors, Refused, withValues } from '../errors/domain-errors';
+import { checkedId, constraintRefusal, Refused, withValues } from '../errors/domain-errors';
 import { LocalizedText } from '../i18n/i18n';
 import { UserService } from '../identity/user.service';
 import { facilitatorsByEmail } from './facilitators';
@@ -143,9 +143,7 @@ export class ProgrammesService {
     try {
       return await this.dataSource.transaction(work);
     } catch (error) {
-      const field = CONSTRAINT_FIELDS[(error as { constraint?: string }).constraint ?? ''];
-      if (field) throw new FieldErrors({ [field[0]]: field[1] });
-      throw error;
+      throw constraintRefusal(error, CONSTRAINT_FIELDS);
     }
   }
 

@@ -6,7 +6,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { checkedId, FieldErrors, Refused, withValues } from '../errors/domain-errors';
+import { checkedId, constraintRefusal, FieldErrors, Refused, withValues } from '../errors/domain-errors';
 import { DomainEvents } from '../events/domain-events';
 import { addHelsinkiDays, shiftInHelsinki, ShiftUnit, toHelsinki } from '../i18n/helsinki-time';
 import { UserService } from '../identity/user.service';
@@ -225,10 +225,7 @@ export class SchedulingService {
     try {
       return await this.dataSource.transaction(work);
     } catch (error) {
-      const constraint = (error as { constraint?: string }).constraint;
-      const field = constraint ? CONSTRAINT_FIELDS[constraint] : undefined;
-      if (field) throw new FieldErrors({ [field[0]]: field[1] });
-      throw error;
+      throw constraintRefusal(error, CONSTRAINT_FIELDS);
     }
   }
 

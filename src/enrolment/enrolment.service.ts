@@ -10,7 +10,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, can, Capability } from '../access/capabilities';
 import { CONFIG, Config } from '../config/config';
-import { checkedId, FieldErrors, Refused, withValues } from '../errors/domain-errors';
+import { checkedId, FieldErrors, isUuid, Refused, withValues } from '../errors/domain-errors';
 import { DomainEvents } from '../events/domain-events';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { newSecretToken, tokenHash } from '../identity/secret-token';
@@ -185,7 +185,7 @@ export class EnrolmentService implements OnModuleInit {
   /** A facilitator or admin moves someone to another cohort of the same programme, where the seat rules decide their place. */
   async move(actor: Actor, cohortId: string, userId: string, toCohortId: string, reason: string | null): Promise<EnrolmentView> {
     checkedId(cohortId);
-    if (!/^[0-9a-f-]{36}$/i.test(toCohortId) || toCohortId.toLowerCase() === cohortId.toLowerCase()) throw new FieldErrors({ toCohortId: 'enrolment.move.chooseCohort' });
+    if (!isUuid(toCohortId) || toCohortId.toLowerCase() === cohortId.toLowerCase()) throw new FieldErrors({ toCohortId: 'enrolment.move.chooseCohort' });
     return this.dataSource.transaction(async (manager) => {
       // Both rows locked in id order, so two crossing moves cannot deadlock.
       const [first, second] = [cohortId, toCohortId].sort();

@@ -22,6 +22,15 @@ export class FieldErrors extends BadRequestException {
   }
 }
 
+/**
+ * A constraint PostgreSQL refused a write with, as the field message a person can act on, when
+ * `fields` names it ({ constraint: [field, message key] }); any other error as it was.
+ */
+export function constraintRefusal(error: unknown, fields: Record<string, [string, string]>): unknown {
+  const field = fields[(error as { constraint?: string }).constraint ?? ''];
+  return field ? new FieldErrors({ [field[0]]: field[1] }) : error;
+}
+
 export class Refused extends ConflictException {
   constructor(readonly reason: string) {
     super({ statusCode: 409, error: 'Conflict', code: messageParts(reason).key });

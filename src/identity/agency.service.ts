@@ -6,7 +6,7 @@ import { DataSource, Repository } from 'typeorm';
 import { Language, LOCALES } from '../i18n/i18n';
 import { Agency } from './agency.entity';
 import { UserService } from './user.service';
-import { FieldErrors } from '../errors/domain-errors';
+import { FieldErrors, isUuid } from '../errors/domain-errors';
 
 const collators = new Map<Language, Intl.Collator>();
 
@@ -29,7 +29,6 @@ export interface AgencyWithUsers extends AgencyView {
   userCount: number;
 }
 
-const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A name another agency already has (in any case) is refused on the field, as the unique index would. */
 function nameTaken(error: unknown): boolean {
@@ -88,7 +87,7 @@ export class AgencyService {
   }
 
   async rename(actorUserId: string, agencyId: string, name: string): Promise<void> {
-    if (!ID.test(agencyId)) throw new NotFoundException();
+    if (!isUuid(agencyId)) throw new NotFoundException();
     try {
       await this.dataSource.transaction(async (manager) => {
         const [agency]: AgencyView[] = await manager.query(`SELECT id, name FROM agency WHERE id = $1 FOR UPDATE`, [agencyId]);
@@ -105,8 +104,8 @@ export class AgencyService {
 
   /** Folds a duplicate agency into another: its people move over and it is gone. Returns how many moved. */
   async merge(actorUserId: string, agencyId: string, intoId: string): Promise<number> {
-    if (!ID.test(agencyId)) throw new NotFoundException();
-    if (!ID.test(intoId)) throw new FieldErrors({ into: 'admin.agency.chooseTarget' });
+    if (!isUuid(agencyId)) throw new NotFoundException();
+    if (!isUuid(intoId)) throw new FieldErrors({ into: 'admin.agency.chooseTarget' });
     if (agencyId.toLowerCase() === intoId.toLowerCase()) throw new FieldErrors({ into: 'admin.agency.notIntoItself' });
     return this.dataSource.transaction(async (manager) => {
       // Both rows locked, in id order so two crossing merges cannot deadlock: nobody renames,

@@ -3,6 +3,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { isUuid } from '../errors/domain-errors';
 import { Language, translate } from '../i18n/i18n';
 import { Notification, NotificationStatus } from './notification.entity';
 import { NotificationKinds } from './notification-kinds';
@@ -56,7 +57,7 @@ export class OutboxService implements OnModuleInit {
     if (filter.status) where.push(`status = $${params.push(filter.status)}`);
     if (filter.recipient) where.push(`recipient_email ILIKE $${params.push(`%${filter.recipient.replace(/[\\%_]/g, '\\$&')}%`)}`);
     const cursor = filter.before?.split('|');
-    if (cursor?.length === 2 && !Number.isNaN(Date.parse(cursor[0])) && /^[0-9a-f-]{36}$/.test(cursor[1])) {
+    if (cursor?.length === 2 && !Number.isNaN(Date.parse(cursor[0])) && isUuid(cursor[1])) {
       where.push(`(created_at, id) < ($${params.push(cursor[0])}::timestamptz, $${params.push(cursor[1])}::uuid)`);
     }
     const rows: OutboxRow[] = await this.dataSource.query(
@@ -73,7 +74,7 @@ export class OutboxService implements OnModuleInit {
   }
 
   async find(id: string): Promise<Notification | null> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    if (!isUuid(id)) return null;
     return this.dataSource.getRepository(Notification).findOne({ where: { id } });
   }
 
