@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Logger } from 'pino';
 import { AccessModule } from './access/access.module';
 import { AccountsModule } from './accounts/accounts.module';
+import { CalendarModule } from './calendar/calendar.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { CONFIG, Config } from './config/config';
 import { dataSourceOptions } from './database/data-source.options';
@@ -50,6 +51,7 @@ export class AppModule {
         AccountsModule,
         CatalogueModule,
         EnrolmentModule,
+        CalendarModule,
         DemoModule,
       ],
     };

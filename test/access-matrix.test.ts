@@ -41,6 +41,8 @@ interface Fixtures {
   outboxMessageId: string;
   /** A token of the user's own, which the user may revoke and nobody else may. */
   usersSpareTokenId: string;
+  /** A network event (developer day) admins edit. */
+  networkEventId: string;
 }
 
 interface Row {
@@ -63,6 +65,21 @@ const MATRIX: Record<string, Row> = {
   'POST /cohorts/:id/enrol': { url: (f) => `/cohorts/${f.cohortId}/enrol`, expect: [403, 400, 400, 400, 403] },
   'POST /cohorts/:id/cancel': { url: (f) => `/cohorts/${f.cohortId}/cancel`, expect: [403, 400, 400, 400, 403] },
   'GET /my/cohorts': { url: '/my/cohorts', expect: [SIGN_IN, 200, 200, 200, SIGN_IN] },
+  // Calendars. A personal feed opens with its token alone, whoever asks; without a working token it
+  // is 404 for everyone (test/calendar-feeds.test.ts calls it with real, reset and malformed ones).
+  'GET /calendar/feed/:file': { url: `/calendar/feed/${'x'.repeat(43)}.ics`, expect: [404, 404, 404, 404, 404] },
+  'GET /calendar/all.ics': { url: '/calendar/all.ics', expect: [200, 200, 200, 200, 200] },
+  'GET /cohorts/:id/calendar.ics': { url: (f) => `/cohorts/${f.cohortId}/calendar.ics`, expect: [200, 200, 200, 200, 200] },
+  'GET /my/calendar': { url: '/my/calendar', expect: [SIGN_IN, 200, 200, 200, SIGN_IN] },
+  'GET /events': { url: '/events', expect: [200, 200, 200, 200, 200] },
+  'GET /admin/events': { url: '/admin/events', expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'GET /admin/events/new': { url: '/admin/events/new', expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'POST /admin/events': { url: '/admin/events', expect: [403, 403, 403, 400, 403] },
+  'GET /admin/events/:id': { url: (f) => `/admin/events/${f.networkEventId}`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'POST /admin/events/:id': { url: (f) => `/admin/events/${f.networkEventId}`, expect: [403, 403, 403, 400, 403] },
+  'POST /admin/events/:id/cancel': { url: (f) => `/admin/events/${f.networkEventId}/cancel`, expect: [403, 403, 403, 400, 403] },
+  // Makes the caller a new feed address (their own only): 303 back to the calendar page.
+  'POST /my/calendar/reset': { url: '/my/calendar/reset', expect: [403, 303, 303, 303, 403] },
   // A link that was never sent (or already used) says so to anyone.
   'GET /enrolments/approval/:token': { url: '/enrolments/approval/no-such-token', expect: [409, 409, 409, 409, 409] },
   'POST /enrolments/approval/:token': { url: '/enrolments/approval/no-such-token', expect: [400, 400, 400, 400, 400] },
@@ -265,6 +282,7 @@ describe('access matrix', () => {
       agencyId: home,
       outboxMessageId: messageId,
       usersSpareTokenId: (await tokens.issue(people.user.id, { name: 'spare' })).id,
+      networkEventId: (await db.query(`SELECT id FROM network_event LIMIT 1`))[0].id,
     };
     // One sign-in (an argon2 check) per web row for the deactivated person, on a machine busy with
     // the other test files: more than jest's default half-minute.

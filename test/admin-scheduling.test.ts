@@ -36,6 +36,15 @@ function rows(...sessions: ([date: string, start: string, end: string] | null)[]
   return form;
 }
 
+/** Reminder offsets the form must refuse: what is typed and the message next to the field. */
+const BAD_REMINDER_OFFSETS: [string, string][] = [
+  ['-1 d', 'Muistutus voi lähteä 1 minuutista 60 päivään ennen tapaamista.'],
+  ['7 d, 7 d', 'Sama aika on annettu kahdesti.'],
+  [Array.from({ length: 11 }, (_, day) => `${day + 1} d`).join(', '), 'Muistutuksia voi olla enintään 10.'],
+  ['61 d', 'Muistutus voi lähteä 1 minuutista 60 päivään ennen tapaamista.'],
+  ['abc', 'Kirjoita ajat muodossa ”7 d, 1 d, 2 h, 30 min”.'],
+];
+
 const SPRING: [string, string, string][] = [
   ['2027-03-16', '09:00', '16:00'],
   ['2027-04-13', '09:00', '16:00'],
@@ -152,6 +161,12 @@ describe('admin pages for scheduling rounds', () => {
       ['no sessions at all', { ...cohortFields(), ...rows(null, null, null) }, 'id="sessions-error" role="alert">Ryhmällä on oltava vähintään yksi tapaaminen.', 'value="Kevät 2027"'],
       ['a meeting link that is not https', { ...cohortFields({ meetingLink: 'http://meet.example.fi/valmennus' }), ...rows(...SPRING) }, 'id="cohort-meeting-link-error">Anna linkki, joka alkaa https://.', 'value="http://meet.example.fi/valmennus"'],
       ['an unknown facilitator', { ...cohortFields({ facilitatorEmails: 'ei.tilia@example.fi' }), ...rows(...SPRING) }, 'id="cohort-facilitators-error">Näillä sähköpostiosoitteilla ei ole käyttäjätiliä: ei.tilia@example.fi', '>ei.tilia@example.fi</textarea>'],
+      ...BAD_REMINDER_OFFSETS.map(([typed, message]): [string, Form, string, string] => [
+        `reminder offsets "${typed}"`,
+        { ...cohortFields({ reminderOffsets: typed }), ...rows(...SPRING) },
+        `id="cohort-reminder-offsets-error">${message}`,
+        `id="cohort-reminder-offsets" name="reminderOffsets" type="text" value="${typed}"`,
+      ]),
     ];
     it.each(refusals)('refuses %s with 400, the message next to the field, the input kept, and no round stored', async (_, form, message, kept) => {
       const programme = await newProgramme(t);
@@ -161,6 +176,21 @@ describe('admin pages for scheduling rounds', () => {
       expect(html(res.text)).toContain(kept);
       expect(res.text).toContain('Korjaa merkityt kohdat.');
       expect(await cohortCount(programme.id)).toBe(0);
+    });
+
+    it('offers reminders 7 days and 1 day before each session, and stores the offsets typed in minutes', async () => {
+      const programme = await newProgramme(t);
+      const page = await adminClient.get(`/admin/programmes/${programme.id}/cohorts/new`);
+      expect(page.text).toContain('<label for="cohort-reminder-offsets">Muistutukset ennen tapaamisia</label>');
+      expect(page.text).toContain('id="cohort-reminder-offsets" name="reminderOffsets" type="text" value="7 d, 1 d"');
+
+      const res = await adminClient.post(`/admin/programmes/${programme.id}/cohorts`, { ...cohortFields({ reminderOffsets: '14 d, 2 d, 2 h' }), ...rows(...SPRING) });
+      expect(res.status).toBe(303);
+      const [cohort] = await db.query(`SELECT id, reminder_offsets FROM cohort WHERE programme_id = $1`, [programme.id]);
+      expect(cohort.reminder_offsets).toEqual([20160, 2880, 120]);
+      const shown = await adminClient.get(res.headers.location);
+      expect(shown.text).toContain('<dt>Muistutukset ennen tapaamisia</dt><dd>14 d, 2 d, 2 h</dd>');
+      expect(shown.text).toContain('id="cohort-reminder-offsets" name="reminderOffsets" type="text" value="14 d, 2 d, 2 h"');
     });
 
     it('adds a session row, keeping what was typed and saving nothing', async () => {
@@ -215,6 +245,31 @@ describe('admin pages for scheduling rounds', () => {
       const [row] = await db.query(`SELECT name, capacity, enrolment_closes_at, delivery_mode FROM cohort WHERE id = $1`, [cohort.id]);
       expect(row).toMatchObject({ name: 'Kevät 2027 – Tampere', capacity: 24, delivery_mode: 'hybrid' });
       expect(row.enrolment_closes_at.toISOString()).toBe('2027-03-01T10:00:00.000Z');
+    });
+
+    it('changes the reminder offsets, an empty field meaning no reminders', async () => {
+      const cohort = await newCohort(t, { status: 'draft' });
+      const offsets = async () => (await db.query(`SELECT reminder_offsets FROM cohort WHERE id = $1`, [cohort.id]))[0].reminder_offsets;
+      const page = await adminClient.get(`/admin/cohorts/${cohort.id}`);
+      expect(page.text).toContain('<dt>Muistutukset ennen tapaamisia</dt><dd>7 d, 1 d</dd>');
+      expect(page.text).toContain('id="cohort-reminder-offsets" name="reminderOffsets" type="text" value="7 d, 1 d"');
+
+      expect((await adminClient.post(`/admin/cohorts/${cohort.id}`, cohortFields({ reminderOffsets: '90 min; 14 d, 2 h' }))).status).toBe(303);
+      expect(await offsets()).toEqual([20160, 120, 90]);
+      expect((await adminClient.get(`/admin/cohorts/${cohort.id}`)).text).toContain('value="14 d, 2 h, 90 min"');
+
+      expect((await adminClient.post(`/admin/cohorts/${cohort.id}`, cohortFields({ reminderOffsets: '' }))).status).toBe(303);
+      expect(await offsets()).toEqual([]);
+      expect((await adminClient.get(`/admin/cohorts/${cohort.id}`)).text).toContain('<dt>Muistutukset ennen tapaamisia</dt><dd>–</dd>');
+    });
+
+    it.each(BAD_REMINDER_OFFSETS)('refuses reminder offsets "%s" on the round page with 400, the message next to the field, the text kept, nothing stored', async (typed, message) => {
+      const cohort = await newCohort(t, { status: 'draft' });
+      const res = await adminClient.post(`/admin/cohorts/${cohort.id}`, cohortFields({ capacity: '25', reminderOffsets: typed }));
+      expect(res.status).toBe(400);
+      expect(res.text).toContain(`id="cohort-reminder-offsets-error">${message}`);
+      expect(res.text).toContain(`id="cohort-reminder-offsets" name="reminderOffsets" type="text" value="${typed}"`);
+      expect(await db.query(`SELECT capacity, reminder_offsets FROM cohort WHERE id = $1`, [cohort.id])).toEqual([{ capacity: 20, reminder_offsets: [10080, 1440] }]);
     });
 
     it('refuses a capacity below the confirmed seats, naming their count next to the capacity', async () => {

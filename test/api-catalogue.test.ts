@@ -389,6 +389,46 @@ describe('catalogue API', () => {
     });
 
     const session = (startsAt: string, endsAt: string) => ({ startsAt, endsAt });
+    const RANGE = 'A reminder can go from 1 minute to 60 days before the session.';
+    const FORMAT = 'Write the times as “7 d, 1 d, 2 h, 30 min”.';
+    const BAD_REMINDER_OFFSETS: [string, unknown, string][] = [
+      ['before the session’s start (-1 d)', ['-1 d'], RANGE],
+      ['in negative minutes', [-1440], RANGE],
+      ['given twice', ['7 d', '7 d'], 'The same time is given twice.'],
+      ['given twice in different units', [10080, '7 d'], 'The same time is given twice.'],
+      ['more than 10', Array.from({ length: 11 }, (_, day) => `${day + 1} d`), 'There can be at most 10 reminders.'],
+      ['over 60 days', ['61 d'], RANGE],
+      ['that cannot be read', ['abc'], FORMAT],
+      ['two in one string', ['14 d, 2 d'], FORMAT],
+      ['in fractions of minutes', [1.5], FORMAT],
+      ['that are not a list', '14 d', FORMAT],
+      ['null', null, FORMAT],
+    ];
+
+    it('stores reminder offsets sent as text or minutes, gives them back in minutes to anyone, and changes them with PATCH', async () => {
+      const programme = await newProgramme(t, { slug: slug('muistutukset') });
+      const created = await post('/api/v1/cohorts', cohortBody(programme.id, { reminderOffsets: ['2 h', '14 d', 2880] })).expect(201);
+      expect(created.body.reminderOffsets).toEqual([20160, 2880, 120]);
+      const [{ reminder_offsets }] = await db.query(`SELECT reminder_offsets FROM cohort WHERE id = $1`, [created.body.id]);
+      expect(reminder_offsets).toEqual([20160, 2880, 120]);
+
+      const defaults = await post('/api/v1/cohorts', cohortBody(programme.id)).expect(201);
+      expect(defaults.body.reminderOffsets).toEqual([10080, 1440]);
+      // What GET gives can be sent back as it is; a PATCH without them leaves them be.
+      expect((await patch(`/api/v1/cohorts/${created.body.id}`, { reminderOffsets: created.body.reminderOffsets, status: 'published' }).expect(200)).body.reminderOffsets).toEqual([20160, 2880, 120]);
+      expect((await patch(`/api/v1/cohorts/${created.body.id}`, { capacity: 25 }).expect(200)).body.reminderOffsets).toEqual([20160, 2880, 120]);
+      expect((await get(`/api/v1/cohorts/${created.body.id}`).expect(200)).body.reminderOffsets).toEqual([20160, 2880, 120]);
+      expect((await patch(`/api/v1/cohorts/${created.body.id}`, { reminderOffsets: ['90 min'] }).expect(200)).body.reminderOffsets).toEqual([90]);
+      expect((await patch(`/api/v1/cohorts/${created.body.id}`, { reminderOffsets: [] }).expect(200)).body.reminderOffsets).toEqual([]);
+    });
+
+    it.each(BAD_REMINDER_OFFSETS)('refuses a PATCH with reminder offsets %s with 400 fields.reminderOffsets, changing nothing', async (_, reminderOffsets, message) => {
+      const cohort = await newCohort(t, { status: 'draft' });
+      const res = await patch(`/api/v1/cohorts/${cohort.id}`, { capacity: 25, reminderOffsets }).expect(400);
+      expect(res.body).toEqual({ statusCode: 400, error: 'Bad Request', fields: { reminderOffsets: message } });
+      expect(await db.query(`SELECT capacity, reminder_offsets FROM cohort WHERE id = $1`, [cohort.id])).toEqual([{ capacity: 20, reminder_offsets: [10080, 1440] }]);
+    });
+
     it.each<[string, Record<string, unknown>, Record<string, string>]>([
       ['a session that does not end after it starts', { sessions: [session('2027-03-16T09:00:00+02:00', '2027-03-16T09:00:00+02:00')] }, { 'sessions.0.endsAt': 'The session must end after it starts.' }],
       [
@@ -418,6 +458,7 @@ describe('catalogue API', () => {
       ['a null for a field that cannot be empty', { requiresApproval: null }, { requiresApproval: 'Give true or false.' }],
       ['an unknown programme', { programmeId: '00000000-0000-4000-8000-000000000000' }, { programmeId: 'No programme has this id.' }],
       ['a programme id that is not a UUID', { programmeId: 'kompleksisuus' }, { programmeId: 'Give the id (a UUID) of a programme.' }],
+      ...BAD_REMINDER_OFFSETS.map(([what, reminderOffsets, message]): [string, Record<string, unknown>, Record<string, string>] => [`reminder offsets ${what}`, { reminderOffsets }, { reminderOffsets: message }]),
     ])('refuses %s with 400 and a message per field, storing nothing', async (_, overrides, fields) => {
       const programme = await newProgramme(t, { slug: slug('virheet') });
       const res = await post('/api/v1/cohorts', cohortBody(programme.id, overrides)).expect(400);
@@ -593,5 +634,7 @@ describe('catalogue API', () => {
     expect(doc.paths['/api/v1/cohorts/{id}'].get.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/CohortDetailDto');
     expect(doc.components.schemas.SessionDto.properties.meetingLink.nullable).toBe(true);
     expect(Object.keys(doc.components.schemas.CreateCohortDto.properties)).toContain('sessions');
+    expect(doc.components.schemas.CreateCohortDto.properties.reminderOffsets).toMatchObject({ type: 'array', example: ['14 d', '2 d', '2 h'] });
+    expect(doc.components.schemas.CohortDetailDto.properties.reminderOffsets).toMatchObject({ type: 'array', items: { type: 'integer' } });
   });
 });

@@ -43,7 +43,7 @@ describe('enrolment API', () => {
               (SELECT count(*)::int FROM enrolment e WHERE e.cohort_id = c.id) AS enrolments,
               (SELECT count(*)::int FROM enrolment e WHERE e.cohort_id = c.id AND e.status IN ('pending_approval', 'confirmed', 'waitlisted')) AS active,
               (SELECT count(*)::int FROM enrolment_change h WHERE h.cohort_id = c.id) AS changes,
-              (SELECT count(*)::int FROM notification n WHERE n.payload->>'cohortId' = c.id::text) AS notifications
+              (SELECT count(*)::int FROM notification n WHERE n.payload->>'cohortId' = c.id::text AND n.kind LIKE 'enrolment.%') AS notifications
        FROM cohort c WHERE c.id = $1`,
       [cohortId],
     );

@@ -34,11 +34,11 @@ describe('enrolment mail', () => {
       await sleep(50);
     }
   };
-  /** Waits until every notification written so far has left the outbox. */
+  /** Waits until every notification due so far has left the outbox (reminders wait for their sessions). */
   const outboxSettled = async (timeoutMs = 10000) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const [{ waiting }] = await db.query(`SELECT count(*)::int AS waiting FROM notification WHERE status IN ('pending', 'queued', 'sending') AND delivery = 'email'`);
+      const [{ waiting }] = await db.query(`SELECT count(*)::int AS waiting FROM notification WHERE status IN ('pending', 'queued', 'sending') AND delivery = 'email' AND due_at <= now()`);
       if (waiting === 0) return;
       if (Date.now() > deadline) throw new Error(`${waiting} notifications still waiting`);
       await sleep(50);

@@ -4,6 +4,7 @@
 import { DataSource } from 'typeorm';
 import { CatalogueService } from '../src/catalogue/catalogue.service';
 import { ProgrammesService } from '../src/catalogue/programmes.service';
+import { formatReminderOffsets, parseReminderOffsets } from '../src/catalogue/scheduling.rules';
 import { SchedulingService } from '../src/catalogue/scheduling.service';
 import { DomainEventOf, DomainEvents } from '../src/events/domain-events';
 import { createUser } from './support/accounts';
@@ -210,5 +211,30 @@ describe('scheduling programme rounds', () => {
       expect(await refusal(scheduling.copyToNextRound(actor, source.id, { amount: 12 * 80, unit: 'months', skipDaysOff: true }))).toEqual({ amount: 'copy.amount.range' });
       expect(await count('cohort')).toBe(before);
     });
+  });
+});
+
+describe('reminder offsets as people write them', () => {
+  it.each<[string, number[]]>([
+    ['14 d, 2 d, 2 h', [20160, 2880, 120]],
+    ['2 h; 14 d\n90 min', [20160, 120, 90]],
+    ['7 pv, 1 vrk, 3 t, 45 m', [10080, 1440, 180, 45]],
+    ['2 dagar, 1 dag', [2880, 1440]],
+    ['1D,2H', [1440, 120]],
+    ['-1 d', [-1440]],
+    ['', []],
+    [' , ', []],
+  ])('reads "%s" as minutes, earliest first', (text, minutes) => {
+    expect(parseReminderOffsets(text)).toEqual(minutes);
+  });
+
+  it.each(['abc', '14', 'd', '2 weeks', '1.5 h', '14 d 2 h', '1234567 min'])('cannot read "%s"', (text) => {
+    expect(parseReminderOffsets(text)).toBeNull();
+  });
+
+  it('writes minutes back in the largest whole unit, and reads back what it wrote', () => {
+    expect(formatReminderOffsets([20160, 2880, 120, 90])).toBe('14 d, 2 d, 2 h, 90 min');
+    expect(formatReminderOffsets([])).toBe('');
+    expect(parseReminderOffsets(formatReminderOffsets([10080, 1440, 150]))).toEqual([10080, 1440, 150]);
   });
 });

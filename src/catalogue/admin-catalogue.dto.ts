@@ -10,7 +10,7 @@ import { parseHelsinki, ShiftUnit } from '../i18n/helsinki-time';
 import { COHORT_STATUSES, CohortStatus, DELIVERY_MODES, DeliveryMode } from './cohort.entity';
 import { PROGRAMME_STATUSES, PROGRAMME_THEMES, ProgrammeStatus, ProgrammeTheme } from './programme.entity';
 import { ProgrammeInput } from './programmes.service';
-import { CohortInput, MAX_SESSIONS, MAX_YEAR, MIN_YEAR, SessionInput } from './scheduling.rules';
+import { CohortInput, MAX_SESSIONS, MAX_YEAR, MIN_YEAR, parseReminderOffsets, SessionInput } from './scheduling.rules';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const filled = (value: unknown) => typeof value === 'string' && value.trim() !== '';
@@ -23,6 +23,10 @@ const IsDateInput = (message: string) =>
 /** A time of day as a time input sends it ("09:00"; "9.00" is read too). */
 const IsTimeInput = (message: string) =>
   ValidateBy({ name: 'isTimeInput', validator: { validate: (value) => typeof value === 'string' && parseHelsinki('2027-01-04', value) !== null } }, { message });
+
+/** Reminder offsets as people type them ("14 d, 2 d, 2 h", blank for none), each one readable. */
+const IsReminderOffsetsInput = (message: string) =>
+  ValidateBy({ name: 'isReminderOffsetsInput', validator: { validate: (value) => typeof value === 'string' && parseReminderOffsets(value) !== null } }, { message });
 
 /** An online meeting link: https only, so no link leaks a meeting in the clear. */
 const MEETING_LINK = { protocols: ['https'], require_protocol: true };
@@ -188,6 +192,12 @@ export class CohortFieldsDto {
 
   @OptionalText(5000, 'admin.facilitatorEmails.tooLong')
   facilitatorEmails?: string;
+
+  /** "14 d, 2 d, 2 h"; blank: no reminders. How many and how far before are the rules' to say. */
+  @IsOptional()
+  @IsReminderOffsetsInput('cohort.reminderOffsets.format')
+  @IsString({ message: 'cohort.reminderOffsets.format' })
+  reminderOffsets?: string;
 }
 
 /** One session row of the new-round page; a row left wholly blank is no session. */
@@ -281,6 +291,8 @@ export function cohortInputOf(form: CohortFieldsDto): CohortInput {
     place: blankToNull(form.place),
     meetingLink: blankToNull(form.meetingLink),
     facilitatorEmails: emailList(form.facilitatorEmails),
+    // Left out (a post not from our form): the cohort's as they are, or the defaults for a new one.
+    reminderOffsets: form.reminderOffsets === undefined ? undefined : parseReminderOffsets(form.reminderOffsets)!,
   };
 }
 

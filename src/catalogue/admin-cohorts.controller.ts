@@ -35,7 +35,7 @@ import {
 import { CatalogueService, CohortDetail } from './catalogue.service';
 import { DELIVERY_MODES } from './cohort.entity';
 import { ProgrammeForEdit, ProgrammesService } from './programmes.service';
-import { MAX_SESSIONS, termLabel, termOf } from './scheduling.rules';
+import { DEFAULT_REMINDER_OFFSETS, formatReminderOffsets, MAX_SESSIONS, termLabel, termOf } from './scheduling.rules';
 import { COHORT_TRANSITIONS, SchedulingService } from './scheduling.service';
 import { CohortRecord, SessionForEdit, AdminScheduleService } from './admin-schedule.service';
 
@@ -55,6 +55,7 @@ const COHORT_FIELDS = [
   'place',
   'meetingLink',
   'facilitatorEmails',
+  'reminderOffsets',
 ];
 /** The instants the service names, each shown by its date-and-time pair. */
 const COHORT_INSTANTS = ['enrolmentOpensAt', 'enrolmentClosesAt', 'cancellationDeadline'];
@@ -89,6 +90,7 @@ function cohortValues(cohort: CohortDetail, record: CohortRecord): Values {
     place: cohort.place ?? '',
     meetingLink: cohort.meetingLink ?? '',
     facilitatorEmails: record.facilitatorEmails.join('\n'),
+    reminderOffsets: formatReminderOffsets(cohort.reminderOffsets),
   };
 }
 
@@ -143,6 +145,7 @@ function cohortForm(values: Values, errors: FieldMessages | null, lang: Language
     place: field('place'),
     meetingLink: field('meetingLink'),
     facilitatorEmails: field('facilitatorEmails'),
+    reminderOffsets: field('reminderOffsets'),
   };
 }
 
@@ -171,7 +174,7 @@ export class AdminCohortsController {
   @Get('programmes/:id/cohorts/new')
   async newRound(@Param('id') programmeId: string, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const programme = await this.programmes.findForEdit(programmeId);
-    const values = { capacity: '20', deliveryMode: 'on_site', facilitatorEmails: programme.facilitatorEmails.join('\n') };
+    const values = { capacity: '20', deliveryMode: 'on_site', facilitatorEmails: programme.facilitatorEmails.join('\n'), reminderOffsets: formatReminderOffsets(DEFAULT_REMINDER_OFFSETS) };
     return reply.view('admin/cohort-form', this.newRoundPage(programme, lang, values, [], DEFAULT_ROWS, null));
   }
 
@@ -402,6 +405,7 @@ export class AdminCohortsController {
         ...cohort,
         statusLabel: translate(lang, `cohort.status.${cohort.status}`),
         deliveryModeLabel: translate(lang, `deliveryMode.${cohort.deliveryMode}`),
+        reminderOffsetsText: formatReminderOffsets(cohort.reminderOffsets),
         confirmed: record.seatsTaken,
       },
       editable,

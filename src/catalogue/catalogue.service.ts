@@ -85,6 +85,8 @@ export interface CohortDetail extends CohortSummary {
   mayJoin: boolean;
   sessions: SessionView[];
   copiedFromId: string | null;
+  /** Minutes before each session that reminders go, earliest first; empty: none. */
+  reminderOffsets: number[];
 }
 
 /** What the catalogue cannot know about the reader of a cohort. */
@@ -225,6 +227,7 @@ export class CatalogueService {
       meetingLink: mayJoin ? row.meetingLink : null,
       mayJoin,
       copiedFromId: row.copiedFromId,
+      reminderOffsets: row.reminderOffsets,
       sessions: sessions.map((session) => ({
         id: session.id,
         startsAt: session.startsAt,

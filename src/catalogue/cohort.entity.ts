@@ -26,6 +26,8 @@ export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 @Check('cohort_seats_within_capacity', `seats_taken BETWEEN 0 AND capacity`)
 @Check('cohort_waitlist_not_negative', `waitlist_length >= 0`)
 @Check('cohort_enrolment_window', `enrolment_closes_at > enrolment_opens_at`)
+// At most 10 reminders per session, each between a minute and 60 days before it (in minutes).
+@Check('cohort_reminder_offsets_range', `cardinality(reminder_offsets) <= 10 AND array_position(reminder_offsets, NULL) IS NULL AND 1 <= ALL (reminder_offsets) AND 86400 >= ALL (reminder_offsets)`)
 @Check('cohort_dates_in_range', `enrolment_opens_at >= '2000-01-01' AND enrolment_closes_at < '2101-01-01' AND (cancellation_deadline IS NULL OR cancellation_deadline BETWEEN '2000-01-01' AND '2101-01-01')`)
 export class Cohort {
   @PrimaryGeneratedColumn('uuid')
@@ -79,6 +81,10 @@ export class Cohort {
   /** The online meeting link: shown only to confirmed participants, facilitators and admins. */
   @Column({ type: 'text', nullable: true })
   meetingLink: string | null;
+
+  /** Minutes before each session that its people get a reminder (default 7 days and 1 day). */
+  @Column({ type: 'integer', array: true, default: () => `'{10080,1440}'` })
+  reminderOffsets: number[];
 
   @Column({ type: 'integer', default: 0 })
   seatsTaken: number;

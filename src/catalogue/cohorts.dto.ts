@@ -11,7 +11,7 @@ import { CohortDetail, CohortSummary, EnrolmentWindow, SessionView } from './cat
 import { DATE_TIME_EXAMPLE, DATE_TIME_MESSAGE, MAX_FACILITATORS, Omittable, PageQuery, PersonDto, personDto, toDateTime } from './catalogue.dto';
 import { COHORT_STATUSES, CohortStatus, DELIVERY_MODES, DeliveryMode } from './cohort.entity';
 import { SESSION_STATUSES, SessionStatus } from './cohort-session.entity';
-import { CohortInput, SessionInput } from './scheduling.rules';
+import { CohortInput, MAX_REMINDER_OFFSET, MAX_REMINDERS, parseReminderOffsets, SessionInput } from './scheduling.rules';
 import { CopyRequest } from './scheduling.service';
 
 const ENROLMENT_WINDOWS: EnrolmentWindow[] = ['not_open_yet', 'open', 'closed'];
@@ -25,6 +25,22 @@ const REASON_MAX = 2000;
 
 /** A text that may be cleared: blank is sent on as null. */
 const blankToNull = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? null : value);
+
+/**
+ * Reminder offsets as minutes; one written as people read it ("14 d", "2 h", "90 min") is read into
+ * minutes here, and anything else is left as sent for the validator to refuse.
+ */
+const toMinutes = ({ value }: { value: unknown }) =>
+  Array.isArray(value)
+    ? value.map((offset: unknown) => {
+        const minutes = typeof offset === 'string' ? parseReminderOffsets(offset) : null;
+        return minutes?.length === 1 ? minutes[0] : offset;
+      })
+    : value;
+
+const REMINDER_OFFSETS_DESCRIPTION =
+  `Minutes before each session that a reminder goes to its people, earliest first: at most ${MAX_REMINDERS}, each from 1 to ${MAX_REMINDER_OFFSET} (60 days), none twice. ` +
+  'Each may also be written as people read it: "14 d", "2 h", "90 min". Left out: 7 days and 1 day for a new round, unchanged on PATCH; [] for no reminders.';
 
 /** An optional text of at most `max` characters; blank or null clears it. */
 const ClearableText = (max: number) =>
@@ -149,6 +165,9 @@ export class CohortDetailDto extends CohortDto {
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The round this one was copied from.' })
   copiedFromId: string | null;
+
+  @ApiProperty({ type: 'integer', isArray: true, example: [10080, 1440], description: 'Minutes before each session that a reminder goes, earliest first; empty: no reminders.' })
+  reminderOffsets: number[];
 }
 
 export function sessionDto(session: SessionView): SessionDto {
@@ -188,6 +207,7 @@ export function cohortDetailDto(cohort: CohortDetail): CohortDetailDto {
     meetingLink: cohort.meetingLink,
     sessions: cohort.sessions.map(sessionDto),
     copiedFromId: cohort.copiedFromId,
+    reminderOffsets: cohort.reminderOffsets,
   };
 }
 
@@ -318,6 +338,19 @@ export class CreateCohortDto {
   @IsEmail({}, { each: true, message: 'api.emails.invalid' })
   facilitatorEmails?: string[];
 
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { oneOf: [{ type: 'integer', minimum: 1, maximum: MAX_REMINDER_OFFSET }, { type: 'string', example: '14 d' }] },
+    maxItems: MAX_REMINDERS,
+    example: ['14 d', '2 d', '2 h'],
+    description: REMINDER_OFFSETS_DESCRIPTION,
+  })
+  @Transform(toMinutes)
+  @Omittable()
+  @IsInt({ each: true, message: 'cohort.reminderOffsets.format' })
+  @IsArray({ message: 'cohort.reminderOffsets.format' })
+  reminderOffsets?: number[];
+
   @ApiProperty({ type: [NewSessionDto], description: 'At least one; none may overlap another.' })
   @IsArray({ message: 'api.sessions.invalid' })
   @IsObject({ each: true, message: 'api.sessions.invalid' })
@@ -391,6 +424,7 @@ export function scheduleInputOf(body: CreateCohortDto): CohortInput & { sessions
     place: body.place ?? null,
     meetingLink: body.meetingLink ?? null,
     facilitatorEmails: body.facilitatorEmails,
+    reminderOffsets: body.reminderOffsets,
     sessions: body.sessions.map(sessionInputOf),
   };
 }

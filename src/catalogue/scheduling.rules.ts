@@ -11,6 +11,10 @@ export const MAX_YEAR = 2100;
 export const MAX_CAPACITY = 1000;
 export const MAX_SESSIONS = 40;
 export const MAX_NAME_LENGTH = 120;
+export const MAX_REMINDERS = 10;
+/** Reminders go at most 60 days before a session (offsets in minutes). */
+export const MAX_REMINDER_OFFSET = 60 * 24 * 60;
+export const DEFAULT_REMINDER_OFFSETS = [7 * 24 * 60, 24 * 60];
 
 export interface SessionInput {
   startsAt: Date;
@@ -34,6 +38,8 @@ export interface CohortInput {
   meetingLink: string | null;
   /** Left out: the programme's usual facilitators. */
   facilitatorEmails?: string[];
+  /** Minutes before each session that reminders go; left out: 7 days and 1 day. */
+  reminderOffsets?: number[];
 }
 
 function inRange(date: Date): boolean {
@@ -66,6 +72,10 @@ export function cohortProblems(input: CohortInput): Record<string, string> {
     if (date && !inRange(date)) problems[field] = 'schedule.date.outOfRange';
   }
   if (!isMeetingLink(input.meetingLink)) problems.meetingLink = 'schedule.meetingLink.https';
+  const offsets = input.reminderOffsets ?? DEFAULT_REMINDER_OFFSETS;
+  if (offsets.length > MAX_REMINDERS) problems.reminderOffsets = withValues('cohort.reminderOffsets.tooMany', { max: MAX_REMINDERS });
+  else if (offsets.some((minutes) => !Number.isInteger(minutes) || minutes < 1 || minutes > MAX_REMINDER_OFFSET)) problems.reminderOffsets = 'cohort.reminderOffsets.range';
+  else if (new Set(offsets).size !== offsets.length) problems.reminderOffsets = 'cohort.reminderOffsets.duplicate';
   if (!problems.enrolmentOpensAt && !problems.enrolmentClosesAt && input.enrolmentClosesAt <= input.enrolmentOpensAt) {
     problems.enrolmentClosesAt = 'cohort.enrolmentClosesAt.notAfterOpens';
   }
@@ -92,6 +102,29 @@ export function sessionProblems(sessions: SessionInput[], existing: SessionInput
     }
   });
   return problems;
+}
+
+const UNIT_MINUTES: Record<string, number> = { d: 1440, pv: 1440, vrk: 1440, dag: 1440, dagar: 1440, h: 60, t: 60, min: 1, m: 1 };
+
+/**
+ * Reminder offsets as people type them ("14 d, 2 d, 2 h", "90 min"), in minutes, earliest first;
+ * null when something cannot be read. Range and duplicates are the rules' business (cohortProblems).
+ */
+export function parseReminderOffsets(text: string): number[] | null {
+  const parts = text.split(/[,;\n]/).map((part) => part.trim()).filter(Boolean);
+  const minutes: number[] = [];
+  for (const part of parts) {
+    const match = /^(-?\d{1,6})\s*([a-zäö]+)$/i.exec(part);
+    const unit = match && UNIT_MINUTES[match[2].toLowerCase()];
+    if (!match || !unit) return null;
+    minutes.push(Number(match[1]) * unit);
+  }
+  return minutes.sort((a, b) => b - a);
+}
+
+/** Minutes back as people read them: 10080 → "7 d", 120 → "2 h", 90 → "90 min". */
+export function formatReminderOffsets(offsets: number[]): string {
+  return offsets.map((minutes) => (minutes % 1440 === 0 ? `${minutes / 1440} d` : minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`)).join(', ');
 }
 
 /** The half-year a round belongs to, from its first session: January–July is spring. */

@@ -15,7 +15,7 @@ import { CohortSession } from './cohort-session.entity';
 import { facilitatorsByEmail } from './facilitators';
 import { isDayOff } from './finnish-holidays';
 import { Programme } from './programme.entity';
-import { CohortInput, cohortProblems, MAX_SESSIONS, SessionInput, sessionProblems, termLabel, termOf } from './scheduling.rules';
+import { CohortInput, cohortProblems, DEFAULT_REMINDER_OFFSETS, MAX_SESSIONS, SessionInput, sessionProblems, termLabel, termOf } from './scheduling.rules';
 import { SessionChange, SessionChangeKind } from './session-change.entity';
 
 /** Which status a cohort may go to from which. Cancelled and completed rounds are history. */
@@ -49,6 +49,7 @@ const CONSTRAINT_FIELDS: Record<string, [string, string]> = {
   cohort_name_length: ['name', 'cohort.name.tooLong?max=120'],
   cohort_session_dates_in_range: ['sessions', 'schedule.date.outOfRange'],
   cohort_dates_in_range: ['enrolmentOpensAt', 'schedule.date.outOfRange'],
+  cohort_reminder_offsets_range: ['reminderOffsets', 'cohort.reminderOffsets.range'],
 };
 
 @Injectable()
@@ -342,5 +343,6 @@ function cohortFields(input: CohortInput) {
     deliveryMode: input.deliveryMode,
     place: blankToNull(input.place),
     meetingLink: blankToNull(input.meetingLink),
+    reminderOffsets: [...(input.reminderOffsets ?? DEFAULT_REMINDER_OFFSETS)].sort((a, b) => b - a),
   };
 }

@@ -5,6 +5,7 @@ import { Language } from '../i18n/i18n';
 import { fromHelsinki } from '../i18n/helsinki-time';
 import { NewProgramme } from '../catalogue/programmes.service';
 import { CohortInput, SessionInput } from '../catalogue/scheduling.rules';
+import type { NetworkEventInput } from '../calendar/network-events.service';
 import { Recipient } from '../notifications/notifications.service';
 
 export const DEMO_AGENCIES = [
@@ -250,5 +251,36 @@ export const DEMO_COHORTS: { programmeSlug: string; round: CohortInput & { sessi
       cancellationDeadline: at(2027, 2, 28, 16),
       sessions: sessions(13, 15, [[2027, 3, 18], [2027, 4, 15], [2027, 5, 12], [2027, 6, 9]]),
     },
+  },
+];
+
+/**
+ * The developers' network's own events of 2027: the spring and autumn developer days
+ * (kehittäjäpäivät), Thursdays 9–16, in spring on site and in autumn online.
+ */
+export const DEMO_NETWORK_EVENTS: NetworkEventInput[] = [
+  {
+    title: { fi: 'Kevään kehittäjäpäivä 2027', sv: 'Vårens utvecklardag 2027', en: 'Spring developer day 2027' },
+    description: {
+      fi: 'Koko kehittäjäverkoston yhteinen päivä: kuulumiset virastoista, **työpajoja yhteiskehittelystä** ja aikaa verkostoitua. Päivä on maksuton ja avoin kaikille valtion kehittäjille.',
+      sv: 'En gemensam dag för hela utvecklarnätverket: nytt från myndigheterna, **workshoppar i samutveckling** och tid att nätverka. Dagen är avgiftsfri och öppen för alla utvecklare inom staten.',
+      en: 'A day for the whole developers’ network: news from the agencies, **co-development workshops** and time to meet each other. Free and open to all developers in central government.',
+    },
+    startsAt: at(2027, 5, 20, 9),
+    endsAt: at(2027, 5, 20, 16),
+    place: VALTIOKONTTORI,
+    meetingLink: null,
+  },
+  {
+    title: { fi: 'Syksyn kehittäjäpäivä 2027', sv: 'Höstens utvecklardag 2027', en: 'Autumn developer day 2027' },
+    description: {
+      fi: 'Syksyn kehittäjäpäivä pidetään verkossa. Ohjelmassa vuoden valmennusten kokemukset, **ennakointia** ja pienryhmäkeskusteluja. Linkki toimii koko päivän.',
+      sv: 'Höstens utvecklardag ordnas på distans. På programmet står erfarenheter från årets coachningar, **framsyn** och diskussioner i små grupper. Länken fungerar hela dagen.',
+      en: 'The autumn developer day is held online: experiences from the year’s coaching, **foresight** and small-group discussions. The link works all day.',
+    },
+    startsAt: at(2027, 11, 18, 9),
+    endsAt: at(2027, 11, 18, 16),
+    place: null,
+    meetingLink: 'https://verkkotapaaminen.example/verso/kehittajapaiva-syksy-2027',
   },
 ];

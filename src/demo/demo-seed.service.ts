@@ -14,10 +14,13 @@ import { LOGGER } from '../logging/logger';
 import { NotificationsService } from '../notifications/notifications.service';
 import { TEST_MESSAGE_KIND } from '../notifications/outbox.service';
 import { UserService } from '../identity/user.service';
-import { DEMO_AGENCIES, DEMO_COHORTS, DEMO_FACILITATOR, DEMO_MAIL_RECIPIENTS, DEMO_PASSWORD, DEMO_PROGRAMMES, DEMO_USERS } from './demo-data';
+import { NetworkEvent } from '../calendar/network-event.entity';
+import { DEMO_AGENCIES, DEMO_COHORTS, DEMO_FACILITATOR, DEMO_MAIL_RECIPIENTS, DEMO_NETWORK_EVENTS, DEMO_PASSWORD, DEMO_PROGRAMMES, DEMO_USERS } from './demo-data';
 
 /** Arbitrary, fixed key of the advisory lock that lets one process at a time schedule the demo rounds ("demo" in ASCII). */
 const ROUNDS_LOCK_KEY = 0x64656d6f;
+/** Same, for the network events ("demE"). */
+const NETWORK_EVENTS_LOCK_KEY = 0x64656d45;
 
 @Injectable()
 export class DemoSeedService implements OnApplicationBootstrap {
@@ -38,6 +41,19 @@ export class DemoSeedService implements OnApplicationBootstrap {
     await this.seedIfEmpty();
     await this.seedUsersIfNone();
     await this.seedRoundsIfNone();
+    await this.seedNetworkEventsIfNone();
+  }
+
+  /** The developer days (DEMO_NETWORK_EVENTS) on a database without any network event, once whatever processes start. */
+  async seedNetworkEventsIfNone(): Promise<number> {
+    const added = await this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [NETWORK_EVENTS_LOCK_KEY]);
+      if ((await manager.count(NetworkEvent)) > 0) return 0;
+      await manager.insert(NetworkEvent, DEMO_NETWORK_EVENTS.map((event) => ({ ...event, status: 'published' as const, revision: 0 })));
+      return DEMO_NETWORK_EVENTS.length;
+    });
+    if (added) this.logger.info({ networkEvents: added }, 'demo network events seeded');
+    return added;
   }
 
   /**

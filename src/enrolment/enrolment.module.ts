@@ -19,6 +19,6 @@ import { RosterSummaryService } from './roster-summary.service';
   imports: [TypeOrmModule.forFeature([Enrolment, EnrolmentChange, Attendance, Completion]), CatalogueModule],
   controllers: [EnrolmentApiController, CohortPageController, MyCohortsController, ApprovalController, RosterController],
   providers: [EnrolmentService, EnrolmentNotifications, RosterSummaryService, RosterService],
-  exports: [EnrolmentService],
+  exports: [EnrolmentService, RosterService],
 })
 export class EnrolmentModule {}

@@ -21,6 +21,8 @@ export interface Renderable {
   kind: string;
   language: Language;
   recipientName: string | null;
+  /** For attachments addressed to the person (calendar invitations name their attendee). */
+  recipientEmail?: string;
   payload: Record<string, unknown>;
 }
 
@@ -53,7 +55,7 @@ export class MailRenderer {
       subject,
       html: layout('html', body('html')),
       text: layout('text', body('text')).replace(/\n{3,}/g, '\n\n').trim() + '\n',
-      attachments: (await kind.attachments?.(notification.payload, lang)) ?? [],
+      attachments: await this.kinds.attachmentsOf(kind.name, notification.payload, lang, { email: notification.recipientEmail ?? '', name: notification.recipientName }),
     };
   }
 

@@ -20,7 +20,7 @@ import { DIGEST_KIND } from './digest.service';
 import { MailRenderer } from './mail-renderer';
 import { MailTransport } from './mail-transport';
 import { Notification } from './notification.entity';
-import { NotificationKinds } from './notification-kinds';
+import { NotificationKind, NotificationKinds } from './notification-kinds';
 
 /**
  * Under load, each round trip waits this long after the previous one began, so it carries the
@@ -81,7 +81,8 @@ export class NotificationDelivery implements OnApplicationShutdown {
 
     try {
       const kind = this.kinds.get(row.kind);
-      if (kind.stillValid && !(await kind.stillValid(row.payload))) {
+      const payload = await this.currentPayload(kind, row);
+      if (!payload) {
         await this.release(row.id, 'cancelled', 'stale: no longer true when it fell due');
         return 'stale';
       }
@@ -89,7 +90,8 @@ export class NotificationDelivery implements OnApplicationShutdown {
         kind: row.kind,
         language: row.language,
         recipientName: row.recipient_name,
-        payload: row.payload,
+        recipientEmail: row.recipient_email,
+        payload,
       });
       const answer = await this.transport.send(
         { to: row.recipient_email, toName: row.recipient_name, messageId: `<${row.id}@verso>` },
@@ -103,6 +105,12 @@ export class NotificationDelivery implements OnApplicationShutdown {
       this.logger.warn({ err: error, notificationId: row.id, attempt: job.attemptsMade + 1, lastAttempt }, 'notification not sent');
       throw error;
     }
+  }
+
+  /** What to send as things stand now, or null when the message is no longer true. */
+  private async currentPayload(kind: NotificationKind, row: ClaimedRow): Promise<Record<string, unknown> | null> {
+    if (kind.stillValid && !(await kind.stillValid(row.payload))) return null;
+    return kind.refresh ? kind.refresh(row.payload, row.language) : row.payload;
   }
 
   /**

@@ -20,12 +20,26 @@ export interface NotificationKind {
   subject(payload: Record<string, unknown>, lang: Language): string;
   /** "Is this still true?", asked just before sending; false drops the message as stale. */
   stillValid?(payload: Record<string, unknown>): Promise<boolean>;
-  attachments?(payload: Record<string, unknown>, lang: Language): Promise<MailAttachment[]>;
+  /**
+   * Re-reads what the message is about just before sending and returns what to render (the
+   * session's time, place and agenda as they are now), or null when it is no longer true, which
+   * drops the message as stale. For messages written long before they go, like reminders.
+   */
+  refresh?(payload: Record<string, unknown>, lang: Language): Promise<Record<string, unknown> | null>;
+  attachments?: AttachmentProvider;
 }
+
+export interface MailRecipient {
+  email: string;
+  name: string | null;
+}
+
+export type AttachmentProvider = (payload: Record<string, unknown>, lang: Language, recipient: MailRecipient) => Promise<MailAttachment[]>;
 
 @Injectable()
 export class NotificationKinds {
   private readonly kinds = new Map<string, NotificationKind>();
+  private readonly addedAttachments = new Map<string, AttachmentProvider[]>();
 
   register(kind: NotificationKind): void {
     if (this.kinds.has(kind.name)) throw new Error(`Notification kind "${kind.name}" is registered twice`);
@@ -36,6 +50,20 @@ export class NotificationKinds {
     const kind = this.kinds.get(name);
     if (!kind) throw new Error(`Unknown notification kind "${name}"`);
     return kind;
+  }
+
+  /**
+   * Another area adds attachments to a kind it does not own (calendar invitations on enrolment
+   * mail), so the owner need not know about it.
+   */
+  addAttachments(name: string, provider: AttachmentProvider): void {
+    this.addedAttachments.set(name, [...(this.addedAttachments.get(name) ?? []), provider]);
+  }
+
+  /** Every attachment of a message of this kind: the kind's own, then those other areas added. */
+  async attachmentsOf(name: string, payload: Record<string, unknown>, lang: Language, recipient: MailRecipient): Promise<MailAttachment[]> {
+    const providers = [this.get(name).attachments, ...(this.addedAttachments.get(name) ?? [])].filter((p): p is AttachmentProvider => !!p);
+    return (await Promise.all(providers.map((provider) => provider(payload, lang, recipient)))).flat();
   }
 
   has(name: string): boolean {

@@ -5,7 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Language } from '../i18n/i18n';
-import { Channel, Delivery, NotificationPreference } from './notification.entity';
+import { Channel, NotificationPreference } from './notification.entity';
 import { NotificationKinds } from './notification-kinds';
 
 export interface Recipient {
@@ -23,6 +23,13 @@ export interface NotifyOptions {
   key?: string;
   /** The caller's transaction, so the notification commits or rolls back with the change. */
   manager?: EntityManager;
+}
+
+/** One person's notification of a kind, for notifyAll(). */
+export interface Notice {
+  recipient: Recipient;
+  payload: Record<string, unknown>;
+  key?: string;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -44,30 +51,46 @@ export class NotificationsService {
    * kind off, or a live notification with the same key already exists (it stays as it is).
    */
   async notify(kind: string, recipient: Recipient, payload: Record<string, unknown>, options: NotifyOptions = {}): Promise<string | null> {
+    const [id] = await this.insert(kind, [{ recipient, payload, key: options.key }], options);
+    return id ?? null;
+  }
+
+  /**
+   * notify() for many people at once, in one statement (everyone in a round when its session
+   * moves): each person gets a row of their own with their own key and payload, unless they turned
+   * the kind off or a live row with their key is already there. Returns how many were written.
+   */
+  async notifyAll(kind: string, items: Notice[], options: Omit<NotifyOptions, 'key'> = {}): Promise<number> {
+    return (await this.insert(kind, items, options)).length;
+  }
+
+  /** The one INSERT into the outbox from TypeScript; enrolment_enrol (migration EnrolFunction) writes the same row inside PostgreSQL: keep the two alike. */
+  private async insert(kind: string, items: Notice[], options: Omit<NotifyOptions, 'key'>): Promise<string[]> {
     const definition = this.kinds.get(kind);
-    if (!isEmailAddress(recipient.email)) throw new Error(`Cannot notify "${recipient.email}": not an email address`);
-    const manager = options.manager ?? this.dataSource.manager;
-    const channel: Channel = definition.security ? 'email' : await this.channelFor(manager, recipient.userId, kind);
-    if (channel === 'off') return null;
-    // enrolment_enrol (migration EnrolFunction) writes the same row inside PostgreSQL: keep the two alike.
-    const rows: { id: string }[] = await manager.query(
+    if (items.length === 0) return [];
+    const bad = items.find((item) => !isEmailAddress(item.recipient.email));
+    if (bad) throw new Error(`Cannot notify "${bad.recipient.email}": not an email address`);
+    const rows: { id: string }[] = await (options.manager ?? this.dataSource.manager).query(
       `INSERT INTO notification (kind, key, recipient_user_id, recipient_email, recipient_name, language, payload, delivery, due_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, now()))
+       SELECT $1, i.key, i.user_id, i.email, i.name, i.language, i.payload, CASE WHEN $2 THEN 'email' ELSE coalesce(pref.channel, 'email') END, coalesce($3, now())
+       FROM unnest($4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::jsonb[]) AS i(key, user_id, email, name, language, payload)
+       LEFT JOIN notification_preference pref ON pref.user_id = i.user_id AND pref.kind = $1
+       WHERE $2 OR coalesce(pref.channel, 'email') <> 'off'
        ON CONFLICT (key) WHERE key IS NOT NULL AND status IN ('pending', 'queued', 'sending') DO NOTHING
        RETURNING id`,
       [
         kind,
-        options.key ?? null,
-        recipient.userId ?? null,
-        recipient.email.trim(),
-        recipient.name ?? null,
-        recipient.language,
-        payload,
-        channel satisfies Delivery,
+        !!definition.security,
         options.dueAt ?? null,
+        items.map((item) => item.key ?? null),
+        items.map((item) => item.recipient.userId ?? null),
+        items.map((item) => item.recipient.email.trim()),
+        items.map((item) => item.recipient.name ?? null),
+        items.map((item) => item.recipient.language),
+        items.map((item) => JSON.stringify(item.payload)),
       ],
     );
-    return rows[0]?.id ?? null;
+    return rows.map((row) => row.id);
   }
 
   /** Cancels the notifications not yet being sent whose key is `key`, or starts with `keyPrefix`. */
@@ -91,12 +114,5 @@ export class NotificationsService {
     for (const kind of kinds) this.kinds.get(kind);
     const rows: { kind: string; channel: Channel }[] = await this.dataSource.query(`SELECT kind, channel FROM notification_preference WHERE user_id = $1 AND kind = ANY($2)`, [userId, kinds]);
     return Object.fromEntries(kinds.map((kind) => [kind, rows.find((row) => row.kind === kind)?.channel ?? 'email']));
-  }
-
-  private async channelFor(manager: EntityManager, userId: string | undefined, kind: string): Promise<Channel> {
-    if (!userId) return 'email';
-    const preference = await manager.getRepository(NotificationPreference).findOne({ where: { userId, kind } });
-    // Until the profile page lets people choose, every kind is "email".
-    return preference?.channel ?? 'email';
   }
 }

@@ -1,0 +1,24 @@
+// Calendars and reminders (issue 7): the reminder mails and session change mails with their .ics
+// invitations, the personal, public and per-cohort iCalendar feeds, and the events page with the
+// network's own events. Sits above enrolment: it reads rounds, sessions and seats, never the other way.
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogueModule } from '../catalogue/catalogue.module';
+import { EnrolmentModule } from '../enrolment/enrolment.module';
+import { AdminEventsController } from './admin-events.controller';
+import { CalendarFeed } from './calendar-feed.entity';
+import { EventsController } from './events.controller';
+import { NetworkEvent } from './network-event.entity';
+import { NetworkEventsService } from './network-events.service';
+import { CalendarController } from './calendar.controller';
+import { CalendarFeedService } from './calendar-feed.service';
+import { ReminderNotifications } from './reminders.notifications';
+import { RemindersService } from './reminders.service';
+import { SessionCalendarService } from './session-calendar.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([CalendarFeed, NetworkEvent]), CatalogueModule, EnrolmentModule],
+  controllers: [CalendarController, EventsController, AdminEventsController],
+  providers: [NetworkEventsService, CalendarFeedService, SessionCalendarService, RemindersService, ReminderNotifications],
+})
+export class CalendarModule {}

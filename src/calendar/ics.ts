@@ -1,0 +1,93 @@
+// Writes iCalendar (RFC 5545) with ical-generator: feeds (no METHOD), and the invitations mailed to
+// people (iTIP, RFC 5546: METHOD:REQUEST to add or update an event, METHOD:CANCEL to remove it).
+// Calendar programs recognise an event by its UID and take the one with the higher SEQUENCE, so a
+// moved session's update replaces the event instead of adding a second one. Times are written as
+// Helsinki wall-clock time with TZID=Europe/Helsinki and the zone's VTIMEZONE, so a 9:00 session is
+// 9:00 in every calendar whatever daylight-saving change lies between.
+import { ICalCalendar, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import { Temporal } from 'temporal-polyfill';
+
+export const CALENDAR_TIME_ZONE = 'Europe/Helsinki';
+
+/** Finland's rules since 1996 (EU: last Sunday of March 03:00 → EEST, of October 04:00 → EET). */
+const HELSINKI_VTIMEZONE = [
+  'BEGIN:VTIMEZONE',
+  'TZID:Europe/Helsinki',
+  'X-LIC-LOCATION:Europe/Helsinki',
+  'BEGIN:DAYLIGHT',
+  'TZOFFSETFROM:+0200',
+  'TZOFFSETTO:+0300',
+  'TZNAME:EEST',
+  'DTSTART:19700329T030000',
+  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
+  'END:DAYLIGHT',
+  'BEGIN:STANDARD',
+  'TZOFFSETFROM:+0300',
+  'TZOFFSETTO:+0200',
+  'TZNAME:EET',
+  'DTSTART:19701025T040000',
+  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
+  'END:STANDARD',
+  'END:VTIMEZONE',
+].join('\r\n');
+
+export interface CalendarEvent {
+  /** Stable for the event's whole life: `session-<id>@verso`, `network-event-<id>@verso`. */
+  uid: string;
+  /** Bumped on every change calendars must take (move, cancellation). */
+  sequence: number;
+  startsAt: Date;
+  endsAt: Date;
+  summary: string;
+  description?: string | null;
+  location?: string | null;
+  url?: string | null;
+  cancelled?: boolean;
+  lastModified?: Date;
+}
+
+export interface CalendarOptions {
+  /** Feeds have none; mailed invitations REQUEST or CANCEL. */
+  method?: 'REQUEST' | 'CANCEL' | null;
+  /** The calendar's name in programs that subscribe to it (X-WR-CALNAME). */
+  name?: string;
+  /** For invitations: who sends them and to whom (iTIP needs both). */
+  organizer?: { name: string; email: string };
+  attendee?: { name?: string | null; email: string };
+}
+
+// ical-generator writes a JS Date in a named zone by the server's own local fields; a Temporal
+// instant it converts properly, whatever the server's zone.
+const instant = (date: Date) => Temporal.Instant.fromEpochMilliseconds(date.getTime());
+
+export function writeCalendar(events: CalendarEvent[], options: CalendarOptions = {}): string {
+  const calendar = new ICalCalendar({
+    prodId: { company: 'Verso', product: 'Verso', language: 'FI' },
+    // No calendar-wide zone (DTSTAMP and the like stay in UTC); events name theirs, and this
+    // writes the VTIMEZONE they refer to.
+    timezone: { name: null, generator: (zone) => (zone === CALENDAR_TIME_ZONE ? HELSINKI_VTIMEZONE : null) },
+  });
+  if (options.method) calendar.method(options.method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST);
+  if (options.name) calendar.name(options.name);
+  const cancel = options.method === 'CANCEL';
+  for (const event of events) {
+    calendar.createEvent({
+      id: event.uid,
+      sequence: event.sequence,
+      start: instant(event.startsAt),
+      end: instant(event.endsAt),
+      timezone: CALENDAR_TIME_ZONE,
+      // A fixed stamp keeps the feed's bytes (and so its ETag) the same until something changes.
+      stamp: event.lastModified ?? event.startsAt,
+      lastModified: event.lastModified,
+      summary: event.summary,
+      description: event.description ?? null,
+      location: event.location ?? null,
+      url: event.url ?? null,
+      status: cancel || event.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+      organizer: options.organizer ?? null,
+      attendees: options.attendee ? [{ email: options.attendee.email, name: options.attendee.name ?? undefined, rsvp: false }] : undefined,
+    });
+  }
+  return calendar.toString();
+}

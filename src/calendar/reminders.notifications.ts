@@ -1,0 +1,98 @@
+// The notification kinds of calendars and reminders, registered with the notification core at
+// start: the reminder before a session, "a session moved" and "a session was cancelled", each with
+// its templates under views/mail/. It also adds calendar invitations (.ics) to enrolment's mails,
+// which enrolment itself knows nothing about: a confirmed place brings the round's sessions into
+// the person's calendar, a cancelled one takes them out again. One invitation per session, as iTIP
+// wants one event (UID) per message and Outlook reads only the first of several.
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { CONFIG, Config } from '../config/config';
+import { formatDate } from '../i18n/dates';
+import { toHelsinki } from '../i18n/helsinki-time';
+import { Language, translate } from '../i18n/i18n';
+import { ENROLMENT_KINDS } from '../enrolment/enrolment.notifications';
+import { MailAttachment, MailRecipient, NotificationKinds } from '../notifications/notification-kinds';
+import { CalendarEvent, writeCalendar } from './ics';
+import { REMINDER_KINDS, RemindersService } from './reminders.service';
+import { SessionCalendarService } from './session-calendar.service';
+
+type Method = 'REQUEST' | 'CANCEL';
+
+/** 2027-03-16: the session's Helsinki date, for file names. */
+function isoDate(instant: Date): string {
+  const { year, month, day } = toHelsinki(instant);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+@Injectable()
+export class ReminderNotifications implements OnModuleInit {
+  constructor(
+    private readonly kinds: NotificationKinds,
+    private readonly reminders: RemindersService,
+    private readonly calendar: SessionCalendarService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  onModuleInit() {
+    const subject = (name: string) => (payload: Record<string, unknown>, lang: Language) =>
+      translate(lang, `mail.${name}.subject`, {
+        programme: payload.programmeTitle,
+        cohort: payload.cohortName,
+        date: payload.startsAt ? formatDate(new Date(payload.startsAt as string), lang, 'date') : '',
+        time: payload.startsAt ? formatDate(new Date(payload.startsAt as string), lang, 'time') : '',
+      });
+    this.kinds.register({
+      name: REMINDER_KINDS.reminder,
+      template: 'session-reminder',
+      subject: subject(REMINDER_KINDS.reminder),
+      refresh: (payload, lang) => this.reminders.refreshReminder(payload, lang),
+    });
+    this.kinds.register({
+      name: REMINDER_KINDS.moved,
+      template: 'session-moved',
+      subject: subject(REMINDER_KINDS.moved),
+      refresh: (payload, lang) => this.reminders.refreshMoved(payload, lang),
+      attachments: (payload, lang, to) => this.sessionInvitation(payload, lang, to, 'REQUEST'),
+    });
+    this.kinds.register({
+      name: REMINDER_KINDS.cancelled,
+      template: 'session-cancelled',
+      subject: subject(REMINDER_KINDS.cancelled),
+      refresh: (payload, lang) => this.reminders.refreshCancelled(payload, lang),
+      attachments: (payload, lang, to) => this.sessionInvitation(payload, lang, to, 'CANCEL'),
+    });
+
+    for (const kind of [ENROLMENT_KINDS['enrolment.confirmed'], ENROLMENT_KINDS['enrolment.promoted'], ENROLMENT_KINDS['enrolment.approved']]) {
+      this.kinds.addAttachments(kind, async (payload, lang, to) =>
+        payload.status === 'confirmed' ? this.invitations(await this.calendar.cohortEvents(String(payload.cohortId), lang), lang, to, 'REQUEST') : [],
+      );
+    }
+    this.kinds.addAttachments(ENROLMENT_KINDS['enrolment.cancelled'], async (payload, lang, to) =>
+      (await this.heldASeat(payload)) ? this.invitations(await this.calendar.cohortEvents(String(payload.cohortId), lang), lang, to, 'CANCEL') : [],
+    );
+  }
+
+  private async sessionInvitation(payload: Record<string, unknown>, lang: Language, to: MailRecipient, method: Method): Promise<MailAttachment[]> {
+    return this.invitations(await this.calendar.sessionEvents([String(payload.sessionId)], lang), lang, to, method);
+  }
+
+  /** A cancelled enrolment had sessions in the person's calendar only if it had been confirmed. */
+  private async heldASeat(payload: Record<string, unknown>): Promise<boolean> {
+    const [row]: { from_status: string | null }[] = await this.dataSource.query(
+      `SELECT from_status FROM enrolment_change WHERE enrolment_id = $1 AND to_status = 'cancelled' ORDER BY created_at DESC LIMIT 1`,
+      [payload.enrolmentId],
+    );
+    return row?.from_status === 'confirmed';
+  }
+
+  private invitations(events: CalendarEvent[], lang: Language, to: MailRecipient, method: Method): MailAttachment[] {
+    const organizer = { name: 'Verso', email: /<([^>]+)>/.exec(this.config.mailFrom)?.[1] ?? this.config.mailFrom };
+    return events.map((event) => ({
+      filename: `${translate(lang, 'calendar.invitation.filename')}-${isoDate(event.startsAt)}.ics`,
+      contentType: `text/calendar; charset=utf-8; method=${method}`,
+      content: writeCalendar([event], { method, organizer, attendee: to.email ? { email: to.email, name: to.name } : undefined }),
+    }));
+  }
+}

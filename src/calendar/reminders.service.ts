@@ -1,0 +1,176 @@
+// What reminder and session-change mails say, read when they are sent. The reminder plan itself is
+// kept by PostgreSQL (migration Reminders: triggers plan and drop `session.reminder` rows whenever
+// a seat, a facilitator, a session or a round changes); this service answers the worker's last
+// question, "is it still true, and what does it say now?": the session still at the time the
+// reminder was planned for, its round still published, the person still in it. It also writes the
+// mails that tell everyone in a round that a session moved or was cancelled, in the move's own
+// transaction (the `session.changed` domain event).
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { DomainEventOf, DomainEvents } from '../events/domain-events';
+import { Language, localized, LocalizedText } from '../i18n/i18n';
+import { Batcher } from '../notifications/batcher';
+import { NotificationsService } from '../notifications/notifications.service';
+import { renderMarkdown } from '../views/markdown';
+
+export const REMINDER_KINDS = {
+  reminder: 'session.reminder',
+  moved: 'session.moved',
+  cancelled: 'session.cancelled',
+} as const;
+
+/** Which session a mail is about and for whom, as its payload says. */
+interface SessionMailKey {
+  sessionId: string;
+  userId: string;
+}
+
+interface SessionMailRow {
+  session_id: string;
+  user_id: string;
+  cohort_id: string;
+  starts_at: Date;
+  ends_at: Date;
+  status: 'scheduled' | 'cancelled';
+  revision: number;
+  place: string | null;
+  meeting_link: string | null;
+  agenda: string | null;
+  cohort_name: string;
+  cohort_status: string;
+  reminder_offsets: number[];
+  programme_title: LocalizedText;
+  number: number;
+  count: number;
+  person_in: boolean;
+}
+
+/** The session as a mail shows it, in the reader's language. */
+export interface SessionMail {
+  sessionId: string;
+  cohortId: string;
+  cohortName: string;
+  programmeTitle: string;
+  sessionNumber: number;
+  sessionCount: number;
+  startsAt: Date;
+  endsAt: Date;
+  place: string | null;
+  meetingLink: string | null;
+  agenda: string | null;
+  agendaHtml: string;
+}
+
+const sameInstant = (a: unknown, b: Date) => typeof a === 'string' && new Date(a).getTime() === new Date(b).getTime();
+
+@Injectable()
+export class RemindersService implements OnModuleInit {
+  /** A session falling due reminds everyone in it at once: their checks share queries. */
+  private readonly sessions = new Batcher<SessionMailKey, SessionMailRow>((keys) => this.readSessions(keys), 2);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly notifications: NotificationsService,
+    private readonly events: DomainEvents,
+  ) {}
+
+  onModuleInit() {
+    this.events.on('session.changed', (event, manager) => this.tellEveryone(event, manager));
+  }
+
+  /** A reminder goes only if its session is still at the planned time and the person still in the round. */
+  async refreshReminder(payload: Record<string, unknown>, lang: Language): Promise<Record<string, unknown> | null> {
+    const row = await this.row(payload);
+    if (!row || row.status !== 'scheduled' || row.cohort_status !== 'published' || !row.person_in) return null;
+    if (!sameInstant(payload.startsAt, row.starts_at) || !row.reminder_offsets.includes(Number(payload.offsetMinutes))) return null;
+    return { ...payload, ...this.mailView(row, lang) };
+  }
+
+  /** "Your session moved" goes while the session is still on (a cancellation has a mail of its own). */
+  async refreshMoved(payload: Record<string, unknown>, lang: Language): Promise<Record<string, unknown> | null> {
+    const row = await this.row(payload);
+    if (!row || row.status !== 'scheduled' || row.cohort_status !== 'published' || !row.person_in) return null;
+    return { ...payload, ...this.mailView(row, lang) };
+  }
+
+  async refreshCancelled(payload: Record<string, unknown>, lang: Language): Promise<Record<string, unknown> | null> {
+    const row = await this.row(payload);
+    if (!row || row.status !== 'cancelled' || !row.person_in) return null;
+    return { ...payload, ...this.mailView(row, lang) };
+  }
+
+  /**
+   * A moved or cancelled session: everyone in its published round gets one mail, written with the
+   * change. Several moves before the mail goes make one mail (the live key), which says where the
+   * session is when it is sent; a cancellation makes a pending "moved" mail stale.
+   */
+  private async tellEveryone(event: DomainEventOf<'session.changed'>, manager: EntityManager): Promise<void> {
+    if (event.change === 'added') return;
+    const people: { id: string; email: string; display_name: string; language: Language }[] = await manager.query(
+      `SELECT u.id, u.email, u.display_name, u.language FROM app_user u
+       WHERE u.status = 'active' AND session_reminders_person_in($1, u.id)
+         AND u.id IN (SELECT user_id FROM enrolment WHERE cohort_id = $1 AND status IN ('confirmed', 'completed') UNION SELECT user_id FROM cohort_facilitator WHERE cohort_id = $1)
+         AND EXISTS (SELECT 1 FROM cohort WHERE id = $1 AND status = 'published')`,
+      [event.cohortId],
+    );
+    const kind = event.change === 'moved' ? REMINDER_KINDS.moved : REMINDER_KINDS.cancelled;
+    await this.notifications.notifyAll(
+      kind,
+      people.map((person) => ({
+        recipient: { userId: person.id, email: person.email, name: person.display_name, language: person.language },
+        key: `${kind.replace('.', '-')}-${event.sessionId}-${person.id}`,
+        payload: {
+          sessionId: event.sessionId,
+          cohortId: event.cohortId,
+          userId: person.id,
+          previousStartsAt: event.previous?.startsAt ?? null,
+          previousEndsAt: event.previous?.endsAt ?? null,
+          reason: event.reason,
+        },
+      })),
+      { manager },
+    );
+  }
+
+  private async row(payload: Record<string, unknown>): Promise<SessionMailRow | undefined> {
+    if (typeof payload.sessionId !== 'string' || typeof payload.userId !== 'string') return undefined;
+    return this.sessions.load({ sessionId: payload.sessionId, userId: payload.userId });
+  }
+
+  private async readSessions(keys: SessionMailKey[]): Promise<Map<SessionMailKey, SessionMailRow>> {
+    const rows: (SessionMailRow & { i: string })[] = await this.dataSource.query(
+      `SELECT k.i, s.id AS session_id, k.user_id, s.cohort_id, s.starts_at, s.ends_at, s.status, s.revision,
+              coalesce(s.place, c.place) AS place, coalesce(s.meeting_link, c.meeting_link) AS meeting_link, s.agenda,
+              c.name AS cohort_name, c.status AS cohort_status, c.reminder_offsets, p.title AS programme_title,
+              n.number::int, n.count::int, session_reminders_person_in(c.id, k.user_id) AS person_in
+       FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k(session_id, user_id, i)
+       JOIN cohort_session s ON s.id = k.session_id
+       JOIN cohort c ON c.id = s.cohort_id
+       JOIN programme p ON p.id = c.programme_id
+       CROSS JOIN LATERAL (
+         SELECT count(*) FILTER (WHERE o.starts_at <= s.starts_at) AS number, count(*) AS count
+         FROM cohort_session o WHERE o.cohort_id = s.cohort_id AND (o.status = 'scheduled' OR o.id = s.id)) n`,
+      [keys.map((key) => key.sessionId), keys.map((key) => key.userId)],
+    );
+    const byIndex = new Map(rows.map((row) => [Number(row.i), row]));
+    return new Map(keys.flatMap((key, i): [SessionMailKey, SessionMailRow][] => (byIndex.has(i + 1) ? [[key, byIndex.get(i + 1)!]] : [])));
+  }
+
+  private mailView(row: SessionMailRow, lang: Language): SessionMail {
+    return {
+      sessionId: row.session_id,
+      cohortId: row.cohort_id,
+      cohortName: row.cohort_name,
+      programmeTitle: localized(row.programme_title, lang),
+      sessionNumber: row.number,
+      sessionCount: row.count,
+      startsAt: new Date(row.starts_at),
+      endsAt: new Date(row.ends_at),
+      place: row.place,
+      meetingLink: row.meeting_link,
+      agenda: row.agenda,
+      agendaHtml: renderMarkdown(row.agenda),
+    };
+  }
+}
