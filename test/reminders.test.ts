@@ -226,6 +226,27 @@ describe('session reminders and calendar invitations', () => {
     expect(icsAttachments(await mailTo(waiting, /peruttu/))).toEqual([]);
   });
 
+  it('tells everyone in a cancelled round, and takes its sessions out of the calendars of those who had them', async () => {
+    const facilitator = await person({ displayName: 'Sanna Järvinen' });
+    const cohort = await openCohort([at(Date.now() + 20 * DAY), at(Date.now() + 27 * DAY)], { capacity: 1, facilitatorEmails: [facilitator.email] });
+    const [seated, waiting] = [await person(), await person({ language: 'en' })];
+    await enrolment.enrol(actor(seated), cohort.id);
+    await enrolment.enrol(actor(waiting), cohort.id);
+    await scheduling.setCohortStatus(admin, cohort.id, 'cancelled');
+
+    const mail = await mailTo(seated, /^Ryhmä on peruttu/);
+    expect(mail.text).toContain(`Valmennusryhmä ${cohort.name} on peruttu`);
+    const cancels = icsAttachments(mail);
+    expect(cancels.map((c) => [c.method, c.events[0].status])).toEqual([
+      ['CANCEL', 'CANCELLED'],
+      ['CANCEL', 'CANCELLED'],
+    ]);
+    expect(icsAttachments(await mailTo(facilitator, /^Ryhmä on peruttu/))).toHaveLength(2);
+    const english = await mailTo(waiting, /^Group cancelled/);
+    expect(icsAttachments(english)).toEqual([]);
+    expect(await reminders(seated)).toEqual([]);
+  });
+
   it('sends the reminders of a moved session only at the new time, and none after the enrolment is cancelled', async () => {
     // One-minute reminders: a session 70 s away is reminded of in 10 s (time enough to move it on a busy machine).
     const cohort = await openCohort([at(Date.now() + 70_000, 30 * MINUTE)], { reminderOffsets: [1] });

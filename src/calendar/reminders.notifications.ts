@@ -64,6 +64,14 @@ export class ReminderNotifications implements OnModuleInit {
       attachments: (payload, lang, to) => this.sessionInvitation(payload, lang, to, 'CANCEL'),
     });
 
+    this.kinds.register({
+      name: REMINDER_KINDS.cohortCancelled,
+      template: 'cohort-cancelled',
+      subject: subject(REMINDER_KINDS.cohortCancelled),
+      // The sessions leave the calendars of those who had them.
+      attachments: async (payload, lang, to) => (payload.hadSeat ? this.invitations(await this.calendar.cohortEvents(String(payload.cohortId), lang), lang, to, 'CANCEL') : []),
+    });
+
     for (const kind of [ENROLMENT_KINDS['enrolment.confirmed'], ENROLMENT_KINDS['enrolment.promoted'], ENROLMENT_KINDS['enrolment.approved']]) {
       this.kinds.addAttachments(kind, async (payload, lang, to) =>
         payload.status === 'confirmed' ? this.invitations(await this.calendar.cohortEvents(String(payload.cohortId), lang), lang, to, 'REQUEST') : [],

@@ -18,6 +18,7 @@ export const REMINDER_KINDS = {
   reminder: 'session.reminder',
   moved: 'session.moved',
   cancelled: 'session.cancelled',
+  cohortCancelled: 'cohort.cancelled',
 } as const;
 
 /** Which session a mail is about and for whom, as its payload says. */
@@ -77,6 +78,9 @@ export class RemindersService implements OnModuleInit {
 
   onModuleInit() {
     this.events.on('session.changed', (event, manager) => this.tellEveryone(event, manager));
+    this.events.on('cohort.status-changed', async (event, manager) => {
+      if (event.to === 'cancelled') await this.tellRoundCancelled(event.cohortId, manager);
+    });
   }
 
   /** A reminder goes only if its session is still at the planned time and the person still in the round. */
@@ -128,6 +132,34 @@ export class RemindersService implements OnModuleInit {
           previousEndsAt: event.previous?.endsAt ?? null,
           reason: event.reason,
         },
+      })),
+      { manager },
+    );
+  }
+
+  /**
+   * A cancelled round: everyone with a seat, in the queue or waiting for approval, and its
+   * facilitators, hear it in the cancellation's transaction (their reminders are dropped by then).
+   */
+  private async tellRoundCancelled(cohortId: string, manager: EntityManager): Promise<void> {
+    const people: { id: string; email: string; display_name: string; language: Language; had_seat: boolean }[] = await manager.query(
+      `SELECT u.id, u.email, u.display_name, u.language, bool_or(p.had_seat) AS had_seat
+       FROM (SELECT user_id, status IN ('confirmed', 'completed') AS had_seat FROM enrolment WHERE cohort_id = $1 AND status IN ('confirmed', 'completed', 'waitlisted', 'pending_approval')
+             UNION ALL SELECT user_id, true FROM cohort_facilitator WHERE cohort_id = $1) p
+       JOIN app_user u ON u.id = p.user_id AND u.status = 'active'
+       GROUP BY u.id`,
+      [cohortId],
+    );
+    const [cohort]: { name: string; programme_title: LocalizedText }[] = await manager.query(
+      `SELECT c.name, p.title AS programme_title FROM cohort c JOIN programme p ON p.id = c.programme_id WHERE c.id = $1`,
+      [cohortId],
+    );
+    await this.notifications.notifyAll(
+      REMINDER_KINDS.cohortCancelled,
+      people.map((person) => ({
+        recipient: { userId: person.id, email: person.email, name: person.display_name, language: person.language },
+        key: `cohort-cancelled-${cohortId}-${person.id}`,
+        payload: { cohortId, cohortName: cohort.name, programmeTitle: localized(cohort.programme_title, person.language), hadSeat: person.had_seat },
       })),
       { manager },
     );

@@ -32,6 +32,10 @@ const PAGES: { name: string; path: string; status?: number }[] = [
   { name: 'admin session', path: '/admin/sessions/:session' },
   { name: 'admin term view', path: '/admin/schedule?term=2027-spring' },
   { name: 'my cohorts', path: '/my/cohorts' },
+  { name: 'my calendar', path: '/my/calendar' },
+  { name: 'events', path: '/events' },
+  { name: 'admin network events', path: '/admin/events' },
+  { name: 'admin new network event', path: '/admin/events/new' },
   { name: 'roster', path: '/cohorts/:onSiteCohort/roster' },
   { name: 'approval link that no longer works', path: '/enrolments/approval/no-such-token', status: 409 },
 ];
