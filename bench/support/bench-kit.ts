@@ -1,6 +1,12 @@
 // What every benchmark needs alike: its knobs from the environment, medians and percentiles, a
-// log line, and the git state the result was measured at.
+// log line, the git state and machine the result was measured at, invariants, the SMTP sink's
+// exactly-once check, a free port, and cleaning up a throwaway database and Redis prefix.
+import IORedis from 'ioredis';
 import { execFileSync } from 'node:child_process';
+import { AddressInfo, createServer } from 'node:net';
+import { cpus } from 'node:os';
+import { Client } from 'pg';
+import { databaseName, maintenanceUrl, quoteIdentifier } from '../../src/database/prepare-database';
 import { PROJECT_ROOT } from '../../src/paths';
 
 export function intFromEnv(name: string, fallback: number, min: number, max: number): number {
@@ -38,4 +44,108 @@ export function gitState(): { gitCommit: string | null; gitWorkingTreeChanged: b
     }
   };
   return { gitCommit: git(['rev-parse', 'HEAD']), gitWorkingTreeChanged: (git(['status', '--porcelain']) ?? '') !== '' };
+}
+
+/** A port nobody listens on right now, for an app process of the benchmark's own. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface Invariant {
+  name: string;
+  description: string;
+  passed: boolean;
+  failures: string[];
+}
+
+/** An invariant checked over items (runs, responses): the failure text of each that broke it. */
+export function invariant<T>(name: string, description: string, items: T[], failure: (item: T) => string | null): Invariant {
+  const failures = items.map((item) => failure(item)).filter((f): f is string => f !== null);
+  return { name, description, passed: failures.length === 0, failures };
+}
+
+/** What the SMTP sink got, against the Message-IDs it should have got once each. */
+export interface Delivery {
+  /** Every expected Message-ID once, nothing else, no duplicates. */
+  exactlyOnce: boolean;
+  missing: number;
+  duplicated: number;
+  unexpected: number;
+  received: number;
+}
+
+export function checkDelivery(counts: Map<string, number>, received: number, expected: string[]): Delivery {
+  const expectedSet = new Set(expected);
+  let missing = 0;
+  let duplicated = 0;
+  for (const id of expected) {
+    const n = counts.get(id) ?? 0;
+    if (n === 0) missing++;
+    if (n > 1) duplicated++;
+  }
+  const unexpected = [...counts.keys()].filter((id) => !expectedSet.has(id)).length;
+  return { exactlyOnce: missing === 0 && duplicated === 0 && unexpected === 0 && received === expected.length, missing, duplicated, unexpected, received };
+}
+
+/** Drops a benchmark's throwaway database, whoever is still connected to it. */
+export async function dropDatabase(databaseUrl: string): Promise<void> {
+  const client = new Client({ connectionString: maintenanceUrl(databaseUrl), connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(databaseName(databaseUrl))} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Deletes every Redis key starting with `prefix` (a benchmark's queues). */
+export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new IORedis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    for (let pass = 0; pass < 100_000; pass++) {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length) await redis.unlink(...keys);
+      cursor = next;
+      if (cursor === '0') break;
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** The machine and versions a result was measured on. */
+export async function benchEnvironment(databaseUrl: string, redisUrl: string): Promise<Record<string, unknown>> {
+  const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  let postgres: string;
+  try {
+    postgres = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
+  } finally {
+    await client.end();
+  }
+  const redis = new IORedis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  let redisVersion: string | null = null;
+  try {
+    await redis.connect();
+    redisVersion = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? null;
+  } catch {
+    redisVersion = null;
+  } finally {
+    redis.disconnect();
+  }
+  return {
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? null,
+    postgres,
+    redis: redisVersion,
+    ...gitState(),
+  };
 }

@@ -2,11 +2,11 @@
 // one, and its page, which edits it (a new time is sent to calendars as an update) and cancels it.
 // The rules are NetworkEventsService's: a refused form shows its page again, 400, with each message
 // next to its input and the input kept; an edit of a cancelled event shows the reason, 409.
-import { applyDecorators, Body, Controller, Get, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type {} from '@fastify/view';
 import type { FastifyReply } from 'fastify';
-import { IsNotEmpty, IsOptional, IsString, IsUrl, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, IsUrl, MaxLength, ValidateIf } from 'class-validator';
 import { Requires } from '../access/access.decorator';
 import { Actor, Capability } from '../access/capabilities';
 import { CurrentActor } from '../access/current-actor';
@@ -14,6 +14,7 @@ import { checkedId, FieldErrors, messageParts, Refused, withValues } from '../er
 import { formatHelsinkiInput, parseHelsinki } from '../i18n/helsinki-time';
 import { Language, localized, translate } from '../i18n/i18n';
 import { FieldMessages, translateFields, translateMessage, validateForm } from '../web/forms';
+import { filled, OptionalText, RequiredDate, RequiredTime } from '../web/form-fields';
 import { Lang } from '../web/language';
 import {
   MAX_DESCRIPTION_LENGTH,
@@ -24,20 +25,6 @@ import {
   NetworkEventInput,
   NetworkEventsService,
 } from './network-events.service';
-
-const filled = (value: unknown) => typeof value === 'string' && value.trim() !== '';
-
-/** A real calendar date as a date input sends it (31.2. is none). */
-const IsDateInput = (message: string) =>
-  ValidateBy({ name: 'isDateInput', validator: { validate: (value) => typeof value === 'string' && parseHelsinki(value, '12:00') !== null } }, { message });
-
-/** A time of day as a time input sends it ("09:00"; "9.00" is read too). */
-const IsTimeInput = (message: string) =>
-  ValidateBy({ name: 'isTimeInput', validator: { validate: (value) => typeof value === 'string' && parseHelsinki('2027-01-04', value) !== null } }, { message });
-
-// As in the catalogue's forms, each list is the stacked order reversed, so the first failed rule
-// reported stays the type check.
-const OptionalText = (max: number, tooLong: string) => applyDecorators(IsString({ message: 'admin.form.text' }), MaxLength(max, { message: tooLong }), IsOptional());
 
 const TITLE_TOO_LONG = withValues('networkEvent.title.tooLong', { max: MAX_TITLE_LENGTH });
 const DESCRIPTION_TOO_LONG = withValues('networkEvent.description.tooLong', { max: MAX_DESCRIPTION_LENGTH });
@@ -64,19 +51,13 @@ export class NetworkEventFormDto {
   @OptionalText(MAX_DESCRIPTION_LENGTH, DESCRIPTION_TOO_LONG)
   descriptionEn?: string;
 
-  @IsDateInput('admin.date.invalid')
-  @IsNotEmpty({ message: 'admin.date.required' })
-  @IsString({ message: 'admin.date.required' })
+  @RequiredDate('admin.date.required')
   date: string;
 
-  @IsTimeInput('admin.time.invalid')
-  @IsNotEmpty({ message: 'admin.session.start.required' })
-  @IsString({ message: 'admin.session.start.required' })
+  @RequiredTime('admin.session.start.required')
   start: string;
 
-  @IsTimeInput('admin.time.invalid')
-  @IsNotEmpty({ message: 'admin.session.end.required' })
-  @IsString({ message: 'admin.session.end.required' })
+  @RequiredTime('admin.session.end.required')
   end: string;
 
   @OptionalText(MAX_PLACE_LENGTH, 'admin.place.tooLong')

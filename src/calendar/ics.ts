@@ -5,7 +5,7 @@
 // Helsinki wall-clock time with TZID=Europe/Helsinki and the zone's VTIMEZONE, so a 9:00 session is
 // 9:00 in every calendar whatever daylight-saving change lies between.
 import { ICalCalendar, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
-import { Temporal } from 'temporal-polyfill';
+import { toHelsinki } from '../i18n/helsinki-time';
 
 export const CALENDAR_TIME_ZONE = 'Europe/Helsinki';
 
@@ -56,9 +56,40 @@ export interface CalendarOptions {
   attendee?: { name?: string | null; email: string };
 }
 
-// ical-generator writes a JS Date in a named zone by the server's own local fields; a Temporal
-// instant it converts properly, whatever the server's zone.
-const instant = (date: Date) => Temporal.Instant.fromEpochMilliseconds(date.getTime());
+/**
+ * An instant that ical-generator writes as Helsinki wall-clock time. Given a plain Date and a zone,
+ * it would write the server's own local time; a time-zone-aware date (its ICalTZDateStub interface:
+ * `internal`, `withTimeZone`, `tzComponents`) it asks for the time in the zone instead, which
+ * toHelsinki answers whatever the server's zone.
+ */
+class HelsinkiDate extends Date {
+  readonly internal: Date;
+
+  constructor(instant: Date) {
+    super(instant.getTime());
+    this.internal = instant;
+  }
+
+  withTimeZone(): HelsinkiDate {
+    const wall = toHelsinki(this.internal);
+    const seconds = this.internal.getUTCSeconds();
+    // The calendar fields ical-generator reads, as Helsinki clocks show them.
+    return Object.assign(new HelsinkiDate(this.internal), {
+      getFullYear: () => wall.year,
+      getMonth: () => wall.month - 1,
+      getDate: () => wall.day,
+      getHours: () => wall.hour,
+      getMinutes: () => wall.minute,
+      getSeconds: () => seconds,
+    });
+  }
+
+  tzComponents() {
+    return { timezone: CALENDAR_TIME_ZONE };
+  }
+}
+
+const instant = (date: Date) => new HelsinkiDate(date);
 
 export function writeCalendar(events: CalendarEvent[], options: CalendarOptions = {}): string {
   const calendar = new ICalCalendar({

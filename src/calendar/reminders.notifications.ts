@@ -9,7 +9,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CONFIG, Config } from '../config/config';
 import { formatDate } from '../i18n/dates';
-import { toHelsinki } from '../i18n/helsinki-time';
+import { helsinkiDate } from '../i18n/helsinki-time';
 import { Language, translate } from '../i18n/i18n';
 import { ENROLMENT_KINDS } from '../enrolment/enrolment.notifications';
 import { MailAttachment, MailRecipient, NotificationKinds } from '../notifications/notification-kinds';
@@ -19,11 +19,6 @@ import { SessionCalendarService } from './session-calendar.service';
 
 type Method = 'REQUEST' | 'CANCEL';
 
-/** 2027-03-16: the session's Helsinki date, for file names. */
-function isoDate(instant: Date): string {
-  const { year, month, day } = toHelsinki(instant);
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
 
 @Injectable()
 export class ReminderNotifications implements OnModuleInit {
@@ -98,7 +93,7 @@ export class ReminderNotifications implements OnModuleInit {
   private invitations(events: CalendarEvent[], lang: Language, to: MailRecipient, method: Method): MailAttachment[] {
     const organizer = { name: 'Verso', email: /<([^>]+)>/.exec(this.config.mailFrom)?.[1] ?? this.config.mailFrom };
     return events.map((event) => ({
-      filename: `${translate(lang, 'calendar.invitation.filename')}-${isoDate(event.startsAt)}.ics`,
+      filename: `${translate(lang, 'calendar.invitation.filename')}-${helsinkiDate(event.startsAt)}.ics`,
       contentType: `text/calendar; charset=utf-8; method=${method}`,
       content: writeCalendar([event], { method, organizer, attendee: to.email ? { email: to.email, name: to.name } : undefined }),
     }));

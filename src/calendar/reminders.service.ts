@@ -13,6 +13,7 @@ import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { Batcher } from '../notifications/batcher';
 import { NotificationsService } from '../notifications/notifications.service';
 import { renderMarkdown } from '../views/markdown';
+import { SESSION_COLUMNS, SessionRow } from './session-calendar.service';
 
 export const REMINDER_KINDS = {
   reminder: 'session.reminder',
@@ -27,24 +28,15 @@ interface SessionMailKey {
   userId: string;
 }
 
-interface SessionMailRow {
-  session_id: string;
+interface SessionMailRow extends SessionRow {
   user_id: string;
-  cohort_id: string;
-  starts_at: Date;
-  ends_at: Date;
-  status: 'scheduled' | 'cancelled';
-  revision: number;
-  place: string | null;
-  meeting_link: string | null;
-  agenda: string | null;
-  cohort_name: string;
-  cohort_status: string;
   reminder_offsets: number[];
-  programme_title: LocalizedText;
+  /** The session's place among the round's scheduled sessions, and how many there are. */
   number: number;
   count: number;
   person_in: boolean;
+  /** The agenda's HTML, rendered once per session for everyone reminded of it. */
+  agendaHtml: string;
 }
 
 /** The session as a mail shows it, in the reader's language. */
@@ -172,10 +164,7 @@ export class RemindersService implements OnModuleInit {
 
   private async readSessions(keys: SessionMailKey[]): Promise<Map<SessionMailKey, SessionMailRow>> {
     const rows: (SessionMailRow & { i: string })[] = await this.dataSource.query(
-      `SELECT k.i, s.id AS session_id, k.user_id, s.cohort_id, s.starts_at, s.ends_at, s.status, s.revision,
-              coalesce(s.place, c.place) AS place, coalesce(s.meeting_link, c.meeting_link) AS meeting_link, s.agenda,
-              c.name AS cohort_name, c.status AS cohort_status, c.reminder_offsets, p.title AS programme_title,
-              n.number::int, n.count::int, session_reminders_person_in(c.id, k.user_id) AS person_in
+      `SELECT k.i, k.user_id, ${SESSION_COLUMNS}, c.reminder_offsets, n.number::int, n.count::int, session_reminders_person_in(c.id, k.user_id) AS person_in
        FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k(session_id, user_id, i)
        JOIN cohort_session s ON s.id = k.session_id
        JOIN cohort c ON c.id = s.cohort_id
@@ -185,13 +174,15 @@ export class RemindersService implements OnModuleInit {
          FROM cohort_session o WHERE o.cohort_id = s.cohort_id AND (o.status = 'scheduled' OR o.id = s.id)) n`,
       [keys.map((key) => key.sessionId), keys.map((key) => key.userId)],
     );
-    const byIndex = new Map(rows.map((row) => [Number(row.i), row]));
+    const agendas = new Map(rows.map((row) => [row.id, row.agenda]));
+    const agendaHtml = new Map([...agendas].map(([id, agenda]) => [id, renderMarkdown(agenda)]));
+    const byIndex = new Map(rows.map((row) => [Number(row.i), { ...row, agendaHtml: agendaHtml.get(row.id)! }]));
     return new Map(keys.flatMap((key, i): [SessionMailKey, SessionMailRow][] => (byIndex.has(i + 1) ? [[key, byIndex.get(i + 1)!]] : [])));
   }
 
   private mailView(row: SessionMailRow, lang: Language): SessionMail {
     return {
-      sessionId: row.session_id,
+      sessionId: row.id,
       cohortId: row.cohort_id,
       cohortName: row.cohort_name,
       programmeTitle: localized(row.programme_title, lang),
@@ -202,7 +193,7 @@ export class RemindersService implements OnModuleInit {
       place: row.place,
       meetingLink: row.meeting_link,
       agenda: row.agenda,
-      agendaHtml: renderMarkdown(row.agenda),
+      agendaHtml: row.agendaHtml,
     };
   }
 }

@@ -16,7 +16,8 @@ const FEED_HISTORY_DAYS = 180;
 
 export const sessionUid = (sessionId: string) => `session-${sessionId}@verso`;
 
-interface SessionRow {
+/** A session with its round and programme, as the calendar and the mails read it. */
+export interface SessionRow {
   id: string;
   cohort_id: string;
   starts_at: Date;
@@ -32,7 +33,7 @@ interface SessionRow {
   programme_title: LocalizedText;
 }
 
-const SESSION_COLUMNS = `s.id, s.cohort_id, s.starts_at, s.ends_at, s.status, s.revision, coalesce(s.place, c.place) AS place,
+export const SESSION_COLUMNS = `s.id, s.cohort_id, s.starts_at, s.ends_at, s.status, s.revision, coalesce(s.place, c.place) AS place,
   coalesce(s.meeting_link, c.meeting_link) AS meeting_link, s.agenda, greatest(s.updated_at, c.updated_at, p.updated_at) AS updated_at,
   c.name AS cohort_name, c.status AS cohort_status, p.title AS programme_title`;
 

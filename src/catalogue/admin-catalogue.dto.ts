@@ -3,26 +3,17 @@
 // "09:00") and are read as Helsinki wall-clock time; here they are only checked to be real dates and
 // times. What they must be (in order, within 2000–2100, not overlapping) is the scheduling rules'
 // to say (scheduling.rules.ts), as for every other way in.
-import { applyDecorators } from '@nestjs/common';
 import { Transform, Type } from 'class-transformer';
 import { IsArray, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateBy, ValidateIf, ValidateNested } from 'class-validator';
 import { parseHelsinki, ShiftUnit } from '../i18n/helsinki-time';
+import { filled, OptionalText, RequiredDate, RequiredText, RequiredTime } from '../web/form-fields';
 import { COHORT_STATUSES, CohortStatus, DELIVERY_MODES, DeliveryMode } from './cohort.entity';
 import { PROGRAMME_STATUSES, PROGRAMME_THEMES, ProgrammeStatus, ProgrammeTheme } from './programme.entity';
 import { ProgrammeInput } from './programmes.service';
 import { CohortInput, MAX_SESSIONS, MAX_YEAR, MIN_YEAR, parseReminderOffsets, SessionInput } from './scheduling.rules';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const filled = (value: unknown) => typeof value === 'string' && value.trim() !== '';
 const blankToNull = (value: string | undefined) => (value?.trim() ? value.trim() : null);
-
-/** A real calendar date as a date input sends it (31.2. is none). */
-const IsDateInput = (message: string) =>
-  ValidateBy({ name: 'isDateInput', validator: { validate: (value) => typeof value === 'string' && parseHelsinki(value, '12:00') !== null } }, { message });
-
-/** A time of day as a time input sends it ("09:00"; "9.00" is read too). */
-const IsTimeInput = (message: string) =>
-  ValidateBy({ name: 'isTimeInput', validator: { validate: (value) => typeof value === 'string' && parseHelsinki('2027-01-04', value) !== null } }, { message });
 
 /** Reminder offsets as people type them ("14 d, 2 d, 2 h", blank for none), each one readable. */
 const IsReminderOffsetsInput = (message: string) =>
@@ -30,16 +21,6 @@ const IsReminderOffsetsInput = (message: string) =>
 
 /** An online meeting link: https only, so no link leaks a meeting in the clear. */
 const MEETING_LINK = { protocols: ['https'], require_protocol: true };
-
-// applyDecorators runs its list in order, as stacked decorators run bottom-up: each list below is the
-// stacked order reversed, so the first failed rule reported stays the type check.
-
-/** A text a form must fill in, at most `max` characters. */
-const RequiredText = (max: number, tooLong: string, required: string) =>
-  applyDecorators(IsString({ message: required }), IsNotEmpty({ message: required }), MaxLength(max, { message: tooLong }));
-
-/** A text a form may leave blank, at most `max` characters. */
-const OptionalText = (max: number, tooLong: string) => applyDecorators(IsString({ message: 'admin.form.text' }), MaxLength(max, { message: tooLong }), IsOptional());
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const TERM = /^(\d{4})-(spring|autumn)$/;
@@ -144,37 +125,25 @@ export class CohortFieldsDto {
   @IsIn(['yes'], { message: 'admin.form.checkbox' })
   requiresApproval?: string;
 
-  @IsDateInput('admin.date.invalid')
-  @IsNotEmpty({ message: 'admin.date.required' })
-  @IsString({ message: 'admin.date.required' })
+  @RequiredDate('admin.date.required')
   enrolmentOpensDate: string;
 
-  @IsTimeInput('admin.time.invalid')
-  @IsNotEmpty({ message: 'admin.time.required' })
-  @IsString({ message: 'admin.time.required' })
+  @RequiredTime('admin.time.required')
   enrolmentOpensTime: string;
 
-  @IsDateInput('admin.date.invalid')
-  @IsNotEmpty({ message: 'admin.date.required' })
-  @IsString({ message: 'admin.date.required' })
+  @RequiredDate('admin.date.required')
   enrolmentClosesDate: string;
 
-  @IsTimeInput('admin.time.invalid')
-  @IsNotEmpty({ message: 'admin.time.required' })
-  @IsString({ message: 'admin.time.required' })
+  @RequiredTime('admin.time.required')
   enrolmentClosesTime: string;
 
   /** Optional as a pair: both blank, or both given. */
   @ValidateIf((form: CohortFieldsDto) => filled(form.cancellationDeadlineDate) || filled(form.cancellationDeadlineTime))
-  @IsDateInput('admin.date.invalid')
-  @IsNotEmpty({ message: 'admin.date.required' })
-  @IsString({ message: 'admin.date.required' })
+  @RequiredDate('admin.date.required')
   cancellationDeadlineDate?: string;
 
   @ValidateIf((form: CohortFieldsDto) => filled(form.cancellationDeadlineDate) || filled(form.cancellationDeadlineTime))
-  @IsTimeInput('admin.time.invalid')
-  @IsNotEmpty({ message: 'admin.time.required' })
-  @IsString({ message: 'admin.time.required' })
+  @RequiredTime('admin.time.required')
   cancellationDeadlineTime?: string;
 
   @IsIn(DELIVERY_MODES, { message: 'admin.cohort.deliveryMode.unknown' })
@@ -203,21 +172,15 @@ export class CohortFieldsDto {
 /** One session row of the new-round page; a row left wholly blank is no session. */
 export class SessionRowDto {
   @ValidateIf((row: SessionRowDto) => !isBlankRow(row))
-  @IsDateInput('admin.date.invalid')
-  @IsNotEmpty({ message: 'admin.date.required' })
-  @IsString({ message: 'admin.date.required' })
+  @RequiredDate('admin.date.required')
   date?: string;
 
   @ValidateIf((row: SessionRowDto) => !isBlankRow(row))
-  @IsTimeInput('admin.time.invalid')
-  @IsNotEmpty({ message: 'admin.session.start.required' })
-  @IsString({ message: 'admin.session.start.required' })
+  @RequiredTime('admin.session.start.required')
   start?: string;
 
   @ValidateIf((row: SessionRowDto) => !isBlankRow(row))
-  @IsTimeInput('admin.time.invalid')
-  @IsNotEmpty({ message: 'admin.session.end.required' })
-  @IsString({ message: 'admin.session.end.required' })
+  @RequiredTime('admin.session.end.required')
   end?: string;
 
   @OptionalText(300, 'admin.place.tooLong')
@@ -310,19 +273,13 @@ export function sessionsOf(rows: SessionRowDto[] = []): { sessions: SessionInput
 
 /** One session: the add-session form of the cohort page. */
 export class SessionFormDto {
-  @IsDateInput('admin.date.invalid')
-  @IsNotEmpty({ message: 'admin.date.required' })
-  @IsString({ message: 'admin.date.required' })
+  @RequiredDate('admin.date.required')
   date: string;
 
-  @IsTimeInput('admin.time.invalid')
-  @IsNotEmpty({ message: 'admin.session.start.required' })
-  @IsString({ message: 'admin.session.start.required' })
+  @RequiredTime('admin.session.start.required')
   start: string;
 
-  @IsTimeInput('admin.time.invalid')
-  @IsNotEmpty({ message: 'admin.session.end.required' })
-  @IsString({ message: 'admin.session.end.required' })
+  @RequiredTime('admin.session.end.required')
   end: string;
 
   @OptionalText(300, 'admin.place.tooLong')

@@ -8,7 +8,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CONFIG, Config } from '../config/config';
 import { formatDate } from '../i18n/dates';
-import { toHelsinki } from '../i18n/helsinki-time';
+import { helsinkiDate } from '../i18n/helsinki-time';
 import { Language, MESSAGES, translate } from '../i18n/i18n';
 import { NotificationKinds } from '../notifications/notification-kinds';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -58,12 +58,6 @@ interface RosterSummaryCohort {
   changes: { at: string; person: string; from: string; to: string; reason: string | null }[];
   /** Changes left out of the email to keep it readable. */
   more: number;
-}
-
-/** The Helsinki calendar date of an instant, as YYYY-MM-DD. */
-function helsinkiDate(instant: Date): string {
-  const { year, month, day } = toHelsinki(instant);
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 @Injectable()

@@ -22,10 +22,27 @@ const parts = new Intl.DateTimeFormat('en-GB', {
   minute: 'numeric',
 });
 
+const HOUR = 3_600_000;
+/** Helsinki's offset from UTC (ms) by UTC hour: it only ever changes on a whole UTC hour. */
+const offsets = new Map<number, number>();
+
+/** Helsinki's offset from UTC at an instant; Intl asked once per hour (a calendar feed asks hundreds of times). */
+function offsetAt(instant: Date): number {
+  const hour = Math.floor(instant.getTime() / HOUR);
+  let offset = offsets.get(hour);
+  if (offset === undefined) {
+    const found: Record<string, number> = {};
+    for (const part of parts.formatToParts(new Date(hour * HOUR))) if (part.type !== 'literal') found[part.type] = Number(part.value);
+    offset = Date.UTC(found.year, found.month - 1, found.day, found.hour, found.minute) - hour * HOUR;
+    if (offsets.size >= 100_000) offsets.clear();
+    offsets.set(hour, offset);
+  }
+  return offset;
+}
+
 export function toHelsinki(instant: Date): LocalDateTime {
-  const found: Record<string, number> = {};
-  for (const part of parts.formatToParts(instant)) if (part.type !== 'literal') found[part.type] = Number(part.value);
-  return { year: found.year, month: found.month, day: found.day, hour: found.hour, minute: found.minute };
+  const wall = new Date(instant.getTime() + offsetAt(instant));
+  return { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate(), hour: wall.getUTCHours(), minute: wall.getUTCMinutes() };
 }
 
 function asUtc(local: LocalDateTime): number {
@@ -91,4 +108,10 @@ export function addHelsinkiDays(instant: Date, days: number): Date {
   const local = toHelsinki(instant);
   const day = new Date(Date.UTC(local.year, local.month - 1, local.day + days));
   return fromHelsinki({ ...local, year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate() });
+}
+
+/** The Helsinki calendar date of an instant, as YYYY-MM-DD (for keys and file names). */
+export function helsinkiDate(instant: Date): string {
+  const { year, month, day } = toHelsinki(instant);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
