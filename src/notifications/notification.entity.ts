@@ -26,6 +26,8 @@ export type Channel = (typeof CHANNELS)[number];
 @Index('notification_digest_pending', ['recipientEmail', 'dueAt'], { where: `status = 'pending' AND delivery = 'digest'` })
 @Index('notification_outbox_list', ['createdAt'])
 @Index('notification_digest_items', ['digestId'], { where: `digest_id IS NOT NULL` })
+// Pending notifications by key prefix (text_pattern_ops, made by migration Reminders).
+@Index('notification_live_key_prefix', { synchronize: false })
 // One live notification per key: the same reminder is never scheduled twice.
 @Index('notification_key_live', ['key'], { unique: true, where: `key IS NOT NULL AND status IN ('pending', 'queued', 'sending')` })
 export class Notification {
