@@ -8,7 +8,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { CONFIG, Config } from '../config/config';
+import { preparedQuery } from '../database/prepared';
 import { tokenHash } from '../identity/secret-token';
+import { personalDigest } from './session-calendar.service';
 
 /** 32 bytes of HMAC-SHA256 in base64url. Anything else is not a token, and is not looked up. */
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -42,14 +44,21 @@ export class CalendarFeedService {
     });
   }
 
-  /** Whose feed this token opens: an active person, or null (malformed, reset, unknown: all alike). */
-  async ownerOf(token: string): Promise<{ userId: string; language: string } | null> {
+  /**
+   * Whose feed this token opens (an active person), with the digest of what their feed shows now,
+   * in one query: a calendar program polling an unchanged feed costs just this. Null for a
+   * malformed, reset or unknown token alike.
+   */
+  async ownerOf(token: string): Promise<{ userId: string; language: string; sessionsDigest: string } | null> {
     if (!TOKEN.test(token)) return null;
-    const [row]: { user_id: string; language: string }[] = await this.dataSource.query(
-      `SELECT f.user_id, u.language FROM calendar_feed f JOIN app_user u ON u.id = f.user_id WHERE f.token_hash = $1 AND u.status = 'active'`,
+    const [row] = await preparedQuery<{ user_id: string; language: string; digest: string }>(
+      this.dataSource,
+      'calendar-feed-owner',
+      `SELECT f.user_id, u.language, ${personalDigest('f.user_id')} AS digest
+       FROM calendar_feed f JOIN app_user u ON u.id = f.user_id WHERE f.token_hash = $1 AND u.status = 'active'`,
       [tokenHash(token)],
     );
-    return row ? { userId: row.user_id, language: row.language } : null;
+    return row ? { userId: row.user_id, language: row.language, sessionsDigest: row.digest } : null;
   }
 
   private token(userId: string, generation: number): string {

@@ -18,12 +18,13 @@ import { Lang } from '../web/language';
 import { CalendarFeedService } from './calendar-feed.service';
 import { CalendarEvent, writeCalendar } from './ics';
 import { NetworkEventsService } from './network-events.service';
-import { SessionCalendarService } from './session-calendar.service';
+import { FeedScope, SessionCalendarService } from './session-calendar.service';
 
 interface CalendarAnswer {
-  /** The feed's version, known before (and without) writing it. */
-  version: string;
-  body: () => Promise<string>;
+  /** The feed's version, known without writing it: asked only of a client that has a version. */
+  version: () => Promise<string>;
+  /** The feed, with the version it is. */
+  full: () => Promise<{ version: string; body: string }>;
   filename?: string;
   /** Personal feeds must not sit in shared caches. */
   personal: boolean;
@@ -48,8 +49,8 @@ export class CalendarController {
     const lang: Language = isLanguage(owner.language) ? owner.language : 'fi';
     const scope = this.calendar.personalScope(owner.userId);
     return this.answer(reply, ifNoneMatch, {
-      version: await this.calendar.version(scope, lang),
-      body: async () => writeCalendar(await this.calendar.events(scope, lang), { name: translate(lang, 'calendar.feed.personalName') }),
+      version: async () => this.calendar.versionOf(scope, lang, owner.sessionsDigest),
+      full: () => this.write(scope, lang, translate(lang, 'calendar.feed.personalName')),
       personal: true,
     });
   }
@@ -58,11 +59,14 @@ export class CalendarController {
   @Get('calendar/all.ics')
   async publicFeed(@Query('lang') asked: unknown, @Lang() pageLang: Language, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() reply: FastifyReply) {
     const lang = isLanguage(asked) ? asked : pageLang;
-    const scope = this.calendar.publicScope();
-    const from = new Date(Date.now() - 180 * 24 * 3600 * 1000);
-    const events = [...(await this.calendar.events(scope, lang)), ...(await this.networkEvents.forCalendar(from, lang))];
-    const body = writeCalendar(byStart(events), { name: translate(lang, 'calendar.feed.allName') });
-    return this.answer(reply, ifNoneMatch, { version: digest(body), body: async () => body, personal: false });
+    // Sessions and network events together: its version is the digest of what it says.
+    const full = async () => {
+      const from = new Date(Date.now() - 180 * 24 * 3600 * 1000);
+      const events = [...(await this.calendar.feed(this.calendar.publicScope(), lang)).events, ...(await this.networkEvents.forCalendar(from, lang))];
+      const body = writeCalendar(byStart(events), { name: translate(lang, 'calendar.feed.allName') });
+      return { version: digest(body), body };
+    };
+    return this.answer(reply, ifNoneMatch, { version: async () => (await full()).version, full, personal: false });
   }
 
   /** One round's sessions as a file to import; drafts are not there for anyone but admins (404). */
@@ -74,8 +78,8 @@ export class CalendarController {
     const cohort = await this.catalogue.cohort(id, lang, viewer, { participant: own?.status === 'confirmed' || own?.status === 'completed' });
     const scope = this.calendar.cohortScope(cohort.id, cohort.mayJoin);
     return this.answer(reply, ifNoneMatch, {
-      version: await this.calendar.version(scope, lang),
-      body: async () => writeCalendar(await this.calendar.events(scope, lang), { name: `${cohort.programmeTitle}: ${cohort.name}` }),
+      version: () => this.calendar.version(scope, lang),
+      full: () => this.write(scope, lang, `${cohort.programmeTitle}: ${cohort.name}`),
       filename: `${cohort.programmeSlug}-${cohort.term}.ics`,
       personal: cohort.mayJoin,
     });
@@ -105,16 +109,24 @@ export class CalendarController {
     };
   }
 
-  /** 304 when the client has this version, else the calendar. */
+  private async write(scope: FeedScope, lang: Language, name: string): Promise<{ version: string; body: string }> {
+    const { version, events } = await this.calendar.feed(scope, lang);
+    return { version, body: writeCalendar(events, { name }) };
+  }
+
+  /** 304 when the client has the current version, else the calendar. */
   private async answer(reply: FastifyReply, ifNoneMatch: string | undefined, answer: CalendarAnswer) {
-    const etag = `W/"${answer.version}"`;
-    reply.header('ETag', etag);
     reply.header('Cache-Control', `${answer.personal ? 'private' : 'public'}, no-cache`);
     if (answer.personal) reply.header('Referrer-Policy', 'no-referrer');
-    if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) return reply.status(304).send();
+    if (ifNoneMatch) {
+      const etag = `W/"${await answer.version()}"`;
+      if (ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) return reply.header('ETag', etag).status(304).send();
+    }
+    const { version, body } = await answer.full();
+    reply.header('ETag', `W/"${version}"`);
     reply.header('Content-Type', 'text/calendar; charset=utf-8');
     if (answer.filename) reply.header('Content-Disposition', `attachment; filename="${answer.filename}"`);
-    return reply.send(await answer.body());
+    return reply.send(body);
   }
 }
 

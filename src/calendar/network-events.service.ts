@@ -4,7 +4,6 @@
 // time order. Meeting links of cohort sessions never reach the page: they are for the participants.
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import MarkdownIt from 'markdown-it';
 import { DataSource, EntityManager } from 'typeorm';
 import { sessionProblems } from '../catalogue/scheduling.rules';
 import { CONFIG, Config } from '../config/config';
@@ -12,7 +11,7 @@ import { checkedId, constraintRefusal, FieldErrors, Refused, withValues } from '
 import { fromHelsinki } from '../i18n/helsinki-time';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { UserService } from '../identity/user.service';
-import { renderMarkdown } from '../views/markdown';
+import { markdownAsText, renderMarkdown } from '../views/markdown';
 import { CalendarEvent } from './ics';
 import { NetworkEvent, NetworkEventStatus } from './network-event.entity';
 
@@ -141,66 +140,6 @@ function cleanText(text: LocalizedText): LocalizedText {
   if (text.sv?.trim()) clean.sv = text.sv.trim();
   if (text.en?.trim()) clean.en = text.en.trim();
   return clean;
-}
-
-const markdown = new MarkdownIt({ html: false, linkify: true });
-type Token = ReturnType<typeof markdown.parse>[number];
-
-/** A paragraph's (or heading's) words: links keep their address when it differs from their text. */
-function inlineText(tokens: Token[]): string {
-  let text = '';
-  let link: { href: string; from: number } | null = null;
-  for (const token of tokens) {
-    if (token.type === 'text' || token.type === 'code_inline' || token.type === 'image') text += token.content;
-    else if (token.type === 'softbreak' || token.type === 'hardbreak') text += '\n';
-    else if (token.type === 'link_open') link = { href: String(token.attrGet('href') ?? ''), from: text.length };
-    else if (token.type === 'link_close' && link) {
-      if (text.slice(link.from) !== link.href && link.href) text += ` (${link.href})`;
-      link = null;
-    }
-  }
-  return text;
-}
-
-/** Markdown as the plain text a calendar program shows: paragraphs and list items kept, no markup, no HTML. */
-export function markdownAsText(source: string | null | undefined): string {
-  if (!source) return '';
-  let text = '';
-  const lists: { ordered: boolean; number: number }[] = [];
-  for (const token of markdown.parse(source, {})) {
-    switch (token.type) {
-      case 'inline':
-        text += inlineText(token.children ?? []);
-        break;
-      case 'bullet_list_open':
-      case 'ordered_list_open':
-        lists.push({ ordered: token.type === 'ordered_list_open', number: Number(token.attrGet('start') ?? 1) });
-        break;
-      case 'bullet_list_close':
-      case 'ordered_list_close':
-        lists.pop();
-        text += '\n';
-        break;
-      case 'list_item_open': {
-        const list = lists.at(-1);
-        text += '  '.repeat(Math.max(0, lists.length - 1)) + (list?.ordered ? `${list.number++}. ` : '- ');
-        break;
-      }
-      case 'paragraph_close':
-      case 'heading_close':
-        // A tight list's items are hidden paragraphs: one line each.
-        text += token.hidden ? '\n' : '\n\n';
-        break;
-      case 'code_block':
-      case 'fence':
-        text += `${token.content}\n`;
-        break;
-      case 'hr':
-        text += '\n';
-        break;
-    }
-  }
-  return text.replace(/\n{3,}/g, '\n\n').trim();
 }
 
 /** The first instant of a Helsinki month (`2027-05`) and of the month after it. */

@@ -6,7 +6,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CONFIG, Config } from '../config/config';
+import { preparedQuery } from '../database/prepared';
 import { Language, localized, LocalizedText, translate } from '../i18n/i18n';
+import { markdownAsText } from '../views/markdown';
 import { CalendarEvent } from './ics';
 
 /** Changing how events are written changes every feed's version, so cached copies are refetched. */
@@ -33,12 +35,36 @@ export interface SessionRow {
   programme_title: LocalizedText;
 }
 
+/**
+ * The sessions of a person's feed, as SQL over s, c and p; `user` is an SQL expression for their
+ * id. Starting from the person's rounds (indexes by user), not from every session there is.
+ */
+function personalSessions(user: string): string {
+  return `s.cohort_id IN (SELECT cohort_id FROM enrolment WHERE user_id = ${user} AND status IN ('confirmed', 'completed')
+                          UNION SELECT cohort_id FROM cohort_facilitator WHERE user_id = ${user})
+    AND c.status IN ('published', 'completed', 'cancelled') AND s.ends_at > now() - make_interval(days => ${FEED_HISTORY_DAYS})`;
+}
+
+/** A person's feed's digest as a scalar subquery, for a query that finds the person too. */
+export function personalDigest(user: string): string {
+  return `(SELECT ${digest('')} ${FROM_SESSIONS} WHERE ${personalSessions(user)})`;
+}
+
+const FROM_SESSIONS = `FROM cohort_session s JOIN cohort c ON c.id = s.cohort_id JOIN programme p ON p.id = c.programme_id`;
+
+/** The digest of a set of sessions, as an aggregate (`over` '') or a window over the rows ('OVER ()'). */
+const digest = (over: string) =>
+  `count(*) ${over} || '-' || coalesce(sum(hashtextextended(s.id::text, s.revision)) ${over}, 0) || '-' ||
+   coalesce((extract(epoch FROM max(greatest(s.updated_at, c.updated_at, p.updated_at)) ${over}) * 1000000)::bigint, 0)`;
+
 export const SESSION_COLUMNS = `s.id, s.cohort_id, s.starts_at, s.ends_at, s.status, s.revision, coalesce(s.place, c.place) AS place,
   coalesce(s.meeting_link, c.meeting_link) AS meeting_link, s.agenda, greatest(s.updated_at, c.updated_at, p.updated_at) AS updated_at,
   c.name AS cohort_name, c.status AS cohort_status, p.title AS programme_title`;
 
 /** Which sessions a feed shows, as SQL over cohort_session s, cohort c, programme p. */
-interface FeedScope {
+export interface FeedScope {
+  /** Names its queries' prepared statements: one name per where clause. */
+  name: 'personal' | 'public' | 'cohort';
   where: string;
   params: unknown[];
   /** Meeting links go only to people who may join. */
@@ -54,18 +80,13 @@ export class SessionCalendarService {
 
   /** My sessions: the rounds I hold a seat in or facilitate, cancelled rounds' sessions marked cancelled. */
   personalScope(userId: string): FeedScope {
-    return {
-      where: `c.status IN ('published', 'completed', 'cancelled') AND s.ends_at > now() - make_interval(days => ${FEED_HISTORY_DAYS})
-        AND (EXISTS (SELECT 1 FROM enrolment e WHERE e.cohort_id = c.id AND e.user_id = $1 AND e.status IN ('confirmed', 'completed'))
-          OR EXISTS (SELECT 1 FROM cohort_facilitator f WHERE f.cohort_id = c.id AND f.user_id = $1))`,
-      params: [userId],
-      withLinks: true,
-    };
+    return { name: 'personal', where: personalSessions('$1'), params: [userId], withLinks: true };
   }
 
   /** Every published round's sessions, for /calendar/all.ics (no meeting links: those are for participants). */
   publicScope(): FeedScope {
     return {
+      name: 'public',
       where: `c.status = 'published' AND p.status IN ('published', 'archived') AND s.ends_at > now() - make_interval(days => ${FEED_HISTORY_DAYS})`,
       params: [],
       withLinks: false,
@@ -74,29 +95,33 @@ export class SessionCalendarService {
 
   /** One round's sessions, cancelled ones too; links for those who may join. */
   cohortScope(cohortId: string, withLinks: boolean): FeedScope {
-    return { where: `s.cohort_id = $1`, params: [cohortId], withLinks: withLinks };
+    return { name: 'cohort', where: `s.cohort_id = $1`, params: [cohortId], withLinks: withLinks };
   }
 
   /**
-   * The feed's version: a digest of every shown session's id and last change (its round's and
-   * programme's too), in one aggregate query. Also covers the reader's language and the format.
+   * The feed's version without reading its events: a digest of how many sessions it shows, which
+   * ones at which revision, and their (and their rounds' and programmes') last change. Also covers
+   * the reader's language and the format.
    */
   async version(scope: FeedScope, lang: Language): Promise<string> {
-    const [row]: { digest: string | null }[] = await this.dataSource.query(
-      `SELECT md5(string_agg(s.id::text || ':' || s.revision || ':' || greatest(s.updated_at, c.updated_at, p.updated_at)::text, ',' ORDER BY s.id)) AS digest
-       FROM cohort_session s JOIN cohort c ON c.id = s.cohort_id JOIN programme p ON p.id = c.programme_id WHERE ${scope.where}`,
-      scope.params,
-    );
-    return `${FORMAT_VERSION}-${lang}-${scope.withLinks ? 'links' : 'public'}-${row.digest ?? 'empty'}`;
+    const [row]: { digest: string }[] = await this.dataSource.query(`SELECT ${digest('')} AS digest ${FROM_SESSIONS} WHERE ${scope.where}`, scope.params);
+    return this.versionOf(scope, lang, row.digest);
   }
 
-  async events(scope: FeedScope, lang: Language): Promise<CalendarEvent[]> {
-    const rows: SessionRow[] = await this.dataSource.query(
-      `SELECT ${SESSION_COLUMNS} FROM cohort_session s JOIN cohort c ON c.id = s.cohort_id JOIN programme p ON p.id = c.programme_id
-       WHERE ${scope.where} ORDER BY s.starts_at, s.id`,
+  /** The feed's events and its version, in one query (the same digest as version(), over the same rows). */
+  async feed(scope: FeedScope, lang: Language): Promise<{ version: string; events: CalendarEvent[] }> {
+    const rows = await preparedQuery<SessionRow & { digest: string }>(
+      this.dataSource,
+      `calendar-feed-${scope.name}`,
+      `SELECT ${SESSION_COLUMNS}, ${digest('OVER ()')} AS digest ${FROM_SESSIONS} WHERE ${scope.where} ORDER BY s.starts_at, s.id`,
       scope.params,
     );
-    return rows.map((row) => this.event(row, lang, scope.withLinks));
+    if (rows.length === 0) return { version: await this.version(scope, lang), events: [] };
+    return { version: this.versionOf(scope, lang, rows[0].digest), events: rows.map((row) => this.event(row, lang, scope.withLinks)) };
+  }
+
+  versionOf(scope: Pick<FeedScope, 'withLinks'>, lang: Language, sessionsDigest: string): string {
+    return `${FORMAT_VERSION}-${lang}-${scope.withLinks ? 'links' : 'public'}-${sessionsDigest}`;
   }
 
   /** Sessions by id, with links, for an invitation to a person who holds a seat. */
@@ -125,7 +150,7 @@ export class SessionCalendarService {
     const link = withLinks ? row.meeting_link : null;
     const cohortUrl = `${this.config.baseUrl}/cohorts/${row.cohort_id}`;
     const description = [
-      row.agenda?.trim() || null,
+      markdownAsText(row.agenda) || null,
       link ? `${translate(lang, 'calendar.event.meetingLink')}: ${link}` : null,
       `${translate(lang, 'calendar.event.cohortPage')}: ${cohortUrl}`,
     ].filter(Boolean);
