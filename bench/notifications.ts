@@ -24,7 +24,7 @@ import IORedis from 'ioredis';
 import nodemailer, { Transporter } from 'nodemailer';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
@@ -39,7 +39,7 @@ import { PROJECT_ROOT } from '../src/paths';
 import { SinkProcess } from './support/smtp-sink';
 import { SinkStats } from './support/smtp-sink-process';
 import { procCpuMs, WorkerProcess } from './support/worker-process';
-import { gitState, intFromEnv, log, median, round, sleep } from './support/bench-kit';
+import { benchEnvironment, intFromEnv, log, median, round, sendInLanes, sleep } from './support/bench-kit';
 
 const MESSAGES = intFromEnv('BENCH_MESSAGES', 10_000, 1, 1_000_000);
 /** SMTP connections on both sides: the worker's SMTP_MAX_CONNECTIONS = the baseline pool's maxConnections. */
@@ -286,23 +286,16 @@ class Bench {
   }
 
   /** At most IN_FLIGHT sendMail in flight; rejects on the first refusal. */
-  private async sendAll(transport: Transporter, mails: RenderedMail[], messageId: (i: number) => string, to: (i: number) => string): Promise<void> {
-    let next = 0;
-    const lane = async () => {
-      for (let i = next++; i < mails.length; i = next++) {
-        const mail = mails[i];
-        await transport.sendMail({
-          from: this.config.mailFrom,
-          to: to(i),
-          subject: mail.subject,
-          text: mail.text,
-          html: mail.html,
-          messageId: messageId(i),
-          attachments: [],
-        });
-      }
-    };
-    await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+  private sendAll(transport: Transporter, mails: RenderedMail[], messageId: (i: number) => string, to: (i: number) => string): Promise<void> {
+    return sendInLanes(transport, mails.length, IN_FLIGHT, (i) => ({
+      from: this.config.mailFrom,
+      to: to(i),
+      subject: mails[i].subject,
+      text: mails[i].text,
+      html: mails[i].html,
+      messageId: messageId(i),
+      attachments: [],
+    }));
   }
 
   async runBaseline(run: number, mails: RenderedMail[]): Promise<RunResult> {
@@ -346,28 +339,10 @@ class Bench {
     }
   }
 
-  async environment(): Promise<Record<string, unknown>> {
-    const [{ server_version: postgres }]: { server_version: string }[] = await this.dataSource.query('SHOW server_version');
-    const redis = new IORedis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    let redisVersion: string | null = null;
-    try {
-      await redis.connect();
-      redisVersion = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? null;
-    } catch {
-      redisVersion = null;
-    } finally {
-      redis.disconnect();
-    }
-    return {
-      node: process.version,
-      platform: `${process.platform} ${process.arch}`,
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model ?? null,
-      postgres,
-      redis: redisVersion,
-      ...gitState(),
-    };
+  environment(): Promise<Record<string, unknown>> {
+    return benchEnvironment(this.databaseUrl, REDIS_URL);
   }
+
 
   /** Stops the worker and the app, drops the database and this run's Redis keys, stops the sink. */
   cleanUp(): Promise<void> {

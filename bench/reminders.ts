@@ -64,6 +64,7 @@ import {
   median,
   percentile,
   round,
+  sendInLanes,
   sleep,
 } from './support/bench-kit';
 
@@ -116,9 +117,6 @@ const PROGRAMME = {
 const PLACE = 'Valtiovarainministeriö, Snellmaninkatu 1 A, Helsinki';
 const MEETING_LINK = 'https://teams.example.fi/l/meetup-join/verso-penkki';
 const AGENDA = 'Aamupäivä: **systeemikartta** omasta työstä.\n\nIltapäivä: pienryhmät ja yhteenveto. Ota mukaan kannettava.';
-
-/** Every 10th person reads Swedish, every 20th English, the rest Finnish. */
-const languageOf = (i: number): Language => (i % 20 === 0 ? 'en' : i % 10 === 0 ? 'sv' : 'fi');
 
 interface Outgoing {
   to: string;
@@ -234,6 +232,7 @@ class Bench {
   private async insertPeople(count: number, tag: string): Promise<string[]> {
     const rows = await this.query<{ id: string }>(
       `INSERT INTO app_user (email, display_name, language)
+       -- Every 10th person reads Swedish, every 20th English, the rest Finnish.
        SELECT $1 || '-' || i || '@example.fi', 'Osallistuja Äijälä ' || i,
               CASE WHEN i % 20 = 0 THEN 'en' WHEN i % 10 = 0 THEN 'sv' ELSE 'fi' END
        FROM generate_series(1, $2::int) AS i ORDER BY i RETURNING id`,
@@ -499,23 +498,16 @@ class Bench {
   }
 
   /** At most IN_FLIGHT sendMail in flight; rejects on the first refusal. */
-  private async sendAll(transport: Transporter, outgoing: Outgoing[], messageId: (i: number) => string): Promise<void> {
-    let next = 0;
-    const lane = async () => {
-      for (let i = next++; i < outgoing.length; i = next++) {
-        const { to, toName, mail } = outgoing[i];
-        await transport.sendMail({
-          from: this.config.mailFrom,
-          to: toName ? { name: toName, address: to } : to,
-          subject: mail.subject,
-          text: mail.text,
-          html: mail.html,
-          messageId: messageId(i),
-          attachments: [],
-        });
-      }
-    };
-    await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+  private sendAll(transport: Transporter, outgoing: Outgoing[], messageId: (i: number) => string): Promise<void> {
+    return sendInLanes(transport, outgoing.length, IN_FLIGHT, (i) => ({
+      from: this.config.mailFrom,
+      to: outgoing[i].toName ? { name: outgoing[i].toName!, address: outgoing[i].to } : outgoing[i].to,
+      subject: outgoing[i].mail.subject,
+      text: outgoing[i].mail.text,
+      html: outgoing[i].mail.html,
+      messageId: messageId(i),
+      attachments: [],
+    }));
   }
 
   async runBaseline(run: number, outgoing: Outgoing[]): Promise<RunResult> {

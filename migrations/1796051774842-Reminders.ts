@@ -37,7 +37,7 @@ export class Reminders1796051774842 implements MigrationInterface {
     // already live keep their place (ON CONFLICT on the live key), so planning twice is harmless.
     // The due time is the session's Helsinki wall-clock time minus the offset, so "1 day before a
     // 9:00 session" is 9:00 the day before even across a daylight-saving change. A person who
-    // turned reminders off gets none; "digest" is not honoured for reminders, which only work on time.
+    // turned reminders off gets none (the profile offers reminders only by email or not at all).
     await queryRunner.query(`
       CREATE FUNCTION session_reminders_add(p_cohort uuid, p_session uuid, p_user uuid) RETURNS void LANGUAGE plpgsql AS $$
       DECLARE

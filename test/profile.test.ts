@@ -119,6 +119,20 @@ describe('profile', () => {
     expect(await db.query(`SELECT kind, channel FROM notification_preference WHERE user_id = $1`, [person.id])).toEqual([{ kind: REMINDER_KIND, channel: 'digest' }]);
   });
 
+  it('offers session reminders by email or not at all (a digest would come too late), and refuses the digest for them', async () => {
+    const person = await createUser(t);
+    const browser = await signIn(t, person.email);
+    const page = (await browser.get('/profile')).text;
+    expect(page).toContain('id="notify-session.reminder-email"');
+    expect(page).toContain('id="notify-session.reminder-off"');
+    expect(page).not.toContain('id="notify-session.reminder-digest"');
+    expect(page).toContain('id="notify-session.moved-digest"');
+    const digest = await browser.post('/profile/notifications', { 'session.reminder': 'digest' }, { page: '/profile' });
+    expect(digest.status).toBe(400);
+    expect(await db.query(`SELECT kind FROM notification_preference WHERE user_id = $1`, [person.id])).toEqual([]);
+    expect((await browser.post('/profile/notifications', { 'session.reminder': 'off' }, { page: '/profile' })).status).toBe(303);
+  });
+
   it('changes the password: this browser stays signed in, every other session ends', async () => {
     const person = await createUser(t);
     const here = await signIn(t, person.email);

@@ -1,6 +1,7 @@
 // What every benchmark needs alike: its knobs from the environment, medians and percentiles, a
 // log line, the git state and machine the result was measured at, invariants, the SMTP sink's
 // exactly-once check, a free port, and cleaning up a throwaway database and Redis prefix.
+import type { SendMailOptions, Transporter } from 'nodemailer';
 import IORedis from 'ioredis';
 import { execFileSync } from 'node:child_process';
 import { AddressInfo, createServer } from 'node:net';
@@ -148,4 +149,16 @@ export async function benchEnvironment(databaseUrl: string, redisUrl: string): P
     redis: redisVersion,
     ...gitState(),
   };
+}
+
+/**
+ * Sends `count` messages through one nodemailer transport with at most `inFlight` sendMail under
+ * way at a time (the bare baseline of the mail benchmarks); rejects on the first refusal.
+ */
+export async function sendInLanes(transport: Transporter, count: number, inFlight: number, message: (i: number) => SendMailOptions): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < count; i = next++) await transport.sendMail(message(i));
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
 }

@@ -14,7 +14,7 @@ import { minutesToWait } from '../access/rate-limits';
 import { Language, LANGUAGE_COOKIE, LANGUAGE_NAMES, LANGUAGES, translate } from '../i18n/i18n';
 import { AgencyService } from '../identity/agency.service';
 import { FieldErrors } from '../errors/domain-errors';
-import { Channel, CHANNELS } from '../notifications/notification.entity';
+import { Channel } from '../notifications/notification.entity';
 import { FieldMessages, translateFields, validateForm } from '../web/forms';
 import { TooManyAttempts } from '../access/rate-limits';
 import { ChangePasswordDto, ProfileDto } from './profile.dto';
@@ -145,11 +145,11 @@ export class ProfileController {
       errors: refusal.details?.errors ?? null,
       agencies: (await this.agencies.list(lang)).map((agency) => ({ ...agency, selected: agency.id === form.agencyId })),
       languageOptions: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code], selected: code === form.language })),
-      preferences: preferences.map(({ kind, channel }) => ({
+      preferences: preferences.map(({ kind, channel, channels }) => ({
         kind,
         label: kindLabel(kind, lang),
         error: preferenceErrors[kind] ?? null,
-        options: CHANNELS.map((value: Channel) => ({
+        options: channels.map((value: Channel) => ({
           id: `notify-${kind}-${value}`,
           value,
           label: translate(lang, `profile.notifications.channel.${value}`),

@@ -78,11 +78,16 @@ export class ProfileService {
     return this.kinds.names().filter((name) => !this.kinds.get(name).security && !NOT_A_CHOICE.has(name));
   }
 
+  /** The channels a person may choose for a kind. */
+  channelsOf(kind: string): readonly Channel[] {
+    return this.kinds.get(kind).channels ?? CHANNELS;
+  }
+
   /** The channel of every choosable kind; "email" until the person chooses otherwise. */
-  async preferences(userId: string): Promise<{ kind: string; channel: Channel }[]> {
+  async preferences(userId: string): Promise<{ kind: string; channel: Channel; channels: readonly Channel[] }[]> {
     const rows: { kind: string; channel: Channel }[] = await this.dataSource.query(`SELECT kind, channel FROM notification_preference WHERE user_id = $1`, [userId]);
     const chosen = new Map(rows.map((row) => [row.kind, row.channel]));
-    return this.choosableKinds().map((kind) => ({ kind, channel: chosen.get(kind) ?? 'email' }));
+    return this.choosableKinds().map((kind) => ({ kind, channel: chosen.get(kind) ?? 'email', channels: this.channelsOf(kind) }));
   }
 
   /** Sets a channel per kind (kinds left out stay as they were); anything unknown refuses the lot. */
@@ -91,7 +96,7 @@ export class ProfileService {
     const errors: Record<string, string> = {};
     for (const [kind, channel] of Object.entries(choices)) {
       if (!choosable.has(kind)) errors[kind] = 'form.unknownField';
-      else if (!CHANNELS.includes(channel as Channel)) errors[kind] = 'profile.notifications.unknownChannel';
+      else if (!this.channelsOf(kind).includes(channel as Channel)) errors[kind] = 'profile.notifications.unknownChannel';
     }
     if (Object.keys(errors).length) throw new FieldErrors(errors);
     for (const [kind, channel] of Object.entries(choices)) await this.notifications.setPreference(userId, kind, channel as Channel);

@@ -41,6 +41,8 @@ export class ReminderNotifications implements OnModuleInit {
     this.kinds.register({
       name: REMINDER_KINDS.reminder,
       template: 'session-reminder',
+      // A reminder in tomorrow's digest would come too late: by itself, or not at all.
+      channels: ['email', 'off'],
       subject: subject(REMINDER_KINDS.reminder),
       refresh: (payload, lang) => this.reminders.refreshReminder(payload, lang),
     });

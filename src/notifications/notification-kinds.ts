@@ -2,6 +2,7 @@
 // notification core never imports an area: it only knows what a kind declares here.
 import { Injectable } from '@nestjs/common';
 import { Language } from '../i18n/i18n';
+import { Channel } from './notification.entity';
 
 export interface MailAttachment {
   filename: string;
@@ -16,6 +17,8 @@ export interface NotificationKind {
   template?: string;
   /** Security mail (password reset…) always goes by email, whatever the recipient prefers. */
   security?: boolean;
+  /** The channels a person may choose for it; all when omitted (reminders: no digest, which cannot remind on time). */
+  channels?: readonly Channel[];
   /** Subject line in the recipient's language. */
   subject(payload: Record<string, unknown>, lang: Language): string;
   /** "Is this still true?", asked just before sending; false drops the message as stale. */
