@@ -213,6 +213,19 @@ describe('session reminders and calendar invitations', () => {
     expect(mailsTo(aino, /siirtynyt/)).toHaveLength(1);
   });
 
+  it('invites everyone in a published round to a session added later, and plans its reminders', async () => {
+    const cohort = await openCohort([{ startsAt: helsinki(2027, 3, 16, 9), endsAt: helsinki(2027, 3, 16, 16) }]);
+    const aino = await person();
+    await enrolment.enrol(actor(aino), cohort.id);
+    const added = await scheduling.addSession(admin, cohort.id, { startsAt: helsinki(2027, 4, 20, 13), endsAt: helsinki(2027, 4, 20, 16) });
+    const mail = await mailTo(aino, /^Uusi tapaaminen/);
+    expect(mail.text).toContain('Tapaaminen 2/2');
+    const [invitation] = icsAttachments(mail);
+    expect(invitation.method).toBe('REQUEST');
+    expect(invitation.events).toMatchObject([{ uid: `session-${added.id}@verso`, sequence: 0, helsinkiStart: '2027-04-20 13:00' }]);
+    expect((await reminders(aino)).filter((r) => r.key.startsWith(`reminder-${added.id}-`))).toHaveLength(2);
+  });
+
   it('sends a cancelled enrolment METHOD:CANCEL for the sessions it had, and a waitlisted one none', async () => {
     const cohort = await openCohort([at(Date.now() + 20 * DAY)], { capacity: 1 });
     const [leaving, waiting] = [await person(), await person()];

@@ -1,5 +1,5 @@
 // The notification kinds of calendars and reminders, registered with the notification core at
-// start: the reminder before a session, "a session moved" and "a session was cancelled", each with
+// start: the reminder before a session, "a session was added", "moved" or "cancelled", each with
 // its templates under views/mail/. It also adds calendar invitations (.ics) to enrolment's mails,
 // which enrolment itself knows nothing about: a confirmed place brings the round's sessions into
 // the person's calendar, a cancelled one takes them out again. One invitation per session, as iTIP
@@ -47,10 +47,17 @@ export class ReminderNotifications implements OnModuleInit {
       refresh: (payload, lang) => this.reminders.refreshReminder(payload, lang),
     });
     this.kinds.register({
+      name: REMINDER_KINDS.added,
+      template: 'session-added',
+      subject: subject(REMINDER_KINDS.added),
+      refresh: (payload, lang) => this.reminders.refreshScheduled(payload, lang),
+      attachments: (payload, lang, to) => this.sessionInvitation(payload, lang, to, 'REQUEST'),
+    });
+    this.kinds.register({
       name: REMINDER_KINDS.moved,
       template: 'session-moved',
       subject: subject(REMINDER_KINDS.moved),
-      refresh: (payload, lang) => this.reminders.refreshMoved(payload, lang),
+      refresh: (payload, lang) => this.reminders.refreshScheduled(payload, lang),
       attachments: (payload, lang, to) => this.sessionInvitation(payload, lang, to, 'REQUEST'),
     });
     this.kinds.register({

@@ -17,6 +17,7 @@ import { SESSION_COLUMNS, SessionRow } from './session-calendar.service';
 
 export const REMINDER_KINDS = {
   reminder: 'session.reminder',
+  added: 'session.added',
   moved: 'session.moved',
   cancelled: 'session.cancelled',
   cohortCancelled: 'cohort.cancelled',
@@ -83,8 +84,8 @@ export class RemindersService implements OnModuleInit {
     return { ...payload, ...this.mailView(row, lang) };
   }
 
-  /** "Your session moved" goes while the session is still on (a cancellation has a mail of its own). */
-  async refreshMoved(payload: Record<string, unknown>, lang: Language): Promise<Record<string, unknown> | null> {
+  /** "A session was added" and "your session moved" go while the session is still on (a cancellation has a mail of its own). */
+  async refreshScheduled(payload: Record<string, unknown>, lang: Language): Promise<Record<string, unknown> | null> {
     const row = await this.row(payload);
     if (!row || row.status !== 'scheduled' || row.cohort_status !== 'published' || !row.person_in) return null;
     return { ...payload, ...this.mailView(row, lang) };
@@ -97,12 +98,11 @@ export class RemindersService implements OnModuleInit {
   }
 
   /**
-   * A moved or cancelled session: everyone in its published round gets one mail, written with the
-   * change. Several moves before the mail goes make one mail (the live key), which says where the
+   * An added, moved or cancelled session: everyone in its published round gets one mail, written
+   * with the change. Several moves before the mail goes make one mail (the live key), which says where the
    * session is when it is sent; a cancellation makes a pending "moved" mail stale.
    */
   private async tellEveryone(event: DomainEventOf<'session.changed'>, manager: EntityManager): Promise<void> {
-    if (event.change === 'added') return;
     const people: { id: string; email: string; display_name: string; language: Language }[] = await manager.query(
       `SELECT u.id, u.email, u.display_name, u.language FROM app_user u
        WHERE u.status = 'active' AND session_reminders_person_in($1, u.id)
@@ -110,7 +110,7 @@ export class RemindersService implements OnModuleInit {
          AND EXISTS (SELECT 1 FROM cohort WHERE id = $1 AND status = 'published')`,
       [event.cohortId],
     );
-    const kind = event.change === 'moved' ? REMINDER_KINDS.moved : REMINDER_KINDS.cancelled;
+    const kind = REMINDER_KINDS[event.change];
     await this.notifications.notifyAll(
       kind,
       people.map((person) => ({
