@@ -5,10 +5,15 @@ import { Capability } from './capabilities';
 
 export const ACCESS = 'verso:access';
 
-export type AccessRule = { kind: 'public' } | { kind: 'signed-in' } | { kind: 'capability'; capability: Capability };
+export type AccessRule = { kind: 'public'; file?: true } | { kind: 'signed-in' } | { kind: 'capability'; capability: Capability };
 
 /** Anyone, signed in or not. */
 export const Public = () => SetMetadata(ACCESS, { kind: 'public' } satisfies AccessRule);
+/**
+ * Anyone, for a file that is the same whoever asks (a calendar feed opened by its token): no
+ * session is read and no form token made, as a calendar program polling it has neither.
+ */
+export const PublicFile = () => SetMetadata(ACCESS, { kind: 'public', file: true } satisfies AccessRule);
 /** Any signed-in, active person. */
 export const SignedIn = () => SetMetadata(ACCESS, { kind: 'signed-in' } satisfies AccessRule);
 /** A signed-in person the policy grants this capability. */

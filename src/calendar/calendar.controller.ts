@@ -7,7 +7,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type {} from '@fastify/view';
 import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
-import { Public, SignedIn } from '../access/access.decorator';
+import { Public, PublicFile, SignedIn } from '../access/access.decorator';
 import { Actor } from '../access/capabilities';
 import { CurrentActor, Viewer } from '../access/current-actor';
 import { CatalogueService } from '../catalogue/catalogue.service';
@@ -41,7 +41,7 @@ export class CalendarController {
     private readonly roster: RosterService,
   ) {}
 
-  @Public()
+  @PublicFile()
   @Get('calendar/feed/:file')
   async personalFeed(@Param('file') file: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() reply: FastifyReply) {
     const owner = file.endsWith('.ics') ? await this.feeds.ownerOf(file.slice(0, -'.ics'.length)) : null;
@@ -55,7 +55,7 @@ export class CalendarController {
     });
   }
 
-  @Public()
+  @PublicFile()
   @Get('calendar/all.ics')
   async publicFeed(@Query('lang') asked: unknown, @Lang() pageLang: Language, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() reply: FastifyReply) {
     const lang = isLanguage(asked) ? asked : pageLang;
