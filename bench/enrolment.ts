@@ -31,7 +31,6 @@ import IORedis from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -42,7 +41,7 @@ import { API_TOKEN_PREFIX } from '../src/identity/api-tokens.service';
 import { newSecretToken, tokenHash } from '../src/identity/secret-token';
 import { PROJECT_ROOT } from '../src/paths';
 import { WorkerProcess } from './support/worker-process';
-import { gitState, intFromEnv, log, median, percentile, round, sleep } from './support/bench-kit';
+import { cleanUpOnAbort, cleanUpStep, freePort, gitState, intFromEnv, log, median, percentile, round, sleep } from './support/bench-kit';
 
 const USERS = intFromEnv('BENCH_USERS', 1000, 1, 100_000);
 const CAPACITY = intFromEnv('BENCH_CAPACITY', 20, 1, 1000);
@@ -424,20 +423,13 @@ class Bench {
   /** Stops the app, drops the database and this run's Redis keys. */
   cleanUp(): Promise<void> {
     this.cleanedUp ??= (async () => {
-      const step = async (what: string, work: () => Promise<unknown>) => {
-        try {
-          await work();
-        } catch (error) {
-          log(`cleanup: could not ${what}: ${(error as Error).message}`);
-        }
-      };
       this.agent?.destroy();
-      await step('close the pool', async () => this.db?.end());
-      await step('stop the app', async () => this.app?.stop(5000));
-      await step('drop the database', () =>
+      await cleanUpStep('close the pool', async () => this.db?.end());
+      await cleanUpStep('stop the app', async () => this.app?.stop(5000));
+      await cleanUpStep('drop the database', () =>
         this.admin((client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(databaseName(this.databaseUrl))} WITH (FORCE)`)),
       );
-      await step('delete the Redis keys', async () => {
+      await cleanUpStep('delete the Redis keys', async () => {
         const redis = new IORedis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
         await redis.connect();
         try {
@@ -483,25 +475,11 @@ function rushFigures(elapsedMs: number, latencies: number[]) {
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 async function main(): Promise<number> {
   const startedAt = new Date();
   const loadStart = loadavg();
   const bench = new Bench();
-  const abort = async (why: string) => {
-    log(`\nbench:enrolment: ${why}; cleaning up`);
-    await Promise.race([bench.cleanUp(), sleep(30_000)]);
-    process.exit(1);
-  };
-  setTimeout(() => void abort(`gave up after ${OVERALL_TIMEOUT_MS / 60_000} minutes`), OVERALL_TIMEOUT_MS).unref();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void abort(`stopped by ${signal}`));
+  cleanUpOnAbort('bench:enrolment', () => bench.cleanUp(), OVERALL_TIMEOUT_MS);
 
   try {
     log(

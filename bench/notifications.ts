@@ -20,26 +20,22 @@
 // BENCH_WORKER_NODE_ARGS (extra node options for the worker, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 import 'reflect-metadata';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import IORedis from 'ioredis';
 import nodemailer, { Transporter } from 'nodemailer';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app';
 import { Config, loadConfig } from '../src/config/config';
-import { databaseName, maintenanceUrl, quoteIdentifier } from '../src/database/prepare-database';
 import { MailRenderer, RenderedMail } from '../src/notifications/mail-renderer';
 import { NotificationsService } from '../src/notifications/notifications.service';
 import { TEST_MESSAGE_KIND } from '../src/notifications/outbox.service';
 import { PROJECT_ROOT } from '../src/paths';
 import { SinkProcess } from './support/smtp-sink';
-import { SinkStats } from './support/smtp-sink-process';
 import { procCpuMs, WorkerProcess } from './support/worker-process';
-import { benchEnvironment, intFromEnv, log, median, round, sendInLanes, sleep } from './support/bench-kit';
+import { benchEnvironment, checkDelivery, cleanUpOnAbort, cleanUpStep, Delivery, deleteRedisKeys, dropDatabase, intFromEnv, log, median, round, sendInLanes, sleep } from './support/bench-kit';
 
 const MESSAGES = intFromEnv('BENCH_MESSAGES', 10_000, 1, 1_000_000);
 /** SMTP connections on both sides: the worker's SMTP_MAX_CONNECTIONS = the baseline pool's maxConnections. */
@@ -65,14 +61,6 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const wallClock = () => performance.timeOrigin + performance.now();
 
-interface Delivery {
-  /** Received exactly once: every expected Message-ID once, nothing else, no duplicates. */
-  exactlyOnce: boolean;
-  missing: number;
-  duplicated: number;
-  unexpected: number;
-  received: number;
-}
 
 interface RunResult {
   side: 'outbox' | 'baseline';
@@ -94,20 +82,6 @@ interface Invariant {
   failures: string[];
 }
 
-/** Compares what the sink counted with the Message-IDs it should have got, once each. */
-function checkDelivery(counts: Map<string, number>, stats: SinkStats, expected: string[]): Delivery {
-  const expectedSet = new Set(expected);
-  let missing = 0;
-  let duplicated = 0;
-  for (const id of expected) {
-    const n = counts.get(id) ?? 0;
-    if (n === 0) missing++;
-    if (n > 1) duplicated++;
-  }
-  const unexpected = [...counts.keys()].filter((id) => !expectedSet.has(id)).length;
-  const exactlyOnce = missing === 0 && duplicated === 0 && unexpected === 0 && stats.total === expected.length;
-  return { exactlyOnce, missing, duplicated, unexpected, received: stats.total };
-}
 
 class Bench {
   private readonly id = randomBytes(4).toString('hex');
@@ -266,7 +240,7 @@ class Bench {
         elapsedMs: round(elapsedMs),
         messagesPerSecond: round(MESSAGES / (elapsedMs / 1000)),
         firstMessageMs: reached.firstAt === null ? null : round(reached.firstAt - committed),
-        delivery: checkDelivery(counts, stats, ids.map((id) => `<${id}@verso>`)),
+        delivery: checkDelivery(counts, stats.total, ids.map((id) => `<${id}@verso>`)),
         insertMs: round(committed - insertStarted),
         workerCpuMs,
         workerCpuPerMessageMs: round(workerCpuMs / MESSAGES, 3),
@@ -328,7 +302,7 @@ class Bench {
         elapsedMs: round(elapsedMs),
         messagesPerSecond: round(MESSAGES / (elapsedMs / 1000)),
         firstMessageMs: reached.firstAt === null ? null : round(reached.firstAt - started),
-        delivery: checkDelivery(counts, stats, ids),
+        delivery: checkDelivery(counts, stats.total, ids),
         allSendMailResolvedAfterMs: round(allAnsweredMs),
         senderCpuMs,
         senderCpuPerMessageMs: round(senderCpuMs / MESSAGES, 3),
@@ -347,42 +321,13 @@ class Bench {
   /** Stops the worker and the app, drops the database and this run's Redis keys, stops the sink. */
   cleanUp(): Promise<void> {
     this.cleanedUp ??= (async () => {
-      const step = async (what: string, work: () => Promise<unknown>) => {
-        try {
-          await work();
-        } catch (error) {
-          log(`cleanup: could not ${what}: ${(error as Error).message}`);
-        }
-      };
-      await step('stop the worker', async () => this.worker?.stop(5000));
-      await step('close the app', async () => this.app?.close());
+      await cleanUpStep('stop the worker', async () => this.worker?.stop(5000));
+      await cleanUpStep('close the app', async () => this.app?.close());
       if (this.createdDatabase) {
-        await step('drop the database', async () => {
-          const client = new Client({ connectionString: maintenanceUrl(this.databaseUrl), connectionTimeoutMillis: 5000 });
-          await client.connect();
-          try {
-            await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(databaseName(this.databaseUrl))} WITH (FORCE)`);
-          } finally {
-            await client.end();
-          }
-        });
+        await cleanUpStep('drop the database', () => dropDatabase(this.databaseUrl));
       }
-      await step('delete the Redis keys', async () => {
-        const redis = new IORedis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-        await redis.connect();
-        try {
-          let cursor = '0';
-          for (let pass = 0; pass < 100_000; pass++) {
-            const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.redisBase}*`, 'COUNT', 1000);
-            if (keys.length) await redis.unlink(...keys);
-            cursor = next;
-            if (cursor === '0') break;
-          }
-        } finally {
-          redis.disconnect();
-        }
-      });
-      await step('stop the SMTP sink', () => this.sink.stop());
+      await cleanUpStep('delete the Redis keys', () => deleteRedisKeys(REDIS_URL, this.redisBase));
+      await cleanUpStep('stop the SMTP sink', () => this.sink.stop());
     })();
     return this.cleanedUp;
   }
@@ -397,13 +342,7 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   const loadStart = loadavg();
   const bench = new Bench();
-  const abort = async (why: string) => {
-    log(`\nbench:notifications: ${why}; cleaning up`);
-    await Promise.race([bench.cleanUp(), sleep(30_000)]);
-    process.exit(1);
-  };
-  setTimeout(() => void abort(`gave up after ${OVERALL_TIMEOUT_MS / 60_000} minutes`), OVERALL_TIMEOUT_MS).unref();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void abort(`stopped by ${signal}`));
+  cleanUpOnAbort('bench:notifications', () => bench.cleanUp(), OVERALL_TIMEOUT_MS);
 
   try {
     log(`bench:notifications: ${MESSAGES} messages, ${CONNECTIONS} SMTP connections, ${IN_FLIGHT} in flight, ${RUNS_PER_SIDE} runs a side (b,a alternating), node ${process.version}`);

@@ -53,6 +53,8 @@ import { procCpuMs, WorkerProcess } from './support/worker-process';
 import {
   benchEnvironment,
   checkDelivery,
+  cleanUpOnAbort,
+  cleanUpStep,
   deleteRedisKeys,
   Delivery,
   dropDatabase,
@@ -666,19 +668,12 @@ class Bench {
   /** Stops the worker, the web process and the app, drops the database and this run's Redis keys, stops the sink. */
   cleanUp(): Promise<void> {
     this.cleanedUp ??= (async () => {
-      const step = async (what: string, work: () => Promise<unknown>) => {
-        try {
-          await work();
-        } catch (error) {
-          log(`cleanup: could not ${what}: ${(error as Error).message}`);
-        }
-      };
-      await step('stop the worker', async () => this.worker?.stop(5000));
-      await step('stop the web process', async () => this.web?.stop(5000));
-      await step('close the app', async () => this.app?.close());
-      if (this.createdDatabase) await step('drop the database', () => dropDatabase(this.databaseUrl));
-      await step('delete the Redis keys', () => deleteRedisKeys(REDIS_URL, this.redisBase));
-      await step('stop the SMTP sink', () => this.sink.stop());
+      await cleanUpStep('stop the worker', async () => this.worker?.stop(5000));
+      await cleanUpStep('stop the web process', async () => this.web?.stop(5000));
+      await cleanUpStep('close the app', async () => this.app?.close());
+      if (this.createdDatabase) await cleanUpStep('drop the database', () => dropDatabase(this.databaseUrl));
+      await cleanUpStep('delete the Redis keys', () => deleteRedisKeys(REDIS_URL, this.redisBase));
+      await cleanUpStep('stop the SMTP sink', () => this.sink.stop());
     })();
     return this.cleanedUp;
   }
@@ -688,13 +683,7 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   const loadStart = loadavg();
   const bench = new Bench();
-  const abort = async (why: string) => {
-    log(`\nbench:reminders: ${why}; cleaning up`);
-    await Promise.race([bench.cleanUp(), sleep(30_000)]);
-    process.exit(1);
-  };
-  setTimeout(() => void abort(`gave up after ${OVERALL_TIMEOUT_MS / 60_000} minutes`), OVERALL_TIMEOUT_MS).unref();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void abort(`stopped by ${signal}`));
+  cleanUpOnAbort('bench:reminders', () => bench.cleanUp(), OVERALL_TIMEOUT_MS);
 
   try {
     log(

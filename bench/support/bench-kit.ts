@@ -162,3 +162,26 @@ export async function sendInLanes(transport: Transporter, count: number, inFligh
   };
   await Promise.all(Array.from({ length: inFlight }, lane));
 }
+
+/**
+ * Cleans up if the bench overruns `timeoutMs` or is stopped (SIGINT, SIGTERM), then exits 1, so no
+ * throwaway database, queue or process outlives a run that went wrong.
+ */
+export function cleanUpOnAbort(bench: string, cleanUp: () => Promise<void>, timeoutMs: number): void {
+  const abort = async (why: string) => {
+    log(`\n${bench}: ${why}; cleaning up`);
+    await Promise.race([cleanUp(), sleep(30_000)]);
+    process.exit(1);
+  };
+  setTimeout(() => void abort(`gave up after ${timeoutMs / 60_000} minutes`), timeoutMs).unref();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void abort(`stopped by ${signal}`));
+}
+
+/** One clean-up step: a failure is logged, and the next steps still run. */
+export async function cleanUpStep(what: string, work: () => Promise<unknown>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    log(`cleanup: could not ${what}: ${(error as Error).message}`);
+  }
+}

@@ -46,27 +46,22 @@ export class ReminderNotifications implements OnModuleInit {
       subject: subject(REMINDER_KINDS.reminder),
       refresh: (payload, lang) => this.reminders.refreshReminder(payload, lang),
     });
-    this.kinds.register({
-      name: REMINDER_KINDS.added,
-      template: 'session-added',
-      subject: subject(REMINDER_KINDS.added),
-      refresh: (payload, lang) => this.reminders.refreshScheduled(payload, lang),
-      attachments: (payload, lang, to) => this.sessionInvitation(payload, lang, to, 'REQUEST'),
-    });
-    this.kinds.register({
-      name: REMINDER_KINDS.moved,
-      template: 'session-moved',
-      subject: subject(REMINDER_KINDS.moved),
-      refresh: (payload, lang) => this.reminders.refreshScheduled(payload, lang),
-      attachments: (payload, lang, to) => this.sessionInvitation(payload, lang, to, 'REQUEST'),
-    });
-    this.kinds.register({
-      name: REMINDER_KINDS.cancelled,
-      template: 'session-cancelled',
-      subject: subject(REMINDER_KINDS.cancelled),
-      refresh: (payload, lang) => this.reminders.refreshCancelled(payload, lang),
-      attachments: (payload, lang, to) => this.sessionInvitation(payload, lang, to, 'CANCEL'),
-    });
+    // A session added, moved or cancelled: the mail says so and carries the invitation that adds,
+    // updates or removes it; it goes only while still true (refresh).
+    const changes = [
+      { name: REMINDER_KINDS.added, method: 'REQUEST', refresh: this.reminders.refreshScheduled },
+      { name: REMINDER_KINDS.moved, method: 'REQUEST', refresh: this.reminders.refreshScheduled },
+      { name: REMINDER_KINDS.cancelled, method: 'CANCEL', refresh: this.reminders.refreshCancelled },
+    ] as const;
+    for (const change of changes) {
+      this.kinds.register({
+        name: change.name,
+        template: change.name.replace('.', '-'),
+        subject: subject(change.name),
+        refresh: (payload, lang) => change.refresh.call(this.reminders, payload, lang),
+        attachments: (payload, lang, to) => this.sessionInvitation(payload, lang, to, change.method),
+      });
+    }
 
     this.kinds.register({
       name: REMINDER_KINDS.cohortCancelled,

@@ -105,7 +105,7 @@ export class RemindersService implements OnModuleInit {
   private async tellEveryone(event: DomainEventOf<'session.changed'>, manager: EntityManager): Promise<void> {
     const people: { id: string; email: string; display_name: string; language: Language }[] = await manager.query(
       `SELECT u.id, u.email, u.display_name, u.language FROM app_user u
-       WHERE u.status = 'active' AND session_reminders_person_in($1, u.id)
+       WHERE u.status = 'active'
          AND u.id IN (SELECT user_id FROM enrolment WHERE cohort_id = $1 AND status IN ('confirmed', 'completed') UNION SELECT user_id FROM cohort_facilitator WHERE cohort_id = $1)
          AND EXISTS (SELECT 1 FROM cohort WHERE id = $1 AND status = 'published')`,
       [event.cohortId],
