@@ -438,7 +438,7 @@ describe('events page and network events', () => {
       const list = await events.forCalendar(helsinki(2028, 1, 1, 0), 'sv');
       expect(list.map((event) => event.uid)).toEqual([`network-event-${cancelled.id}@verso`, `network-event-${moved.id}@verso`]);
 
-      const calendar = new ICAL.Component(ICAL.parse(writeCalendar(list, { name: 'Verso' })));
+      const calendar = new ICAL.Component(ICAL.parse(writeCalendar(list, { name: 'Verso' }).toString()));
       const vevents = calendar.getAllSubcomponents('vevent');
       const byUid = new Map(vevents.map((vevent) => [vevent.getFirstPropertyValue('uid'), vevent]));
       const summer = byUid.get(`network-event-${moved.id}@verso`)!;

@@ -24,7 +24,7 @@ interface CalendarAnswer {
   /** The feed's version, known without writing it: asked only of a client that has a version. */
   version: () => Promise<string>;
   /** The feed, with the version it is. */
-  full: () => Promise<{ version: string; body: string }>;
+  full: () => Promise<{ version: string; body: Buffer }>;
   filename?: string;
   /** Personal feeds must not sit in shared caches. */
   personal: boolean;
@@ -109,7 +109,7 @@ export class CalendarController {
     };
   }
 
-  private async write(scope: FeedScope, lang: Language, name: string): Promise<{ version: string; body: string }> {
+  private async write(scope: FeedScope, lang: Language, name: string): Promise<{ version: string; body: Buffer }> {
     const { version, events } = await this.calendar.feed(scope, lang);
     return { version, body: writeCalendar(events, { name }) };
   }
@@ -130,7 +130,7 @@ export class CalendarController {
   }
 }
 
-function digest(body: string): string {
+function digest(body: Buffer): string {
   return createHash('sha256').update(body).digest('base64url').slice(0, 32);
 }
 

@@ -91,7 +91,8 @@ class HelsinkiDate extends Date {
 
 const instant = (date: Date) => new HelsinkiDate(date);
 
-export function writeCalendar(events: CalendarEvent[], options: CalendarOptions = {}): string {
+/** The calendar as ical-generator builds it: every property, escaped and formatted by the library. */
+export function buildCalendar(events: CalendarEvent[], options: CalendarOptions = {}): ICalCalendar {
   const calendar = new ICalCalendar({
     prodId: { company: 'Verso', product: 'Verso', language: 'FI' },
     // No calendar-wide zone (DTSTAMP and the like stay in UTC); events name theirs, and this
@@ -120,5 +121,58 @@ export function writeCalendar(events: CalendarEvent[], options: CalendarOptions 
       attendees: options.attendee ? [{ email: options.attendee.email, name: options.attendee.name ?? undefined, rsvp: false }] : undefined,
     });
   }
-  return calendar.toString();
+  return calendar;
+}
+
+/**
+ * The calendar as UTF-8, as it is sent: byte for byte what `buildCalendar(…).toString()` writes
+ * (tested), at half the cost. ical-generator folds its whole output a character at a time into a
+ * new string whenever a line is long or not ASCII (every Finnish line, every description); in a
+ * feed of 200 sessions that was 60% of the response's CPU time. So the library writes the
+ * calendar's own lines (with no events) and each event's unfolded lines, and foldLines below folds
+ * the encoded bytes, copying whole slices. The VTIMEZONE the events refer to is ours anyway.
+ */
+export function writeCalendar(events: CalendarEvent[], options: CalendarOptions = {}): Buffer {
+  const calendar = buildCalendar(events, options);
+  const vevents = calendar.events();
+  if (vevents.length === 0) return Buffer.from(calendar.toString());
+  const frame = calendar.clear().toString();
+  const end = frame.lastIndexOf('END:VCALENDAR');
+  return Buffer.concat([
+    Buffer.from(`${frame.slice(0, end)}${HELSINKI_VTIMEZONE}\r\n`),
+    foldLines(vevents.map((vevent) => vevent.toString()).join('')),
+    Buffer.from(frame.slice(end)),
+  ]);
+}
+
+/** RFC 5545 §3.1: lines longer than 75 octets are split, the rest starting with a space (ical-generator's 74). */
+const MAX_LINE_OCTETS = 74;
+const CRLF = Buffer.from('\r\n');
+
+/** Folds iCalendar text into UTF-8 lines of at most 74 octets (plus the continuation's space), never inside a character. */
+export function foldLines(text: string): Buffer {
+  const bytes = Buffer.from(text);
+  // A fold adds 3 octets, at most once per 71 (74 less the 3 a four-octet character may leave over).
+  const folded = Buffer.allocUnsafe(bytes.length + Math.ceil(bytes.length / 71) * 3);
+  let length = 0;
+  let lineStart = 0;
+  for (;;) {
+    const crlf = bytes.indexOf(CRLF, lineStart);
+    const lineEnd = crlf < 0 ? bytes.length : crlf;
+    let start = lineStart;
+    while (lineEnd - start > MAX_LINE_OCTETS) {
+      let cut = start + MAX_LINE_OCTETS;
+      // Back to the first octet of the character (UTF-8 continuation octets are 10xxxxxx).
+      while ((bytes[cut] & 0xc0) === 0x80) cut--;
+      length += bytes.copy(folded, length, start, cut);
+      length += folded.write('\r\n ', length);
+      start = cut;
+    }
+    if (crlf < 0) {
+      length += bytes.copy(folded, length, start, lineEnd);
+      return folded.subarray(0, length);
+    }
+    length += bytes.copy(folded, length, start, lineEnd + CRLF.length);
+    lineStart = lineEnd + CRLF.length;
+  }
 }
