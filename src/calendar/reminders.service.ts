@@ -30,14 +30,18 @@ interface SessionMailKey {
 }
 
 interface SessionMailRow extends SessionRow {
-  user_id: string;
   reminder_offsets: number[];
   /** The session's place among the round's scheduled sessions, and how many there are. */
   number: number;
   count: number;
-  person_in: boolean;
   /** The agenda's HTML, rendered once per session for everyone reminded of it. */
   agendaHtml: string;
+}
+
+/** A session and whether the person a mail is for is in its round now. */
+interface SessionForPerson {
+  session: SessionMailRow;
+  personIn: boolean;
 }
 
 /** The session as a mail shows it, in the reader's language. */
@@ -61,7 +65,7 @@ const sameInstant = (a: unknown, b: Date) => typeof a === 'string' && new Date(a
 @Injectable()
 export class RemindersService implements OnModuleInit {
   /** A session falling due reminds everyone in it at once: their checks share queries. */
-  private readonly sessions = new Batcher<SessionMailKey, SessionMailRow>((keys) => this.readSessions(keys), 2);
+  private readonly sessions = new Batcher<SessionMailKey, SessionForPerson>((keys) => this.readSessions(keys), 2);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -78,22 +82,22 @@ export class RemindersService implements OnModuleInit {
 
   /** A reminder goes only if its session is still at the planned time and the person still in the round. */
   async refreshReminder(payload: Record<string, unknown>, lang: Language): Promise<Record<string, unknown> | null> {
-    const row = await this.row(payload);
-    if (!row || row.status !== 'scheduled' || row.cohort_status !== 'published' || !row.person_in) return null;
+    const row = await this.sessionFor(payload);
+    if (!row || row.status !== 'scheduled' || row.cohort_status !== 'published') return null;
     if (!sameInstant(payload.startsAt, row.starts_at) || !row.reminder_offsets.includes(Number(payload.offsetMinutes))) return null;
     return { ...payload, ...this.mailView(row, lang) };
   }
 
   /** "A session was added" and "your session moved" go while the session is still on (a cancellation has a mail of its own). */
   async refreshScheduled(payload: Record<string, unknown>, lang: Language): Promise<Record<string, unknown> | null> {
-    const row = await this.row(payload);
-    if (!row || row.status !== 'scheduled' || row.cohort_status !== 'published' || !row.person_in) return null;
+    const row = await this.sessionFor(payload);
+    if (!row || row.status !== 'scheduled' || row.cohort_status !== 'published') return null;
     return { ...payload, ...this.mailView(row, lang) };
   }
 
   async refreshCancelled(payload: Record<string, unknown>, lang: Language): Promise<Record<string, unknown> | null> {
-    const row = await this.row(payload);
-    if (!row || row.status !== 'cancelled' || !row.person_in) return null;
+    const row = await this.sessionFor(payload);
+    if (!row || row.status !== 'cancelled') return null;
     return { ...payload, ...this.mailView(row, lang) };
   }
 
@@ -157,27 +161,39 @@ export class RemindersService implements OnModuleInit {
     );
   }
 
-  private async row(payload: Record<string, unknown>): Promise<SessionMailRow | undefined> {
+  /** The payload's session, if the person is still in its round. */
+  private async sessionFor(payload: Record<string, unknown>): Promise<SessionMailRow | undefined> {
     if (typeof payload.sessionId !== 'string' || typeof payload.userId !== 'string') return undefined;
-    return this.sessions.load({ sessionId: payload.sessionId, userId: payload.userId });
+    const found = await this.sessions.load({ sessionId: payload.sessionId, userId: payload.userId });
+    return found?.personIn ? found.session : undefined;
   }
 
-  private async readSessions(keys: SessionMailKey[]): Promise<Map<SessionMailKey, SessionMailRow>> {
-    const rows: (SessionMailRow & { i: string })[] = await this.dataSource.query(
-      `SELECT k.i, k.user_id, ${SESSION_COLUMNS}, c.reminder_offsets, n.number::int, n.count::int, session_reminders_person_in(c.id, k.user_id) AS person_in
-       FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k(session_id, user_id, i)
-       JOIN cohort_session s ON s.id = k.session_id
-       JOIN cohort c ON c.id = s.cohort_id
-       JOIN programme p ON p.id = c.programme_id
-       CROSS JOIN LATERAL (
-         SELECT count(*) FILTER (WHERE o.starts_at <= s.starts_at) AS number, count(*) AS count
-         FROM cohort_session o WHERE o.cohort_id = s.cohort_id AND (o.status = 'scheduled' OR o.id = s.id)) n`,
-      [keys.map((key) => key.sessionId), keys.map((key) => key.userId)],
+  /** A batch's sessions, each read once (a session falling due reminds thousands), and who is still in them. */
+  private async readSessions(keys: SessionMailKey[]): Promise<Map<SessionMailKey, SessionForPerson>> {
+    const [sessions, people]: [SessionMailRow[], { i: string; person_in: boolean }[]] = await Promise.all([
+      this.dataSource.query(
+        `SELECT ${SESSION_COLUMNS}, c.reminder_offsets, n.number::int, n.count::int
+         FROM cohort_session s JOIN cohort c ON c.id = s.cohort_id JOIN programme p ON p.id = c.programme_id
+         CROSS JOIN LATERAL (
+           SELECT count(*) FILTER (WHERE o.starts_at <= s.starts_at) AS number, count(*) AS count
+           FROM cohort_session o WHERE o.cohort_id = s.cohort_id AND (o.status = 'scheduled' OR o.id = s.id)) n
+         WHERE s.id = ANY($1::uuid[])`,
+        [[...new Set(keys.map((key) => key.sessionId))]],
+      ),
+      this.dataSource.query(
+        `SELECT k.i, session_reminders_person_in(s.cohort_id, k.user_id) AS person_in
+         FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k(session_id, user_id, i) JOIN cohort_session s ON s.id = k.session_id`,
+        [keys.map((key) => key.sessionId), keys.map((key) => key.userId)],
+      ),
+    ]);
+    const byId = new Map(sessions.map((session) => [session.id, { ...session, agendaHtml: renderMarkdown(session.agenda) }]));
+    const personIn = new Map(people.map((row) => [Number(row.i), row.person_in]));
+    return new Map(
+      keys.flatMap((key, i): [SessionMailKey, SessionForPerson][] => {
+        const session = byId.get(key.sessionId);
+        return session && personIn.has(i + 1) ? [[key, { session, personIn: personIn.get(i + 1)! }]] : [];
+      }),
     );
-    const agendas = new Map(rows.map((row) => [row.id, row.agenda]));
-    const agendaHtml = new Map([...agendas].map(([id, agenda]) => [id, renderMarkdown(agenda)]));
-    const byIndex = new Map(rows.map((row) => [Number(row.i), { ...row, agendaHtml: agendaHtml.get(row.id)! }]));
-    return new Map(keys.flatMap((key, i): [SessionMailKey, SessionMailRow][] => (byIndex.has(i + 1) ? [[key, byIndex.get(i + 1)!]] : [])));
   }
 
   private mailView(row: SessionMailRow, lang: Language): SessionMail {

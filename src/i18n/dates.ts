@@ -13,14 +13,22 @@ const STYLES: Record<DateStyle, Intl.DateTimeFormatOptions> = {
 };
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+/** Intl's formatting is slow next to a lookup, and a session's time is written into each of its many reminders. */
+const formatted = new Map<string, string>();
 
 export function formatDate(date: Date, lang: Language, style: DateStyle = 'date'): string {
-  if (Number.isNaN(date.getTime())) return '';
+  const time = date.getTime();
+  if (Number.isNaN(time)) return '';
   const key = `${lang}:${style}`;
+  const cached = formatted.get(`${key}:${time}`);
+  if (cached !== undefined) return cached;
   let formatter = formatters.get(key);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat(LOCALES[lang], { ...STYLES[style], timeZone: DISPLAY_TIME_ZONE });
     formatters.set(key, formatter);
   }
-  return formatter.format(date);
+  const text = formatter.format(date);
+  if (formatted.size >= 10_000) formatted.clear();
+  formatted.set(`${key}:${time}`, text);
+  return text;
 }

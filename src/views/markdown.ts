@@ -19,10 +19,26 @@ const ALLOWED: sanitizeHtml.IOptions = {
   },
 };
 
-export function renderMarkdown(source: string | null | undefined): string {
-  if (!source) return '';
-  return sanitizeHtml(markdown.render(source), ALLOWED);
+/**
+ * Remembers the last few thousand results of a pure function of a text: the same agenda is written
+ * into every one of a session's 10,000 reminders, the same description into every page view.
+ */
+function remembered(compute: (source: string) => string): (source: string | null | undefined) => string {
+  const results = new Map<string, string>();
+  return (source) => {
+    if (!source) return '';
+    let result = results.get(source);
+    if (result === undefined) {
+      result = compute(source);
+      if (results.size >= 5_000) results.clear();
+      results.set(source, result);
+    }
+    return result;
+  };
 }
+
+/** Markdown as safe HTML. */
+export const renderMarkdown = remembered((source) => sanitizeHtml(markdown.render(source), ALLOWED));
 
 type Token = ReturnType<typeof markdown.parse>[number];
 
@@ -42,20 +58,11 @@ function inlineText(tokens: Token[]): string {
   return text;
 }
 
-/** Agendas as text, by their Markdown: a calendar feed shows the same few hundred on every poll. */
-const asText = new Map<string, string>();
-
-/** Markdown as the plain text a calendar program shows: paragraphs and list items kept, no markup, no HTML. */
-export function markdownAsText(source: string | null | undefined): string {
-  if (!source) return '';
-  let text = asText.get(source);
-  if (text === undefined) {
-    text = textOf(source);
-    if (asText.size >= 10_000) asText.clear();
-    asText.set(source, text);
-  }
-  return text;
-}
+/**
+ * Markdown as the plain text a calendar program shows: paragraphs and list items kept, no markup,
+ * no HTML. A feed shows the same few hundred agendas on every poll.
+ */
+export const markdownAsText = remembered(textOf);
 
 function textOf(source: string): string {
   let text = '';
