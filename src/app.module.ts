@@ -10,6 +10,7 @@ import { dataSourceOptions } from './database/data-source.options';
 import { DemoModule } from './demo/demo.module';
 import { EnrolmentModule } from './enrolment/enrolment.module';
 import { EventsModule } from './events/events.module';
+import { ForumsModule } from './forums/forums.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { LOGGER } from './logging/logger';
@@ -52,6 +53,7 @@ export class AppModule {
         CatalogueModule,
         EnrolmentModule,
         CalendarModule,
+        ForumsModule,
         DemoModule,
       ],
     };

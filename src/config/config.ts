@@ -87,6 +87,9 @@ class Environment {
   @WholeNumber(0, 23, 'DIGEST_HOUR must be a whole number from 0 to 23 (Helsinki time)')
   DIGEST_HOUR = 7;
 
+  @WholeNumber(0, 1440, 'FORUM_EDIT_WINDOW_MINUTES must be a whole number of minutes from 0 to 1440')
+  FORUM_EDIT_WINDOW_MINUTES = 30;
+
   @WholeNumber(10, 3_600_000, 'JOB_RETRY_DELAY_MS must be a whole number of milliseconds from 10 to 3600000')
   JOB_RETRY_DELAY_MS = 40_000;
 
@@ -124,6 +127,8 @@ export interface Config {
   firstAdmin?: { email: string; password: string };
   /** Hour of the day (Helsinki) when daily digests go out. */
   digestHour: number;
+  /** How long authors may edit a post; its mail goes out when this has passed, with the post as it then stands. */
+  forumEditWindowMinutes: number;
   /** First retry wait of a failed job; doubles each attempt. */
   jobRetryDelayMs: number;
   /** How long a message may stay "sending" before it counts as abandoned by a dead worker. */
@@ -192,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Outside production the demo opens the admin pages with a known token (shown in README).
     firstAdmin: parsed.ADMIN_EMAIL && parsed.ADMIN_PASSWORD ? { email: parsed.ADMIN_EMAIL, password: parsed.ADMIN_PASSWORD } : undefined,
     digestHour: parsed.DIGEST_HOUR,
+    forumEditWindowMinutes: parsed.FORUM_EDIT_WINDOW_MINUTES,
     jobRetryDelayMs: parsed.JOB_RETRY_DELAY_MS,
     sendingLeaseSeconds: parsed.SENDING_LEASE_SECONDS,
     sweepIntervalMs: parsed.SWEEP_INTERVAL_MS,

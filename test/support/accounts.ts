@@ -2,6 +2,7 @@
 // cookies (session, CSRF secret, language) like a browser and fills in each form's CSRF token.
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
+import { Actor } from '../../src/access/capabilities';
 import { Language } from '../../src/i18n/i18n';
 import { SiteRole, User } from '../../src/identity/user.entity';
 import { UserService } from '../../src/identity/user.service';
@@ -76,4 +77,9 @@ export async function signIn(t: TestApp, email: string, password: string = TEST_
   const res = await client.post('/login', { email, password });
   if (res.status !== 303) throw new Error(`Sign-in of ${email} failed: ${res.status} ${res.text.slice(0, 200)}`);
   return client;
+}
+
+/** The Actor a service call acts for, as the AccessGuard makes it for a signed-in person. */
+export function actorOf(user: User): Actor {
+  return { id: user.id, email: user.email, displayName: user.displayName, agencyId: user.agencyId, language: user.language, siteRole: user.siteRole };
 }

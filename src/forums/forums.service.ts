@@ -1,0 +1,498 @@
+// The discussion channels' rules: who reads and writes where (forum-access.ts), starting threads,
+// replying, editing within the edit window, deleting one's own posts, reading a thread 50 posts a
+// page (keyset, so no gaps or repeats while people post), and the read position that makes
+// "unread" right on every device. Web pages and the JSON API both call these methods.
+//
+// Refusals: FieldErrors (400) for what was typed (empty or too long title or body, a reply to a
+// post not in the thread), ForbiddenException (403) for a forum the person may not post in or a
+// post not theirs, Refused (409) for a locked thread, an archived channel or an edit after the
+// window. Each check happens inside the write's transaction, against rows it has locked, so nothing
+// is half-saved and a thread locked meanwhile is not posted in.
+import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor } from '../access/capabilities';
+import { CONFIG, Config } from '../config/config';
+import { decodeCursor, encodeCursor, Page } from '../database/cursor';
+import { preparedQuery } from '../database/prepared';
+import { checkedId, FieldErrors, isUuid, Refused, withValues } from '../errors/domain-errors';
+import { isLanguage, Language, localized, LocalizedText } from '../i18n/i18n';
+import { renderMarkdown } from '../views/markdown';
+import { ChannelKind } from './forum-channel.entity';
+import { ChannelRights, isAdmin, mayModerateSql, mayReadSql, mayStartThreadSql } from './forum-access';
+import { ForumNotifications } from './forum.notifications';
+import { detectLanguage } from './language-detection';
+
+export const MAX_TITLE_LENGTH = 200;
+export const MAX_BODY_LENGTH = 20_000;
+export const POSTS_PER_PAGE = 50;
+export const THREADS_PER_PAGE = 30;
+
+/** What a person writes: the post's language is chosen, or detected from the text ("auto" or none). */
+export interface PostInput {
+  body: unknown;
+  language?: unknown;
+}
+
+export interface ThreadInput extends PostInput {
+  title: unknown;
+  /** Facilitators' and admins' announcements may go out at once instead of after the edit window. */
+  sendNow?: boolean;
+}
+
+export interface ReplyInput extends PostInput {
+  replyToId?: unknown;
+}
+
+export interface ChannelSummary extends ChannelRights {
+  id: string;
+  kind: ChannelKind;
+  cohortId: string | null;
+  name: string;
+  description: string;
+  archived: boolean;
+  threadCount: number;
+  unreadThreads: number;
+  lastActivityAt: Date | null;
+}
+
+export interface ThreadSummary {
+  id: string;
+  channelId: string;
+  title: string;
+  authorName: string | null;
+  pinned: boolean;
+  locked: boolean;
+  postFirst: boolean;
+  replyCount: number;
+  lastPostAt: Date;
+  createdAt: Date;
+  unread: boolean;
+}
+
+export interface PostView {
+  id: string;
+  authorId: string | null;
+  authorName: string | null;
+  /** Sanitised HTML; null when the post is deleted or hidden (the page says which). */
+  bodyHtml: string | null;
+  language: Language;
+  createdAt: Date;
+  editedAt: Date | null;
+  deleted: boolean;
+  hidden: boolean;
+  hiddenReason: string | null;
+  replyTo: { id: string; authorName: string | null; excerpt: string | null } | null;
+  /** The reader's own post, still in its edit window. */
+  mayEdit: boolean;
+  mayDelete: boolean;
+  unread: boolean;
+}
+
+export interface ThreadPage {
+  thread: ThreadSummary;
+  channel: ChannelSummary;
+  posts: PostView[];
+  /** Cursor of the next page, null on the last. */
+  nextCursor: string | null;
+  /** A reflection thread whose other replies the reader sees once they have posted. */
+  gated: boolean;
+  mayReply: boolean;
+  /** Why replying is closed, as a message key (locked thread, archived channel). */
+  closedReason: string | null;
+  firstPage: boolean;
+}
+
+interface ChannelRow {
+  id: string;
+  kind: ChannelKind;
+  cohort_id: string | null;
+  name: LocalizedText;
+  description: LocalizedText;
+  archived_at: Date | null;
+  cohort_name: string | null;
+  programme_title: LocalizedText | null;
+  may_read: boolean;
+  may_moderate: boolean;
+  may_start_thread: boolean;
+  thread_count?: string;
+  unread_threads?: string;
+  last_activity_at?: Date | null;
+}
+
+interface ThreadRow {
+  id: string;
+  last_post_key?: string;
+  channel_id: string;
+  title: string;
+  author_name: string | null;
+  pinned: boolean;
+  locked: boolean;
+  post_first: boolean;
+  reply_count: number;
+  last_post_at: Date;
+  created_at: Date;
+  unread: boolean;
+}
+
+const CHANNEL_COLUMNS = (user: string, admin: string) => `ch.id, ch.kind, ch.cohort_id, ch.name, ch.description, ch.archived_at,
+  c.name AS cohort_name, p.title AS programme_title,
+  ${mayReadSql('ch', user, admin)} AS may_read, ${mayModerateSql('ch', user, admin)} AS may_moderate,
+  ${mayStartThreadSql('ch', user, admin)} AS may_start_thread`;
+
+const FROM_CHANNEL = `forum_channel ch LEFT JOIN cohort c ON c.id = ch.cohort_id LEFT JOIN programme p ON p.id = c.programme_id`;
+
+/**
+ * An instant as a cursor or read position holds it: to the microsecond, as PostgreSQL keeps it (a
+ * JavaScript Date keeps milliseconds, and a cursor cut to them would serve a post twice).
+ */
+const instantKey = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+const THREAD_COLUMNS = `t.id, t.channel_id, t.title, u.display_name AS author_name, t.pinned, t.locked, t.post_first, t.reply_count, t.last_post_at,
+  ${instantKey('t.last_post_at')} AS last_post_key, t.created_at`;
+
+@Injectable()
+export class ForumsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly notifications: ForumNotifications,
+  ) {}
+
+  /** The channels the person may read: network ones in admins' order, then their cohorts' forums. Archived ones only for admins. */
+  async channels(actor: Actor, lang: Language): Promise<ChannelSummary[]> {
+    const rows: ChannelRow[] = await this.dataSource.query(
+      `SELECT ${CHANNEL_COLUMNS('$1', '$2')},
+         (SELECT count(*) FROM forum_thread t WHERE t.channel_id = ch.id) AS thread_count,
+         (SELECT max(t.last_post_at) FROM forum_thread t WHERE t.channel_id = ch.id) AS last_activity_at,
+         (SELECT count(*) FROM forum_thread t LEFT JOIN forum_read r ON r.thread_id = t.id AND r.user_id = $1
+           WHERE t.channel_id = ch.id AND (r.read_up_to IS NULL OR r.read_up_to < t.last_post_at)) AS unread_threads
+       FROM ${FROM_CHANNEL}
+       WHERE ${mayReadSql('ch', '$1', '$2')} AND (ch.archived_at IS NULL OR $2)
+         AND (ch.cohort_id IS NULL OR c.status IN ('published', 'completed', 'cancelled') OR $2)
+       ORDER BY ch.kind = 'cohort', ch.position, c.enrolment_opens_at DESC NULLS LAST, ch.created_at`,
+      [actor.id, isAdmin(actor)],
+    );
+    return rows.map((row) => this.channelSummary(row, lang));
+  }
+
+  /** One channel as the person sees it; 404 when it does not exist, 403 when they may not read it. */
+  async channel(actor: Actor, channelId: string, lang: Language, manager: EntityManager = this.dataSource.manager, lock = false): Promise<ChannelSummary> {
+    checkedId(channelId);
+    const [row]: ChannelRow[] = await manager.query(
+      `SELECT ${CHANNEL_COLUMNS('$2', '$3')} FROM ${FROM_CHANNEL} WHERE ch.id = $1 ${lock ? 'FOR SHARE OF ch' : ''}`,
+      [channelId, actor.id, isAdmin(actor)],
+    );
+    if (!row) throw new NotFoundException();
+    if (!row.may_read) throw new ForbiddenException('forum.channel.notMember');
+    return this.channelSummary(row, lang);
+  }
+
+  /** A channel's threads, pinned first, then by latest activity; `cursor` from the previous page. */
+  async threads(actor: Actor, channelId: string, lang: Language, cursor?: string, limit = THREADS_PER_PAGE): Promise<{ channel: ChannelSummary } & Page<ThreadSummary>> {
+    const channel = await this.channel(actor, channelId, lang);
+    const after = cursor ? decodeCursor(cursor, ['number', 'instant', 'uuid']) : null;
+    const rows: ThreadRow[] = await this.dataSource.query(
+      `SELECT ${THREAD_COLUMNS}, (r.read_up_to IS NULL OR r.read_up_to < t.last_post_at) AS unread
+       FROM forum_thread t LEFT JOIN app_user u ON u.id = t.author_id
+       LEFT JOIN forum_read r ON r.thread_id = t.id AND r.user_id = $2
+       WHERE t.channel_id = $1 ${after ? 'AND (t.pinned::int, t.last_post_at, t.id) < ($4, $5, $6)' : ''}
+       ORDER BY t.pinned DESC, t.last_post_at DESC, t.id DESC LIMIT $3`,
+      [channelId, actor.id, limit + 1, ...(after ?? [])],
+    );
+    const items = rows.slice(0, limit).map(threadSummary);
+    const last = rows[limit - 1];
+    return { channel, items, nextCursor: rows.length > limit ? encodeCursor([last.pinned ? 1 : 0, last.last_post_key!, last.id]) : null };
+  }
+
+  /** Starts a thread with its opening post; the author is subscribed to it. Returns its id. */
+  async startThread(actor: Actor, channelId: string, input: ThreadInput, lang: Language): Promise<{ threadId: string; postId: string }> {
+    const title = checkedTitle(input.title);
+    const body = checkedBody(input.body);
+    return this.dataSource.transaction(async (manager) => {
+      const channel = await this.channel(actor, channelId, lang, manager, true);
+      if (channel.archived) throw new Refused('forum.channel.archived');
+      if (!channel.mayStartThread) throw new ForbiddenException('forum.channel.announcementsOnly');
+      const [thread]: { id: string }[] = await manager.query(`INSERT INTO forum_thread (channel_id, author_id, title) VALUES ($1, $2, $3) RETURNING id`, [
+        channelId,
+        actor.id,
+        title,
+      ]);
+      const postId = await this.insertPost(manager, actor, thread.id, body, postLanguage(input.language, body, actor.language), null);
+      await this.notifications.postWritten(
+        { postId, threadId: thread.id, channelId, channelKind: channel.kind, authorId: actor.id, opensThread: true, sendNow: !!input.sendNow && channel.mayModerate, body },
+        manager,
+      );
+      return { threadId: thread.id, postId };
+    });
+  }
+
+  /** A reply to the thread, or to one of its posts. Returns the new post's id. */
+  async reply(actor: Actor, threadId: string, input: ReplyInput, lang: Language): Promise<{ postId: string; threadId: string }> {
+    checkedId(threadId);
+    const body = checkedBody(input.body);
+    const replyToId = input.replyToId === undefined || input.replyToId === null || input.replyToId === '' ? null : input.replyToId;
+    if (replyToId !== null && !isUuid(replyToId)) throw new FieldErrors({ replyToId: 'forum.replyTo.unknown' });
+    return this.dataSource.transaction(async (manager) => {
+      const { thread, channel } = await this.threadForWriting(manager, actor, threadId, lang);
+      if (replyToId) {
+        const [target]: { id: string }[] = await manager.query(`SELECT id FROM forum_post WHERE id = $1 AND thread_id = $2 AND deleted_at IS NULL AND hidden_at IS NULL`, [
+          replyToId,
+          threadId,
+        ]);
+        if (!target) throw new FieldErrors({ replyToId: 'forum.replyTo.unknown' });
+      }
+      const postId = await this.insertPost(manager, actor, threadId, body, postLanguage(input.language, body, actor.language), replyToId);
+      await this.notifications.postWritten(
+        { postId, threadId: thread.id, channelId: channel.id, channelKind: channel.kind, authorId: actor.id, opensThread: false, sendNow: false, body },
+        manager,
+      );
+      return { postId, threadId };
+    });
+  }
+
+  /** The author edits their post within the edit window; the post then shows "edited". */
+  async editPost(actor: Actor, postId: string, input: PostInput): Promise<{ threadId: string }> {
+    checkedId(postId);
+    const body = checkedBody(input.body);
+    return this.dataSource.transaction(async (manager) => {
+      const post = await this.ownPost(manager, actor, postId);
+      if (!this.withinEditWindow(post.created_at)) throw new Refused(withValues('forum.edit.windowPassed', { minutes: this.config.forumEditWindowMinutes }));
+      const language = input.language === undefined ? post.language : postLanguage(input.language, body, actor.language);
+      await manager.query(`UPDATE forum_post SET body = $2, body_html = $3, language = $4, edited_at = now() WHERE id = $1`, [postId, body, renderMarkdown(body), language]);
+      return { threadId: post.thread_id };
+    });
+  }
+
+  /** The author deletes their post: "message deleted" stays in its place; its mail, if not yet sent, is not. */
+  async deletePost(actor: Actor, postId: string): Promise<{ threadId: string }> {
+    checkedId(postId);
+    return this.dataSource.transaction(async (manager) => {
+      const post = await this.ownPost(manager, actor, postId);
+      await manager.query(`UPDATE forum_post SET deleted_at = now() WHERE id = $1`, [postId]);
+      return { threadId: post.thread_id };
+    });
+  }
+
+  /** The post as its author edits it (the Markdown as written). */
+  async postForEdit(actor: Actor, postId: string): Promise<{ id: string; threadId: string; body: string; language: Language; mayEdit: boolean }> {
+    checkedId(postId);
+    const post = await this.ownPost(this.dataSource.manager, actor, postId);
+    return { id: post.id, threadId: post.thread_id, body: post.body, language: post.language, mayEdit: this.withinEditWindow(post.created_at) };
+  }
+
+  /**
+   * A page of a thread: 50 posts after `cursor` (or from the first unread one, or the start), and
+   * the reader's read position moved to the last post shown. A reflection thread shows a
+   * participant who has not posted only its opening post and their own.
+   */
+  async threadPage(actor: Actor, threadId: string, lang: Language, options: { cursor?: string; fromUnread?: boolean; limit?: number } = {}): Promise<ThreadPage> {
+    checkedId(threadId);
+    const limit = options.limit ?? POSTS_PER_PAGE;
+    const admin = isAdmin(actor);
+    const [head] = await preparedQuery<ChannelRow & { thread: ThreadRow; has_posted: boolean; read_up_to: string | null; opening_post_id: string | null }>(
+      this.dataSource,
+      'forum-thread-head',
+      `SELECT ${CHANNEL_COLUMNS('$2', '$3')},
+         json_build_object('id', t.id, 'channel_id', t.channel_id, 'title', t.title, 'author_name', u.display_name, 'pinned', t.pinned, 'locked', t.locked,
+                           'post_first', t.post_first, 'reply_count', t.reply_count, 'last_post_at', t.last_post_at, 'created_at', t.created_at) AS thread,
+         EXISTS (SELECT 1 FROM forum_post o WHERE o.thread_id = t.id AND o.author_id = $2 AND o.deleted_at IS NULL) AS has_posted,
+         ${instantKey('r.read_up_to')} AS read_up_to,
+         (SELECT o.id FROM forum_post o WHERE o.thread_id = t.id ORDER BY o.created_at, o.id LIMIT 1) AS opening_post_id
+       FROM forum_thread t JOIN ${FROM_CHANNEL} ON ch.id = t.channel_id
+       LEFT JOIN app_user u ON u.id = t.author_id
+       LEFT JOIN forum_read r ON r.thread_id = t.id AND r.user_id = $2
+       WHERE t.id = $1`,
+      [threadId, actor.id, admin],
+    );
+    if (!head) throw new NotFoundException();
+    if (!head.may_read) throw new ForbiddenException('forum.channel.notMember');
+    const thread = threadSummary({ ...head.thread, last_post_at: new Date(head.thread.last_post_at), created_at: new Date(head.thread.created_at), unread: false });
+    const channel = this.channelSummary(head, lang);
+    const gated = thread.postFirst && !head.may_moderate && !head.has_posted;
+
+    let after: (string | number)[] | null = options.cursor ? decodeCursor(options.cursor, ['instant', 'uuid']) : null;
+    if (!after && options.fromUnread && head.read_up_to) after = [head.read_up_to, 'ffffffff-ffff-ffff-ffff-ffffffffffff'];
+    const rows = await preparedQuery<PostRow>(
+      this.dataSource,
+      after ? 'forum-thread-posts-after' : 'forum-thread-posts',
+      `SELECT p.id, p.author_id, u.display_name AS author_name, p.body_html, p.language, p.created_at, ${instantKey('p.created_at')} AS created_key, p.edited_at,
+         p.deleted_at IS NOT NULL AS deleted, p.hidden_at IS NOT NULL AS hidden, p.hidden_reason,
+         p.reply_to_id, ru.display_name AS reply_to_author,
+         CASE WHEN rt.deleted_at IS NULL AND rt.hidden_at IS NULL THEN left(rt.body, 160) END AS reply_to_excerpt
+       FROM forum_post p LEFT JOIN app_user u ON u.id = p.author_id
+       LEFT JOIN forum_post rt ON rt.id = p.reply_to_id LEFT JOIN app_user ru ON ru.id = rt.author_id
+       WHERE p.thread_id = $1 AND (NOT $2 OR p.id = $3 OR p.author_id = $4)
+         ${after ? 'AND (p.created_at, p.id) > ($6::timestamptz, $7::uuid)' : ''}
+       ORDER BY p.created_at, p.id LIMIT $5`,
+      [threadId, gated, head.opening_post_id, actor.id, limit + 1, ...(after ?? [])],
+    );
+    const shown = rows.slice(0, limit);
+    const readUpTo = head.read_up_to ?? '';
+    const posts = shown.map((row) => this.postView(row, actor, readUpTo));
+    const last = shown[shown.length - 1];
+    if (last) await this.markRead(actor.id, threadId, last.created_key);
+    const closedReason = channel.archived ? 'forum.channel.archived' : thread.locked && !channel.mayModerate ? 'forum.thread.locked' : null;
+    return {
+      thread,
+      channel,
+      posts,
+      nextCursor: rows.length > limit ? encodeCursor([last.created_key, last.id]) : null,
+      gated,
+      mayReply: !closedReason,
+      closedReason,
+      firstPage: !after,
+    };
+  }
+
+  /** Moves the read position forward (never back: reading an old page on a phone leaves the laptop's place). */
+  async markRead(userId: string, threadId: string, upTo: string): Promise<void> {
+    await preparedQuery(
+      this.dataSource,
+      'forum-mark-read',
+      `INSERT INTO forum_read (user_id, thread_id, read_up_to) VALUES ($1, $2, $3)
+       ON CONFLICT (user_id, thread_id) DO UPDATE SET read_up_to = excluded.read_up_to WHERE forum_read.read_up_to < excluded.read_up_to`,
+      [userId, threadId, upTo],
+    );
+  }
+
+  /** The thread and its channel, locked for the write, with the checks every reply makes. */
+  private async threadForWriting(manager: EntityManager, actor: Actor, threadId: string, lang: Language): Promise<{ thread: { id: string; locked: boolean }; channel: ChannelSummary }> {
+    const [thread]: { id: string; channel_id: string; locked: boolean }[] = await manager.query(`SELECT id, channel_id, locked FROM forum_thread WHERE id = $1 FOR SHARE`, [threadId]);
+    if (!thread) throw new NotFoundException();
+    const channel = await this.channel(actor, thread.channel_id, lang, manager, true);
+    if (channel.archived) throw new Refused('forum.channel.archived');
+    if (thread.locked && !channel.mayModerate) throw new Refused('forum.thread.locked');
+    return { thread, channel };
+  }
+
+  private async insertPost(manager: EntityManager, actor: Actor, threadId: string, body: string, language: Language, replyToId: string | null): Promise<string> {
+    const [post]: { id: string; created_key: string }[] = await manager.query(
+      `INSERT INTO forum_post (thread_id, author_id, reply_to_id, body, body_html, language) VALUES ($1, $2, $3, $4, $5, $6)
+       RETURNING id, ${instantKey('created_at')} AS created_key`,
+      [threadId, actor.id, replyToId, body, renderMarkdown(body), language],
+    );
+    // Writing in a thread subscribes you to it, unless you have said otherwise; and you have read your own post.
+    await manager.query(
+      `INSERT INTO forum_subscription (user_id, thread_id, level) VALUES ($1, $2, 'every_post')
+       ON CONFLICT (user_id, thread_id) WHERE thread_id IS NOT NULL DO NOTHING`,
+      [actor.id, threadId],
+    );
+    await manager.query(
+      `INSERT INTO forum_read (user_id, thread_id, read_up_to) VALUES ($1, $2, $3)
+       ON CONFLICT (user_id, thread_id) DO UPDATE SET read_up_to = greatest(forum_read.read_up_to, excluded.read_up_to)`,
+      [actor.id, threadId, post.created_key],
+    );
+    return post.id;
+  }
+
+  /** The person's own live post, locked; 404 when there is none, 403 when it is someone else's. */
+  private async ownPost(manager: EntityManager, actor: Actor, postId: string) {
+    const [post]: { id: string; thread_id: string; author_id: string | null; body: string; language: Language; created_at: Date; deleted_at: Date | null; hidden_at: Date | null }[] =
+      await manager.query(`SELECT id, thread_id, author_id, body, language, created_at, deleted_at, hidden_at FROM forum_post WHERE id = $1 FOR UPDATE`, [postId]);
+    if (!post || post.deleted_at) throw new NotFoundException();
+    if (post.author_id !== actor.id) throw new ForbiddenException('forum.post.notYours');
+    if (post.hidden_at) throw new Refused('forum.post.hidden');
+    return post;
+  }
+
+  private withinEditWindow(createdAt: Date): boolean {
+    return Date.now() - new Date(createdAt).getTime() <= this.config.forumEditWindowMinutes * 60_000;
+  }
+
+  private channelSummary(row: ChannelRow, lang: Language): ChannelSummary {
+    const cohortName = row.cohort_id && row.programme_title ? `${localized(row.programme_title, lang)}: ${row.cohort_name}` : null;
+    return {
+      id: row.id,
+      kind: row.kind,
+      cohortId: row.cohort_id,
+      name: cohortName ?? localized(row.name, lang),
+      description: row.cohort_id ? '' : localized(row.description, lang) ?? '',
+      archived: !!row.archived_at,
+      threadCount: Number(row.thread_count ?? 0),
+      unreadThreads: Number(row.unread_threads ?? 0),
+      lastActivityAt: row.last_activity_at ? new Date(row.last_activity_at) : null,
+      mayRead: row.may_read,
+      mayModerate: row.may_moderate,
+      mayStartThread: row.may_read && row.may_start_thread && !row.archived_at,
+    };
+  }
+
+  private postView(row: PostRow, actor: Actor, readUpTo: string): PostView {
+    const own = row.author_id === actor.id && !row.deleted && !row.hidden;
+    const createdAt = new Date(row.created_at);
+    return {
+      id: row.id,
+      authorId: row.author_id,
+      authorName: row.author_name,
+      bodyHtml: row.deleted || row.hidden ? null : row.body_html,
+      language: row.language,
+      createdAt,
+      editedAt: row.edited_at ? new Date(row.edited_at) : null,
+      deleted: row.deleted,
+      hidden: row.hidden,
+      hiddenReason: row.hidden ? row.hidden_reason : null,
+      replyTo: row.reply_to_id ? { id: row.reply_to_id, authorName: row.reply_to_author, excerpt: row.reply_to_excerpt } : null,
+      mayEdit: own && this.withinEditWindow(createdAt),
+      mayDelete: own,
+      // Keys of one format compare as the instants they are.
+      unread: row.created_key > readUpTo && row.author_id !== actor.id,
+    };
+  }
+}
+
+interface PostRow {
+  id: string;
+  created_key: string;
+  author_id: string | null;
+  author_name: string | null;
+  body_html: string;
+  language: Language;
+  created_at: Date;
+  edited_at: Date | null;
+  deleted: boolean;
+  hidden: boolean;
+  hidden_reason: string | null;
+  reply_to_id: string | null;
+  reply_to_author: string | null;
+  reply_to_excerpt: string | null;
+}
+
+function threadSummary(row: ThreadRow): ThreadSummary {
+  return {
+    id: row.id,
+    channelId: row.channel_id,
+    title: row.title,
+    authorName: row.author_name,
+    pinned: row.pinned,
+    locked: row.locked,
+    postFirst: row.post_first,
+    replyCount: Number(row.reply_count),
+    lastPostAt: new Date(row.last_post_at),
+    createdAt: new Date(row.created_at),
+    unread: row.unread,
+  };
+}
+
+/** A title as stored: trimmed, 1–200 characters. */
+export function checkedTitle(value: unknown): string {
+  const title = typeof value === 'string' ? value.trim() : '';
+  if (!title) throw new FieldErrors({ title: 'forum.title.required' });
+  if (title.length > MAX_TITLE_LENGTH) throw new FieldErrors({ title: withValues('forum.title.tooLong', { max: MAX_TITLE_LENGTH }) });
+  return title;
+}
+
+/** A body as stored: the Markdown as written (trailing space trimmed), not blank, at most 20,000 characters. */
+export function checkedBody(value: unknown): string {
+  const body = typeof value === 'string' ? value.trimEnd() : '';
+  if (!body.trim()) throw new FieldErrors({ body: 'forum.body.required' });
+  if (body.length > MAX_BODY_LENGTH) throw new FieldErrors({ body: withValues('forum.body.tooLong', { max: MAX_BODY_LENGTH }) });
+  return body;
+}
+
+/** The post's language: chosen, or detected from its text when "auto" or not given. */
+export function postLanguage(chosen: unknown, body: string, fallback: Language): Language {
+  if (chosen === undefined || chosen === null || chosen === '' || chosen === 'auto') return detectLanguage(body, fallback);
+  if (!isLanguage(chosen)) throw new FieldErrors({ language: 'forum.language.unknown' });
+  return chosen;
+}
