@@ -5,6 +5,7 @@ import { ForumModeration } from './forum-moderation.entity';
 import { ForumPost } from './forum-post.entity';
 import { ForumRead } from './forum-read.entity';
 import { ForumSearchService } from './forum-search.service';
+import { ForumSubscriptions } from './forum-subscriptions.service';
 import { ForumSubscription } from './forum-subscription.entity';
 import { ForumThread } from './forum-thread.entity';
 import { ForumNotifications } from './forum.notifications';
@@ -14,7 +15,7 @@ import { ModerationService } from './moderation.service';
 @Module({
   imports: [TypeOrmModule.forFeature([ForumChannel, ForumThread, ForumPost, ForumRead, ForumSubscription, ForumModeration])],
   controllers: [],
-  providers: [ForumsService, ModerationService, ForumSearchService, ForumNotifications],
+  providers: [ForumsService, ModerationService, ForumSearchService, ForumNotifications, ForumSubscriptions],
   exports: [ForumsService],
 })
 export class ForumsModule {}

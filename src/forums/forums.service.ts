@@ -220,7 +220,7 @@ export class ForumsService {
       ]);
       const postId = await this.insertPost(manager, actor, thread.id, body, postLanguage(input.language, body, actor.language), null);
       await this.notifications.postWritten(
-        { postId, threadId: thread.id, channelId, channelKind: channel.kind, authorId: actor.id, opensThread: true, sendNow: !!input.sendNow && channel.mayModerate, body },
+        { postId, threadId: thread.id, channelId, channelKind: channel.kind, authorId: actor.id, opensThread: true, sendNow: !!input.sendNow && mayAnnounce(channel), body },
         manager,
       );
       return { threadId: thread.id, postId };
@@ -456,6 +456,11 @@ interface PostRow {
   reply_to_id: string | null;
   reply_to_author: string | null;
   reply_to_excerpt: string | null;
+}
+
+/** Announcements by facilitators and admins (and any moderator's thread) may be mailed at once rather than after the edit window. */
+export function mayAnnounce(channel: ChannelSummary): boolean {
+  return channel.mayModerate || (channel.kind === 'announcements' && channel.mayStartThread);
 }
 
 function threadSummary(row: ThreadRow): ThreadSummary {
