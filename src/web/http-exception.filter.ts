@@ -5,11 +5,14 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Injec
 import type {} from '@fastify/view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'pino';
-import { translate } from '../i18n/i18n';
+import { MESSAGES, translate } from '../i18n/i18n';
 import { LOGGER } from '../logging/logger';
 import { SignInRequired } from '../access/access.guard';
 import { FieldErrors, messageParts, Refused } from '../errors/domain-errors';
 import { translateFields, translateMessage } from './forms';
+
+/** A service's ForbiddenException may say why with a message key (`forum.channel.notMember`) rather than a sentence. */
+const isMessageKey = (message: string) => message in MESSAGES.en;
 import { safeLocalPath } from './language';
 
 /** The sign-in page, then back to where the person was going. */
@@ -44,9 +47,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
           ? { statusCode: status, error: 'Bad Request', fields: translateFields(exception.fields, 'en') }
           : exception instanceof Refused
             ? { statusCode: status, error: 'Conflict', code: messageParts(exception.reason).key, message: translateMessage('en', exception.reason) }
-            : exception instanceof HttpException
-          ? exception.getResponse()
-          : { statusCode: status, error: 'Internal Server Error', message: 'Something went wrong', requestId: request.id };
+            : exception instanceof HttpException && isMessageKey(exception.message)
+              ? { statusCode: status, error: exception.name.replace(/Exception$/, ''), code: exception.message, message: translate('en', exception.message) }
+              : exception instanceof HttpException
+                ? exception.getResponse()
+                : { statusCode: status, error: 'Internal Server Error', message: 'Something went wrong', requestId: request.id };
       return reply.status(status).send(typeof body === 'string' ? { statusCode: status, message: body } : body);
     }
 
@@ -56,7 +61,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
         ? [translate(lang, 'error.notFound.title'), translate(lang, 'error.notFound.body')]
         : status >= 500
           ? [translate(lang, 'error.server.title'), translate(lang, 'error.server.body', { requestId: request.id })]
-          : [translate(lang, 'error.generic.title'), exception instanceof Refused ? translateMessage(lang, exception.reason) : exception instanceof HttpException ? exception.message : ''];
+          : [translate(lang, 'error.generic.title'), exception instanceof Refused ? translateMessage(lang, exception.reason) : exception instanceof HttpException ? (isMessageKey(exception.message) ? translate(lang, exception.message) : exception.message) : ''];
     return reply.status(status).view('errors/error', { title, message, status });
   }
 }
