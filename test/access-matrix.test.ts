@@ -11,11 +11,12 @@ import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { declaredRoutes } from '../src/access/route-table';
 import { DEMO_PROGRAMMES } from '../src/demo/demo-data';
+import { ForumsService } from '../src/forums/forums.service';
 import { AgencyService } from '../src/identity/agency.service';
 import { ApiTokensService } from '../src/identity/api-tokens.service';
 import { NotificationsService } from '../src/notifications/notifications.service';
 import { TEST_MESSAGE_KIND } from '../src/notifications/outbox.service';
-import { createUser, signIn, WebClient } from './support/accounts';
+import { actorOf, createUser, signIn, WebClient } from './support/accounts';
 import { newCohort, newProgramme } from './support/catalogue';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -43,6 +44,12 @@ interface Fixtures {
   usersSpareTokenId: string;
   /** A network event (developer day) admins edit. */
   networkEventId: string;
+  /** The general discussion channel; a thread the user started there, and its opening post. */
+  channelId: string;
+  threadId: string;
+  postId: string;
+  /** The fixture round's private forum, which only its members and admins read. */
+  cohortChannelId: string;
 }
 
 interface Row {
@@ -80,6 +87,34 @@ const MATRIX: Record<string, Row> = {
   'POST /admin/events/:id/cancel': { url: (f) => `/admin/events/${f.networkEventId}/cancel`, expect: [403, 403, 403, 400, 403] },
   // Makes the caller a new feed address (their own only): 303 back to the calendar page.
   'POST /my/calendar/reset': { url: '/my/calendar/reset', expect: [403, 303, 303, 303, 403] },
+  'GET /channels': { url: '/channels', expect: [SIGN_IN, 200, 200, 200, SIGN_IN] },
+  'GET /channels/:id': { url: (f) => `/channels/${f.channelId}`, expect: [SIGN_IN, 200, 200, 200, SIGN_IN] },
+  'POST /channels/:id/subscription': { url: (f) => `/channels/${f.channelId}/subscription`, expect: [403, 400, 400, 400, 403] },
+  'GET /channels/:id/threads/new': { url: (f) => `/channels/${f.cohortChannelId}/threads/new`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'POST /channels/:id/threads': { url: (f) => `/channels/${f.cohortChannelId}/threads`, expect: [403, 403, 403, 400, 403] },
+  'GET /threads/:id': { url: (f) => `/threads/${f.threadId}`, expect: [SIGN_IN, 200, 200, 200, SIGN_IN] },
+  'POST /threads/:id/posts': { url: (f) => `/threads/${f.threadId}/posts`, expect: [403, 400, 400, 400, 403] },
+  'POST /threads/:id/subscription': { url: (f) => `/threads/${f.threadId}/subscription`, expect: [403, 400, 400, 400, 403] },
+  'GET /posts/:id/edit': { url: (f) => `/posts/${f.postId}/edit`, expect: [SIGN_IN, 200, 403, 403, SIGN_IN] },
+  'POST /posts/:id/edit': { url: (f) => `/posts/${f.postId}/edit`, expect: [403, 400, 403, 403, 403] },
+  'POST /posts/:id/delete': { url: (f) => `/posts/${f.postId}/delete`, expect: [403, 400, 400, 400, 403] },
+  'GET /search': { url: '/search?q=verkosto', expect: [SIGN_IN, 200, 200, 200, SIGN_IN] },
+  'POST /threads/:id/moderation/:action': { url: (f) => `/threads/${f.threadId}/moderation/pin`, expect: [403, 400, 400, 400, 403] },
+  'POST /threads/:id/move': { url: (f) => `/threads/${f.threadId}/move`, expect: [403, 400, 400, 400, 403] },
+  'POST /posts/:id/hide': { url: (f) => `/posts/${f.postId}/hide`, expect: [403, 400, 400, 400, 403] },
+  'POST /posts/:id/unhide': { url: (f) => `/posts/${f.postId}/unhide`, expect: [403, 400, 400, 400, 403] },
+  'GET /threads/:id/moderation': { url: (f) => `/threads/${f.threadId}/moderation`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'GET /unsubscribe/forum/:token': { url: `/unsubscribe/forum/${'x'.repeat(67)}`, expect: [404, 404, 404, 404, 404] },
+  'POST /unsubscribe/forum/:token': { url: `/unsubscribe/forum/${'x'.repeat(67)}`, expect: [404, 404, 404, 404, 404] },
+  'GET /admin/channels': { url: '/admin/channels', expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'GET /admin/channels/new': { url: '/admin/channels/new', expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'POST /admin/channels': { url: '/admin/channels', expect: [403, 403, 403, 400, 403] },
+  'GET /admin/channels/:id': { url: (f) => `/admin/channels/${f.channelId}`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'POST /admin/channels/:id': { url: (f) => `/admin/channels/${f.channelId}`, expect: [403, 403, 403, 400, 403] },
+  'POST /admin/channels/:id/archive': { url: (f) => `/admin/channels/${f.channelId}/archive`, expect: [403, 403, 403, 400, 403] },
+  'POST /admin/channels/:id/unarchive': { url: (f) => `/admin/channels/${f.channelId}/unarchive`, expect: [403, 403, 403, 400, 403] },
+  'POST /admin/channels/:id/move-up': { url: (f) => `/admin/channels/${f.channelId}/move-up`, expect: [403, 403, 403, 400, 403] },
+  'POST /admin/channels/:id/move-down': { url: (f) => `/admin/channels/${f.channelId}/move-down`, expect: [403, 403, 403, 400, 403] },
   // A link that was never sent (or already used) says so to anyone.
   'GET /enrolments/approval/:token': { url: '/enrolments/approval/no-such-token', expect: [409, 409, 409, 409, 409] },
   'POST /enrolments/approval/:token': { url: '/enrolments/approval/no-such-token', expect: [400, 400, 400, 400, 400] },
@@ -168,6 +203,14 @@ const MATRIX: Record<string, Row> = {
   // The reason is optional, so an admin's empty body cancels: a session of a draft round kept for it.
   'POST /api/v1/sessions/:id/cancel': { url: (f) => `/api/v1/sessions/${f.spareSessionId}/cancel`, expect: [401, 403, 403, 200, 401] },
   'GET /api/v1/agencies': { url: '/api/v1/agencies', expect: [200, 200, 200, 200, 200] },
+  'GET /api/v1/channels': { url: '/api/v1/channels', expect: [401, 200, 200, 200, 401] },
+  'GET /api/v1/channels/:id/threads': { url: (f) => `/api/v1/channels/${f.cohortChannelId}/threads`, expect: [401, 403, 403, 200, 401] },
+  'POST /api/v1/channels/:id/threads': { url: (f) => `/api/v1/channels/${f.channelId}/threads`, expect: [401, 400, 400, 400, 401] },
+  'GET /api/v1/threads/:id/posts': { url: (f) => `/api/v1/threads/${f.threadId}/posts`, expect: [401, 200, 200, 200, 401] },
+  'POST /api/v1/threads/:id/posts': { url: (f) => `/api/v1/threads/${f.threadId}/posts`, expect: [401, 400, 400, 400, 401] },
+  'PATCH /api/v1/posts/:id': { url: (f) => `/api/v1/posts/${f.postId}`, expect: [401, 400, 400, 400, 401] },
+  'DELETE /api/v1/posts/:id': { url: (f) => `/api/v1/posts/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`, expect: [401, 404, 404, 404, 401] },
+  'GET /api/v1/search': { url: '/api/v1/search?q=verkosto', expect: [401, 200, 200, 200, 401] },
   'POST /api/v1/auth/register': { url: '/api/v1/auth/register', expect: [400, 400, 400, 400, 400] },
   'POST /api/v1/auth/tokens': { url: '/api/v1/auth/tokens', expect: [400, 400, 400, 400, 400] },
   'GET /api/v1/auth/tokens': { url: '/api/v1/auth/tokens', expect: [401, 200, 200, 200, 401] },
@@ -270,6 +313,13 @@ describe('access matrix', () => {
     const programme = await newProgramme(t);
     const cohort = await newCohort(t, { programmeId: programme.id });
     const spare = await newCohort(t, { programmeId: programme.id, status: 'draft' });
+    const forumFixtures = async () => {
+      const [general]: { id: string }[] = await db.query(`SELECT id FROM forum_channel WHERE name->>'fi' = 'Yleinen keskustelu'`);
+      const [cohortChannel]: { id: string }[] = await db.query(`SELECT id FROM forum_channel WHERE cohort_id = $1`, [cohort.id]);
+      const user = actorOf(people.user);
+      const { threadId, postId } = await t.app.get(ForumsService).startThread(user, general.id, { title: 'Matriisin ketju', body: 'Verkosto keskustelee.' }, 'fi');
+      return { channelId: general.id, threadId, postId, cohortChannelId: cohortChannel.id };
+    };
     const sessionOf = async (cohortId: string) => (await db.query(`SELECT id FROM cohort_session WHERE cohort_id = $1 LIMIT 1`, [cohortId]))[0].id as string;
 
     fixtures = {
@@ -283,6 +333,7 @@ describe('access matrix', () => {
       outboxMessageId: messageId,
       usersSpareTokenId: (await tokens.issue(people.user.id, { name: 'spare' })).id,
       networkEventId: (await db.query(`SELECT id FROM network_event LIMIT 1`))[0].id,
+      ...(await forumFixtures()),
     };
     // One sign-in (an argon2 check) per web row for the deactivated person, on a machine busy with
     // the other test files: more than jest's default half-minute.

@@ -1,17 +1,23 @@
 import { DataSource } from 'typeorm';
-import { DEMO_AGENCIES, DEMO_COHORTS, DEMO_FACILITATOR, DEMO_MAIL_RECIPIENTS, DEMO_PROGRAMMES } from '../src/demo/demo-data';
+import { Actor } from '../src/access/capabilities';
+import { DEMO_AGENCIES, DEMO_COHORTS, DEMO_ENROLMENTS, DEMO_FACILITATOR, DEMO_MAIL_RECIPIENTS, DEMO_PROGRAMMES, DEMO_USERS } from '../src/demo/demo-data';
+import { demoInstant, DEMO_THREADS } from '../src/demo/demo-discussions';
 import { DemoSeedService } from '../src/demo/demo-seed.service';
 import { isDayOff } from '../src/catalogue/finnish-holidays';
+import { ForumsService } from '../src/forums/forums.service';
 import { toHelsinki } from '../src/i18n/helsinki-time';
+import { TEST_MESSAGE_KIND } from '../src/notifications/outbox.service';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('demo data', () => {
   let t: TestApp;
   let db: DataSource;
+  // A demo start registers the demo people (argon2) and writes their enrolments and discussions
+  // through the real services: more than jest's default half-minute on a busy machine.
   beforeAll(async () => {
     t = await startTestApp({ DEMO_DATA: 'true' });
     db = t.app.get(DataSource);
-  });
+  }, 90_000);
   afterAll(() => t.close());
 
   const count = async (table: string) => {
@@ -24,8 +30,8 @@ describe('demo data', () => {
     expect(await count('agency')).toBe(DEMO_AGENCIES.length);
     const names: { name: string }[] = await db.query(`SELECT name FROM agency WHERE name IN ('Väylävirasto', 'Digi- ja väestötietovirasto')`);
     expect(names.map((n) => n.name).sort()).toEqual(['Digi- ja väestötietovirasto', 'Väylävirasto']);
-    // The demo mails, besides the reminders planned for the demo coach's sessions.
-    const [{ n: mails }] = await db.query(`SELECT count(*)::int AS n FROM notification WHERE kind <> 'session.reminder'`);
+    // The demo mails (besides what the seeded enrolments, posts and sessions send).
+    const [{ n: mails }] = await db.query(`SELECT count(*)::int AS n FROM notification WHERE kind = $1`, [TEST_MESSAGE_KIND]);
     expect(mails).toBe(DEMO_MAIL_RECIPIENTS.length);
   });
 
@@ -67,9 +73,171 @@ describe('demo data', () => {
     expect(cohort.text).toContain('Sanna Järvinen');
   });
 
+  describe('discussions', () => {
+    /** The demo person with this email, as the actor they post and read as. */
+    const actor = async (email: string): Promise<Actor> =>
+      (
+        await db.query(`SELECT id, email, display_name AS "displayName", agency_id AS "agencyId", language, site_role AS "siteRole" FROM app_user WHERE email = $1`, [
+          email,
+        ])
+      )[0];
+    const roundChannel = async (programmeSlug: string, round: string): Promise<string> =>
+      (
+        await db.query(`SELECT ch.id FROM forum_channel ch JOIN cohort c ON c.id = ch.cohort_id JOIN programme p ON p.id = c.programme_id WHERE p.slug = $1 AND c.name = $2`, [
+          programmeSlug,
+          round,
+        ])
+      )[0].id;
+    const COMPLEXITY_SPRING = { programmeSlug: 'kompleksisuus-ja-systeemiajattelu', round: 'Kevät 2027' };
+
+    it('writes each thread in time order, by demo people who may write there', () => {
+      const now = new Date();
+      const emails = new Set(DEMO_USERS.map((person) => person.email));
+      for (const thread of DEMO_THREADS) {
+        const times = thread.posts.map((post) => demoInstant(now, post.at).getTime());
+        expect([thread.title, times]).toEqual([thread.title, [...times].sort((a, b) => a - b)]);
+        expect(new Set(times).size).toBe(times.length);
+        for (const post of thread.posts) {
+          expect(emails).toContain(post.author);
+          if (post.replyTo !== undefined) expect(post.replyTo).toBeLessThan(thread.posts.indexOf(post));
+        }
+        if ('programmeSlug' in thread.channel) {
+          const { programmeSlug, round } = thread.channel;
+          const people = [DEMO_FACILITATOR, ...DEMO_ENROLMENTS.find((e) => e.programmeSlug === programmeSlug && e.round === round)!.participants];
+          for (const post of thread.posts) expect([thread.title, people]).toEqual([thread.title, expect.arrayContaining([post.author])]);
+        }
+      }
+    });
+
+    it('places the demo participants in the rounds, confirmed', async () => {
+      for (const { programmeSlug, round, participants } of DEMO_ENROLMENTS) {
+        const rows: { email: string }[] = await db.query(
+          `SELECT u.email FROM enrolment e JOIN app_user u ON u.id = e.user_id JOIN cohort c ON c.id = e.cohort_id JOIN programme p ON p.id = c.programme_id
+           WHERE p.slug = $1 AND c.name = $2 AND e.status = 'confirmed'`,
+          [programmeSlug, round],
+        );
+        expect(rows.map((row) => row.email).sort()).toEqual([...participants].sort());
+      }
+    });
+
+    it('fills the network channels with threads and replies, and the announcements with one from the programme team', async () => {
+      const channels: { name: string; kind: string; threads: number; replied: number; replies: number }[] = await db.query(
+        `SELECT ch.name->>'fi' AS name, ch.kind, count(t.id)::int AS threads, count(t.id) FILTER (WHERE t.reply_count > 0)::int AS replied, coalesce(sum(t.reply_count), 0)::int AS replies
+         FROM forum_channel ch LEFT JOIN forum_thread t ON t.channel_id = ch.id WHERE ch.cohort_id IS NULL GROUP BY ch.id ORDER BY ch.position`,
+      );
+      expect(channels.map((c) => c.name)).toEqual(['Tiedotteet', 'Yleinen keskustelu', 'Tapahtumat', 'Työkalut ja menetelmät']);
+      for (const channel of channels.filter((c) => c.kind === 'network')) {
+        expect(channel.threads).toBeGreaterThanOrEqual(2);
+        expect(channel.replied).toBe(channel.threads);
+        expect(channel.replies).toBeGreaterThanOrEqual(2 * channel.threads);
+      }
+      const announcements: { title: string; author: string }[] = await db.query(
+        `SELECT t.title, u.email AS author FROM forum_thread t JOIN forum_channel ch ON ch.id = t.channel_id JOIN app_user u ON u.id = t.author_id WHERE ch.kind = 'announcements'`,
+      );
+      expect(announcements).toEqual([{ title: 'Vuoden 2027 valmennukset julkaistu – ilmoittautumisajat', author: DEMO_USERS.find((p) => p.admin)!.email }]);
+
+      // Rendered as the service renders, in the language each was written in.
+      const [{ html }] = await db.query(`SELECT p.body_html AS html FROM forum_post p JOIN forum_thread t ON t.id = p.thread_id WHERE t.title LIKE 'Vuoden 2027 valmennukset%'`);
+      expect(html).toContain('<strong>Kompleksisuus ja systeemiajattelu</strong>');
+      const languages: { language: string; n: number }[] = await db.query(`SELECT language, count(*)::int AS n FROM forum_post GROUP BY language ORDER BY language`);
+      expect(languages.map((l) => l.language)).toEqual(['en', 'fi', 'sv']);
+      const general = await t.app.get(ForumsService).threads(await actor('oskar.ohman@maanmittauslaitos.fi'), (await db.query(`SELECT id FROM forum_channel WHERE name->>'fi' = 'Yleinen keskustelu'`))[0].id, 'fi');
+      expect(general.items.length).toBeGreaterThanOrEqual(2);
+    });
+
+    it('gives each demo round’s forum threads, the coach’s reflection task asking for a post first, answered by the round’s participants', async () => {
+      for (const { programmeSlug, round } of DEMO_ENROLMENTS) {
+        const channelId = await roundChannel(programmeSlug, round);
+        const threads: { id: string; author: string; post_first: boolean; reply_count: number }[] = await db.query(
+          `SELECT t.id, u.email AS author, t.post_first, t.reply_count FROM forum_thread t JOIN app_user u ON u.id = t.author_id WHERE t.channel_id = $1`,
+          [channelId],
+        );
+        expect(threads.length).toBeGreaterThanOrEqual(2);
+        const reflection = threads.find((thread) => thread.post_first)!;
+        expect(reflection).toMatchObject({ author: DEMO_FACILITATOR });
+        expect(reflection.reply_count).toBeGreaterThanOrEqual(3);
+        const logged: { action: string; actor: string }[] = await db.query(
+          `SELECT m.action, u.email AS actor FROM forum_moderation m JOIN app_user u ON u.id = m.actor_id WHERE m.thread_id = $1`,
+          [reflection.id],
+        );
+        expect(logged).toEqual([{ action: 'post_first_on', actor: DEMO_FACILITATOR }]);
+        const repliers: { email: string }[] = await db.query(
+          `SELECT DISTINCT u.email FROM forum_post p JOIN app_user u ON u.id = p.author_id WHERE p.thread_id = $1 AND u.email <> $2`,
+          [reflection.id, DEMO_FACILITATOR],
+        );
+        const participants = DEMO_ENROLMENTS.find((e) => e.programmeSlug === programmeSlug && e.round === round)!.participants;
+        expect(participants).toEqual(expect.arrayContaining(repliers.map((r) => r.email)));
+      }
+    });
+
+    it('spreads the posts over the last weeks, each thread’s activity and its authors’ read positions following its posts', async () => {
+      const now = Date.now();
+      const [span] = await db.query(`SELECT min(created_at) AS first, max(created_at) AS last, count(DISTINCT (created_at AT TIME ZONE 'Europe/Helsinki')::date)::int AS days FROM forum_post`);
+      expect(span.last.getTime()).toBeLessThan(now);
+      expect(span.first.getTime()).toBeGreaterThan(now - 60 * 86_400_000);
+      expect(span.days).toBeGreaterThanOrEqual(15);
+      const inconsistent = await db.query(
+        `SELECT t.title FROM forum_thread t JOIN (SELECT thread_id, min(created_at) AS first_at, max(created_at) AS last_at FROM forum_post GROUP BY thread_id) a ON a.thread_id = t.id
+         WHERE t.created_at <> a.first_at OR t.last_post_at <> a.last_at
+            OR t.author_id IS DISTINCT FROM (SELECT p.author_id FROM forum_post p WHERE p.thread_id = t.id ORDER BY p.created_at LIMIT 1)`,
+      );
+      expect(inconsistent).toEqual([]);
+      expect(await db.query(`SELECT p.id FROM forum_post p JOIN forum_post r ON r.id = p.reply_to_id WHERE r.created_at >= p.created_at`)).toEqual([]);
+      expect(await db.query(`SELECT m.id FROM forum_moderation m JOIN forum_thread t ON t.id = m.thread_id WHERE m.created_at < t.created_at OR m.created_at > t.last_post_at`)).toEqual([]);
+      // Old posts send no mail now.
+      expect(await db.query(`SELECT key FROM notification WHERE key LIKE 'forum-%' AND status NOT IN ('cancelled')`)).toEqual([]);
+
+      // The coach has read her reflection thread up to her closing words; the introductions she opened have replies she has not.
+      const forums = t.app.get(ForumsService);
+      const coach = await actor(DEMO_FACILITATOR);
+      const threads = await forums.threads(coach, await roundChannel(COMPLEXITY_SPRING.programmeSlug, COMPLEXITY_SPRING.round), 'fi');
+      expect(threads.items.map((thread) => [thread.title, thread.unread])).toEqual(
+        expect.arrayContaining([
+          ['Ennakkotehtävä: tilanne, jossa syy ja seuraus näkyivät vasta jälkikäteen', false],
+          ['Esittäytykää!', true],
+        ]),
+      );
+    });
+
+    it('keeps a round’s forum to its people: others cannot read it, and a participant sees reflections once they have written theirs', async () => {
+      const forums = t.app.get(ForumsService);
+      const channelId = await roundChannel(COMPLEXITY_SPRING.programmeSlug, COMPLEXITY_SPRING.round);
+      const outsider = await actor('oskar.ohman@maanmittauslaitos.fi');
+      expect(DEMO_ENROLMENTS.find((e) => e.programmeSlug === COMPLEXITY_SPRING.programmeSlug && e.round === COMPLEXITY_SPRING.round)!.participants).not.toContain(outsider.email);
+      expect((await forums.channels(outsider, 'fi')).map((channel) => channel.id)).not.toContain(channelId);
+      await expect(forums.threads(outsider, channelId, 'fi')).rejects.toMatchObject({ status: 403 });
+      const [reflection] = await db.query(`SELECT id FROM forum_thread WHERE channel_id = $1 AND post_first`, [channelId]);
+      await expect(forums.threadPage(outsider, reflection.id, 'fi')).rejects.toMatchObject({ status: 403 });
+
+      // Aino is in the round but has not answered the task yet; Juha has.
+      const aino = await forums.threadPage(await actor('aino.virtanen@verohallinto.fi'), reflection.id, 'fi');
+      expect(aino).toMatchObject({ gated: true });
+      expect(aino.posts.map((post) => post.authorName)).toEqual(['Sanna Järvinen']);
+      const juha = await forums.threadPage(await actor('juha.makela@tilastokeskus.fi'), reflection.id, 'fi');
+      expect(juha.gated).toBe(false);
+      expect(juha.posts.map((post) => post.authorName)).toEqual(['Sanna Järvinen', 'Juha Mäkelä', 'Riikka Häkkinen', 'Åsa Öström', 'Emma Laine', 'Sanna Järvinen']);
+    });
+
+    it('writes the discussions once, even when two processes start at the same moment', async () => {
+      const seed = t.app.get(DemoSeedService);
+      const posts = async () => (await db.query(`SELECT count(*)::int AS n FROM forum_post`))[0].n as number;
+      const before = await posts();
+      expect(before).toBe(DEMO_THREADS.reduce((sum, thread) => sum + thread.posts.length, 0));
+      expect(await seed.seedDiscussionsIfNone()).toBe(0);
+      await db.query(`DELETE FROM forum_thread`);
+      const written = await Promise.all([seed.seedDiscussionsIfNone(), seed.seedDiscussionsIfNone()]);
+      expect(written.sort((a, b) => a - b)).toEqual([0, DEMO_THREADS.length]);
+      expect(await posts()).toBe(before);
+    });
+  });
+
+  /** Rounds' forums that have threads keep their rounds (threads hold on to their channel): gone first. */
+  const deleteRoundThreads = () => db.query(`DELETE FROM forum_thread WHERE channel_id IN (SELECT id FROM forum_channel WHERE cohort_id IS NOT NULL)`);
+
   it('schedules the rounds once, even when two processes start at the same moment', async () => {
     const seed = t.app.get(DemoSeedService);
     expect(await seed.seedRoundsIfNone()).toBe(0);
+    await deleteRoundThreads();
     await db.query(`DELETE FROM cohort`);
     const added = await Promise.all([seed.seedRoundsIfNone(), seed.seedRoundsIfNone()]);
     expect(added.sort()).toEqual([0, DEMO_COHORTS.length]);
@@ -77,6 +245,7 @@ describe('demo data', () => {
   });
 
   it('does not seed again once programmes exist, even after one was removed', async () => {
+    await deleteRoundThreads();
     await db.query(`DELETE FROM cohort WHERE programme_id = (SELECT id FROM programme WHERE slug = 'valmentava-johtajuus')`);
     await db.query(`DELETE FROM programme WHERE slug = 'valmentava-johtajuus'`);
     expect(await t.app.get(DemoSeedService).seedIfEmpty()).toEqual({ programmes: 0, agencies: 0 });

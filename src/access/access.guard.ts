@@ -38,7 +38,7 @@ export class AccessGuard implements CanActivate {
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS, [context.getHandler(), context.getClass()]);
     // Cannot happen once booted (checkEveryRouteDeclares), but never fail open.
     if (!rule) throw new ForbiddenException();
-    if (rule.kind === 'public' && rule.file && SAFE_METHODS.has(request.method)) return true;
+    if (rule.kind === 'public' && ((rule.file && SAFE_METHODS.has(request.method)) || rule.token)) return true;
     const api = isApiRequest(request);
 
     if (!api && !SAFE_METHODS.has(request.method) && !(await csrfTokenValid(request, reply))) {

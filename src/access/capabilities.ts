@@ -12,6 +12,8 @@ export enum Capability {
   UsersManage = 'users.manage',
   AgenciesManage = 'agencies.manage',
   OutboxManage = 'outbox.manage',
+  /** Administering the discussion channels: creating, renaming and ordering the network's, archiving any. */
+  ChannelsManage = 'channels.manage',
 }
 
 export type CohortRole = 'facilitator' | 'participant';

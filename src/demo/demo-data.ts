@@ -1,6 +1,6 @@
 // The demo platform a new user meets: the four coaching programmes of the state developers' network,
-// their rounds in 2027, the agencies their participants come from and a few people. Later issues
-// add enrolments and posts here.
+// their rounds in 2027, the agencies their participants come from, the people and who takes part in
+// which round. What they have written in the channels is in demo-discussions.ts.
 import { Language } from '../i18n/i18n';
 import { fromHelsinki } from '../i18n/helsinki-time';
 import { NewProgramme } from '../catalogue/programmes.service';
@@ -125,6 +125,13 @@ export const DEMO_USERS: { email: string; displayName: string; agency: string; l
   { email: 'asa.ostrom@tulli.fi', displayName: 'Åsa Öström', agency: 'Tulli', language: 'sv' },
   { email: 'oskar.ohman@maanmittauslaitos.fi', displayName: 'Oskar Öhman', agency: 'Maanmittauslaitos', language: 'sv' },
   { email: 'emma.laine@traficom.fi', displayName: 'Emma Laine', agency: 'Traficom', language: 'en' },
+  { email: 'juha.makela@tilastokeskus.fi', displayName: 'Juha Mäkelä', agency: 'Tilastokeskus', language: 'fi' },
+  { email: 'riikka.hakkinen@poliisi.fi', displayName: 'Riikka Häkkinen', agency: 'Poliisihallitus', language: 'fi' },
+  { email: 'mikko.nieminen@vayla.fi', displayName: 'Mikko Nieminen', agency: 'Väylävirasto', language: 'fi' },
+  { email: 'liisa.karkkainen@oph.fi', displayName: 'Liisa Kärkkäinen', agency: 'Opetushallitus', language: 'fi' },
+  { email: 'henrik.aberg@dvv.fi', displayName: 'Henrik Åberg', agency: 'Digi- ja väestötietovirasto', language: 'sv' },
+  { email: 'tuula.lehtonen@ruokavirasto.fi', displayName: 'Tuula Lehtonen', agency: 'Ruokavirasto', language: 'fi' },
+  { email: 'antti.heikkila@migri.fi', displayName: 'Antti Heikkilä', agency: 'Maahanmuuttovirasto', language: 'fi' },
 ];
 
 /** A Helsinki wall-clock time: `at(2027, 3, 16, 9)` is 16.3.2027 at 9.00. */
@@ -283,4 +290,37 @@ export const DEMO_NETWORK_EVENTS: NetworkEventInput[] = [
     place: null,
     meetingLink: 'https://verkkotapaaminen.example/verso/kehittajapaiva-syksy-2027',
   },
+];
+
+/**
+ * Who the programme team has placed in each demo round (confirmed, as an admin enrols people: no
+ * window or approval, the seat rules hold), so that the rounds' forums have people talking. Mixed
+ * agencies in every round, as the programmes intend.
+ */
+export const DEMO_ENROLMENTS: { programmeSlug: string; round: string; participants: string[] }[] = [
+  {
+    programmeSlug: 'kompleksisuus-ja-systeemiajattelu',
+    round: 'Kevät 2027',
+    participants: [
+      'aino.virtanen@verohallinto.fi',
+      'asa.ostrom@tulli.fi',
+      'juha.makela@tilastokeskus.fi',
+      'riikka.hakkinen@poliisi.fi',
+      'mikko.nieminen@vayla.fi',
+      'emma.laine@traficom.fi',
+    ],
+  },
+  { programmeSlug: 'kompleksisuus-ja-systeemiajattelu', round: 'Syksy 2027', participants: ['liisa.karkkainen@oph.fi', 'henrik.aberg@dvv.fi', 'antti.heikkila@migri.fi'] },
+  {
+    programmeSlug: 'dialogisuus-yhteiskehittelyssa',
+    round: 'Kevät 2027 – verkossa',
+    participants: ['oskar.ohman@maanmittauslaitos.fi', 'liisa.karkkainen@oph.fi', 'henrik.aberg@dvv.fi', 'tuula.lehtonen@ruokavirasto.fi', 'aino.virtanen@verohallinto.fi'],
+  },
+  {
+    programmeSlug: 'ennakointi-osana-organisaation-toimintaa',
+    round: 'Kevät 2027',
+    participants: ['juha.makela@tilastokeskus.fi', 'emma.laine@traficom.fi', 'henrik.aberg@dvv.fi', 'antti.heikkila@migri.fi'],
+  },
+  { programmeSlug: 'valmentava-johtajuus', round: 'Kevät 2027 – ryhmä 1', participants: ['riikka.hakkinen@poliisi.fi', 'mikko.nieminen@vayla.fi', 'oskar.ohman@maanmittauslaitos.fi'] },
+  { programmeSlug: 'valmentava-johtajuus', round: 'Kevät 2027 – ryhmä 2', participants: ['tuula.lehtonen@ruokavirasto.fi', 'antti.heikkila@migri.fi', 'asa.ostrom@tulli.fi'] },
 ];

@@ -1,7 +1,7 @@
 // Seeds the demo platform on an empty database outside production, so `npm start` shows a living
 // site. Safe to run from several processes at once: inserts skip rows that already exist, and the
-// rounds are scheduled under an advisory lock by whichever process gets it first.
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+// rounds and the discussions are seeded under advisory locks by whichever process gets them first.
+import { ConflictException, ForbiddenException, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -15,12 +15,33 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { TEST_MESSAGE_KIND } from '../notifications/outbox.service';
 import { UserService } from '../identity/user.service';
 import { NetworkEvent } from '../calendar/network-event.entity';
-import { DEMO_AGENCIES, DEMO_COHORTS, DEMO_FACILITATOR, DEMO_MAIL_RECIPIENTS, DEMO_NETWORK_EVENTS, DEMO_PASSWORD, DEMO_PROGRAMMES, DEMO_USERS } from './demo-data';
+import { Actor } from '../access/capabilities';
+import { EnrolmentService } from '../enrolment/enrolment.service';
+import { ForumsService } from '../forums/forums.service';
+import { ModerationService } from '../forums/moderation.service';
+import { DEMO_AGENCIES, DEMO_COHORTS, DEMO_ENROLMENTS, DEMO_FACILITATOR, DEMO_MAIL_RECIPIENTS, DEMO_NETWORK_EVENTS, DEMO_PASSWORD, DEMO_PROGRAMMES, DEMO_USERS } from './demo-data';
+import { DemoChannel, demoInstant, DEMO_THREADS } from './demo-discussions';
 
 /** Arbitrary, fixed key of the advisory lock that lets one process at a time schedule the demo rounds ("demo" in ASCII). */
 const ROUNDS_LOCK_KEY = 0x64656d6f;
 /** Same, for the network events ("demE"). */
 const NETWORK_EVENTS_LOCK_KEY = 0x64656d45;
+/** Same, for the rounds' participants and the discussions ("demF"). */
+const DISCUSSIONS_LOCK_KEY = 0x64656d46;
+
+/** How many demo writes run at once: a start has connections to spare, and posting one by one was the slowest part of the seed. */
+const WRITERS = 4;
+
+const roundKey = (programmeSlug: string, round: string) => `${programmeSlug}/${round}`;
+
+/** `work` on every item, at most `limit` at a time. */
+async function atMostAtOnce<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
 
 @Injectable()
 export class DemoSeedService implements OnApplicationBootstrap {
@@ -33,6 +54,9 @@ export class DemoSeedService implements OnApplicationBootstrap {
     private readonly notifications: NotificationsService,
     private readonly users: UserService,
     private readonly scheduling: SchedulingService,
+    private readonly enrolment: EnrolmentService,
+    private readonly forums: ForumsService,
+    private readonly moderation: ModerationService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -42,6 +66,147 @@ export class DemoSeedService implements OnApplicationBootstrap {
     await this.seedUsersIfNone();
     await this.seedRoundsIfNone();
     await this.seedNetworkEventsIfNone();
+    await this.seedDiscussionsIfNone();
+  }
+
+  /**
+   * The rounds' participants (DEMO_ENROLMENTS, placed by the demo admin) and what the demo people
+   * have written (DEMO_THREADS), on a database without any post, once whatever processes start.
+   * Posts are written through ForumsService as their authors, so rendering, counts, subscriptions
+   * and read positions are the real ones; then their times are moved back to when the demo says
+   * they were written (relative to `now`), the threads' activity and the authors' read positions
+   * with them, and the mail the posts queued is cancelled. People, rounds or channels that are
+   * missing (removed by an admin) are left out.
+   * Returns the number of threads written.
+   */
+  async seedDiscussionsIfNone(now: Date = new Date()): Promise<number> {
+    const lock = this.dataSource.createQueryRunner();
+    await lock.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [DISCUSSIONS_LOCK_KEY]);
+      const [{ posts }]: { posts: number }[] = await lock.query(`SELECT count(*)::int AS posts FROM forum_post`);
+      if (posts > 0) return 0;
+      const people = await this.demoActors();
+      const admin = people.get(DEMO_USERS.find((person) => person.admin)!.email);
+      if (!admin) {
+        this.logger.info('demo discussions not seeded: the demo admin is missing');
+        return 0;
+      }
+      const rounds = await this.demoRounds();
+      // Round by round, a few at a time: each enrolment locks only its own round.
+      await atMostAtOnce(DEMO_ENROLMENTS, WRITERS, async ({ programmeSlug, round, participants }) => {
+        const cohortId = rounds.get(roundKey(programmeSlug, round));
+        if (!cohortId) return;
+        for (const email of participants) if (people.has(email)) await this.unlessRefused(() => this.enrolment.enrolByEmail(admin, cohortId, email, null));
+      });
+
+      const channels = await this.demoChannels();
+      const channelOf = (channel: DemoChannel) => ('network' in channel ? channels.get(channel.network) : channels.get(roundKey(channel.programmeSlug, channel.round)));
+      const written: { id: string; at: Date }[] = [];
+      const threadIds: string[] = [];
+      // Thread by thread, a few at a time: a post locks only its own thread (its channel is only shared).
+      await atMostAtOnce(DEMO_THREADS, WRITERS, async (thread) => {
+        const channelId = channelOf(thread.channel);
+        const [opening, ...replies] = thread.posts;
+        const opener = people.get(opening.author);
+        if (!channelId || !opener) return;
+        const started = await this.unlessRefused(() => this.forums.startThread(opener, channelId, { title: thread.title, body: opening.body, language: opening.language }, 'fi'));
+        if (!started) return;
+        const { threadId, postId } = started;
+        if (thread.postFirst) await this.moderation.switchThread(opener, threadId, 'post_first_on');
+        threadIds.push(threadId);
+        written.push({ id: postId, at: demoInstant(now, opening.at) });
+        const postIds: (string | undefined)[] = [postId];
+        for (const reply of replies) {
+          const author = people.get(reply.author);
+          const replyToId = reply.replyTo === undefined ? undefined : postIds[reply.replyTo];
+          const replied = author ? await this.unlessRefused(() => this.forums.reply(author, threadId, { body: reply.body, language: reply.language, replyToId }, 'fi')) : null;
+          postIds.push(replied?.postId);
+          if (replied) written.push({ id: replied.postId, at: demoInstant(now, reply.at) });
+        }
+      });
+      await this.backdate(written, threadIds);
+      // These posts are history: their mail would have gone when they were written, not now (keys as
+      // forum.notifications.ts writes them).
+      await atMostAtOnce(written, WRITERS, (post) => this.notifications.cancel({ keyPrefix: `forum-post-${post.id}-` }).then(() => undefined));
+      this.logger.info({ threads: threadIds.length, posts: written.length }, 'demo discussions seeded');
+      return threadIds.length;
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [DISCUSSIONS_LOCK_KEY]).catch(() => undefined);
+      await lock.release();
+    }
+  }
+
+  /**
+   * Moves the posts to their demo times, and with them what follows from a post's time: its
+   * thread's start and latest activity, the moderation log's entries (made just after the thread
+   * opened) and each author's read position (up to their own latest post, so later replies are
+   * unread to them, as they would be).
+   */
+  private async backdate(posts: { id: string; at: Date }[], threadIds: string[]): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `UPDATE forum_post p SET created_at = v.at FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at) WHERE p.id = v.id`,
+        [posts.map((post) => post.id), posts.map((post) => post.at)],
+      );
+      await manager.query(
+        `UPDATE forum_thread t SET created_at = a.first_at, last_post_at = a.last_at, updated_at = a.last_at
+         FROM (SELECT thread_id, min(created_at) AS first_at, max(created_at) AS last_at FROM forum_post WHERE thread_id = ANY($1) GROUP BY thread_id) a
+         WHERE t.id = a.thread_id`,
+        [threadIds],
+      );
+      await manager.query(
+        `UPDATE forum_moderation m SET created_at = t.created_at + interval '2 minutes' FROM forum_thread t WHERE m.thread_id = t.id AND t.id = ANY($1)`,
+        [threadIds],
+      );
+      await manager.query(
+        `UPDATE forum_read r SET read_up_to = own.last_at
+         FROM (SELECT thread_id, author_id, max(created_at) AS last_at FROM forum_post WHERE thread_id = ANY($1) GROUP BY thread_id, author_id) own
+         WHERE r.thread_id = own.thread_id AND r.user_id = own.author_id`,
+        [threadIds],
+      );
+    });
+  }
+
+  /**
+   * A demo write, or null when the database says no (403, 409): on a database an admin has used,
+   * a demo person may no longer be in the round or the round may be over. The demo does without it.
+   */
+  private async unlessRefused<T>(write: () => Promise<T>): Promise<T | null> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!(error instanceof ForbiddenException || error instanceof ConflictException)) throw error;
+      this.logger.debug({ err: error }, 'demo write refused');
+      return null;
+    }
+  }
+
+  /** The demo people who have accounts, as the actors they post as. */
+  private async demoActors(): Promise<Map<string, Actor>> {
+    const rows: Actor[] = await this.dataSource.query(
+      `SELECT id, email, display_name AS "displayName", agency_id AS "agencyId", language, site_role AS "siteRole" FROM app_user WHERE email = ANY($1) AND status = 'active'`,
+      [DEMO_USERS.map((person) => person.email)],
+    );
+    return new Map(rows.map((row) => [row.email, row]));
+  }
+
+  /** The demo rounds that exist and are published, by programme slug and round name. */
+  private async demoRounds(): Promise<Map<string, string>> {
+    const rows: { slug: string; name: string; id: string }[] = await this.dataSource.query(
+      `SELECT p.slug, c.name, c.id FROM cohort c JOIN programme p ON p.id = c.programme_id WHERE c.status = 'published'`,
+    );
+    return new Map(rows.map((row) => [roundKey(row.slug, row.name), row.id]));
+  }
+
+  /** Channels open for writing: the network's by their Finnish name, the rounds' forums by programme slug and round name. */
+  private async demoChannels(): Promise<Map<string, string>> {
+    const rows: { id: string; name: string | null; slug: string | null; round: string | null }[] = await this.dataSource.query(
+      `SELECT ch.id, ch.name->>'fi' AS name, p.slug, c.name AS round
+       FROM forum_channel ch LEFT JOIN cohort c ON c.id = ch.cohort_id LEFT JOIN programme p ON p.id = c.programme_id
+       WHERE ch.archived_at IS NULL AND (ch.cohort_id IS NULL OR c.status = 'published')`,
+    );
+    return new Map(rows.map((row) => [row.slug && row.round ? roundKey(row.slug, row.round) : row.name!, row.id]));
   }
 
   /** The developer days (DEMO_NETWORK_EVENTS) on a database without any network event, once whatever processes start. */

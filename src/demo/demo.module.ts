@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { CatalogueModule } from '../catalogue/catalogue.module';
+import { EnrolmentModule } from '../enrolment/enrolment.module';
+import { ForumsModule } from '../forums/forums.module';
 import { IdentityModule } from '../identity/identity.module';
 import { DemoSeedService } from './demo-seed.service';
 
 @Module({
-  imports: [CatalogueModule, IdentityModule],
+  imports: [CatalogueModule, IdentityModule, EnrolmentModule, ForumsModule],
   providers: [DemoSeedService],
   exports: [DemoSeedService],
 })

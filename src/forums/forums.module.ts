@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdminChannelsController } from './admin-channels.controller';
+import { ChannelsAdminService } from './channels-admin.service';
 import { ForumChannel } from './forum-channel.entity';
+import { ForumModerationController } from './forum-moderation.controller';
 import { ForumModeration } from './forum-moderation.entity';
 import { ForumPost } from './forum-post.entity';
 import { ForumRead } from './forum-read.entity';
@@ -8,14 +11,17 @@ import { ForumSearchService } from './forum-search.service';
 import { ForumSubscriptions } from './forum-subscriptions.service';
 import { ForumSubscription } from './forum-subscription.entity';
 import { ForumThread } from './forum-thread.entity';
+import { ForumsController } from './forums.controller';
 import { ForumNotifications } from './forum.notifications';
+import { ForumsApiController } from './forums.api.controller';
 import { ForumsService } from './forums.service';
 import { ModerationService } from './moderation.service';
+import { UnsubscribeController } from './unsubscribe.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ForumChannel, ForumThread, ForumPost, ForumRead, ForumSubscription, ForumModeration])],
-  controllers: [],
-  providers: [ForumsService, ModerationService, ForumSearchService, ForumNotifications, ForumSubscriptions],
-  exports: [ForumsService],
+  controllers: [ForumsController, ForumModerationController, ForumsApiController, AdminChannelsController, UnsubscribeController],
+  providers: [ForumsService, ModerationService, ForumSearchService, ForumNotifications, ForumSubscriptions, ChannelsAdminService],
+  exports: [ForumsService, ModerationService],
 })
 export class ForumsModule {}

@@ -17,7 +17,7 @@ import { decodeCursor, encodeCursor, Page } from '../database/cursor';
 import { preparedQuery } from '../database/prepared';
 import { checkedId, FieldErrors, isUuid, Refused, withValues } from '../errors/domain-errors';
 import { isLanguage, Language, localized, LocalizedText } from '../i18n/i18n';
-import { renderMarkdown } from '../views/markdown';
+import { markdownAsText, renderMarkdown } from '../views/markdown';
 import { ChannelKind } from './forum-channel.entity';
 import { ChannelRights, isAdmin, mayModerateSql, mayReadSql, mayStartThreadSql } from './forum-access';
 import { ForumNotifications } from './forum.notifications';
@@ -148,6 +148,14 @@ const FROM_CHANNEL = `forum_channel ch LEFT JOIN cohort c ON c.id = ch.cohort_id
  */
 const instantKey = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
+/** A post as the thread page shows it, with what it replies to: over forum_post p. */
+const POST_COLUMNS = `p.id, p.author_id, u.display_name AS author_name, p.body_html, p.language, p.created_at, ${instantKey('p.created_at')} AS created_key,
+  p.edited_at, p.deleted_at IS NOT NULL AS deleted, p.hidden_at IS NOT NULL AS hidden, p.hidden_reason, p.reply_to_id, ru.display_name AS reply_to_author,
+  CASE WHEN rt.deleted_at IS NULL AND rt.hidden_at IS NULL THEN left(rt.body, 160) END AS reply_to_excerpt`;
+
+const FROM_POSTS = `forum_post p LEFT JOIN app_user u ON u.id = p.author_id
+  LEFT JOIN forum_post rt ON rt.id = p.reply_to_id LEFT JOIN app_user ru ON ru.id = rt.author_id`;
+
 const THREAD_COLUMNS = `t.id, t.channel_id, t.title, u.display_name AS author_name, t.pinned, t.locked, t.post_first, t.reply_count, t.last_post_at,
   ${instantKey('t.last_post_at')} AS last_post_key, t.created_at`;
 
@@ -169,7 +177,6 @@ export class ForumsService {
            WHERE t.channel_id = ch.id AND (r.read_up_to IS NULL OR r.read_up_to < t.last_post_at)) AS unread_threads
        FROM ${FROM_CHANNEL}
        WHERE ${mayReadSql('ch', '$1', '$2')} AND (ch.archived_at IS NULL OR $2)
-         AND (ch.cohort_id IS NULL OR c.status IN ('published', 'completed', 'cancelled') OR $2)
        ORDER BY ch.kind = 'cohort', ch.position, c.enrolment_opens_at DESC NULLS LAST, ch.created_at`,
       [actor.id, isAdmin(actor)],
     );
@@ -316,12 +323,7 @@ export class ForumsService {
     const rows = await preparedQuery<PostRow>(
       this.dataSource,
       after ? 'forum-thread-posts-after' : 'forum-thread-posts',
-      `SELECT p.id, p.author_id, u.display_name AS author_name, p.body_html, p.language, p.created_at, ${instantKey('p.created_at')} AS created_key, p.edited_at,
-         p.deleted_at IS NOT NULL AS deleted, p.hidden_at IS NOT NULL AS hidden, p.hidden_reason,
-         p.reply_to_id, ru.display_name AS reply_to_author,
-         CASE WHEN rt.deleted_at IS NULL AND rt.hidden_at IS NULL THEN left(rt.body, 160) END AS reply_to_excerpt
-       FROM forum_post p LEFT JOIN app_user u ON u.id = p.author_id
-       LEFT JOIN forum_post rt ON rt.id = p.reply_to_id LEFT JOIN app_user ru ON ru.id = rt.author_id
+      `SELECT ${POST_COLUMNS} FROM ${FROM_POSTS}
        WHERE p.thread_id = $1 AND (NOT $2 OR p.id = $3 OR p.author_id = $4)
          ${after ? 'AND (p.created_at, p.id) > ($6::timestamptz, $7::uuid)' : ''}
        ORDER BY p.created_at, p.id LIMIT $5`,
@@ -343,6 +345,36 @@ export class ForumsService {
       closedReason,
       firstPage: !after,
     };
+  }
+
+  /**
+   * One post as its thread shows it to this person (the API's answer after a write), without
+   * moving their read position. 404 for no such post, 403 for a forum they may not read; a post a
+   * reflection thread still hides from them is 404 as well.
+   */
+  async post(actor: Actor, postId: string, lang: Language): Promise<PostView> {
+    checkedId(postId);
+    const [row]: (PostRow & { channel_id: string; thread_id: string; thread_post_first: boolean })[] = await this.dataSource.query(
+      `SELECT ${POST_COLUMNS}, t.channel_id, t.id AS thread_id, t.post_first AS thread_post_first FROM ${FROM_POSTS} JOIN forum_thread t ON t.id = p.thread_id WHERE p.id = $1`,
+      [postId],
+    );
+    if (!row) throw new NotFoundException();
+    const channel = await this.channel(actor, row.channel_id, lang);
+    if (row.thread_post_first && !channel.mayModerate && row.author_id !== actor.id) {
+      const page = await this.threadPageGate(actor.id, row.thread_id);
+      if (page.gated && page.openingPostId !== row.id) throw new NotFoundException();
+    }
+    return this.postView(row, actor, '\uffff');
+  }
+
+  /** Whether a reflection thread still hides the others' replies from this person, and which post opens it. */
+  private async threadPageGate(userId: string, threadId: string): Promise<{ gated: boolean; openingPostId: string | null }> {
+    const [row]: { has_posted: boolean; opening_post_id: string | null }[] = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM forum_post o WHERE o.thread_id = $1 AND o.author_id = $2 AND o.deleted_at IS NULL) AS has_posted,
+              (SELECT o.id FROM forum_post o WHERE o.thread_id = $1 ORDER BY o.created_at, o.id LIMIT 1) AS opening_post_id`,
+      [threadId, userId],
+    );
+    return { gated: !row.has_posted, openingPostId: row.opening_post_id };
   }
 
   /** Moves the read position forward (never back: reading an old page on a phone leaves the laptop's place). */
@@ -432,7 +464,8 @@ export class ForumsService {
       deleted: row.deleted,
       hidden: row.hidden,
       hiddenReason: row.hidden ? row.hidden_reason : null,
-      replyTo: row.reply_to_id ? { id: row.reply_to_id, authorName: row.reply_to_author, excerpt: row.reply_to_excerpt } : null,
+      // The quoted start of the answered post, as text: Markdown marks would read as noise.
+      replyTo: row.reply_to_id ? { id: row.reply_to_id, authorName: row.reply_to_author, excerpt: row.reply_to_excerpt === null ? null : markdownAsText(row.reply_to_excerpt) } : null,
       mayEdit: own && this.withinEditWindow(createdAt),
       mayDelete: own,
       // Keys of one format compare as the instants they are.
@@ -487,11 +520,20 @@ export function checkedTitle(value: unknown): string {
   return title;
 }
 
-/** A body as stored: the Markdown as written (trailing space trimmed), not blank, at most 20,000 characters. */
+/**
+ * A script tag or a script address (javascript:, vbscript:, data:text/html) in a body is refused
+ * with a message rather than quietly neutralised: the writer learns why their link does not work.
+ * Whatever else looks like markup is kept as text by the renderer (markdown-it without HTML, then
+ * sanitize-html), so no page ever carries executable markup either way.
+ */
+const SCRIPT_IN_BODY = /<\s*\/?\s*script\b|(?:java|vb|live)\s*script\s*:|data\s*:\s*text\/html/i;
+
+/** A body as stored: the Markdown as written (trailing space trimmed), not blank, at most 20,000 characters, no script. */
 export function checkedBody(value: unknown): string {
   const body = typeof value === 'string' ? value.trimEnd() : '';
   if (!body.trim()) throw new FieldErrors({ body: 'forum.body.required' });
   if (body.length > MAX_BODY_LENGTH) throw new FieldErrors({ body: withValues('forum.body.tooLong', { max: MAX_BODY_LENGTH }) });
+  if (SCRIPT_IN_BODY.test(body)) throw new FieldErrors({ body: 'forum.body.script' });
   return body;
 }
 

@@ -1,6 +1,8 @@
 // Daily digests: notifications a person asked to get "daily" wait in the outbox until DIGEST_HOUR
 // (Helsinki), when each person's waiting items become one digest email, itself an outbox row with
-// the same guarantees. The items are marked sent when the digest is.
+// the same guarantees. The items are marked sent when the digest is. Each item is re-read as it is
+// gathered (its kind's stillValid and refresh, as the worker does for a mail of its own), so one no
+// longer true is dropped rather than listed.
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -51,11 +53,21 @@ export class DigestService implements OnModuleInit {
            ORDER BY due_at FOR UPDATE SKIP LOCKED`,
           [recipient.recipient_email],
         );
-        if (items.length === 0) return false;
         const lang = recipient.language;
+        // Each item as it stands now: one no longer true (a post deleted since) leaves the digest.
+        const current = await Promise.all(items.map((item) => this.kinds.current(item.kind, item.payload, lang)));
+        const stale = items.filter((_, i) => !current[i]).map((item) => item.id);
+        if (stale.length > 0) {
+          await manager.query(`UPDATE notification SET status = 'cancelled', last_error = 'stale: no longer true when the digest was gathered', updated_at = now() WHERE id = ANY($1::uuid[])`, [stale]);
+        }
+        const live = items.flatMap((item, i) => {
+          const payload = current[i];
+          return payload ? [{ ...item, payload }] : [];
+        });
+        if (live.length === 0) return false;
         const payload = {
           date: formatDate(new Date(), lang, 'date'),
-          items: items.map((item) => ({
+          items: live.map((item) => ({
             subject: this.kinds.get(item.kind).subject(item.payload, lang),
             at: formatDate(new Date(item.due_at), lang, 'dateTime'),
           })),
@@ -67,7 +79,7 @@ export class DigestService implements OnModuleInit {
         );
         await manager.query(`UPDATE notification SET status = 'queued', digest_id = $1, updated_at = now() WHERE id = ANY($2::uuid[])`, [
           digest.id,
-          items.map((item) => item.id),
+          live.map((item) => item.id),
         ]);
         return true;
       });

@@ -20,7 +20,7 @@ import { DIGEST_KIND } from './digest.service';
 import { MailRenderer } from './mail-renderer';
 import { MailTransport } from './mail-transport';
 import { Notification } from './notification.entity';
-import { NotificationKind, NotificationKinds } from './notification-kinds';
+import { NotificationKinds } from './notification-kinds';
 
 /**
  * Under load, each round trip waits this long after the previous one began, so it carries the
@@ -81,7 +81,7 @@ export class NotificationDelivery implements OnApplicationShutdown {
 
     try {
       const kind = this.kinds.get(row.kind);
-      const payload = await this.currentPayload(kind, row);
+      const payload = await this.kinds.current(row.kind, row.payload, row.language);
       if (!payload) {
         await this.release(row.id, 'cancelled', 'stale: no longer true when it fell due');
         return 'stale';
@@ -94,7 +94,12 @@ export class NotificationDelivery implements OnApplicationShutdown {
         payload,
       });
       const answer = await this.transport.send(
-        { to: row.recipient_email, toName: row.recipient_name, messageId: `<${row.id}@verso>` },
+        {
+          to: row.recipient_email,
+          toName: row.recipient_name,
+          messageId: `<${row.id}@verso>`,
+          headers: kind.headers?.(payload, { email: row.recipient_email, name: row.recipient_name }),
+        },
         mail,
       );
       await this.steps.load({ sent: { id: row.id, kind: row.kind, subject: mail.subject, text: mail.text, html: mail.html, answer } });
@@ -105,12 +110,6 @@ export class NotificationDelivery implements OnApplicationShutdown {
       this.logger.warn({ err: error, notificationId: row.id, attempt: job.attemptsMade + 1, lastAttempt }, 'notification not sent');
       throw error;
     }
-  }
-
-  /** What to send as things stand now, or null when the message is no longer true. */
-  private async currentPayload(kind: NotificationKind, row: ClaimedRow): Promise<Record<string, unknown> | null> {
-    if (kind.stillValid && !(await kind.stillValid(row.payload))) return null;
-    return kind.refresh ? kind.refresh(row.payload, row.language) : row.payload;
   }
 
   /**

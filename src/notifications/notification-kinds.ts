@@ -30,6 +30,11 @@ export interface NotificationKind {
    */
   refresh?(payload: Record<string, unknown>, lang: Language): Promise<Record<string, unknown> | null>;
   attachments?: AttachmentProvider;
+  /**
+   * Extra mail headers, from the payload as it is sent (after refresh): a forum post's
+   * List-Unsubscribe, for instance.
+   */
+  headers?(payload: Record<string, unknown>, recipient: MailRecipient): Record<string, string>;
 }
 
 export interface MailRecipient {
@@ -67,6 +72,13 @@ export class NotificationKinds {
   async attachmentsOf(name: string, payload: Record<string, unknown>, lang: Language, recipient: MailRecipient): Promise<MailAttachment[]> {
     const providers = [this.get(name).attachments, ...(this.addedAttachments.get(name) ?? [])].filter((p): p is AttachmentProvider => !!p);
     return (await Promise.all(providers.map((provider) => provider(payload, lang, recipient)))).flat();
+  }
+
+  /** What a message of this kind says as things stand now, or null when it is no longer true (stillValid, then refresh). */
+  async current(name: string, payload: Record<string, unknown>, lang: Language): Promise<Record<string, unknown> | null> {
+    const kind = this.get(name);
+    if (kind.stillValid && !(await kind.stillValid(payload))) return null;
+    return kind.refresh ? kind.refresh(payload, lang) : payload;
   }
 
   has(name: string): boolean {

@@ -30,6 +30,11 @@ export interface Notice {
   recipient: Recipient;
   payload: Record<string, unknown>;
   key?: string;
+  /**
+   * 'digest' puts this one in the person's daily digest even if they take the kind by email (a
+   * forum channel they follow "daily"); a kind they turned off stays off, security mail goes by email.
+   */
+  delivery?: 'digest';
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -72,8 +77,9 @@ export class NotificationsService {
     if (bad) throw new Error(`Cannot notify "${bad.recipient.email}": not an email address`);
     const rows: { id: string }[] = await (options.manager ?? this.dataSource.manager).query(
       `INSERT INTO notification (kind, key, recipient_user_id, recipient_email, recipient_name, language, payload, delivery, due_at)
-       SELECT $1, i.key, i.user_id, i.email, i.name, i.language, i.payload, CASE WHEN $2 THEN 'email' ELSE coalesce(pref.channel, 'email') END, coalesce($3, now())
-       FROM unnest($4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::jsonb[]) AS i(key, user_id, email, name, language, payload)
+       SELECT $1, i.key, i.user_id, i.email, i.name, i.language, i.payload,
+              CASE WHEN $2 THEN 'email' WHEN i.delivery = 'digest' THEN 'digest' ELSE coalesce(pref.channel, 'email') END, coalesce($3, now())
+       FROM unnest($4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::text[]) AS i(key, user_id, email, name, language, payload, delivery)
        LEFT JOIN notification_preference pref ON pref.user_id = i.user_id AND pref.kind = $1
        WHERE $2 OR coalesce(pref.channel, 'email') <> 'off'
        ON CONFLICT (key) WHERE key IS NOT NULL AND status IN ('pending', 'queued', 'sending') DO NOTHING
@@ -88,6 +94,7 @@ export class NotificationsService {
         items.map((item) => item.recipient.name ?? null),
         items.map((item) => item.recipient.language),
         items.map((item) => JSON.stringify(item.payload)),
+        items.map((item) => item.delivery ?? null),
       ],
     );
     return rows.map((row) => row.id);
