@@ -337,7 +337,7 @@ describe('access matrix', () => {
     };
     // One sign-in (an argon2 check) per web row for the deactivated person, on a machine busy with
     // the other test files: more than jest's default half-minute.
-  }, 180_000);
+  }, 360_000);
   afterAll(() => t?.close());
 
   /** Calls one row as one actor, as a browser would on a page and an API client on /api/v1. */

@@ -4,7 +4,8 @@ import { createTestDatabase, dropTestDatabase } from './support/test-database';
 import { redisPrefix, runId, TEST_REDIS_URL } from './support/test-run';
 
 async function waitForLive(base: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 20000;
+  // Start-up seeds the demo (programmes, rounds, enrolments, discussions): slow on a busy 2-core machine.
+  const deadline = Date.now() + 60000;
   while (Date.now() < deadline && child.exitCode === null) {
     try {
       if ((await fetch(`${base}/health/live`)).ok) return;
@@ -51,5 +52,5 @@ describe('the built app', () => {
       await app.kill();
       await dropTestDatabase(databaseUrl);
     }
-  }, 40000);
+  }, 90000);
 });
