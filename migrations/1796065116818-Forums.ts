@@ -44,6 +44,10 @@ export class Forums1796065116818 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "forum_subscription" ADD CONSTRAINT "forum_subscription_channel_fk" FOREIGN KEY ("channel_id") REFERENCES "forum_channel"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE "forum_subscription" ADD CONSTRAINT "forum_subscription_thread_fk" FOREIGN KEY ("thread_id") REFERENCES "forum_thread"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`CREATE INDEX "forum_post_search" ON "forum_post" USING gin ("search") WHERE deleted_at IS NULL AND hidden_at IS NULL`);
+    // Search ranks a common word among its newest matches, found by walking the newest findable
+    // posts; and asks "has this person posted in this thread" (reflection threads) by author.
+    await queryRunner.query(`CREATE INDEX "forum_post_findable_recent" ON "forum_post" (created_at DESC, id DESC) WHERE deleted_at IS NULL AND hidden_at IS NULL`);
+    await queryRunner.query(`CREATE INDEX "forum_post_author_thread" ON "forum_post" (author_id, thread_id) WHERE deleted_at IS NULL`);
 
     await queryRunner.query(`
       CREATE FUNCTION forum_cohort_channel() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -114,6 +118,8 @@ export class Forums1796065116818 implements MigrationInterface {
     await queryRunner.query(`DROP FUNCTION forum_search_config(text)`);
     await queryRunner.query(`DROP TRIGGER forum_cohort_channel ON cohort`);
     await queryRunner.query(`DROP FUNCTION forum_cohort_channel()`);
+    await queryRunner.query(`DROP INDEX "public"."forum_post_author_thread"`);
+    await queryRunner.query(`DROP INDEX "public"."forum_post_findable_recent"`);
     await queryRunner.query(`DROP INDEX "public"."forum_post_search"`);
     await queryRunner.query(`ALTER TABLE "forum_subscription" DROP CONSTRAINT "forum_subscription_thread_fk"`);
     await queryRunner.query(`ALTER TABLE "forum_subscription" DROP CONSTRAINT "forum_subscription_channel_fk"`);

@@ -28,6 +28,9 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       // deadline of its own (health.service.ts), so a stopped database still fails it quickly.
       connectionTimeoutMillis: 15_000,
       application_name: 'verso',
+      // The app's queries are short; JIT compilation added about a second to some search plans
+      // over a million posts (bench:forum) and never pays for itself here.
+      options: '-c jit=off',
     },
   };
 }

@@ -14,6 +14,9 @@ import { User } from '../identity/user.entity';
 @Index('forum_post_thread_order', ['threadId', 'createdAt', 'id'])
 // GIN over the search vector of posts that can be found (migration Forums: partial, so not synchronised).
 @Index('forum_post_search', { synchronize: false })
+// The newest findable posts first, for search; and posts by author and thread (migration Forums: partial, descending).
+@Index('forum_post_findable_recent', { synchronize: false })
+@Index('forum_post_author_thread', { synchronize: false })
 @Check('forum_post_body_length', `length(btrim(body)) BETWEEN 1 AND 20000`)
 @Check('forum_post_language_known', `language IN ('fi', 'sv', 'en')`)
 export class ForumPost {

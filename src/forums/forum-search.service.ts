@@ -4,6 +4,13 @@
 // all three (a BitmapOr). Ranked by ts_rank_cd, with snippets from ts_headline, whose matches are
 // marked with control characters and HTML-escaped here before becoming <mark>: a post's text never
 // reaches the page unescaped.
+//
+// Ranking reads each candidate's vector from its row, so a word found in a third of a million
+// posts cannot be ranked among all of them in time (seconds, bench:forum). The candidates are the
+// newest CANDIDATES matches the reader may see: found by walking the newest RECENT_POSTS posts
+// (the forum_post_findable_recent index) when the word is that common, else every match, through
+// the GIN index (then there are at most about CANDIDATES × posts ÷ RECENT_POSTS of them). A rarer
+// word is thus ranked among all its matches, a common one among its newest CANDIDATES.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -15,6 +22,10 @@ import { isAdmin, mayModerateSql, mayReadSql } from './forum-access';
 
 export const MAX_QUERY_LENGTH = 200;
 export const SEARCH_RESULTS_PER_PAGE = 20;
+/** How many of the newest matches a common word is ranked among. */
+export const CANDIDATES = 100;
+/** The newest posts walked for them before every match is ranked instead. */
+export const RECENT_POSTS = 20_000;
 
 export interface SearchHit {
   postId: string;
@@ -58,30 +69,38 @@ export class ForumSearchService {
     }[] = await this.dataSource.query(
       `WITH q AS (
          SELECT websearch_to_tsquery('finnish', $1) AS fi, websearch_to_tsquery('swedish', $1) AS sv, websearch_to_tsquery('english', $1) AS en
-       ), readable AS (
+       ), readable AS MATERIALIZED (
          SELECT ch.id, ch.name, c.name AS cohort_name, p.title AS programme_title, ${mayModerateSql('ch', '$2', '$3')} AS may_moderate
          FROM forum_channel ch LEFT JOIN cohort c ON c.id = ch.cohort_id LEFT JOIN programme p ON p.id = c.programme_id
          WHERE ${mayReadSql('ch', '$2', '$3')}
-       ), hits AS (
-         SELECT po.id, po.thread_id, po.author_id, po.created_at, po.language, po.body,
-                ts_rank_cd(po.search, CASE po.language WHEN 'sv' THEN q.sv WHEN 'en' THEN q.en ELSE q.fi END)::float8 AS rank,
-                CASE po.language WHEN 'sv' THEN q.sv WHEN 'en' THEN q.en ELSE q.fi END AS query
-         FROM forum_post po, q
-         WHERE po.deleted_at IS NULL AND po.hidden_at IS NULL
-           AND ((po.language = 'fi' AND po.search @@ q.fi) OR (po.language = 'sv' AND po.search @@ q.sv) OR (po.language = 'en' AND po.search @@ q.en))
+       ), recent AS MATERIALIZED (
+         SELECT w.id, w.thread_id, w.author_id, w.language, w.search
+         FROM (SELECT po.id, po.thread_id, po.author_id, po.created_at, po.language, po.search FROM forum_post po
+               WHERE po.deleted_at IS NULL AND po.hidden_at IS NULL ORDER BY po.created_at DESC, po.id DESC LIMIT $6) w
+         JOIN forum_thread t ON t.id = w.thread_id, q
+         WHERE ${matches('w')} AND ${shown('w', 't')}
+         ORDER BY w.created_at DESC, w.id DESC
+         LIMIT $5
+       ), every_match AS MATERIALIZED (
+         SELECT po.id, po.thread_id, po.author_id, po.language, po.search
+         FROM forum_post po JOIN forum_thread t ON t.id = po.thread_id, q
+         WHERE (SELECT count(*) FROM recent) < $5 AND po.deleted_at IS NULL AND po.hidden_at IS NULL AND ${matches('po')} AND ${shown('po', 't')}
+       ), candidates AS (
+         SELECT * FROM recent WHERE (SELECT count(*) FROM recent) >= $5
+         UNION ALL SELECT * FROM every_match
+       ), ranked AS (
+         SELECT c.id, c.thread_id, c.author_id, c.language, ts_rank_cd(c.search, ${queryOf('c')})::float8 AS rank, ${queryOf('c')} AS query
+         FROM candidates c, q
+       ), top AS (
+         SELECT * FROM ranked ${after ? 'WHERE (rank, id) < ($7::float8, $8::uuid)' : ''} ORDER BY rank DESC, id DESC LIMIT $4
        )
-       SELECT h.id, h.thread_id, t.title, t.channel_id, r.name AS channel_name, r.cohort_name, r.programme_title, u.display_name AS author_name,
-              h.created_at, h.language, h.rank,
-              ts_headline(forum_search_config(h.language), h.body, h.query, 'StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
-       FROM hits h JOIN forum_thread t ON t.id = h.thread_id JOIN readable r ON r.id = t.channel_id
-       LEFT JOIN app_user u ON u.id = h.author_id
-       WHERE (NOT t.post_first OR r.may_moderate OR h.author_id = $2
-              OR EXISTS (SELECT 1 FROM forum_post o WHERE o.thread_id = t.id AND o.author_id = $2 AND o.deleted_at IS NULL)
-              OR h.id = (SELECT o.id FROM forum_post o WHERE o.thread_id = t.id ORDER BY o.created_at, o.id LIMIT 1))
-         ${after ? 'AND (h.rank, h.id) < ($5::float8, $6::uuid)' : ''}
-       ORDER BY h.rank DESC, h.id DESC
-       LIMIT $4`,
-      [q, actor.id, isAdmin(actor), limit + 1, ...(after ?? [])],
+       SELECT top.id, top.thread_id, t.title, t.channel_id, r.name AS channel_name, r.cohort_name, r.programme_title, u.display_name AS author_name,
+              po.created_at, top.language, top.rank,
+              ts_headline(forum_search_config(top.language), po.body, top.query, 'StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
+       FROM top JOIN forum_post po ON po.id = top.id JOIN forum_thread t ON t.id = top.thread_id JOIN readable r ON r.id = t.channel_id
+       LEFT JOIN app_user u ON u.id = top.author_id
+       ORDER BY top.rank DESC, top.id DESC`,
+      [q, actor.id, isAdmin(actor), limit + 1, CANDIDATES, RECENT_POSTS, ...(after ?? [])],
     );
     const items = rows.slice(0, limit).map((row) => ({
       postId: row.id,
@@ -99,6 +118,23 @@ export class ForumSearchService {
     return { items, nextCursor: rows.length > limit ? encodeCursor([last.rank, last.postId]) : null };
   }
 }
+
+/** The query in the configuration of post `p`'s language. */
+const queryOf = (p: string) => `CASE ${p}.language WHEN 'sv' THEN q.sv WHEN 'en' THEN q.en ELSE q.fi END`;
+
+/** Whether post `p` matches, in its own language (each arm a condition the GIN index serves). */
+const matches = (p: string) => `((${p}.language = 'fi' AND ${p}.search @@ q.fi) OR (${p}.language = 'sv' AND ${p}.search @@ q.sv) OR (${p}.language = 'en' AND ${p}.search @@ q.en))`;
+
+/**
+ * Whether the reader sees post `p` of thread `t`: a channel they may read, and in a reflection
+ * thread only the opening post and their own until they have posted (unless they moderate it).
+ * The LIMIT 1 keeps the planner from turning "have they posted here" into a hash of every post
+ * they ever wrote, which it builds by reading all posts.
+ */
+const shown = (p: string, t: string) => `${t}.channel_id IN (SELECT id FROM readable)
+  AND (NOT ${t}.post_first OR ${p}.author_id = $2 OR ${t}.channel_id IN (SELECT id FROM readable WHERE may_moderate)
+       OR EXISTS (SELECT FROM (SELECT FROM forum_post o WHERE o.thread_id = ${t}.id AND o.author_id = $2 AND o.deleted_at IS NULL LIMIT 1) mine)
+       OR ${p}.id = (SELECT o.id FROM forum_post o WHERE o.thread_id = ${t}.id ORDER BY o.created_at, o.id LIMIT 1))`;
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

@@ -303,7 +303,8 @@ export class ForumsService {
       `SELECT ${CHANNEL_COLUMNS('$2', '$3')},
          json_build_object('id', t.id, 'channel_id', t.channel_id, 'title', t.title, 'author_name', u.display_name, 'pinned', t.pinned, 'locked', t.locked,
                            'post_first', t.post_first, 'reply_count', t.reply_count, 'last_post_at', t.last_post_at, 'created_at', t.created_at) AS thread,
-         EXISTS (SELECT 1 FROM forum_post o WHERE o.thread_id = t.id AND o.author_id = $2 AND o.deleted_at IS NULL) AS has_posted,
+         -- Asked only of a reflection thread: in a long thread it is the page's dearest question.
+         (t.post_first AND EXISTS (SELECT 1 FROM forum_post o WHERE o.author_id = $2 AND o.thread_id = t.id AND o.deleted_at IS NULL)) AS has_posted,
          ${instantKey('r.read_up_to')} AS read_up_to,
          (SELECT o.id FROM forum_post o WHERE o.thread_id = t.id ORDER BY o.created_at, o.id LIMIT 1) AS opening_post_id
        FROM forum_thread t JOIN ${FROM_CHANNEL} ON ch.id = t.channel_id
@@ -333,7 +334,8 @@ export class ForumsService {
     const readUpTo = head.read_up_to ?? '';
     const posts = shown.map((row) => this.postView(row, actor, readUpTo));
     const last = shown[shown.length - 1];
-    if (last) await this.markRead(actor.id, threadId, last.created_key);
+    // Only a page that goes past the read position writes (an upsert that changes nothing still locks and logs the row).
+    if (last && last.created_key > readUpTo) await this.markRead(actor.id, threadId, last.created_key);
     const closedReason = channel.archived ? 'forum.channel.archived' : thread.locked && !channel.mayModerate ? 'forum.thread.locked' : null;
     return {
       thread,
