@@ -23,6 +23,7 @@ import { checkedId, constraintRefusal, FieldErrors, Refused, withValues } from '
 import { Language, LANGUAGES, localized, LocalizedText } from '../i18n/i18n';
 import { UserService } from '../identity/user.service';
 import { ChannelKind } from './forum-channel.entity';
+import { ChannelColumns } from './forums.service';
 
 export const MAX_CHANNEL_NAME_LENGTH = 100;
 export const MAX_CHANNEL_DESCRIPTION_LENGTH = 1000;
@@ -74,16 +75,8 @@ export interface ChannelForEdit {
   mayArchive: boolean;
 }
 
-interface ChannelRow {
-  id: string;
-  kind: ChannelKind;
-  cohort_id: string | null;
-  name: LocalizedText;
-  description: LocalizedText;
-  archived_at: Date | null;
-  cohort_name: string | null;
+interface ChannelRow extends ChannelColumns {
   cohort_status: string | null;
-  programme_title: LocalizedText | null;
   thread_count: number;
   last_activity_at: Date | null;
 }

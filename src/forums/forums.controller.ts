@@ -33,56 +33,41 @@ export const POST_LANGUAGES = ['auto', ...LANGUAGES] as const;
 /** "New threads only" is a channel's level; a thread has no new threads. */
 export const THREAD_LEVELS = ['every_post', 'daily_digest', 'off'] as const satisfies readonly SubscriptionLevel[];
 
-export class ThreadFormDto {
-  @IsString({ message: 'forum.title.required' })
-  title: string;
-
+/** What every post form carries: the body and its language. */
+class PostFormFields {
   @IsString({ message: 'forum.body.required' })
   body: string;
 
   @IsOptional()
   @IsIn(POST_LANGUAGES, { message: 'forum.language.unknown' })
   language?: string;
+}
+
+export class ThreadFormDto extends PostFormFields {
+  @IsString({ message: 'forum.title.required' })
+  title: string;
 
   @IsOptional()
   @IsIn(['yes'], { message: 'forums.sendNow.yes' })
   sendNow?: string;
 }
 
-export class ReplyFormDto {
-  @IsString({ message: 'forum.body.required' })
-  body: string;
-
-  @IsOptional()
-  @IsIn(POST_LANGUAGES, { message: 'forum.language.unknown' })
-  language?: string;
-
-  @IsOptional()
-  @IsString({ message: 'forum.replyTo.unknown' })
-  replyToId?: string;
-
-  /** The page the form was on, shown again if the reply is refused. */
+export class PostEditFormDto extends PostFormFields {
+  /** The page the form was on, shown again if the post is refused. */
   @IsOptional()
   @IsString({ message: 'api.cursor.invalid' })
   cursor?: string;
+}
+
+export class ReplyFormDto extends PostEditFormDto {
+  @IsOptional()
+  @IsString({ message: 'forum.replyTo.unknown' })
+  replyToId?: string;
 
   /** Where the page the reply leads to starts: at the last post the writer saw. */
   @IsOptional()
   @IsString({ message: 'api.cursor.invalid' })
   after?: string;
-}
-
-export class PostEditFormDto {
-  @IsString({ message: 'forum.body.required' })
-  body: string;
-
-  @IsOptional()
-  @IsIn(POST_LANGUAGES, { message: 'forum.language.unknown' })
-  language?: string;
-
-  @IsOptional()
-  @IsString({ message: 'api.cursor.invalid' })
-  cursor?: string;
 }
 
 /** A form without fields of its own (a delete or moderation button): the page it was on. */

@@ -103,7 +103,8 @@ export interface ThreadPage {
   firstPage: boolean;
 }
 
-interface ChannelRow {
+/** A channel row with its round's name and programme title, as the forum and admin pages read it. */
+export interface ChannelColumns {
   id: string;
   kind: ChannelKind;
   cohort_id: string | null;
@@ -112,6 +113,9 @@ interface ChannelRow {
   archived_at: Date | null;
   cohort_name: string | null;
   programme_title: LocalizedText | null;
+}
+
+interface ChannelRow extends ChannelColumns {
   may_read: boolean;
   may_moderate: boolean;
   may_start_thread: boolean;
