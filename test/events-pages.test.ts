@@ -467,7 +467,8 @@ describe('the demo developer days', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({ DEMO_DATA: 'true' });
-  });
+    // The demo seed (rounds, enrolments, discussions) takes its time on a busy 2-core machine.
+  }, 120_000);
   afterAll(() => t.close());
 
   it('are seeded once, on the events page in time order, the autumn one with its online link', async () => {

@@ -5,7 +5,8 @@ describe('web pages', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({ DEMO_DATA: 'true' });
-  });
+    // The demo seed (rounds, enrolments, discussions) takes its time on a busy 2-core machine.
+  }, 120_000);
   afterAll(() => t.close());
 
   it.each([
