@@ -9,6 +9,7 @@ import { AgencyService } from '../src/identity/agency.service';
 import { User } from '../src/identity/user.entity';
 import { createUser } from './support/accounts';
 import { adminId, helsinki, newCohort, refusal } from './support/catalogue';
+import { secretLinkTo } from './support/secret-links';
 import { startTestApp, TestApp } from './support/test-app';
 
 const actorOf = (user: User): Actor => ({ id: user.id, email: user.email, displayName: user.displayName, agencyId: user.agencyId, language: user.language, siteRole: user.siteRole });
@@ -149,8 +150,9 @@ describe('enrolment', () => {
     expect(await refusal(enrolment.enrol(a, cohort.id, { managerEmail: 'esihenkilö@' }))).toEqual({ managerEmail: 'enrolment.managerEmail.invalid' });
     expect((await enrolment.enrol(a, cohort.id, { managerEmail: 'esihenkilo@verohallinto.fi' })).enrolment.status).toBe('pending_approval');
     await enrolment.enrol(b, cohort.id, { managerEmail: 'esihenkilo@tulli.fi' });
-    const links = await db.query(`SELECT recipient_email, payload->>'approvalUrl' AS url FROM notification WHERE kind = 'enrolment.approval-requested' AND payload->>'cohortId' = $1 ORDER BY created_at`, [cohort.id]);
-    expect(links.map((l: { recipient_email: string }) => l.recipient_email)).toEqual(['esihenkilo@verohallinto.fi', 'esihenkilo@tulli.fi']);
+    const managers: { recipient_email: string }[] = await db.query(`SELECT recipient_email FROM notification WHERE kind = 'enrolment.approval-requested' AND payload->>'cohortId' = $1 ORDER BY created_at`, [cohort.id]);
+    expect(managers.map((m) => m.recipient_email)).toEqual(['esihenkilo@verohallinto.fi', 'esihenkilo@tulli.fi']);
+    const links = await Promise.all(managers.map(async (m) => ({ url: await secretLinkTo(t, 'enrolment.approval-requested', m.recipient_email, 'approvalUrl') })));
     const token = (url: string) => url.split('/').pop()!;
     // b's manager answers first and takes the only seat; a's manager then puts a in the queue.
     expect((await enrolment.answerApproval(token(links[1].url), 'approve')).status).toBe('confirmed');

@@ -39,6 +39,7 @@ describe('notification core', () => {
     t.app.get(NotificationKinds).register({
       name: 'test-reminder',
       template: TEST_MESSAGE_KIND,
+      secretLinks: [],
       subject: () => 'Muistutus',
       stillValid: async () => stillTrue,
     });
@@ -79,6 +80,7 @@ describe('notification core', () => {
     t.app.get(NotificationKinds).register({
       name: 'test-invitation',
       template: TEST_MESSAGE_KIND,
+      secretLinks: [],
       subject: () => 'Kutsu',
       attachments: async (payload) => [
         { filename: 'tapaaminen.ics', contentType: 'text/calendar; method=REQUEST', content: `BEGIN:VCALENDAR\r\nSUMMARY:${payload.title}\r\nEND:VCALENDAR\r\n` },
@@ -172,7 +174,7 @@ describe('notification core', () => {
     it('leaves out a kind the person turned off, but never a security mail', async () => {
       await notifications.setPreference(userId, 'test-reminder', 'off');
       expect(await notifications.notify('test-reminder', person, { requestedAt: new Date().toISOString() })).toBeNull();
-      t.app.get(NotificationKinds).register({ name: 'test-security', template: TEST_MESSAGE_KIND, security: true, subject: () => 'Salasana' });
+      t.app.get(NotificationKinds).register({ name: 'test-security', template: TEST_MESSAGE_KIND, security: true, secretLinks: [], subject: () => 'Salasana' });
       await notifications.setPreference(userId, 'test-security', 'off');
       const id = await notifications.notify('test-security', person, { requestedAt: new Date().toISOString() });
       await waitForStatus(id!, 'sent');

@@ -41,6 +41,7 @@ export class ReminderNotifications implements OnModuleInit {
     this.kinds.register({
       name: REMINDER_KINDS.reminder,
       template: 'session-reminder',
+      secretLinks: [],
       // A reminder in tomorrow's digest would come too late: by itself, or not at all.
       channels: ['email', 'off'],
       subject: subject(REMINDER_KINDS.reminder),
@@ -57,6 +58,7 @@ export class ReminderNotifications implements OnModuleInit {
       this.kinds.register({
         name: change.name,
         template: change.name.replace('.', '-'),
+        secretLinks: [],
         subject: subject(change.name),
         refresh: (payload, lang) => change.refresh.call(this.reminders, payload, lang),
         attachments: (payload, lang, to) => this.sessionInvitation(payload, lang, to, change.method),
@@ -66,6 +68,7 @@ export class ReminderNotifications implements OnModuleInit {
     this.kinds.register({
       name: REMINDER_KINDS.cohortCancelled,
       template: 'cohort-cancelled',
+      secretLinks: [],
       subject: subject(REMINDER_KINDS.cohortCancelled),
       // The sessions leave the calendars of those who had them.
       attachments: async (payload, lang, to) => (payload.hadSeat ? this.invitations(await this.calendar.cohortEvents(String(payload.cohortId), lang), lang, to, 'CANCEL') : []),

@@ -32,6 +32,8 @@ export class EnrolmentNotifications implements OnModuleInit {
       this.kinds.register({
         name,
         template: name.replace(/\./g, '-'),
+        // The approval link is the manager's permission: whoever holds it answers.
+        secretLinks: name === ENROLMENT_KINDS['enrolment.approval-requested'] ? ['approvalUrl'] : [],
         subject: (payload, lang) =>
           translate(lang, `mail.${name}.subject`, { cohort: payload.cohortName, position: payload.waitlistPosition, person: payload.personName }),
         // A manager is not sent a link that no longer works: the person cancelled before the mail left.

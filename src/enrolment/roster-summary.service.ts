@@ -73,6 +73,7 @@ export class RosterSummaryService implements OnModuleInit {
     this.kinds.register({
       name: ROSTER_SUMMARY_KIND,
       template: 'roster-summary',
+      secretLinks: [],
       subject: (payload, lang) => translate(lang, 'mail.roster.summary.subject', { date: payload.date, count: payload.count }),
     });
   }

@@ -128,6 +128,8 @@ export class ForumNotifications implements OnModuleInit {
     this.kinds.register({
       name: FORUM_KINDS.post,
       template: 'forum-post',
+      // Added by refresh, so never stored; hidden in the copy the outbox keeps.
+      secretLinks: ['unsubscribeUrl'],
       subject: (payload, lang) => translate(lang, payload.opensThread ? 'mail.forum.thread.subject' : 'mail.forum.post.subject', { thread: payload.threadTitle }),
       refresh: (payload, lang) => this.refresh(payload, lang, true),
       // RFC 8058 one-click unsubscribe, and one conversation per thread in the reader's mail program.
@@ -141,6 +143,7 @@ export class ForumNotifications implements OnModuleInit {
     this.kinds.register({
       name: FORUM_KINDS.mention,
       template: 'forum-mention',
+      secretLinks: [],
       subject: (payload, lang) => translate(lang, 'mail.forum.mention.subject', { author: payload.authorName ?? translate(lang, 'mail.forum.formerMember'), thread: payload.threadTitle }),
       refresh: (payload, lang) => this.refresh(payload, lang, false),
     });

@@ -31,6 +31,7 @@ export class DigestService implements OnModuleInit {
   onModuleInit() {
     this.kinds.register({
       name: DIGEST_KIND,
+      secretLinks: [],
       subject: (payload, lang) => translate(lang, 'mail.digest.subject', { date: payload.date, count: (payload.items as unknown[]).length }),
     });
   }

@@ -1,5 +1,6 @@
 // Renders a notification into an email in the recipient's language: views/mail/<kind>.html.hbs and
-// .text.hbs inside the shared mail layouts, with the same helpers as the pages.
+// .text.hbs inside the shared mail layouts, with the same helpers as the pages; and the copy of it
+// kept for the outbox page, in which each secret link says "[link hidden]" (secret-links.ts).
 import { Inject, Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { Language } from '../i18n/i18n';
 import { VIEWS_DIR } from '../paths';
 import { createViewEngine } from '../views/view-engine';
 import { MailAttachment, NotificationKinds } from './notification-kinds';
+import { SecretLinks } from './secret-links';
 
 export interface RenderedMail {
   subject: string;
@@ -16,6 +18,9 @@ export interface RenderedMail {
   html: string;
   attachments: MailAttachment[];
 }
+
+/** A message as kept for the outbox page. */
+export type KeptMail = Pick<RenderedMail, 'subject' | 'text' | 'html'>;
 
 export interface Renderable {
   kind: string;
@@ -35,10 +40,33 @@ export class MailRenderer {
 
   constructor(
     private readonly kinds: NotificationKinds,
+    private readonly secrets: SecretLinks,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
+  /** The mail to send, secret links and all. */
   async render(notification: Renderable): Promise<RenderedMail> {
+    return {
+      ...this.parts(notification),
+      attachments: await this.kinds.attachmentsOf(notification.kind, notification.payload, notification.language, {
+        email: notification.recipientEmail ?? '',
+        name: notification.recipientName,
+      }),
+    };
+  }
+
+  /**
+   * The copy of a message kept for the outbox page: `sent` itself, or when its kind has secret links,
+   * the same message rendered again with each of them hidden (Handlebars escapes a link differently
+   * in each part, so hiding it in the finished text would miss some).
+   */
+  keptCopy(notification: Renderable, sent: RenderedMail): KeptMail {
+    const kind = this.kinds.get(notification.kind);
+    if (kind.secretLinks.length === 0) return { subject: sent.subject, text: sent.text, html: sent.html };
+    return this.parts({ ...notification, payload: this.secrets.hidden(kind, notification.payload, notification.language) });
+  }
+
+  private parts(notification: Renderable): KeptMail {
     const kind = this.kinds.get(notification.kind);
     const lang = notification.language;
     const subject = kind.subject(notification.payload, lang);
@@ -55,7 +83,6 @@ export class MailRenderer {
       subject,
       html: layout('html', body('html')),
       text: layout('text', body('text')).replace(/\n{3,}/g, '\n\n').trim() + '\n',
-      attachments: await this.kinds.attachmentsOf(kind.name, notification.payload, lang, { email: notification.recipientEmail ?? '', name: notification.recipientName }),
     };
   }
 

@@ -4,10 +4,11 @@
 // run out (see OutboxRelay). That is the one place delivery is at-least-once: if the SMTP server
 // accepted the message and the worker died before marking it sent, the message goes again, with
 // the same Message-ID. Everything else (cancelled, already sent, claimed by a live worker) is
-// skipped, so no message is sent twice by two workers.
+// skipped, so no message is sent twice by two workers. Secret links are opened only here, for the
+// mail itself: the copy kept, the server's answer, errors and log lines hide them (secret-links.ts).
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DelayedError, Job } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { Logger } from 'pino';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
@@ -21,6 +22,7 @@ import { MailRenderer } from './mail-renderer';
 import { MailTransport } from './mail-transport';
 import { Notification } from './notification.entity';
 import { NotificationKinds } from './notification-kinds';
+import { SecretLinks, UnreadableSecretLink, withoutSecretLinks } from './secret-links';
 
 /**
  * Under load, each round trip waits this long after the previous one began, so it carries the
@@ -64,6 +66,7 @@ export class NotificationDelivery implements OnApplicationShutdown {
     private readonly kinds: NotificationKinds,
     private readonly renderer: MailRenderer,
     private readonly transport: MailTransport,
+    private readonly secrets: SecretLinks,
   ) {}
 
   @JobHandler(JobName.NotificationDeliver)
@@ -79,20 +82,20 @@ export class NotificationDelivery implements OnApplicationShutdown {
       throw new DelayedError();
     }
 
+    let hide = (text: string) => text;
     try {
       const kind = this.kinds.get(row.kind);
-      const payload = await this.kinds.current(row.kind, row.payload, row.language);
+      const given = this.secrets.open(kind, row.payload);
+      hide = this.secrets.hider(kind, row.language, given);
+      const payload = await this.kinds.current(row.kind, given, row.language);
       if (!payload) {
         await this.release(row.id, 'cancelled', 'stale: no longer true when it fell due');
         return 'stale';
       }
-      const mail = await this.renderer.render({
-        kind: row.kind,
-        language: row.language,
-        recipientName: row.recipient_name,
-        recipientEmail: row.recipient_email,
-        payload,
-      });
+      hide = this.secrets.hider(kind, row.language, given, payload);
+      const notification = { kind: row.kind, language: row.language, recipientName: row.recipient_name, recipientEmail: row.recipient_email, payload };
+      const mail = await this.renderer.render(notification);
+      const kept = this.renderer.keptCopy(notification, mail);
       const answer = await this.transport.send(
         {
           to: row.recipient_email,
@@ -102,13 +105,16 @@ export class NotificationDelivery implements OnApplicationShutdown {
         },
         mail,
       );
-      await this.steps.load({ sent: { id: row.id, kind: row.kind, subject: mail.subject, text: mail.text, html: mail.html, answer } });
+      await this.steps.load({ sent: { id: row.id, kind: row.kind, subject: kept.subject, text: kept.text, html: kept.html, answer: hide(answer) } });
       return 'sent';
-    } catch (error) {
-      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    } catch (caught) {
+      const error = withoutSecretLinks(caught, hide);
+      // A link that will not open now never will: no point in retrying for a day.
+      const unreadable = caught instanceof UnreadableSecretLink;
+      const lastAttempt = unreadable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       await this.release(row.id, lastAttempt ? 'failed' : 'queued', String((error as Error).message ?? error).slice(0, 2000));
       this.logger.warn({ err: error, notificationId: row.id, attempt: job.attemptsMade + 1, lastAttempt }, 'notification not sent');
-      throw error;
+      throw unreadable ? new UnrecoverableError(caught.message) : error;
     }
   }
 

@@ -17,6 +17,14 @@ export interface NotificationKind {
   template?: string;
   /** Security mail (password reset…) always goes by email, whatever the recipient prefers. */
   security?: boolean;
+  /**
+   * The payload fields holding a link that is itself a key (a password reset, a manager's approval,
+   * an unsubscribe address), whether written by the caller or added by refresh; [] for none. Such a
+   * link goes out in the mail and nowhere else: the outbox row holds it encrypted, the copy kept for
+   * the outbox page shows "[link hidden]" instead, and errors and logs of its sending never quote it
+   * (see secret-links.ts). Required, so that a new kind has to answer the question.
+   */
+  secretLinks: readonly string[];
   /** The channels a person may choose for it; all when omitted (reminders: no digest, which cannot remind on time). */
   channels?: readonly Channel[];
   /** Subject line in the recipient's language. */

@@ -1,6 +1,7 @@
 // Owns the notification core: the outbox in PostgreSQL, the relay into BullMQ, delivery over SMTP,
-// mail templates, preferences and daily digests, and the admin outbox page. Areas register their
-// kinds with NotificationKinds and call NotificationsService; this module imports no area.
+// mail templates, preferences and daily digests, the admin outbox page, and keeping secret links
+// out of everything but the mail itself. Areas register their kinds with NotificationKinds and call
+// NotificationsService; this module imports no area.
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DigestService } from './digest.service';
@@ -13,12 +14,13 @@ import { NotificationsService } from './notifications.service';
 import { OutboxRelay } from './outbox-relay.service';
 import { OutboxController } from './outbox.controller';
 import { OutboxService } from './outbox.service';
+import { SecretLinks } from './secret-links';
 
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([Notification, NotificationPreference])],
   controllers: [OutboxController],
-  providers: [NotificationKinds, NotificationsService, MailRenderer, MailTransport, NotificationDelivery, OutboxRelay, DigestService, OutboxService],
+  providers: [NotificationKinds, NotificationsService, MailRenderer, MailTransport, NotificationDelivery, OutboxRelay, DigestService, OutboxService, SecretLinks],
   exports: [NotificationKinds, NotificationsService],
 })
 export class NotificationsModule {}

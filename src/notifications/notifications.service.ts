@@ -1,12 +1,14 @@
 // The notification core's API for domain code: "notify this person of this kind", written to the
 // outbox in the caller's transaction, and "cancel the pending ones with this key". Nothing here
-// touches Redis, so a request that notifies answers promptly even while Redis is down.
+// touches Redis, so a request that notifies answers promptly even while Redis is down. A kind's
+// secret links are sealed here, before the row is written (secret-links.ts).
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Language } from '../i18n/i18n';
 import { Channel, NotificationPreference } from './notification.entity';
 import { NotificationKinds } from './notification-kinds';
+import { SecretLinks } from './secret-links';
 
 export interface Recipient {
   /** A user with an account; omit for people without one (a manager approving an enrolment). */
@@ -49,6 +51,7 @@ export class NotificationsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly kinds: NotificationKinds,
+    private readonly secrets: SecretLinks,
   ) {}
 
   /**
@@ -93,7 +96,7 @@ export class NotificationsService {
         items.map((item) => item.recipient.email.trim()),
         items.map((item) => item.recipient.name ?? null),
         items.map((item) => item.recipient.language),
-        items.map((item) => JSON.stringify(item.payload)),
+        items.map((item) => JSON.stringify(this.secrets.seal(definition, item.payload))),
         items.map((item) => item.delivery ?? null),
       ],
     );
@@ -118,7 +121,10 @@ export class NotificationsService {
 
   /** How a person wants each of these kinds, in one query: for writers that insert the row themselves (enrolment_enrol). */
   async channelsFor(userId: string, kinds: string[]): Promise<Record<string, Channel>> {
-    for (const kind of kinds) this.kinds.get(kind);
+    for (const kind of kinds) {
+      // A row written inside PostgreSQL would hold its secret links in clear: only notify() seals them.
+      if (this.kinds.get(kind).secretLinks.length > 0) throw new Error(`Notification kind "${kind}" has secret links: write it with notify(), which seals them`);
+    }
     const rows: { kind: string; channel: Channel }[] = await this.dataSource.query(`SELECT kind, channel FROM notification_preference WHERE user_id = $1 AND kind = ANY($2)`, [userId, kinds]);
     return Object.fromEntries(kinds.map((kind) => [kind, rows.find((row) => row.kind === kind)?.channel ?? 'email']));
   }
