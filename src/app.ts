@@ -6,9 +6,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import { randomUUID } from 'node:crypto';
-import { Logger } from 'pino';
+import { DestinationStream, Logger } from 'pino';
 import { AppModule } from './app.module';
 import { Config } from './config/config';
+import { withSessionSecret } from './database/installation-secret';
 import { prepareDatabase } from './database/prepare-database';
 import { createLogger, LOGGER, PinoNestLogger } from './logging/logger';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
@@ -17,7 +18,9 @@ import { mountQueueBoard } from './queue/queue-board';
 import { createViewEngine } from './views/view-engine';
 import { apiValidationError } from './web/forms';
 import { HttpExceptionFilter } from './web/http-exception.filter';
+import { registerInputGuard } from './web/input-guard';
 import { registerLanguage } from './web/language';
+import { clientErrorHandler, frameworkErrors, registerRequestSafety } from './web/request-safety';
 
 const REQUEST_ID = /^[A-Za-z0-9_\-.]{1,64}$/;
 
@@ -27,29 +30,39 @@ function requestId(request: { headers: Record<string, string | string[] | undefi
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-export async function createApp(config: Config): Promise<NestFastifyApplication> {
-  const logger = createLogger(config.logLevel);
+/** `logDestination`: where log lines go instead of stdout (a test reads them). */
+export async function createApp(config: Config, options: { logDestination?: DestinationStream } = {}): Promise<NestFastifyApplication> {
+  const logger = createLogger(config.logLevel, options.logDestination);
   await prepareDatabase(config.databaseUrl);
-  const adapter = new FastifyAdapter({
+  // Before anything signs or seals with it: without SESSION_SECRET, the installation's own.
+  config = await withSessionSecret(config);
+  const errors = new HttpExceptionFilter(logger);
+  const adapter: FastifyAdapter = new FastifyAdapter({
     loggerInstance: logger,
     genReqId: requestId,
-    trustProxy: true,
+    // Only these proxies' X-Forwarded-For is believed (TRUST_PROXY); anyone else could choose the
+    // address that sign-in limits count against.
+    trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
     // Form posts and JSON bodies are small; this bounds what one request can make us parse.
     bodyLimit: 1024 * 1024,
+    frameworkErrors: frameworkErrors(() => adapter.getInstance()),
+    clientErrorHandler: clientErrorHandler(() => adapter.getInstance(), logger),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     logger: new PinoNestLogger(logger),
   });
-  await configureApp(app, config);
+  await configureApp(app, config, errors);
   return app;
 }
 
-export async function configureApp(app: NestFastifyApplication, config: Config): Promise<void> {
-  const logger = app.get<Logger>(LOGGER);
+export async function configureApp(app: NestFastifyApplication, config: Config, errors = new HttpExceptionFilter(app.get<Logger>(LOGGER))): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
 
   await app.register(fastifyCookie, { secret: config.sessionSecret });
-  await registerSessions(app, config, logger);
+  await registerSessions(app, config, app.get<Logger>(LOGGER));
+  // After the session's onSend hook, so its checks run last, just before the headers are written.
+  registerRequestSafety(fastify);
+  registerInputGuard(app);
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: {
@@ -88,7 +101,7 @@ export async function configureApp(app: NestFastifyApplication, config: Config):
 
   // API bodies and queries: unknown fields refused, a message per field (web forms: web/forms.ts).
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, forbidUnknownValues: false, exceptionFactory: apiValidationError }));
-  app.useGlobalFilters(new HttpExceptionFilter(logger));
+  app.useGlobalFilters(errors);
 
   const openApi = new DocumentBuilder()
     .setTitle('Verso API')

@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   }
 
   const app = await createApp(config);
+  keepServingAfterResponseErrors(app);
   if (config.runsWeb) {
     await app.listen({ port: config.port, host: config.host });
   } else {
@@ -35,6 +36,27 @@ async function main(): Promise<void> {
         .catch(() => process.exit(1));
     });
   }
+}
+
+/** Errors Node raises while writing one response: that response is lost, nothing else is. */
+const RESPONSE_WRITE_ERROR = /^ERR_(HTTP_|INVALID_CHAR|INVALID_HTTP_TOKEN|STREAM_)/;
+
+/**
+ * The last line of defence behind web/request-safety.ts: an error from writing one response that
+ * escapes into an I/O callback (where nothing catches it) is logged and the process goes on serving
+ * everyone else. Any other uncaught error still ends the process, as Node would, for a supervisor
+ * to restart it in a known state.
+ */
+function keepServingAfterResponseErrors(app: NestFastifyApplication): void {
+  const log = app.getHttpAdapter().getInstance().log;
+  process.on('uncaughtException', (error: Error & { code?: string }) => {
+    if (typeof error.code === 'string' && RESPONSE_WRITE_ERROR.test(error.code)) {
+      log.error({ err: error }, 'an error escaped while writing a response; the process goes on');
+      return;
+    }
+    log.fatal({ err: error }, 'uncaught error');
+    process.exit(1);
+  });
 }
 
 /** How long in-flight requests get before their connections are cut. */

@@ -1,6 +1,8 @@
-// Sign-up, sign-in, sign-out, sessions, CSRF and brute-force limits on the web pages, and the first
-// admin from ADMIN_EMAIL / ADMIN_PASSWORD.
+// Sign-up, sign-in, sign-out, sessions, CSRF and brute-force limits on the web pages (and the
+// client address they count, as TRUST_PROXY says), and the first admin from ADMIN_EMAIL / ADMIN_PASSWORD.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
+import { FREE_SIGN_IN_FAILURES, LONGEST_SIGN_IN_WAIT, RateLimits, signInWaitAfter } from '../src/access/rate-limits';
 import { SESSION_COOKIE } from '../src/access/sessions';
 import { createUser, signIn, TEST_PASSWORD, WebClient } from './support/accounts';
 import { startTestApp, TestApp } from './support/test-app';
@@ -93,31 +95,127 @@ describe('accounts on the web', () => {
     expect(evil.headers.location).toBe('/profile');
   });
 
-  it('limits failed sign-ins per account, with a clear "try again in N minutes", even for the right password', async () => {
-    const person = await createUser(t, { email: 'oskar.ohman@maanmittauslaitos.fi' });
-    const client = new WebClient(t, 'en');
-    for (let i = 0; i < 10; i++) {
-      const res = await client.post('/login', { email: person.email, password: `wrong-password-${i}` });
-      expect(res.status).toBe(400);
-      expect(res.text).toContain('The email address or password is not right.');
-    }
-    const blocked = await client.post('/login', { email: person.email, password: `wrong-password-x` });
-    expect(blocked.status).toBe(429);
-    expect(blocked.text).toMatch(/Too many attempts\. Try again in 1[45] minutes\./);
-    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(800);
-    const rightButBlocked = await client.post('/login', { email: person.email, password: TEST_PASSWORD });
-    expect(rightButBlocked.status).toBe(429);
-    // Another account from the same address is not blocked by this one's failures.
-    const other = await createUser(t);
-    expect((await new WebClient(t).post('/login', { email: other.email, password: TEST_PASSWORD })).status).toBe(303);
-  });
-
   it('keeps a wrong password and an unknown email indistinguishable', async () => {
     await createUser(t, { email: 'emma.laine@traficom.fi' });
     const wrong = await new WebClient(t).post('/login', { email: 'emma.laine@traficom.fi', password: 'not-her-password' });
     const unknown = await new WebClient(t).post('/login', { email: 'nobody@traficom.fi', password: 'not-her-password' });
     expect(wrong.status).toBe(unknown.status);
     expect(wrong.text.replace(/value="[^"]*"/g, '')).toBe(unknown.text.replace(/value="[^"]*"/g, ''));
+  });
+});
+
+/** Posts the sign-in form as a browser behind a proxy would: X-Forwarded-For as given (the proxy's addition last). */
+async function signInForm(t: TestApp, lang: 'fi' | 'en' = 'en') {
+  const browser = new WebClient(t, lang);
+  const csrf = await browser.csrfToken();
+  return (forwardedFor: string | null, email: string, password: string) => {
+    const req = t.http.post('/login').set('cookie', browser.cookieHeader()).set('accept-language', lang);
+    return (forwardedFor ? req.set('x-forwarded-for', forwardedFor) : req).type('form').send({ _csrf: csrf, email, password });
+  };
+}
+
+/** Failed sign-ins one address may make in 15 minutes, whatever the accounts. */
+const IP_LIMIT = 50;
+
+describe('sign-in limits with no trusted proxy (TRUST_PROXY unset)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('counts failures against the connection’s address, never against the X-Forwarded-For a client makes up', async () => {
+    const post = await signInForm(t);
+    // Twenty failures, each claiming another address, then more claiming one address over and over.
+    for (let i = 0; i < 20; i++) expect((await post(`198.51.100.${i + 1}`, `nobody-${i}@example.fi`, 'Wrong-password-1')).status).toBe(400);
+    for (let i = 20; i < IP_LIMIT; i++) expect((await post('203.0.113.99', `nobody-${i}@example.fi`, 'Wrong-password-1')).status).toBe(400);
+    // All fifty were the one real address's: the next is refused, whatever it claims to be.
+    const blocked = await post('192.0.2.200', 'nobody-else@example.fi', 'Wrong-password-1');
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(14 * 60);
+    expect(blocked.text).toMatch(/Too many attempts\. Try again in 1[45] minutes\./);
+    // The addresses it claimed were charged nothing: 203.0.113.99 itself (claimed thirty times) still
+    // takes twenty-one failures, where thirty counted ones would make the last the 51st, refused.
+    const limits = t.app.get(RateLimits);
+    for (let i = 0; i < 21; i++) await (await limits.takeSignInTry(`somebody-${i}@example.fi`, '203.0.113.99')).failed();
+  }, 120_000);
+});
+
+describe('sign-in limits behind a trusted proxy (TRUST_PROXY=127.0.0.1)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ TRUST_PROXY: '127.0.0.1' });
+  });
+  afterAll(() => t.close());
+
+  it('counts failures against the address the proxy saw, not what the client put before it', async () => {
+    const post = await signInForm(t);
+    // The client sends X-Forwarded-For: <made up>; the proxy (127.0.0.1) adds the client's real 203.0.113.7.
+    for (let i = 0; i < IP_LIMIT; i++) expect((await post(`198.51.100.${i + 1}, 203.0.113.7`, `nobody-${i}@example.fi`, 'Wrong-password-1')).status).toBe(400);
+    const blocked = await post('192.0.2.1, 203.0.113.7', 'nobody-else@example.fi', 'Wrong-password-1');
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(14 * 60);
+    // The proxy itself and the other clients behind it are not held back by 203.0.113.7.
+    const owner = await createUser(t);
+    expect((await post('203.0.113.8', owner.email, TEST_PASSWORD)).status).toBe(303);
+    expect((await post(null, 'nobody-else@example.fi', 'Wrong-password-1')).status).toBe(400);
+  }, 120_000);
+});
+
+describe('sign-in limits per account and address (TRUST_PROXY=loopback)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ TRUST_PROXY: 'loopback' });
+  });
+  afterAll(() => t.close());
+
+  it('waits after a few free failures, twice as long after each further one, up to 15 minutes', () => {
+    expect([1, FREE_SIGN_IN_FAILURES].map(signInWaitAfter)).toEqual([0, 0]);
+    const waits = [1, 2, 3, 4, 5, 10, 11, 20].map((extra) => signInWaitAfter(FREE_SIGN_IN_FAILURES + extra));
+    expect(waits).toEqual([1, 2, 4, 8, 16, 512, LONGEST_SIGN_IN_WAIT, LONGEST_SIGN_IN_WAIT]);
+    expect(LONGEST_SIGN_IN_WAIT).toBe(15 * 60);
+  });
+
+  it('does not let a stranger’s failures stop the owner signing in from another address, while the stranger is slowed', async () => {
+    const owner = await createUser(t, { email: 'oskar.ohman@maanmittauslaitos.fi' });
+    const stranger = await signInForm(t);
+    const answers = [];
+    for (let i = 0; i < 20; i++) answers.push(await stranger('198.51.100.66', owner.email, `Guess-number-${i}`));
+    // The free failures and the one after them are checked; then the stranger must wait before each guess.
+    expect(answers.slice(0, FREE_SIGN_IN_FAILURES + 1).map((res) => res.status)).toEqual(Array(FREE_SIGN_IN_FAILURES + 1).fill(400));
+    for (const res of answers.slice(0, FREE_SIGN_IN_FAILURES + 1)) expect(res.headers['retry-after']).toBeUndefined();
+    const slowed = answers[FREE_SIGN_IN_FAILURES + 1];
+    expect(slowed.status).toBe(429);
+    expect(slowed.headers['retry-after']).toBe('1');
+    expect(slowed.text).toContain('Too many attempts. Wait 1 s, then try again.');
+    expect(answers.filter((res) => res.status === 400).length).toBeLessThan(10);
+
+    // The owner, from another address, gets in at once.
+    const ownerBrowser = await signInForm(t);
+    expect((await ownerBrowser('192.0.2.10', owner.email, TEST_PASSWORD)).status).toBe(303);
+  });
+
+  it('makes each further failure wait longer, says how long in seconds, and forgets them all at the right password', async () => {
+    const person = await createUser(t);
+    const post = await signInForm(t, 'fi');
+    const from = '198.51.100.77';
+    for (let i = 0; i <= FREE_SIGN_IN_FAILURES; i++) expect((await post(from, person.email, `Wrong-password-${i}`)).status).toBe(400);
+    const waits: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const refused = await post(from, person.email, round === 2 ? TEST_PASSWORD : 'Wrong-password-x');
+      expect(refused.status).toBe(429);
+      const wait = Number(refused.headers['retry-after']);
+      expect(refused.text).toContain(`Liian monta yritystä. Odota ${wait} s ja yritä sitten uudelleen.`);
+      waits.push(wait);
+      await sleep(wait * 1000 + 150);
+      if (round < 2) expect((await post(from, person.email, `Wrong-password-${round}-again`)).status).toBe(400);
+    }
+    // Each from its failure: the right password, too, had to wait.
+    expect(waits).toEqual([1, 2, 4]);
+
+    // Waited out, the right password gets in and the count starts again: the free failures are free again.
+    expect((await post(from, person.email, TEST_PASSWORD)).status).toBe(303);
+    for (let i = 0; i <= FREE_SIGN_IN_FAILURES; i++) expect((await post(from, person.email, `Wrong-password-${i}`)).status).toBe(400);
   });
 });
 

@@ -162,6 +162,23 @@ describe('enrolment API', () => {
       });
     }
 
+    it('refuses the person’s own mailbox as their manager, however spelt, with 400 on managerEmail, storing nothing', async () => {
+      const cohort = await newCohort(t, { requiresApproval: true, ...OPEN_NOW });
+      const aino = await person();
+      const [local, domain] = aino.email.split('@');
+      for (const managerEmail of [aino.email, `${local}+esihenkilo@${domain}`, aino.email.toUpperCase(), `${local.toUpperCase()}+Boss@${domain.toUpperCase()}`]) {
+        const res = await enrol(cohort.id, aino.token, { managerEmail }).expect(400);
+        expect(res.body.fields).toEqual({ managerEmail: "Give your manager's email address, not your own: the approval link goes to them." });
+      }
+      // The person's own address has the tag, the "manager's" has not: one mailbox still.
+      const tagged = await createUser(t, { email: `tagged-${randomUUID().slice(0, 8)}+verso@verohallinto.fi` });
+      const taggedToken = (await t.app.get(ApiTokensService).issue(tagged.id, { name: 'api-enrolment test' })).token;
+      const untagged = tagged.email.replace('+verso', '');
+      const res = await enrol(cohort.id, taggedToken, { managerEmail: untagged }).expect(400);
+      expect(Object.keys(res.body.fields)).toEqual(['managerEmail']);
+      expect(await stored(cohort.id)).toEqual(NOTHING);
+    });
+
     it('refuses a manager address that is not one with 400 on managerEmail, storing nothing', async () => {
       const cohort = await newCohort(t, { requiresApproval: true, ...OPEN_NOW });
       const aino = await person();

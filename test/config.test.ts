@@ -55,9 +55,25 @@ describe('configuration', () => {
     [{ TZ: 'Mars/Olympus' }, 'TZ must be an IANA time zone'],
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET must be at least 32 characters'],
     [{ NODE_ENV: 'production' }, 'SESSION_SECRET must be set'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY must be the comma-separated IP addresses or CIDR ranges of your reverse proxies'],
+    [{ TRUST_PROXY: '*' }, 'TRUST_PROXY must be'],
+    [{ TRUST_PROXY: 'proxy.example.fi' }, 'TRUST_PROXY must be'],
+    [{ TRUST_PROXY: '10.0.0.0/0' }, 'TRUST_PROXY must be'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY must be'],
+    [{ TRUST_PROXY: '10.0.0.1,,10.0.0.2' }, 'TRUST_PROXY must be'],
+    [{ TRUST_PROXY: '256.0.0.1' }, 'TRUST_PROXY must be'],
+    [{ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), BASE_URL: 'https://verso.example.fi' }, 'TRUST_PROXY must be set to the address of the reverse proxy'],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('trusts no proxy unless TRUST_PROXY names them: addresses, CIDR ranges and proxy-addr’s range names', () => {
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    const config = loadConfig({ TRUST_PROXY: '10.0.0.5, 10.1.0.0/16,fd00::/8,::1,loopback,uniquelocal' });
+    expect(config.trustedProxies).toEqual(['10.0.0.5', '10.1.0.0/16', 'fd00::/8', '::1', 'loopback', 'uniquelocal']);
+    const production = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), BASE_URL: 'https://verso.example.fi', TRUST_PROXY: '10.0.0.5' });
+    expect(production.trustedProxies).toEqual(['10.0.0.5']);
   });
 
   it('never seeds demo data in production', () => {
@@ -65,15 +81,22 @@ describe('configuration', () => {
     expect(config.demoData).toBe(false);
   });
 
-  it('stops the process with exit code 1 and one line naming PORT, without a stack trace', () => {
+  it.each([
+    ['PORT', 'abc', 'Invalid configuration: PORT must be a whole number from 1 to 65535 (got "abc")'],
+    [
+      'TRUST_PROXY',
+      'everyone',
+      'Invalid configuration: TRUST_PROXY must be the comma-separated IP addresses or CIDR ranges of your reverse proxies (such as 10.0.0.5,10.1.0.0/16), or loopback, linklocal, uniquelocal (got "everyone")',
+    ],
+  ])('stops the process with exit code 1 and one line naming %s, without a stack trace', (name, value, line) => {
     expect(existsSync(MAIN)).toBe(true); // npm test builds dist/ first
     const result = spawnSync(process.execPath, [MAIN], {
-      env: { PATH: process.env.PATH, PORT: 'abc' },
+      env: { PATH: process.env.PATH, [name]: value },
       encoding: 'utf8',
       timeout: 20000,
     });
     expect(result.status).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual(['Invalid configuration: PORT must be a whole number from 1 to 65535 (got "abc")']);
+    expect(result.stderr.trim().split('\n')).toEqual([line]);
     expect(result.stdout).toBe('');
   });
 });

@@ -7,6 +7,7 @@ import { AgencyService } from '../src/identity/agency.service';
 import { User } from '../src/identity/user.entity';
 import { createUser, signIn, WebClient } from './support/accounts';
 import { helsinki, newCohort, newProgramme } from './support/catalogue';
+import { secretLinkTo } from './support/secret-links';
 import { startTestApp, TestApp } from './support/test-app';
 
 /** Enrolment open now (23.11.2026 when written): from 1.11.2026 to 28.2.2027. */
@@ -32,11 +33,8 @@ describe('enrolment pages', () => {
       waitlist_position: number | null;
     }[];
   const enrol = (client: WebClient, cohort: Cohort, form: Record<string, string> = {}) => client.post(`/cohorts/${cohort.id}/enrol`, form, { page: `/cohorts/${cohort.id}` });
-  /** The approval link from the message to the manager (its token is never stored, only its hash). */
-  const approvalPath = async (managerEmail: string) => {
-    const [row] = await db.query(`SELECT payload FROM notification WHERE kind = 'enrolment.approval-requested' AND recipient_email = $1 ORDER BY created_at DESC LIMIT 1`, [managerEmail]);
-    return new URL(row.payload.approvalUrl as string).pathname;
-  };
+  /** The approval link from the message to the manager (the enrolment keeps only its hash, the outbox row seals it). */
+  const approvalPath = async (managerEmail: string) => new URL(await secretLinkTo(t, 'enrolment.approval-requested', managerEmail, 'approvalUrl')).pathname;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -136,6 +134,25 @@ describe('enrolment pages', () => {
       expect(own.status).toBe(400);
       expect(own.text).toContain('<p class="field__error" id="manager-email-error">Anna esihenkilösi sähköpostiosoite, ei omaasi');
       expect(await enrolments(cohort.id)).toEqual([]);
+    });
+
+    it('refuses the person’s own mailbox under another spelling (+tag, capitals) next to the field, storing and sending nothing', async () => {
+      const cohort = await newCohort(t, { ...OPEN_NOW, requiresApproval: true });
+      const { client, user } = await person();
+      const [local, domain] = user.email.split('@');
+      for (const managerEmail of [`${local}+esihenkilo@${domain}`, user.email.toUpperCase(), `${local[0].toUpperCase()}${local.slice(1)}+Hyvaksyja@${domain.toUpperCase()}`]) {
+        const res = await enrol(client, cohort, { managerEmail });
+        expect(res.status).toBe(400);
+        expect(res.text).toContain('<p class="field__error" id="manager-email-error">Anna esihenkilösi sähköpostiosoite, ei omaasi');
+        expect(res.text).toContain(`value="${managerEmail}"`);
+      }
+      expect(await enrolments(cohort.id)).toEqual([]);
+      const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM notification WHERE kind LIKE 'enrolment.%' AND payload->>'cohortId' = $1`, [cohort.id]);
+      expect(n).toBe(0);
+
+      // Someone else's mailbox whose name merely starts like the person's is a manager like any other.
+      const other = await enrol(client, cohort, { managerEmail: `${local}.esihenkilo@${domain}` });
+      expect(other.headers.location).toBe(`/cohorts/${cohort.id}?done=pending`);
     });
 
     it('lets the manager approve once from the link; a used or tampered link says it no longer works', async () => {

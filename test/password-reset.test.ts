@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { FREE_SIGN_IN_FAILURES, RateLimits } from '../src/access/rate-limits';
+import { PASSWORD_RESET_KIND } from '../src/accounts/password-reset.service';
 import { NotificationsService } from '../src/notifications/notifications.service';
 import { createUser, signIn, TEST_PASSWORD, WebClient } from './support/accounts';
+import { secretLinkTo } from './support/secret-links';
 import { SmtpSink } from './support/smtp-sink';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -25,11 +28,10 @@ describe('password reset', () => {
     }
   };
   const tokenIn = (text: string) => /\/password\/reset\?token=([A-Za-z0-9_-]+)/.exec(text)?.[1];
-  /** The newest reset link's token, read from the outbox row (quicker than waiting for the mail). */
-  const latestToken = async (userId: string): Promise<string> => {
-    const [row] = await db.query(`SELECT payload FROM notification WHERE kind = 'password-reset' AND recipient_user_id = $1 ORDER BY created_at DESC LIMIT 1`, [userId]);
-    const token = tokenIn(String(row?.payload?.link ?? ''));
-    if (!token) throw new Error(`no reset link for ${userId}`);
+  /** The newest reset link's token, opened from the outbox row (quicker than waiting for the mail). */
+  const latestToken = async (email: string): Promise<string> => {
+    const token = tokenIn(await secretLinkTo(t, PASSWORD_RESET_KIND, email, 'link'));
+    if (!token) throw new Error(`no reset link for ${email}`);
     return token;
   };
   const askForLink = async (email: string) => {
@@ -41,7 +43,8 @@ describe('password reset', () => {
 
   beforeAll(async () => {
     sink = new SmtpSink();
-    t = await startTestApp({ SMTP_URL: await sink.start() });
+    // Behind a proxy on this machine, so a test can be at an address of its own (X-Forwarded-For).
+    t = await startTestApp({ SMTP_URL: await sink.start(), TRUST_PROXY: 'loopback' });
     db = t.app.get(DataSource);
   });
   afterAll(async () => {
@@ -102,7 +105,7 @@ describe('password reset', () => {
   it('refuses an expired link and leaves the password as it was', async () => {
     const person = await createUser(t);
     await askForLink(person.email);
-    const token = await latestToken(person.id);
+    const token = await latestToken(person.email);
     await db.query(`UPDATE password_reset SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [person.id]);
 
     const page = await new WebClient(t).get(`/password/reset?token=${token}`);
@@ -116,7 +119,7 @@ describe('password reset', () => {
   it('lets only one of two simultaneous posts use a link', async () => {
     const person = await createUser(t);
     await askForLink(person.email);
-    const token = await latestToken(person.id);
+    const token = await latestToken(person.email);
     const [a, b] = [new WebClient(t), new WebClient(t)];
     // Each browser fetches its form first, so the two posts leave together.
     const [tokenA, tokenB] = await Promise.all([a.csrfToken(), b.csrfToken()]);
@@ -133,7 +136,7 @@ describe('password reset', () => {
     const elsewhere = await signIn(t, person.email);
     expect((await elsewhere.get('/profile')).status).toBe(200);
     await askForLink(person.email);
-    const token = await latestToken(person.id);
+    const token = await latestToken(person.email);
     expect((await new WebClient(t).post('/password/reset', { token, password: NEW_PASSWORD })).status).toBe(303);
 
     const after = await elsewhere.get('/profile');
@@ -144,7 +147,7 @@ describe('password reset', () => {
   it('keeps the link working when the new password is refused', async () => {
     const person = await createUser(t);
     await askForLink(person.email);
-    const token = await latestToken(person.id);
+    const token = await latestToken(person.email);
     const browser = new WebClient(t);
     const weak = await browser.post('/password/reset', { token, password: 'salasana2024!' });
     expect(weak.status).toBe(400);
@@ -203,5 +206,26 @@ describe('password reset', () => {
     const blocked = await ask(20);
     expect(blocked.status).toBe(429);
     expect(blocked.text).toMatch(/Yritä uudelleen \d+ minuutin kuluttua/);
+  });
+
+  it('forgets the failed sign-ins made from the address the password is reset from', async () => {
+    const person = await createUser(t);
+    const limits = t.app.get(RateLimits);
+    const failFrom = async (ip: string) => (await limits.takeSignInTry(person.email, ip)).failed();
+    for (let i = 0; i < FREE_SIGN_IN_FAILURES + 1; i++) await failFrom('198.51.100.5');
+
+    await askForLink(person.email);
+    const token = await latestToken(person.email);
+    const browser = new WebClient(t);
+    const csrf = await browser.csrfToken(`/password/reset?token=${token}`);
+    const done = await t.http
+      .post('/password/reset')
+      .set('cookie', browser.cookieHeader())
+      .set('x-forwarded-for', '198.51.100.5')
+      .type('form')
+      .send({ _csrf: csrf, token, password: NEW_PASSWORD });
+    expect(done.status).toBe(303);
+    // The free failures are free again: without the reset, the next failure would already make the pair wait.
+    for (let i = 0; i < FREE_SIGN_IN_FAILURES; i++) await failFrom('198.51.100.5');
   });
 });

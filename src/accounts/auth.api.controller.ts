@@ -33,7 +33,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public, SignedIn } from '../access/access.decorator';
 import { Actor } from '../access/capabilities';
 import { CurrentActor } from '../access/current-actor';
-import { minutesToWait, TooManyAttempts } from '../access/rate-limits';
+import { TooManyAttempts, tooManyAttemptsMessage } from '../access/rate-limits';
 import { Language, translate } from '../i18n/i18n';
 import { AgencyService } from '../identity/agency.service';
 import { ApiTokensService } from '../identity/api-tokens.service';
@@ -61,7 +61,7 @@ export class AuthApiController {
   @ApiCreatedResponse({ type: IssuedTokenDto, description: 'A new token. Keep it: it is shown only this once.' })
   @ApiBadRequestResponse({ type: ApiErrorDto, description: 'The body is not valid; `fields` says what to fix.' })
   @ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'The email address or password is not right, or the account is not active.' })
-  @ApiTooManyRequestsResponse({ type: ApiErrorDto, description: 'Too many failed attempts for this account or address; `Retry-After` gives the seconds to wait.' })
+  @ApiTooManyRequestsResponse({ type: ApiErrorDto, description: 'Too many failed attempts: for this account from your address (the wait doubles with each failure), or from your address for any account. `Retry-After` gives the seconds to wait.' })
   async issueToken(@Body() body: IssueTokenDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<IssuedTokenDto> {
     let user;
     try {
@@ -73,7 +73,7 @@ export class AuthApiController {
         {
           statusCode: HttpStatus.TOO_MANY_REQUESTS,
           error: 'Too Many Requests',
-          message: translate(API_LANGUAGE, 'accounts.tooManyAttempts', { minutes: minutesToWait(error.secondsToWait) }),
+          message: tooManyAttemptsMessage(API_LANGUAGE, error.secondsToWait),
         },
         HttpStatus.TOO_MANY_REQUESTS,
       );

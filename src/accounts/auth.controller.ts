@@ -6,13 +6,14 @@ import type {} from '@fastify/view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../access/access.decorator';
 import { Authentication } from '../access/authentication.service';
-import { minutesToWait, TooManyAttempts } from '../access/rate-limits';
+import { TooManyAttempts, tooManyAttemptsMessage } from '../access/rate-limits';
 import { Language, LANGUAGE_NAMES, LANGUAGES, translate } from '../i18n/i18n';
 import { AgencyService } from '../identity/agency.service';
 import { UserService } from '../identity/user.service';
 import { FieldErrors } from '../errors/domain-errors';
 import { FieldMessages, translateFields, validateForm } from '../web/forms';
-import { Lang, safeLocalPath } from '../web/language';
+import { Lang } from '../web/language';
+import { safeLocalPath } from '../web/local-path';
 import { RegisterDto, SignInFormDto } from './accounts.dto';
 import { SignInService } from './sign-in.service';
 
@@ -76,7 +77,7 @@ export class AuthController {
     } catch (error) {
       if (!(error instanceof TooManyAttempts)) throw error;
       reply.header('retry-after', String(error.secondsToWait));
-      return page(HttpStatus.TOO_MANY_REQUESTS, { error: translate(lang, 'accounts.tooManyAttempts', { minutes: minutesToWait(error.secondsToWait) }) });
+      return page(HttpStatus.TOO_MANY_REQUESTS, { error: tooManyAttemptsMessage(lang, error.secondsToWait) });
     }
     if (!user) return page(HttpStatus.BAD_REQUEST, { error: translate(lang, 'accounts.login.wrong') });
     await this.authentication.signIn(request, user);

@@ -12,7 +12,7 @@ import { UserService } from '../identity/user.service';
 import { FieldErrors } from '../errors/domain-errors';
 import { FieldMessages, translateFields, validateForm } from '../web/forms';
 import { Lang } from '../web/language';
-import { minutesToWait, TooManyAttempts } from '../access/rate-limits';
+import { TooManyAttempts, tooManyAttemptsMessage } from '../access/rate-limits';
 import { PasswordResetService, RESET_LINK_MINUTES } from './password-reset.service';
 import { ForgotPasswordDto, ResetPasswordDto } from './profile.dto';
 
@@ -51,7 +51,7 @@ export class PasswordResetController {
     } catch (error) {
       if (!(error instanceof TooManyAttempts)) throw error;
       reply.header('retry-after', String(error.secondsToWait));
-      return page(HttpStatus.TOO_MANY_REQUESTS, { error: translate(lang, 'accounts.tooManyAttempts', { minutes: minutesToWait(error.secondsToWait) }) });
+      return page(HttpStatus.TOO_MANY_REQUESTS, { error: tooManyAttemptsMessage(lang, error.secondsToWait) });
     }
     return page(HttpStatus.OK, { sent: true, minutes: RESET_LINK_MINUTES });
   }
@@ -70,7 +70,7 @@ export class PasswordResetController {
     const token = text((body as Record<string, unknown> | undefined)?.token);
     if (form.errors) return this.passwordRefused(reply, lang, token, form.errors);
     try {
-      const person = await this.resets.resetPassword(token, form.value.password);
+      const person = await this.resets.resetPassword(token, form.value.password, request.ip);
       if (!person) return this.linkDoesNotWork(reply, lang);
       // A fresh session with the new version; every other session of the person has just ended.
       await this.authentication.signIn(request, person);

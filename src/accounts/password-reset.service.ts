@@ -39,6 +39,7 @@ export class PasswordResetService implements OnModuleInit {
     this.kinds.register({
       name: PASSWORD_RESET_KIND,
       security: true,
+      secretLinks: ['link'],
       subject: (_payload, lang) => translate(lang, 'mail.password-reset.subject'),
     });
   }
@@ -84,9 +85,10 @@ export class PasswordResetService implements OnModuleInit {
   /**
    * Sets a new password through a link; returns the person and their new session version, or null
    * when the link does not work (any more). A weak password is refused (FieldErrors) before the link
-   * is spent, so the person can choose another with the same link.
+   * is spent, so the person can choose another with the same link. `ip` is where the person is: their
+   * failed sign-ins from there are forgotten.
    */
-  async resetPassword(token: string, password: string): Promise<{ id: string; sessionVersion: number } | null> {
+  async resetPassword(token: string, password: string, ip: string): Promise<{ id: string; sessionVersion: number } | null> {
     const holder = await this.holderOf(token);
     if (!holder) return null;
     const problem = passwordProblem(password, { email: holder.email, displayName: holder.display_name });
@@ -104,8 +106,8 @@ export class PasswordResetService implements OnModuleInit {
     const userId = spent[0].user_id;
     try {
       const sessionVersion = await this.users.changePassword(userId, password);
-      // Whoever reads the mailbox owns the account: earlier failed sign-ins no longer hold it back.
-      await this.limits.clear('sign-in-account', UserService.normaliseEmail(holder.email));
+      // Whoever reads the mailbox owns the account: earlier failed sign-ins from here no longer hold it back.
+      await this.limits.forgetSignInFailures(UserService.normaliseEmail(holder.email), ip);
       return { id: userId, sessionVersion };
     } catch (error) {
       // Deactivated between the check and the change.

@@ -10,13 +10,12 @@ import { SignedIn } from '../access/access.decorator';
 import { Authentication } from '../access/authentication.service';
 import { CurrentActor } from '../access/current-actor';
 import { Actor } from '../access/capabilities';
-import { minutesToWait } from '../access/rate-limits';
 import { Language, LANGUAGE_COOKIE, LANGUAGE_NAMES, LANGUAGES, translate } from '../i18n/i18n';
 import { AgencyService } from '../identity/agency.service';
 import { FieldErrors } from '../errors/domain-errors';
 import { Channel } from '../notifications/notification.entity';
 import { FieldMessages, translateFields, validateForm } from '../web/forms';
-import { TooManyAttempts } from '../access/rate-limits';
+import { TooManyAttempts, tooManyAttemptsMessage } from '../access/rate-limits';
 import { ChangePasswordDto, ProfileDto } from './profile.dto';
 import { ProfileService } from './profile.service';
 
@@ -93,7 +92,7 @@ export class ProfileController {
     const form = await validateForm(ChangePasswordDto, body);
     if (form.errors) return this.refused(reply, request, actor, { status: HttpStatus.BAD_REQUEST, password: { errors: translateFields(form.errors, lang) } });
     try {
-      const sessionVersion = await this.profiles.changePassword(actor.id, form.value.currentPassword, form.value.newPassword);
+      const sessionVersion = await this.profiles.changePassword(actor.id, form.value.currentPassword, form.value.newPassword, request.ip);
       // Every session ended with the change; this browser gets a fresh one, so only the others do.
       await this.authentication.signIn(request, { id: actor.id, sessionVersion });
     } catch (error) {
@@ -102,8 +101,7 @@ export class ProfileController {
       }
       if (error instanceof TooManyAttempts) {
         reply.header('retry-after', String(error.secondsToWait));
-        const message = translate(lang, 'accounts.tooManyAttempts', { minutes: minutesToWait(error.secondsToWait) });
-        return this.refused(reply, request, actor, { status: HttpStatus.TOO_MANY_REQUESTS, password: { error: message } });
+        return this.refused(reply, request, actor, { status: HttpStatus.TOO_MANY_REQUESTS, password: { error: tooManyAttemptsMessage(lang, error.secondsToWait) } });
       }
       throw error;
     }

@@ -3,7 +3,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { RateLimits } from '../access/rate-limits';
 import { Language } from '../i18n/i18n';
 import { ApiTokensService } from '../identity/api-tokens.service';
 import { UserService } from '../identity/user.service';
@@ -13,7 +12,7 @@ import { Channel, CHANNELS } from '../notifications/notification.entity';
 import { NotificationKinds } from '../notifications/notification-kinds';
 import { NotificationsService } from '../notifications/notifications.service';
 import { TEST_MESSAGE_KIND } from '../notifications/outbox.service';
-import { TooManyAttempts } from '../access/rate-limits';
+import { SignInService } from './sign-in.service';
 
 /**
  * Kinds whose preference would never be read: the digest is itself how "daily digest" arrives, and
@@ -44,7 +43,7 @@ export class ProfileService {
     private readonly notifications: NotificationsService,
     private readonly kinds: NotificationKinds,
     private readonly tokens: ApiTokensService,
-    private readonly limits: RateLimits,
+    private readonly signIns: SignInService,
   ) {}
 
   async profile(userId: string): Promise<Profile> {
@@ -105,18 +104,13 @@ export class ProfileService {
   /**
    * Changes the password after checking the current one; returns the new session version (every
    * session and API token of the person has ended). Wrong current passwords count as failed
-   * sign-ins, so a stolen session cannot be used to guess the password without limit.
+   * sign-ins from the caller's address, so a stolen session cannot be used to guess the password
+   * without limit; throws TooManyAttempts while they are held back.
    */
-  async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<number> {
+  async changePassword(userId: string, currentPassword: string, newPassword: string, ip: string): Promise<number> {
     const user = await this.users.findById(userId);
     if (!user) throw new FieldErrors({ currentPassword: 'accounts.password.cannotChange' });
-    const account = UserService.normaliseEmail(user.email);
-    const wait = await this.limits.secondsToWait([['sign-in-account', account]]);
-    if (wait > 0) throw new TooManyAttempts(wait);
-    if (!(await this.users.verifyCredentials(account, currentPassword))) {
-      await this.limits.count([['sign-in-account', account]]);
-      throw new FieldErrors({ currentPassword: 'profile.password.wrongCurrent' });
-    }
+    if (!(await this.signIns.checkPassword(user.email, currentPassword, ip))) throw new FieldErrors({ currentPassword: 'profile.password.wrongCurrent' });
     try {
       return await this.users.changePassword(userId, newPassword);
     } catch (error) {

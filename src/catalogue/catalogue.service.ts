@@ -151,7 +151,7 @@ export class CatalogueService {
     query.where('p.status IN (:...statuses)', { statuses });
     if (filter.theme) query.andWhere('p.theme = :theme', { theme: filter.theme });
     if (filter.cursor) {
-      const [position, slug] = decodeCursor(filter.cursor, ['number', 'string']);
+      const [position, slug] = decodeCursor(filter.cursor, ['int', 'string']);
       query.andWhere('(p.position, p.slug) > (:position, :slug)', { position, slug });
     }
     const page = pageOf(await query.getMany(), filter.limit, (row) => [row.position, row.slug]);

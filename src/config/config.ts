@@ -3,7 +3,8 @@
 // machine with PostgreSQL on localhost:5432 (user postgres, trust auth) and Redis on localhost:6379.
 import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
+import { isIP } from 'node:net';
 
 export const APP_ROLES = ['web', 'worker', 'all'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
@@ -17,6 +18,22 @@ const toInt = ({ value }: { value: unknown }) =>
 function WholeNumber(min: number, max: number, message: string): PropertyDecorator {
   return applyDecorators(Transform(toInt), IsInt({ message }), Min(min, { message }), Max(max, { message }));
 }
+
+/** Names proxy-addr (Fastify's trustProxy) knows for whole ranges of private addresses. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** One TRUST_PROXY entry: an IP address, a CIDR range (10.0.0.0/8, fd00::/8) or a range name. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  // proxy-addr refuses a /0: "trust every address" is what TRUST_PROXY exists to avoid.
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) >= 1 && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+const proxyList = (value: string): string[] => value.split(',').map((entry) => entry.trim());
 
 /** The raw environment, as class-validator checks it. Each message names what the variable expects. */
 class Environment {
@@ -66,6 +83,13 @@ class Environment {
 
   @IsString()
   TZ = 'Europe/Helsinki';
+
+  @IsOptional()
+  @ValidateBy(
+    { name: 'isProxyList', validator: { validate: (value: unknown) => typeof value === 'string' && proxyList(value).every(isProxyAddress) } },
+    { message: 'TRUST_PROXY must be the comma-separated IP addresses or CIDR ranges of your reverse proxies (such as 10.0.0.5,10.1.0.0/16), or loopback, linklocal, uniquelocal' },
+  )
+  TRUST_PROXY?: string;
 
   @WholeNumber(1, 200, 'WORKER_CONCURRENCY must be a whole number from 1 to 200')
   WORKER_CONCURRENCY = 40;
@@ -123,6 +147,11 @@ export interface Config {
   timeZone: string;
   workerConcurrency: number;
   logLevel: LogLevel;
+  /**
+   * The reverse proxies whose X-Forwarded-For (and -Proto, -Host) is believed; empty: none, so the
+   * client's address is the connection's and nobody can choose the address limits count against.
+   */
+  trustedProxies: readonly string[];
   /** The first admin, created at start-up when no user has this email (never overwritten). */
   firstAdmin?: { email: string; password: string };
   /** Hour of the day (Helsinki) when daily digests go out. */
@@ -174,6 +203,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production && !parsed.SESSION_SECRET) {
     throw new ConfigError('Invalid configuration: SESSION_SECRET must be set (at least 32 characters) when NODE_ENV=production');
   }
+  // The app speaks plain HTTP, so an https site has a proxy in front; unless it is trusted every
+  // request looks like http and the Secure session cookie is never set: nobody could sign in.
+  if (production && !parsed.TRUST_PROXY && parsed.BASE_URL?.startsWith('https:')) {
+    throw new ConfigError('Invalid configuration: TRUST_PROXY must be set to the address of the reverse proxy in front (the app itself speaks only http) when NODE_ENV=production and BASE_URL is https');
+  }
   const demoData = production ? false : parsed.DEMO_DATA !== 'false';
   return Object.freeze({
     nodeEnv: parsed.NODE_ENV as Config['nodeEnv'],
@@ -186,14 +220,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: parsed.DATABASE_URL,
     redisUrl: parsed.REDIS_URL,
     redisPrefix: parsed.REDIS_PREFIX,
-    // Outside production a fixed development secret keeps sessions across restarts of the demo.
-    sessionSecret: parsed.SESSION_SECRET ?? 'verso-development-session-secret-not-for-production',
+    // Unset (never in production): empty here, and createApp puts in the installation's own
+    // generated secret, kept in its database (database/installation-secret.ts).
+    sessionSecret: parsed.SESSION_SECRET ?? '',
     smtpUrl: parsed.SMTP_URL,
     smtpMaxConnections: parsed.SMTP_MAX_CONNECTIONS,
     mailFrom: parsed.MAIL_FROM,
     timeZone: parsed.TZ,
     workerConcurrency: parsed.WORKER_CONCURRENCY,
     logLevel: parsed.LOG_LEVEL,
+    trustedProxies: Object.freeze(parsed.TRUST_PROXY ? proxyList(parsed.TRUST_PROXY) : []),
     // Outside production the demo opens the admin pages with a known token (shown in README).
     firstAdmin: parsed.ADMIN_EMAIL && parsed.ADMIN_PASSWORD ? { email: parsed.ADMIN_EMAIL, password: parsed.ADMIN_PASSWORD } : undefined,
     digestHour: parsed.DIGEST_HOUR,

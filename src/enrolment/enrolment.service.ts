@@ -13,6 +13,7 @@ import { CONFIG, Config } from '../config/config';
 import { checkedId, FieldErrors, isUuid, Refused, withValues } from '../errors/domain-errors';
 import { DomainEvents } from '../events/domain-events';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
+import { sameMailbox } from '../identity/mailbox';
 import { newSecretToken, tokenHash } from '../identity/secret-token';
 import { isEmailAddress, NotificationsService, Recipient } from '../notifications/notifications.service';
 import { ACTIVE_STATUSES, EnrolmentStatus } from './enrolment.entity';
@@ -109,8 +110,9 @@ export class EnrolmentService implements OnModuleInit {
       if (existing) return { enrolment: view(existing), created: false };
       this.checkOpen(cohort);
       if (!managerEmail) throw new FieldErrors({ managerEmail: 'enrolment.managerEmail.required' });
-      // The link itself is the approval: it must go to someone else.
-      if (managerEmail.toLowerCase() === actor.email.toLowerCase()) throw new FieldErrors({ managerEmail: 'enrolment.managerEmail.notYourOwn' });
+      // The link itself is the approval: it must go to someone else, not to the person's own mailbox
+      // under another spelling (a.b+boss@agency.fi, A.B@Agency.fi).
+      if (sameMailbox(managerEmail, actor.email)) throw new FieldErrors({ managerEmail: 'enrolment.managerEmail.notYourOwn' });
       return { enrolment: await this.requestApproval(manager, cohort, actor, managerEmail), created: true };
     });
   }

@@ -52,7 +52,7 @@ export class ForumSearchService {
     const q = typeof query === 'string' ? query.trim() : '';
     if (!q) throw new FieldErrors({ q: 'forum.search.required' });
     if (q.length > MAX_QUERY_LENGTH) throw new FieldErrors({ q: 'forum.search.tooLong' });
-    const after = cursor ? decodeCursor(cursor, ['number', 'uuid']) : null;
+    const after = cursor ? decodeCursor(cursor, ['rank', 'uuid']) : null;
     const rows: {
       id: string;
       thread_id: string;

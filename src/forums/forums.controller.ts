@@ -110,7 +110,8 @@ export function threadHref(threadId: string, options: { cursor?: string | null; 
 }
 
 /** A page's cursor as a form sends it back: a blank one is the first page. */
-export const cursorOf = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
+/** A page cursor from a hidden form field or the address, copied into a redirect only if it has a cursor's shape (checked in full when read). */
+export const cursorOf = (value: unknown): string | undefined => (typeof value === 'string' && /^[A-Za-z0-9_-]{1,512}$/.test(value) ? value : undefined);
 
 /** The 400 page for a form the page it came from cannot show again (a field no form has): what was wrong, nothing changed. */
 export function refusedForm(reply: FastifyReply, lang: Language, errors: FieldMessages) {

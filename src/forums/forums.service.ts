@@ -202,7 +202,7 @@ export class ForumsService {
   /** A channel's threads, pinned first, then by latest activity; `cursor` from the previous page. */
   async threads(actor: Actor, channelId: string, lang: Language, cursor?: string, limit = THREADS_PER_PAGE): Promise<{ channel: ChannelSummary } & Page<ThreadSummary>> {
     const channel = await this.channel(actor, channelId, lang);
-    const after = cursor ? decodeCursor(cursor, ['number', 'instant', 'uuid']) : null;
+    const after = cursor ? decodeCursor(cursor, ['int', 'instant', 'uuid']) : null;
     const rows: ThreadRow[] = await this.dataSource.query(
       `SELECT ${THREAD_COLUMNS}, (r.read_up_to IS NULL OR r.read_up_to < t.last_post_at) AS unread
        FROM forum_thread t LEFT JOIN app_user u ON u.id = t.author_id

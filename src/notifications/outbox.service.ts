@@ -3,7 +3,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { isUuid } from '../errors/domain-errors';
+import { isStrictInstant } from '../database/cursor';
+import { FieldErrors, isUuid } from '../errors/domain-errors';
 import { Language, translate } from '../i18n/i18n';
 import { Notification, NotificationStatus } from './notification.entity';
 import { NotificationKinds } from './notification-kinds';
@@ -46,6 +47,7 @@ export class OutboxService implements OnModuleInit {
   onModuleInit() {
     this.kinds.register({
       name: TEST_MESSAGE_KIND,
+      secretLinks: [],
       subject: (_payload, lang) => translate(lang, 'mail.test-message.subject'),
     });
   }
@@ -57,7 +59,8 @@ export class OutboxService implements OnModuleInit {
     if (filter.status) where.push(`status = $${params.push(filter.status)}`);
     if (filter.recipient) where.push(`recipient_email ILIKE $${params.push(`%${filter.recipient.replace(/[\\%_]/g, '\\$&')}%`)}`);
     const cursor = filter.before?.split('|');
-    if (cursor?.length === 2 && !Number.isNaN(Date.parse(cursor[0])) && isUuid(cursor[1])) {
+    if (filter.before !== undefined && !(cursor?.length === 2 && isStrictInstant(cursor[0]) && isUuid(cursor[1]))) throw new FieldErrors({ before: 'api.cursor.invalid' });
+    if (cursor?.length === 2) {
       where.push(`(created_at, id) < ($${params.push(cursor[0])}::timestamptz, $${params.push(cursor[1])}::uuid)`);
     }
     const rows: OutboxRow[] = await this.dataSource.query(

@@ -5,26 +5,52 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Injec
 import type {} from '@fastify/view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'pino';
-import { MESSAGES, translate } from '../i18n/i18n';
+import { Language, MESSAGES, translate } from '../i18n/i18n';
 import { LOGGER } from '../logging/logger';
 import { SignInRequired } from '../access/access.guard';
 import { FieldErrors, messageParts, Refused } from '../errors/domain-errors';
 import { translateFields, translateMessage } from './forms';
 
+import { safeLocalPath } from './local-path';
+
 /** A service's ForbiddenException may say why with a message key (`forum.channel.notMember`) rather than a sentence. */
 const isMessageKey = (message: string) => message in MESSAGES.en;
-import { safeLocalPath } from './language';
+
+/** Refusals of the request itself, before any route: their own page, in the reader's language. */
+const REQUEST_REFUSALS: Partial<Record<number, string>> = { 413: 'input.tooLarge', 414: 'input.uriTooLong', 415: 'input.unsupportedType', 431: 'input.headersTooLarge' };
 
 /** The sign-in page, then back to where the person was going. */
 export function signInPath(request: FastifyRequest): string {
   return `/login?next=${encodeURIComponent(safeLocalPath(request.url))}`;
 }
 
-function wantsJson(request: FastifyRequest): boolean {
-  const path = request.url;
+export function wantsJson(request: { url?: string; headers: FastifyRequest['headers'] }): boolean {
+  const path = request.url ?? '';
   if (path.startsWith('/api/') || path.startsWith('/health/')) return true;
   const accept = request.headers.accept ?? '';
   return accept.includes('application/json') && !accept.includes('text/html');
+}
+
+/** What a refusal says on a page, in the reader's language. */
+function pageMessage(exception: unknown, lang: Language): string {
+  if (exception instanceof FieldErrors) return Object.values(translateFields(exception.fields, lang)).join(' ');
+  if (exception instanceof Refused) return translateMessage(lang, exception.reason);
+  if (exception instanceof HttpException) return isMessageKey(exception.message) ? translate(lang, exception.message) : exception.message;
+  return '';
+}
+
+/** The error page's view model: what went wrong, in the reader's language. */
+export function errorPage(exception: unknown, status: number, lang: Language, requestId: string) {
+  const refusal = REQUEST_REFUSALS[status];
+  const [title, message] =
+    status === HttpStatus.NOT_FOUND
+      ? [translate(lang, 'error.notFound.title'), translate(lang, 'error.notFound.body')]
+      : status >= 500
+        ? [translate(lang, 'error.server.title'), translate(lang, 'error.server.body', { requestId })]
+        : refusal
+          ? [translate(lang, `${refusal}.title`), translate(lang, `${refusal}.body`)]
+          : [translate(lang, 'error.generic.title'), pageMessage(exception, lang)];
+  return { title, message, status, lang };
 }
 
 @Catch()
@@ -32,8 +58,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
   constructor(@Inject(LOGGER) private readonly logger: Logger) {}
 
   catch(exception: unknown, host: ArgumentsHost) {
-    const request = host.switchToHttp().getRequest<FastifyRequest>();
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    return this.respond(exception, host.switchToHttp().getRequest<FastifyRequest>(), host.switchToHttp().getResponse<FastifyReply>());
+  }
+
+  /** Answers a request with this error: also for refusals made before Nest's routing (web/request-safety.ts). */
+  respond(exception: unknown, request: FastifyRequest, reply: FastifyReply) {
     if (exception instanceof SignInRequired) return reply.redirect(signInPath(request), 303);
     const status = exception instanceof HttpException ? exception.getStatus() : HttpStatus.INTERNAL_SERVER_ERROR;
     if (status >= 500 && !(exception instanceof HttpException)) {
@@ -55,13 +84,6 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return reply.status(status).send(typeof body === 'string' ? { statusCode: status, message: body } : body);
     }
 
-    const lang = request.lang ?? 'fi';
-    const [title, message] =
-      status === HttpStatus.NOT_FOUND
-        ? [translate(lang, 'error.notFound.title'), translate(lang, 'error.notFound.body')]
-        : status >= 500
-          ? [translate(lang, 'error.server.title'), translate(lang, 'error.server.body', { requestId: request.id })]
-          : [translate(lang, 'error.generic.title'), exception instanceof Refused ? translateMessage(lang, exception.reason) : exception instanceof HttpException ? (isMessageKey(exception.message) ? translate(lang, exception.message) : exception.message) : ''];
-    return reply.status(status).view('errors/error', { title, message, status });
+    return reply.status(status).view('errors/error', errorPage(exception, status, request.lang ?? 'fi', request.id));
   }
 }

@@ -13,12 +13,6 @@ declare module 'fastify' {
   }
 }
 
-/** Only a path on this site may be a redirect target, never another host. */
-export function safeLocalPath(next: unknown): string {
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return '/';
-  return next;
-}
-
 export function registerLanguage(fastify: FastifyInstance): void {
   fastify.decorateRequest('lang', 'fi');
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {

@@ -4,8 +4,9 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
+import { DestinationStream } from 'pino';
 import { createApp } from '../../src/app';
-import { Config, loadConfig } from '../../src/config/config';
+import { CONFIG, Config, loadConfig } from '../../src/config/config';
 import { createTestDatabase, dropTestDatabase } from './test-database';
 import { redisPrefix, runId, TEST_REDIS_URL } from './test-run';
 
@@ -29,14 +30,16 @@ export async function testConfig(env: Record<string, string> = {}): Promise<Conf
   });
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/** `logDestination`: a stream to read the app's log lines from (give LOG_LEVEL too), instead of stdout. */
+export async function startTestApp(env: Record<string, string> = {}, options: { logDestination?: DestinationStream } = {}): Promise<TestApp> {
   const config = await testConfig(env);
-  const app = await createApp(config);
+  const app = await createApp(config, options);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return {
     app,
-    config,
+    // As the app has it: with the installation's own session secret when SESSION_SECRET is unset.
+    config: app.get<Config>(CONFIG),
     http: request(app.getHttpServer()),
     async close() {
       await app.close();
