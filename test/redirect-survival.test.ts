@@ -2,7 +2,7 @@
 // and language-switch redirects with hostile `next` targets (once, a newline in it ended the process
 // from inside the session store's callback). After each, the process is alive and Location is a
 // path on this site.
-import { freePort, startAppProcess } from './support/app-process';
+import { freePort, startAppProcess, waitForLive } from './support/app-process';
 import { createTestDatabase, dropTestDatabase } from './support/test-database';
 import { redisPrefix, runId, TEST_REDIS_URL } from './support/test-run';
 
@@ -87,11 +87,7 @@ describe('the server survives hostile redirect targets', () => {
     });
     const live = async () => (await fetch(`${base}/health/live`)).status;
     try {
-      const deadline = Date.now() + 60_000;
-      while ((await live().catch(() => 0)) !== 200) {
-        if (Date.now() > deadline || app.child.exitCode !== null) throw new Error('the app did not come up');
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      await waitForLive(base, app.child);
       const failures: string[] = [];
       for (const target of HOSTILE_TARGETS) {
         const shown = JSON.stringify(target.slice(0, 60));

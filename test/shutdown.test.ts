@@ -1,21 +1,6 @@
-import { ChildProcess } from 'node:child_process';
-import { freePort, startAppProcess } from './support/app-process';
+import { freePort, startAppProcess, waitForLive } from './support/app-process';
 import { createTestDatabase, dropTestDatabase } from './support/test-database';
 import { redisPrefix, runId, TEST_REDIS_URL } from './support/test-run';
-
-async function waitForLive(base: string, child: ChildProcess): Promise<void> {
-  // Start-up seeds the demo (programmes, rounds, enrolments, discussions): slow on a busy 2-core machine.
-  const deadline = Date.now() + 60000;
-  while (Date.now() < deadline && child.exitCode === null) {
-    try {
-      if ((await fetch(`${base}/health/live`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('the app did not come up');
-}
 
 describe('the built app', () => {
   it('serves, then on SIGTERM finishes the request in flight, exits 0 and closes its port', async () => {

@@ -21,6 +21,20 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Waits until the process answers /health/live (start-up seeds the demo: slow on a busy 2-core machine). */
+export async function waitForLive(base: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && child.exitCode === null) {
+    try {
+      if ((await fetch(`${base}/health/live`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('the app did not come up');
+}
+
 export function startAppProcess(env: Record<string, string>): AppProcess {
   const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
