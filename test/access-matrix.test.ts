@@ -10,14 +10,10 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { declaredRoutes } from '../src/access/route-table';
-import { DEMO_PROGRAMMES } from '../src/demo/demo-data';
-import { ForumsService } from '../src/forums/forums.service';
 import { AgencyService } from '../src/identity/agency.service';
 import { ApiTokensService } from '../src/identity/api-tokens.service';
-import { NotificationsService } from '../src/notifications/notifications.service';
-import { TEST_MESSAGE_KIND } from '../src/notifications/outbox.service';
-import { actorOf, createUser, signIn, WebClient } from './support/accounts';
-import { newCohort, newProgramme } from './support/catalogue';
+import { createUser, signIn, WebClient } from './support/accounts';
+import { buildRouteFixtures, RouteFixtures } from './support/route-fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
 const ACTORS = ['anonymous', 'user', 'otherAgency', 'admin', 'deactivated'] as const;
@@ -27,33 +23,8 @@ type ActorName = (typeof ACTORS)[number];
 const SIGN_IN = 'sign-in';
 type Expected = number | typeof SIGN_IN;
 
-/** What the rows' URLs point at: made in beforeAll. */
-interface Fixtures {
-  programmeSlug: string;
-  programmeId: string;
-  /** A published round with its sessions. */
-  cohortId: string;
-  sessionId: string;
-  /** A session of a draft round that an admin's call may cancel. */
-  spareSessionId: string;
-  /** A person admins look at (in the user's agency). */
-  personId: string;
-  agencyId: string;
-  outboxMessageId: string;
-  /** A token of the user's own, which the user may revoke and nobody else may. */
-  usersSpareTokenId: string;
-  /** A network event (developer day) admins edit. */
-  networkEventId: string;
-  /** The general discussion channel; a thread the user started there, and its opening post. */
-  channelId: string;
-  threadId: string;
-  postId: string;
-  /** The fixture round's private forum, which only its members and admins read. */
-  cohortChannelId: string;
-}
-
 interface Row {
-  url: string | ((f: Fixtures) => string);
+  url: string | ((f: RouteFixtures) => string);
   /** [anonymous, user, user of another agency, admin, deactivated user] */
   expect: [Expected, Expected, Expected, Expected, Expected];
   /** Ends the session it is called with (sign-out): called with a session of its own. */
@@ -248,7 +219,7 @@ interface ActorHandle {
 
 describe('access matrix', () => {
   let t: TestApp;
-  let fixtures: Fixtures;
+  let fixtures: RouteFixtures;
   const actors = {} as Record<ActorName, ActorHandle>;
 
   const newSession = async (email: string | null): Promise<Session> => {
@@ -302,39 +273,7 @@ describe('access matrix', () => {
       },
     };
 
-    // A message that has been rendered (sent, without SMTP), so it has an HTML part to show.
-    const messageId = (await t.app.get(NotificationsService).notify(TEST_MESSAGE_KIND, { email: 'matriisi.posti@valtiokonttori.fi', language: 'fi' }, { requestedAt: new Date().toISOString() }))!;
-    for (let i = 0; i < 100; i++) {
-      const [row] = await db.query(`SELECT status FROM notification WHERE id = $1`, [messageId]);
-      if (row.status === 'sent') break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-
-    const programme = await newProgramme(t);
-    const cohort = await newCohort(t, { programmeId: programme.id });
-    const spare = await newCohort(t, { programmeId: programme.id, status: 'draft' });
-    const forumFixtures = async () => {
-      const [general]: { id: string }[] = await db.query(`SELECT id FROM forum_channel WHERE name->>'fi' = 'Yleinen keskustelu'`);
-      const [cohortChannel]: { id: string }[] = await db.query(`SELECT id FROM forum_channel WHERE cohort_id = $1`, [cohort.id]);
-      const user = actorOf(people.user);
-      const { threadId, postId } = await t.app.get(ForumsService).startThread(user, general.id, { title: 'Matriisin ketju', body: 'Verkosto keskustelee.' }, 'fi');
-      return { channelId: general.id, threadId, postId, cohortChannelId: cohortChannel.id };
-    };
-    const sessionOf = async (cohortId: string) => (await db.query(`SELECT id FROM cohort_session WHERE cohort_id = $1 LIMIT 1`, [cohortId]))[0].id as string;
-
-    fixtures = {
-      programmeSlug: DEMO_PROGRAMMES[0].slug,
-      programmeId: programme.id,
-      cohortId: cohort.id,
-      sessionId: await sessionOf(cohort.id),
-      spareSessionId: await sessionOf(spare.id),
-      personId: person.id,
-      agencyId: home,
-      outboxMessageId: messageId,
-      usersSpareTokenId: (await tokens.issue(people.user.id, { name: 'spare' })).id,
-      networkEventId: (await db.query(`SELECT id FROM network_event LIMIT 1`))[0].id,
-      ...(await forumFixtures()),
-    };
+    fixtures = await buildRouteFixtures(t, { user: people.user, person, agencyId: home });
     // One sign-in (an argon2 check) per web row for the deactivated person, on a machine busy with
     // the other test files: more than jest's default half-minute.
   }, 360_000);

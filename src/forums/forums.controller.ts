@@ -203,7 +203,9 @@ export interface ThreadPageServices {
 
 /** The thread page's view model: a page of posts with what the reader may do with each, and the reply, subscription and moderation forms. */
 export async function threadPageModel(services: ThreadPageServices, actor: Actor, threadId: string, lang: Language, state: ThreadPageState = {}) {
-  const page = await services.forums.threadPage(actor, threadId, lang, { cursor: state.cursor, fromUnread: state.fromUnread });
+  // The page shown again for a refused form changes nothing, not even how far the reader has read.
+  const refusedForm = Boolean(state.refusal || state.reply || state.move || state.hide || state.subscriptionError);
+  const page = await services.forums.threadPage(actor, threadId, lang, { cursor: state.cursor, fromUnread: state.fromUnread, markRead: !refusedForm });
   const { thread, channel } = page;
   const [level, moveTargets] = await Promise.all([
     services.subscriptions.level(actor, { threadId }),

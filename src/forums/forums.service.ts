@@ -297,7 +297,7 @@ export class ForumsService {
    * the reader's read position moved to the last post shown. A reflection thread shows a
    * participant who has not posted only its opening post and their own.
    */
-  async threadPage(actor: Actor, threadId: string, lang: Language, options: { cursor?: string; fromUnread?: boolean; limit?: number } = {}): Promise<ThreadPage> {
+  async threadPage(actor: Actor, threadId: string, lang: Language, options: { cursor?: string; fromUnread?: boolean; limit?: number; markRead?: boolean } = {}): Promise<ThreadPage> {
     checkedId(threadId);
     const limit = options.limit ?? POSTS_PER_PAGE;
     const admin = isAdmin(actor);
@@ -339,7 +339,7 @@ export class ForumsService {
     const posts = shown.map((row) => this.postView(row, actor, readUpTo));
     const last = shown[shown.length - 1];
     // Only a page that goes past the read position writes (an upsert that changes nothing still locks and logs the row).
-    if (last && last.created_key > readUpTo) await this.markRead(actor.id, threadId, last.created_key);
+    if (options.markRead !== false && last && last.created_key > readUpTo) await this.markRead(actor.id, threadId, last.created_key);
     const closedReason = channel.archived ? 'forum.channel.archived' : thread.locked && !channel.mayModerate ? 'forum.thread.locked' : null;
     return {
       thread,

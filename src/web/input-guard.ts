@@ -43,7 +43,8 @@ export function isBlankText(value: string): boolean {
   return value === '' || INVISIBLE_ONLY.test(value);
 }
 
-const refusal = (field: string, key: string) => new FieldErrors({ [field]: withValues(key, { field }) });
+/** A 400 naming the field; `statusCode` too, for the few routes outside Nest (the queue board) whose error handler reads only that. */
+const refusal = (field: string, key: string, values: Record<string, string | number> = { field }) => Object.assign(new FieldErrors({ [field]: withValues(key, values) }), { statusCode: 400 });
 
 /** The message key for a text that breaks a rule, or null when it is fine. */
 export function textFault(value: string, singleLine: boolean): string | null {
@@ -133,7 +134,7 @@ function parseJsonBody(fastify: FastifyInstance) {
   return (request: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void) => {
     if (!isUtf8(body)) return done(refusal('body', 'input.notText'));
     const text = body.toString('utf8');
-    if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) return done(new FieldErrors({ body: withValues('input.tooDeep', { max: MAX_JSON_DEPTH }) }));
+    if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) return done(refusal('body', 'input.tooDeep', { max: MAX_JSON_DEPTH }));
     parse(request, text, done);
   };
 }

@@ -1,0 +1,95 @@
+// What the routes' URLs point at, for the tests that call every route of the app (the access
+// matrix, the fuzz suite): a programme with a published round and its sessions, a draft round, the
+// round's forum and a thread in the general channel, a rendered outbox message, a network event, a
+// token to revoke. Made through the real services; the app must run its workers (APP_ROLE all)
+// while this is made, so that the outbox message gets rendered.
+import { DataSource } from 'typeorm';
+import { NetworkEventsService } from '../../src/calendar/network-events.service';
+import { ForumsService } from '../../src/forums/forums.service';
+import { ApiTokensService } from '../../src/identity/api-tokens.service';
+import { User } from '../../src/identity/user.entity';
+import { NotificationsService } from '../../src/notifications/notifications.service';
+import { TEST_MESSAGE_KIND } from '../../src/notifications/outbox.service';
+import { actorOf } from './accounts';
+import { adminId, helsinki, newCohort, newProgramme } from './catalogue';
+import { TestApp } from './test-app';
+
+export interface RouteFixtures {
+  programmeSlug: string;
+  programmeId: string;
+  /** A published round with its sessions. */
+  cohortId: string;
+  sessionId: string;
+  /** A session of a draft round that an admin's call may cancel. */
+  spareSessionId: string;
+  /** A person admins look at (in the user's agency). */
+  personId: string;
+  agencyId: string;
+  outboxMessageId: string;
+  /** A token of the user's own, which the user may revoke and nobody else may. */
+  usersSpareTokenId: string;
+  /** A network event (developer day) admins edit. */
+  networkEventId: string;
+  /** The general discussion channel; a thread the user started there, and its opening post. */
+  channelId: string;
+  threadId: string;
+  postId: string;
+  /** The fixture round's private forum, which only its members and admins read. */
+  cohortChannelId: string;
+}
+
+export interface RouteFixturePeople {
+  /** Starts the thread and owns the spare token. */
+  user: User;
+  person: User;
+  agencyId: string;
+  /** Facilitators of the published round (their accounts must exist). */
+  facilitatorEmails?: string[];
+}
+
+export async function buildRouteFixtures(t: TestApp, people: RouteFixturePeople): Promise<RouteFixtures> {
+  const db = t.app.get(DataSource);
+
+  // A message that has been rendered (sent, without SMTP), so it has an HTML part to show.
+  const messageId = (await t.app.get(NotificationsService).notify(TEST_MESSAGE_KIND, { email: 'matriisi.posti@valtiokonttori.fi', language: 'fi' }, { requestedAt: new Date().toISOString() }))!;
+  for (let i = 0; i < 100; i++) {
+    const [row] = await db.query(`SELECT status FROM notification WHERE id = $1`, [messageId]);
+    if (row.status === 'sent') break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  const programme = await newProgramme(t);
+  const cohort = await newCohort(t, { programmeId: programme.id, facilitatorEmails: people.facilitatorEmails ?? [] });
+  const spare = await newCohort(t, { programmeId: programme.id, status: 'draft' });
+  const sessionOf = async (cohortId: string) => (await db.query(`SELECT id FROM cohort_session WHERE cohort_id = $1 LIMIT 1`, [cohortId]))[0].id as string;
+
+  const [general]: { id: string }[] = await db.query(`SELECT id FROM forum_channel WHERE name->>'fi' = 'Yleinen keskustelu'`);
+  const [cohortChannel]: { id: string }[] = await db.query(`SELECT id FROM forum_channel WHERE cohort_id = $1`, [cohort.id]);
+  const { threadId, postId } = await t.app.get(ForumsService).startThread(actorOf(people.user), general.id, { title: 'Matriisin ketju', body: 'Verkosto keskustelee.' }, 'fi');
+
+  const event = await t.app.get(NetworkEventsService).create(await adminId(t), {
+    title: { fi: 'Kehittäjäpäivä', sv: 'Utvecklardag', en: 'Developer day' },
+    description: { fi: 'Verkoston **kehittäjäpäivä**.' },
+    startsAt: helsinki(2027, 4, 20, 9),
+    endsAt: helsinki(2027, 4, 20, 16),
+    place: 'Valtiokonttori, Helsinki',
+    meetingLink: null,
+  });
+
+  return {
+    programmeSlug: programme.slug,
+    programmeId: programme.id,
+    cohortId: cohort.id,
+    sessionId: await sessionOf(cohort.id),
+    spareSessionId: await sessionOf(spare.id),
+    personId: people.person.id,
+    agencyId: people.agencyId,
+    outboxMessageId: messageId,
+    usersSpareTokenId: (await t.app.get(ApiTokensService).issue(people.user.id, { name: 'spare' })).id,
+    networkEventId: event.id,
+    channelId: general.id,
+    threadId,
+    postId,
+    cohortChannelId: cohortChannel.id,
+  };
+}
