@@ -220,6 +220,8 @@ describe('forum mail', () => {
     const sentNow = await forums.startThread(facilitator, announcements, { title: urgent, body: 'Tapaaminen on etänä.', language: 'fi', sendNow: true }, 'fi');
     const mail = await mailTo(aino, urgent, 15000); // the edit window is a minute: this did not wait for it
     expect(mail.text).toContain('Tapaaminen on etänä.');
+    // The sink has the mail a moment before the worker marks the row sent.
+    await settled(sentNow.postId);
     expect(await rowFor(sentNow.postId, aino)).toMatchObject({ status: 'sent' });
   });
 
