@@ -105,6 +105,18 @@ describe('discussion channels', () => {
     expect(page.posts[0]).toMatchObject({ deleted: true, bodyHtml: null });
   });
 
+  it('refuses an author who has left the round the editing and deleting of their post in its forum, changing nothing', async () => {
+    const leaver = actorOf(await createUser(t, { displayName: 'Leena Lähtijä' }));
+    const enrolment = t.app.get(EnrolmentService);
+    await enrolment.enrol(leaver, cohort.id);
+    const { postId } = await forums.startThread(leaver, cohortChannel, { title: 'Lähden pian', body: 'Alkuperäinen teksti' }, 'fi');
+    await enrolment.cancel(leaver, cohort.id, leaver.id, null);
+    await expect(forums.editPost(leaver, postId, { body: 'Muutettu lähdön jälkeen' })).rejects.toMatchObject({ status: 403 });
+    await expect(forums.deletePost(leaver, postId)).rejects.toMatchObject({ status: 403 });
+    const [row] = await db.query(`SELECT body, edited_at, deleted_at FROM forum_post WHERE id = $1`, [postId]);
+    expect(row).toEqual({ body: 'Alkuperäinen teksti', edited_at: null, deleted_at: null });
+  });
+
   it('refuses posts in locked threads and archived channels, and moderation is logged', async () => {
     const { threadId } = await forums.startThread(participant, cohortChannel, { title: 'Lukittava', body: 'Keskustelu' }, 'fi');
     await expect(moderation.switchThread(participant, threadId, 'lock')).rejects.toMatchObject({ status: 403 });

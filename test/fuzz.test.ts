@@ -17,7 +17,7 @@
 // Seeded: FUZZ_SEED (printed) reproduces a run, FUZZ_RUNS sets the requests per route and actor;
 // FUZZ_REPORT=<file> also writes every failure there as JSON. Each route is one test, which lists
 // all its failures (grouped by cause, with the request, the answer and the error the app logged).
-import { METHOD_METADATA, PATH_METADATA, CONTROLLER_WATERMARK, ROUTE_ARGS_METADATA, PARAMTYPES_METADATA } from '@nestjs/common/constants';
+import { CONTROLLER_WATERMARK, PARAMTYPES_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { getMetadataStorage } from 'class-validator';
@@ -207,7 +207,6 @@ const jsonPiece = (piece: Piece) => ('raw' in piece ? piece.raw : JSON.stringify
 
 /** The ids and tokens of the fixtures, and the values made from them. */
 interface FuzzFixtures extends RouteFixtures {
-  participantId: string;
   personEmail: string;
   feedFile: string;
   unsubscribeToken: string;
@@ -235,7 +234,9 @@ function valueArbitraries(f: FuzzFixtures) {
   type Part = keyof typeof edgePart;
   const SHAPES_OF_KEYS: Part[][] = [['number', 'uuid'], ['number', 'string'], ['instant', 'uuid'], ['number', 'instant', 'uuid']];
   const sortKey = fc.constantFrom(...SHAPES_OF_KEYS).chain((shape) => fc.tuple(...shape.map((part) => edgePart[part] as fc.Arbitrary<unknown>)));
-  const pipeCursor = fc.tuple(fc.constantFrom(...DATES, '2027-02-30T00:00:00Z', '0000-01-01T00:00:00.000Z', 'Tue', '1'), fc.constantFrom(...uuids)).map(([at, id]) => `${at}|${id}`);
+  const pipeCursor = fc
+    .tuple(fc.oneof({ weight: 3, arbitrary: fc.constantFrom('2027-02-30', '0000-01-01', '-000001-01-01', '2027-04-31T12:00', '2027-02-30T00:00:00Z', '0000-01-01T00:00:00.000Z') }, { weight: 1, arbitrary: fc.constantFrom(...DATES) }), fc.constantFrom(...uuids))
+    .map(([at, id]) => `${at}|${id}`);
   const forgedCursor = fc.oneof(
     { weight: 6, arbitrary: sortKey.map((key) => base64url(JSON.stringify(key))) },
     { weight: 2, arbitrary: pipeCursor },
@@ -271,20 +272,20 @@ function valueArbitraries(f: FuzzFixtures) {
   const hostileFor = (name: string): fc.Arbitrary<string> => {
     const n = name.toLowerCase();
     const fitting = /before|after/.test(n)
-      ? fc.oneof(pipeCursor, forgedCursor)
+      ? fc.oneof({ weight: 3, arbitrary: pipeCursor }, { weight: 1, arbitrary: forgedCursor })
       : /cursor/.test(n)
         ? forgedCursor
-      : /email/.test(n)
-        ? spoiled(fc.constantFrom('aino.fuzz@example.fi', f.personEmail))
-        : /date|at$|month|term|day|time|from|until|year/.test(n)
-          ? fc.constantFrom(...DATES)
-          : /ids?$/.test(n)
-            ? fc.oneof(spoiled(fc.constantFrom(...uuids)), fc.constantFrom('00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', f.cohortId.toUpperCase()), fc.constantFrom(...NUMBERS))
-            : /limit|position|capacity|cap|count|offset|page|days|minutes|offset/.test(n)
-              ? fc.constantFrom(...NUMBERS)
-              : /^q$|query|search/.test(n)
-                ? spoiled(fc.constantFrom('verkosto', 'keskustelu'))
-                : null;
+        : /email/.test(n)
+          ? spoiled(fc.constantFrom('aino.fuzz@example.fi', f.personEmail))
+          : /date|at$|month|term|day|time|from|until|year/.test(n)
+            ? fc.constantFrom(...DATES)
+            : /ids?$/.test(n)
+              ? fc.oneof(spoiled(fc.constantFrom(...uuids)), fc.constantFrom('00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', f.cohortId.toUpperCase()), fc.constantFrom(...NUMBERS))
+              : /limit|position|capacity|cap|count|offset|page|days|minutes|amount/.test(n)
+                ? fc.constantFrom(...NUMBERS)
+                : /^q$|query|search/.test(n)
+                  ? spoiled(fc.constantFrom('verkosto', 'keskustelu'))
+                  : null;
     return fitting ? fc.oneof({ weight: 4, arbitrary: fitting }, { weight: 1, arbitrary: hostileText }) : hostileText;
   };
   const rawPercent = fc.oneof(
@@ -479,7 +480,10 @@ function planArbitrary(inputs: RouteInputs, v: Values, f: FuzzFixtures): fc.Arbi
     fc.oneof({ weight: 1, arbitrary: pairs(primary) }, { weight: 4, arbitrary: (shapes.length ? filled(shapes, false) : single(primary, false)).map(asPairs) });
 
   const formBody = fc.oneof(
-    { weight: 8, arbitrary: fc.tuple(formFields(primaryBody, bodyShapes), csrf).map(([fields, choice]) => ({ kind: 'form' as const, fields, csrf: choice })) },
+    {
+      weight: 8,
+      arbitrary: fc.tuple(formFields(primaryBody, bodyShapes), csrf, v.hostileText).map(([fields, choice, csrfHostile]) => ({ kind: 'form' as const, fields, csrf: choice, csrfHostile })),
+    },
     {
       weight: 1,
       arbitrary: fc.constantFrom(...(primaryBody.length ? primaryBody : POOL)).chain((name) =>
@@ -696,7 +700,7 @@ describe(`fuzzing every route (FUZZ_SEED=${SEED}, FUZZ_RUNS=${RUNS})`, () => {
     for (const member of [people.participant, person]) await maker.app.get(EnrolmentService).enrolByEmail(actorOf(people.admin), route.cohortId, member.email, null);
     const feed = await maker.app.get(CalendarFeedService).addressFor(people.participant.id);
     const unsubscribe = maker.app.get(ForumSubscriptions).unsubscribeAddress(people.participant.id, { threadId: route.threadId });
-    fixtures = { ...route, participantId: people.participant.id, personEmail: person.email, feedFile: feed.split('/').pop()!, unsubscribeToken: unsubscribe.split('/').pop()! };
+    fixtures = { ...route, personEmail: person.email, feedFile: feed.split('/').pop()!, unsubscribeToken: unsubscribe.split('/').pop()! };
     const tokens = maker.app.get(ApiTokensService);
     const issued = {
       participant: (await tokens.issue(people.participant.id, { name: 'fuzz' })).token,
@@ -705,7 +709,9 @@ describe(`fuzzing every route (FUZZ_SEED=${SEED}, FUZZ_RUNS=${RUNS})`, () => {
     };
     await maker.app.close();
 
-    t = await startTestApp({ APP_ROLE: 'web', DEMO_DATA: 'false', DATABASE_URL: maker.config.databaseUrl });
+    // X-Forwarded-For believed from loopback: the fuzzing's requests come from addresses of their own
+    // (send below), so the sign-in limits they use up are not those of the actors' own sign-ins.
+    t = await startTestApp({ APP_ROLE: 'web', DEMO_DATA: 'false', TRUST_PROXY: 'loopback', DATABASE_URL: maker.config.databaseUrl });
     // Listening once, rather than supertest's listen and close around every request.
     await t.app.listen(0, '127.0.0.1');
     values = valueArbitraries(fixtures);
@@ -788,7 +794,6 @@ describe(`fuzzing every route (FUZZ_SEED=${SEED}, FUZZ_RUNS=${RUNS})`, () => {
   async function send(inputs: RouteInputs, actor: ActorState, r: Rendered, requestId: string) {
     let call = t.http[r.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](r.url)
       .set('x-request-id', requestId)
-      // Each request from an address of its own, so the sign-in limits meet the fuzzing, not the actors' sign-ins.
       .set('x-forwarded-for', `198.51.100.${sent % 250}`)
       .timeout(TIMEOUT_MS);
     if (inputs.api) {
@@ -816,7 +821,6 @@ describe(`fuzzing every route (FUZZ_SEED=${SEED}, FUZZ_RUNS=${RUNS})`, () => {
       before = null;
       const plans = fc.sample(planArbitrary(inputs, values, fixtures), { seed: seedOf(key, name), numRuns: RUNS });
       for (const plan of plans) {
-        if (plan.body?.kind === 'form' && plan.body.csrf === 'hostile') plan.body.csrfHostile = fc.sample(values.hostileText, { seed: seedOf(key, `${name}${n}`), numRuns: 1 })[0];
         const rendered = render(inputs, plan, actor.csrf);
         const requestId = `fuzz-${randomUUID()}`;
         before ??= await fingerprint();
@@ -848,6 +852,9 @@ describe(`fuzzing every route (FUZZ_SEED=${SEED}, FUZZ_RUNS=${RUNS})`, () => {
     }
     counts.set(key, n);
     allFailures.push(...failures);
-    expect(formatFailures(failures)).toEqual([]);
+    // Earlier routes' requests may have changed the fixtures (a thread moved, a place cancelled), so
+    // a route run alone meets the same requests but not always the same data.
+    const reproduce = `FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS} npx jest test/fuzz.test.ts -t '${key}'`;
+    expect(failures.length ? [`reproduce: ${reproduce}`, ...formatFailures(failures)] : []).toEqual([]);
   }, 300_000);
 });

@@ -426,10 +426,17 @@ export class ForumsService {
 
   /** The person's own live post, locked; 404 when there is none, 403 when it is someone else's. */
   private async ownPost(manager: EntityManager, actor: Actor, postId: string) {
-    const [post]: { id: string; thread_id: string; author_id: string | null; body: string; language: Language; created_at: Date; deleted_at: Date | null; hidden_at: Date | null }[] =
-      await manager.query(`SELECT id, thread_id, author_id, body, language, created_at, deleted_at, hidden_at FROM forum_post WHERE id = $1 FOR UPDATE`, [postId]);
+    // Authors who can no longer read the forum (they left the round) may not change what is in it.
+    const [post]: { id: string; thread_id: string; author_id: string | null; body: string; language: Language; created_at: Date; deleted_at: Date | null; hidden_at: Date | null; may_read: boolean }[] =
+      await manager.query(
+        `SELECT p.id, p.thread_id, p.author_id, p.body, p.language, p.created_at, p.deleted_at, p.hidden_at, ${mayReadSql('ch', '$2', '$3')} AS may_read
+         FROM forum_post p JOIN forum_thread t ON t.id = p.thread_id JOIN forum_channel ch ON ch.id = t.channel_id
+         WHERE p.id = $1 FOR UPDATE OF p`,
+        [postId, actor.id, isAdmin(actor)],
+      );
     if (!post || post.deleted_at) throw new NotFoundException();
     if (post.author_id !== actor.id) throw new ForbiddenException('forum.post.notYours');
+    if (!post.may_read) throw new ForbiddenException('forum.channel.notMember');
     if (post.hidden_at) throw new Refused('forum.post.hidden');
     return post;
   }
