@@ -2,9 +2,7 @@
 // and language-switch redirects with hostile `next` targets (once, a newline in it ended the process
 // from inside the session store's callback). After each, the process is alive and Location is a
 // path on this site.
-import { freePort, startAppProcess, waitForLive } from './support/app-process';
-import { createTestDatabase, dropTestDatabase } from './support/test-database';
-import { redisPrefix, runId, TEST_REDIS_URL } from './support/test-run';
+import { startServingApp, waitForLive } from './support/app-process';
 
 const ADMIN_EMAIL = 'maija.paluu@valtiokonttori.fi';
 const ADMIN_PASSWORD = 'Kevät-ryhmä-2027-paluu';
@@ -71,20 +69,13 @@ function isSafeLocation(location: string | null, base: string): boolean {
 describe('the server survives hostile redirect targets', () => {
   it('answers every sign-in and language redirect with a same-origin Location and stays up', async () => {
     expect(HOSTILE_TARGETS.length).toBeGreaterThanOrEqual(40);
-    const databaseUrl = await createTestDatabase();
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const app = startAppProcess({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: `${redisPrefix(runId())}-redirects`,
+    const app = await startServingApp('redirects', {
       DEMO_DATA: 'false',
       ADMIN_EMAIL,
       ADMIN_PASSWORD,
       LOG_LEVEL: 'warn',
     });
+    const { base } = app;
     const live = async () => (await fetch(`${base}/health/live`)).status;
     try {
       await waitForLive(base, app.child);
@@ -115,8 +106,7 @@ describe('the server survives hostile redirect targets', () => {
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- app output ---\n${app.output().slice(-5000)}`);
     } finally {
-      await app.kill();
-      await dropTestDatabase(databaseUrl);
+      await app.close();
     }
   }, 180_000);
 });

@@ -1,21 +1,9 @@
-import { freePort, startAppProcess, waitForLive } from './support/app-process';
-import { createTestDatabase, dropTestDatabase } from './support/test-database';
-import { redisPrefix, runId, TEST_REDIS_URL } from './support/test-run';
+import { startServingApp, waitForLive } from './support/app-process';
 
 describe('the built app', () => {
   it('serves, then on SIGTERM finishes the request in flight, exits 0 and closes its port', async () => {
-    const databaseUrl = await createTestDatabase();
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const app = startAppProcess({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: `${redisPrefix(runId())}-shutdown`,
-      LOG_LEVEL: 'info',
-    });
-    const { child, exited } = app;
+    const app = await startServingApp('shutdown', { LOG_LEVEL: 'info' });
+    const { child, exited, base } = app;
     try {
       await waitForLive(base, child);
       const home = await fetch(`${base}/`);
@@ -34,8 +22,7 @@ describe('the built app', () => {
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- app output ---\n${app.output()}`);
     } finally {
-      await app.kill();
-      await dropTestDatabase(databaseUrl);
+      await app.close();
     }
   }, 90000);
 });

@@ -3,6 +3,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import { join } from 'node:path';
+import { createTestDatabase, dropTestDatabase } from './test-database';
+import { redisPrefix, runId, TEST_REDIS_URL } from './test-run';
 
 export const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
 
@@ -48,6 +50,34 @@ export function startAppProcess(env: Record<string, string>): AppProcess {
     async kill(signal: NodeJS.Signals = 'SIGKILL') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
+    },
+  };
+}
+
+export interface ServingApp extends AppProcess {
+  base: string;
+  /** Kills the process and drops its database. */
+  close(): Promise<void>;
+}
+
+/** The built app serving HTTP on a free local port, on a database and Redis prefix of its own (`name`). */
+export async function startServingApp(name: string, env: Record<string, string> = {}): Promise<ServingApp> {
+  const databaseUrl = await createTestDatabase();
+  const port = await freePort();
+  const app = startAppProcess({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: `${redisPrefix(runId())}-${name}`,
+    ...env,
+  });
+  return {
+    ...app,
+    base: `http://127.0.0.1:${port}`,
+    async close() {
+      await app.kill();
+      await dropTestDatabase(databaseUrl);
     },
   };
 }
