@@ -58,10 +58,10 @@ export class OutboxService implements OnModuleInit {
     if (filter.kind) where.push(`kind = $${params.push(filter.kind)}`);
     if (filter.status) where.push(`status = $${params.push(filter.status)}`);
     if (filter.recipient) where.push(`recipient_email ILIKE $${params.push(`%${filter.recipient.replace(/[\\%_]/g, '\\$&')}%`)}`);
-    const cursor = filter.before?.split('|');
-    if (filter.before !== undefined && !(cursor?.length === 2 && isStrictInstant(cursor[0]) && isUuid(cursor[1]))) throw new FieldErrors({ before: 'api.cursor.invalid' });
-    if (cursor?.length === 2) {
-      where.push(`(created_at, id) < ($${params.push(cursor[0])}::timestamptz, $${params.push(cursor[1])}::uuid)`);
+    if (filter.before !== undefined) {
+      const [createdAt, id, ...rest] = filter.before.split('|');
+      if (rest.length > 0 || !isStrictInstant(createdAt) || !isUuid(id)) throw new FieldErrors({ before: 'api.cursor.invalid' });
+      where.push(`(created_at, id) < ($${params.push(createdAt)}::timestamptz, $${params.push(id)}::uuid)`);
     }
     const rows: OutboxRow[] = await this.dataSource.query(
       `SELECT id, kind, recipient_email AS "recipientEmail", language, status, delivery, attempts, due_at AS "dueAt",

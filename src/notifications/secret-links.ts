@@ -9,6 +9,7 @@
 // Sealing is AES-256-GCM under a key derived (HKDF) from the server secret for this purpose alone;
 // the kind and field are bound in as associated data, so a sealed value cannot be moved elsewhere.
 import { Inject, Injectable } from '@nestjs/common';
+import Handlebars from 'handlebars';
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { CONFIG, Config } from '../config/config';
 import { Language, translate } from '../i18n/i18n';
@@ -32,10 +33,6 @@ const isSealed = (value: unknown): value is Sealed =>
   typeof value === 'object' && value !== null && typeof (value as Sealed).sealed === 'string';
 
 const associatedData = (kind: string, field: string) => Buffer.from(`${kind}\0${field}`);
-
-/** A text as Handlebars escapes it in the HTML part (a reset link's `=` becomes `&#x3D;`). */
-const htmlEscaped = (text: string) =>
-  text.replace(/[&<>"'`=]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' })[c]!);
 
 /** Every declared secret link of these payloads that holds a value. */
 function linksIn(kind: NotificationKind, payloads: Record<string, unknown>[]): string[] {
@@ -105,10 +102,11 @@ export class SecretLinks {
 
   /**
    * Hides the secret links of these payloads (as given, or as refreshed) wherever they turn up in a
-   * text kept of the sending: the server's answer, an error that quotes a header.
+   * text kept of the sending: the server's answer, an error that quotes a header; also as the HTML
+   * part escapes them (a reset link's `=` becomes `&#x3D;`).
    */
   hider(kind: NotificationKind, lang: Language, ...payloads: Record<string, unknown>[]): (text: string) => string {
-    const links = [...new Set(linksIn(kind, payloads).flatMap((link) => [link, htmlEscaped(link)]))].sort((a, b) => b.length - a.length);
+    const links = [...new Set(linksIn(kind, payloads).flatMap((link) => [link, Handlebars.Utils.escapeExpression(link)]))].sort((a, b) => b.length - a.length);
     if (links.length === 0) return (text) => text;
     const placeholder = this.placeholder(lang);
     return (text) => links.reduce((hidden, link) => hidden.split(link).join(placeholder), text);
