@@ -4,6 +4,9 @@ import { Agency } from './agency.entity';
 
 export const SITE_ROLES = ['admin'] as const;
 export type SiteRole = (typeof SITE_ROLES)[number];
+/** How often the digest comes: every day, Monday to Friday, or on Mondays. */
+export const DIGEST_RHYTHMS = ['daily', 'weekdays', 'weekly'] as const;
+export type DigestRhythm = (typeof DIGEST_RHYTHMS)[number];
 export const USER_STATUSES = ['active', 'deactivated', 'erased'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 
@@ -19,6 +22,8 @@ export type UserStatus = (typeof USER_STATUSES)[number];
 @Check('app_user_language_known', `language IN ('fi', 'sv', 'en')`)
 @Check('app_user_site_role_known', `site_role IS NULL OR site_role IN ('admin')`)
 @Check('app_user_status_known', `status IN ('active', 'deactivated', 'erased')`)
+@Check('app_user_digest_hour_range', `digest_hour IS NULL OR digest_hour BETWEEN 0 AND 23`)
+@Check('app_user_digest_rhythm_known', `digest_rhythm IN ('daily', 'weekdays', 'weekly')`)
 @Check('app_user_erased_has_no_password', `status <> 'erased' OR password_hash IS NULL`)
 export class User {
   @PrimaryGeneratedColumn('uuid')
@@ -53,6 +58,17 @@ export class User {
 
   @Column({ type: 'integer', default: 0 })
   sessionVersion: number;
+
+  /** The hour (Helsinki) the person's digest is due; null: the site's DIGEST_HOUR. */
+  @Column({ type: 'smallint', nullable: true })
+  digestHour: number | null;
+
+  @Column({ type: 'text', default: 'daily' })
+  digestRhythm: DigestRhythm;
+
+  /** Other participants of a round see "a participant from <agency>" instead of the name. */
+  @Column({ type: 'boolean', default: false })
+  hideNameFromParticipants: boolean;
 
   /** Set when the person asks to be erased; an admin confirms. */
   @Column({ type: 'timestamptz', nullable: true })

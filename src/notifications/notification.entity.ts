@@ -25,6 +25,8 @@ export type Channel = (typeof CHANNELS)[number];
 @Index('notification_in_flight', ['status', 'dueAt'], { where: `status IN ('queued', 'sending')` })
 @Index('notification_digest_pending', ['recipientEmail', 'dueAt'], { where: `status = 'pending' AND delivery = 'digest'` })
 @Index('notification_outbox_list', ['createdAt'])
+// A person's own notifications page and the unread count in the header.
+@Index('notification_for_person', ['recipientUserId', 'createdAt'], { where: `recipient_user_id IS NOT NULL` })
 @Index('notification_digest_items', ['digestId'], { where: `digest_id IS NOT NULL` })
 // Pending notifications by key prefix (text_pattern_ops, made by migration Reminders).
 @Index('notification_live_key_prefix', { synchronize: false })
@@ -89,6 +91,10 @@ export class Notification {
   /** The digest email that carries this notification, for digest-bound ones. */
   @Column({ type: 'uuid', nullable: true })
   digestId: string | null;
+
+  /** When the person opened it from their notifications page. */
+  @Column({ type: 'timestamptz', nullable: true })
+  readAt: Date | null;
 
   /** The message as sent, for the outbox page. */
   @Column({ type: 'text', nullable: true })
