@@ -12,6 +12,7 @@ import { EnrolmentModule } from './enrolment/enrolment.module';
 import { EventsModule } from './events/events.module';
 import { ForumsModule } from './forums/forums.module';
 import { HealthModule } from './health/health.module';
+import { HomeModule } from './home/home.module';
 import { IdentityModule } from './identity/identity.module';
 import { LOGGER } from './logging/logger';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -54,6 +55,7 @@ export class AppModule {
         EnrolmentModule,
         CalendarModule,
         ForumsModule,
+        HomeModule,
         DemoModule,
       ],
     };

@@ -13,6 +13,7 @@ import { withSessionSecret } from './database/installation-secret';
 import { prepareDatabase } from './database/prepare-database';
 import { createLogger, LOGGER, PinoNestLogger } from './logging/logger';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
+import { Authentication } from './access/authentication.service';
 import { registerSessions } from './access/sessions';
 import { mountQueueBoard } from './queue/queue-board';
 import { createViewEngine } from './views/view-engine';
@@ -80,6 +81,8 @@ export async function configureApp(app: NestFastifyApplication, config: Config, 
     referrerPolicy: { policy: 'same-origin' },
   });
   app.useStaticAssets({ root: PUBLIC_DIR, prefix: '/static/', maxAge: config.nodeEnv === 'production' ? '7d' : 0 });
+  // Browsers ask for /favicon.ico whatever the page links; the one icon is the SVG.
+  fastify.get('/favicon.ico', (_request, reply) => reply.header('cache-control', 'public, max-age=86400').redirect('/static/favicon.svg', 301));
   app.setViewEngine({
     engine: { handlebars: createViewEngine() },
     templates: VIEWS_DIR,
@@ -97,7 +100,8 @@ export async function configureApp(app: NestFastifyApplication, config: Config, 
     }
   });
 
-  await mountQueueBoard(app);
+  errors.useApp(fastify, app.get(Authentication));
+  await mountQueueBoard(app, errors);
 
   // API bodies and queries: unknown fields refused, a message per field (web forms: web/forms.ts).
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, forbidUnknownValues: false, exceptionFactory: apiValidationError }));

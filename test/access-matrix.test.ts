@@ -38,6 +38,7 @@ const PROBE = { accessMatrixProbe: '1' };
 const MATRIX: Record<string, Row> = {
   // Public pages and forms.
   'GET /': { url: '/', expect: [200, 200, 200, 200, 200] },
+  'GET /programmes': { url: '/programmes', expect: [200, 200, 200, 200, 200] },
   'GET /programmes/:slug': { url: (f) => `/programmes/${f.programmeSlug}`, expect: [200, 200, 200, 200, 200] },
   'GET /cohorts/:id': { url: (f) => `/cohorts/${f.cohortId}`, expect: [200, 200, 200, 200, 200] },
   'POST /cohorts/:id/enrol': { url: (f) => `/cohorts/${f.cohortId}/enrol`, expect: [403, 400, 400, 400, 403] },
@@ -58,6 +59,8 @@ const MATRIX: Record<string, Row> = {
   'POST /admin/events/:id/cancel': { url: (f) => `/admin/events/${f.networkEventId}/cancel`, expect: [403, 403, 403, 400, 403] },
   // Makes the caller a new feed address (their own only): 303 back to the calendar page.
   'POST /my/calendar/reset': { url: '/my/calendar/reset', expect: [403, 303, 303, 303, 403] },
+  // A round's discussion by the round's id: 303 to its channel, which then decides who reads it.
+  'GET /cohorts/:id/forum': { url: (f) => `/cohorts/${f.cohortId}/forum`, expect: [SIGN_IN, 303, 303, 303, SIGN_IN] },
   'GET /channels': { url: '/channels', expect: [SIGN_IN, 200, 200, 200, SIGN_IN] },
   'GET /channels/:id': { url: (f) => `/channels/${f.channelId}`, expect: [SIGN_IN, 200, 200, 200, SIGN_IN] },
   'POST /channels/:id/subscription': { url: (f) => `/channels/${f.channelId}/subscription`, expect: [403, 400, 400, 400, 403] },
@@ -90,6 +93,9 @@ const MATRIX: Record<string, Row> = {
   'GET /enrolments/approval/:token': { url: '/enrolments/approval/no-such-token', expect: [409, 409, 409, 409, 409] },
   'POST /enrolments/approval/:token': { url: '/enrolments/approval/no-such-token', expect: [400, 400, 400, 400, 400] },
   // Rosters: the cohort's facilitators and admins only.
+  // Who is in the round: its confirmed participants, facilitators and admins; the fixture's user is in no round.
+  'GET /cohorts/:id/participants': { url: (f) => `/cohorts/${f.cohortId}/participants`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'POST /cohorts/:id/participants/message': { url: (f) => `/cohorts/${f.cohortId}/participants/message`, expect: [403, 403, 403, 400, 403] },
   'GET /cohorts/:id/roster': { url: (f) => `/cohorts/${f.cohortId}/roster`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
   'GET /cohorts/:id/roster.csv': { url: (f) => `/cohorts/${f.cohortId}/roster.csv`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
   'POST /cohorts/:id/roster/enrol': { url: (f) => `/cohorts/${f.cohortId}/roster/enrol`, expect: [403, 403, 403, 400, 403] },
@@ -117,12 +123,18 @@ const MATRIX: Record<string, Row> = {
   'POST /profile': { url: '/profile', expect: [403, 400, 400, 400, 403] },
   'POST /profile/notifications': { url: '/profile/notifications', expect: [403, 400, 400, 400, 403] },
   'POST /profile/password': { url: '/profile/password', expect: [403, 400, 400, 400, 403] },
+  'POST /profile/digest': { url: '/profile/digest', expect: [403, 400, 400, 400, 403] },
+  // My notifications. The fixture's outbox message is nobody's own: 404 for everyone who opens it.
+  'GET /notifications': { url: '/notifications', expect: [SIGN_IN, 200, 200, 200, SIGN_IN] },
+  'GET /notifications/:id': { url: (f) => `/notifications/${f.outboxMessageId}`, expect: [SIGN_IN, 404, 404, 404, SIGN_IN] },
+  // Marks the caller's own notifications read: 303 back to the list.
+  'POST /notifications/read': { url: '/notifications/read', expect: [403, 303, 303, 303, 403] },
   'GET /profile/data.json': { url: '/profile/data.json', expect: [SIGN_IN, 200, 200, 200, SIGN_IN] },
   // The only form here without fields: asking for erasure is recorded (303), which an admin then confirms or not.
   'POST /profile/erasure': { url: '/profile/erasure', expect: [403, 303, 303, 303, 403] },
 
   // Administration.
-  'GET /admin': { url: '/admin', expect: [SIGN_IN, 403, 403, 303, SIGN_IN] },
+  'GET /admin': { url: '/admin', expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
   'GET /admin/users': { url: '/admin/users', expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
   'GET /admin/users/:id': { url: (f) => `/admin/users/${f.personId}`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
   'POST /admin/users/:id/role': { url: (f) => `/admin/users/${f.personId}/role`, expect: [403, 403, 403, 400, 403] },
@@ -190,6 +202,7 @@ const MATRIX: Record<string, Row> = {
   // Enrolling over the API: the matrix's round has not opened for enrolment yet, so nothing is stored.
   'POST /api/v1/cohorts/:id/enrolments': { url: (f) => `/api/v1/cohorts/${f.cohortId}/enrolments`, expect: [401, 409, 409, 409, 401] },
   'DELETE /api/v1/cohorts/:id/enrolments/me': { url: (f) => `/api/v1/cohorts/${f.cohortId}/enrolments/me`, expect: [401, 404, 404, 404, 401] },
+  'GET /api/v1/cohorts/:id/participants': { url: (f) => `/api/v1/cohorts/${f.cohortId}/participants`, expect: [401, 403, 403, 200, 401] },
   'GET /api/v1/me/enrolments': { url: '/api/v1/me/enrolments', expect: [401, 200, 200, 200, 401] },
   'GET /api/v1/me': { url: '/api/v1/me', expect: [401, 200, 200, 200, 401] },
 
@@ -198,9 +211,11 @@ const MATRIX: Record<string, Row> = {
   'GET /admin/queues': { url: '/admin/queues', expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
   'GET /api/docs/openapi.json': { url: '/api/docs/openapi.json', expect: [200, 200, 200, 200, 200] },
   'GET /static/verso.css': { url: '/static/verso.css', expect: [200, 200, 200, 200, 200] },
+  'GET /static/favicon.svg': { url: '/static/favicon.svg', expect: [200, 200, 200, 200, 200] },
+  'GET /favicon.ico': { url: '/favicon.ico', expect: [301, 301, 301, 301, 301] },
 };
 
-const OUTSIDE_NEST = new Set(['GET /admin/queues', 'GET /api/docs/openapi.json', 'GET /static/verso.css']);
+const OUTSIDE_NEST = new Set(['GET /admin/queues', 'GET /api/docs/openapi.json', 'GET /static/verso.css', 'GET /static/favicon.svg', 'GET /favicon.ico']);
 const isApi = (url: string) => url.startsWith('/api/v1/');
 const WEB_ROWS = Object.entries(MATRIX).filter(([key]) => !isApi(key.split(' ')[1])).length;
 

@@ -85,6 +85,26 @@ describe('admin pages for scheduling rounds', () => {
       expect(page.text).toContain('name="addRow" value="1"');
     });
 
+    it('asks about a row on a holiday or in the past next to that row, keeping the input and storing nothing until confirmed', async () => {
+      const programme = await newProgramme(t);
+      const form = { ...cohortFields(), ...rows(['2027-03-16', '09:00', '16:00'], ['2027-05-06', '09:00', '16:00'], ['2027-05-11', '09:00', '16:00']) };
+      const asked = await adminClient.post(`/admin/programmes/${programme.id}/cohorts`, form);
+      expect(asked.status).toBe(400);
+      expect(html(asked.text)).toContain('id="session-1-date-error">to 6.5.2027 on helatorstai.');
+      expect(html(asked.text)).toContain('id="session-1-date" name="sessions.1.date" type="date" value="2027-05-06"');
+      expect(asked.text).toContain('name="sessions.1.confirmDayOff" value="yes"');
+      expect(asked.text).not.toContain('name="sessions.0.confirmDayOff"');
+      expect(await db.query(`SELECT id FROM cohort WHERE programme_id = $1`, [programme.id])).toEqual([]);
+
+      const past = await adminClient.post(`/admin/programmes/${programme.id}/cohorts`, { ...form, 'sessions.1.confirmDayOff': 'yes', 'sessions.0.date': '2026-11-03' });
+      expect(past.status).toBe(400);
+      expect(html(past.text)).toContain('id="session-0-date-error">Tapaamisen alku on jo mennyt.');
+      expect(await db.query(`SELECT id FROM cohort WHERE programme_id = $1`, [programme.id])).toEqual([]);
+
+      expect((await adminClient.post(`/admin/programmes/${programme.id}/cohorts`, { ...form, 'sessions.1.confirmDayOff': 'yes' })).status).toBe(303);
+      expect(await db.query(`SELECT id FROM cohort WHERE programme_id = $1`, [programme.id])).toHaveLength(1);
+    });
+
     it('schedules a round with three sessions at the Helsinki times typed, as a draft', async () => {
       const programme = await newProgramme(t);
       const facilitator = await createUser(t, { displayName: 'Åsa Åström' });
@@ -299,6 +319,64 @@ describe('admin pages for scheduling rounds', () => {
       expect((await db.query(`SELECT ends_at FROM cohort WHERE id = $1`, [cohort.id]))[0].ends_at.toISOString()).toBe('2027-06-08T12:00:00.000Z');
     });
 
+    it('refuses a session starting in the past next to its date, keeping the input, unless every session of the round has ended', async () => {
+      const cohort = await newCohort(t, { status: 'draft' });
+      const past = await adminClient.post(`/admin/cohorts/${cohort.id}/sessions`, { date: '2026-11-03', start: '09:00', end: '16:00', place: 'Tampere', meetingLink: '', agenda: '' });
+      expect(past.status).toBe(400);
+      expect(past.text).toContain('id="new-session-date-error">Tapaamisen alku on jo mennyt. Tarkista päivä ja kellonaika.');
+      expect(past.text).toContain('value="2026-11-03"');
+      expect(past.text).toContain('value="Tampere"');
+      expect(await sessionsOf(cohort.id)).toHaveLength(3);
+
+      // Moving a session into the past is refused the same way; its place may still be corrected.
+      const [first] = await sessionsOf(cohort.id);
+      const moved = await adminClient.post(`/admin/sessions/${first.id}`, { date: '2026-11-03', start: '09:00', end: '16:00', place: '', meetingLink: '', agenda: '', reason: '' });
+      expect(moved.status).toBe(400);
+      expect(moved.text).toContain('Tapaamisen alku on jo mennyt.');
+      expect((await sessionsOf(cohort.id))[0].starts_at.toISOString()).toBe('2027-03-16T07:00:00.000Z');
+
+      // A round whose sessions have all ended is being recorded afterwards: a past session is added.
+      const finished = await newCohort(t, {
+        status: 'draft',
+        enrolmentOpensAt: helsinki(2025, 1, 1),
+        enrolmentClosesAt: helsinki(2025, 2, 1),
+        cancellationDeadline: null,
+        sessions: [{ startsAt: helsinki(2025, 3, 11, 9), endsAt: helsinki(2025, 3, 11, 16) }],
+      });
+      const recorded = await adminClient.post(`/admin/cohorts/${finished.id}/sessions`, { date: '2025-04-08', start: '09:00', end: '16:00', place: '', meetingLink: '', agenda: '' });
+      expect(recorded.status).toBe(303);
+      expect(await sessionsOf(finished.id)).toHaveLength(2);
+    });
+
+    it('asks before adding or moving a session onto a weekend or a Finnish holiday, saving it only when confirmed', async () => {
+      const cohort = await newCohort(t, { status: 'draft' });
+      const saturday = { date: '2027-06-05', start: '09:00', end: '12:00', place: 'Kuopio', meetingLink: '', agenda: '' };
+      const asked = await adminClient.post(`/admin/cohorts/${cohort.id}/sessions`, saturday);
+      expect(asked.status).toBe(400);
+      expect(asked.text).toContain('id="new-session-date-error">la 5.6.2027 on lauantai. Jos tapaaminen todella pidetään silloin, vahvista se alta ja tallenna uudelleen.');
+      expect(asked.text).toContain('id="new-session-date" name="date" type="date" value="2027-06-05"');
+      expect(asked.text).toContain('value="Kuopio"');
+      expect(asked.text).toContain('name="confirmDayOff" value="yes"');
+      expect(await sessionsOf(cohort.id)).toHaveLength(3);
+      const confirmed = await adminClient.post(`/admin/cohorts/${cohort.id}/sessions`, { ...saturday, confirmDayOff: 'yes' });
+      expect(confirmed.status).toBe(303);
+      expect(await sessionsOf(cohort.id)).toHaveLength(4);
+      // An ordinary weekday asks nothing, and the form offers no box.
+      expect((await adminClient.get(`/admin/cohorts/${cohort.id}`)).text).not.toContain('name="confirmDayOff"');
+
+      const [first] = await sessionsOf(cohort.id);
+      const move = { date: '2027-12-06', start: '09:00', end: '16:00', place: '', meetingLink: '', agenda: '', reason: 'Sali varattu' };
+      const holiday = await adminClient.post(`/admin/sessions/${first.id}`, move);
+      expect(holiday.status).toBe(400);
+      expect(holiday.text).toContain('ma 6.12.2027 on itsenäisyyspäivä.');
+      expect(holiday.text).toContain('value="Sali varattu"');
+      expect((await sessionsOf(cohort.id))[0].starts_at.toISOString()).toBe('2027-03-16T07:00:00.000Z');
+      expect((await adminClient.post(`/admin/sessions/${first.id}`, { ...move, confirmDayOff: 'yes' })).status).toBe(303);
+      // Correcting the place of a session already on a day off asks nothing again.
+      const saturdaySession = (await sessionsOf(cohort.id)).find((session) => session.starts_at.toISOString() === '2027-06-05T06:00:00.000Z')!;
+      expect((await adminClient.post(`/admin/sessions/${saturdaySession.id}`, { ...saturday, place: 'Joensuu', reason: '' })).status).toBe(303);
+    });
+
     it('moves a session, recording the change with its reason in the history', async () => {
       const cohort = await newCohort(t);
       const [first] = await sessionsOf(cohort.id);
@@ -353,6 +431,17 @@ describe('admin pages for scheduling rounds', () => {
       expect(again.text).toContain('Peruttua tapaamista ei voi muuttaa.');
     });
 
+    it('cancels a round only once the admin has said yes on the page that asks', async () => {
+      const cohort = await newCohort(t, { status: 'published' });
+      const asked = await adminClient.post(`/admin/cohorts/${cohort.id}/status`, { status: 'cancelled' });
+      expect(asked.status).toBe(200);
+      expect(asked.text).toContain('Kyllä, peru toteutus');
+      expect((await db.query(`SELECT status FROM cohort WHERE id = $1`, [cohort.id]))[0].status).toBe('published');
+      const cancelled = await adminClient.post(`/admin/cohorts/${cohort.id}/status`, { status: 'cancelled', confirm: 'yes' });
+      expect(cancelled.status).toBe(303);
+      expect((await db.query(`SELECT status FROM cohort WHERE id = $1`, [cohort.id]))[0].status).toBe('cancelled');
+    });
+
     it('refuses to publish a round while its programme is a draft, saying why, and publishes it once the programme is', async () => {
       const programme = await newProgramme(t, { status: 'draft' });
       const cohort = await newCohort(t, { programmeId: programme.id, status: 'draft' });
@@ -368,6 +457,14 @@ describe('admin pages for scheduling rounds', () => {
       const page = await adminClient.get(published.headers.location);
       expect(page.text).toContain('Toteutuksen tila muutettu.');
       expect(page.text).toContain('name="status" value="completed"');
+
+      // Cancelling is asked first; the round stays published until the answer is yes.
+      const asked = await adminClient.post(`/admin/cohorts/${cohort.id}/status`, { status: 'cancelled' });
+      expect(asked.status).toBe(200);
+      expect(asked.text).toContain('Perutaanko toteutus?');
+      expect(asked.text).toContain('<input type="hidden" name="status" value="cancelled">');
+      expect(asked.text).toContain(`<a href="/admin/cohorts/${cohort.id}">Ei, palaa takaisin</a>`);
+      expect((await db.query(`SELECT status FROM cohort WHERE id = $1`, [cohort.id]))[0].status).toBe('published');
 
       const completed = await adminClient.post(`/admin/cohorts/${cohort.id}/status`, { status: 'completed' });
       expect(completed.status).toBe(303);

@@ -514,6 +514,9 @@ describe('catalogue API', () => {
 
       const overlap = await post(`/api/v1/cohorts/${cohort.id}/sessions`, { startsAt: '2027-06-08T14:00:00+03:00', endsAt: '2027-06-08T16:00:00+03:00' }).expect(400);
       expect(overlap.body.fields).toEqual({ startsAt: 'The session overlaps another session of the cohort.' });
+      // As on the admin page, a session starting in the past is refused while the round has sessions to come.
+      const past = await post(`/api/v1/cohorts/${cohort.id}/sessions`, { startsAt: '2026-11-03T09:00:00+02:00', endsAt: '2026-11-03T16:00:00+02:00' }).expect(400);
+      expect(past.body.fields).toEqual({ startsAt: 'The session would start in the past. Check the date and time. Past sessions can only be recorded in a round whose sessions have all ended.' });
       const empty = await post(`/api/v1/cohorts/${cohort.id}/sessions`, {}).expect(400);
       expect(Object.keys(empty.body.fields).sort()).toEqual(['endsAt', 'startsAt']);
       await post(`/api/v1/cohorts/${randomUUID()}/sessions`, { startsAt: '2027-06-08T13:00:00+03:00', endsAt: '2027-06-08T15:00:00+03:00' }).expect(404);

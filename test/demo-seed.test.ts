@@ -234,6 +234,21 @@ describe('demo data', () => {
   /** Rounds' forums that have threads keep their rounds (threads hold on to their channel): gone first. */
   const deleteRoundThreads = () => db.query(`DELETE FROM forum_thread WHERE channel_id IN (SELECT id FROM forum_channel WHERE cohort_id IS NOT NULL)`);
 
+  it('gives Aino her digest at 16.00 with the network channels in it, and everyone else the defaults', async () => {
+    const people: { email: string; digest_hour: number | null; digest_rhythm: string; network_digests: number }[] = await db.query(
+      `SELECT u.email, u.digest_hour, u.digest_rhythm,
+              (SELECT count(*)::int FROM forum_subscription s JOIN forum_channel ch ON ch.id = s.channel_id WHERE s.user_id = u.id AND ch.kind = 'network' AND s.level = 'daily_digest') AS network_digests
+       FROM app_user u`,
+    );
+    const [{ n: networkChannels }] = await db.query(`SELECT count(*)::int AS n FROM forum_channel WHERE kind = 'network'`);
+    expect(networkChannels).toBeGreaterThan(0);
+    for (const person of people) {
+      const aino = person.email === 'aino.virtanen@verohallinto.fi';
+      expect(person).toMatchObject({ digest_hour: aino ? 16 : null, digest_rhythm: 'daily', network_digests: aino ? networkChannels : 0 });
+    }
+    expect(people.map((person) => person.email)).toContain('aino.virtanen@verohallinto.fi');
+  });
+
   it('schedules the rounds once, even when two processes start at the same moment', async () => {
     const seed = t.app.get(DemoSeedService);
     expect(await seed.seedRoundsIfNone()).toBe(0);

@@ -6,6 +6,7 @@ import { EnrolmentService } from '../src/enrolment/enrolment.service';
 import { ROSTER_SUMMARY_KIND, RosterSummaryService } from '../src/enrolment/roster-summary.service';
 import { toHelsinki } from '../src/i18n/helsinki-time';
 import { Language } from '../src/i18n/i18n';
+import { AgencyService } from '../src/identity/agency.service';
 import { User } from '../src/identity/user.entity';
 import { NotificationsService } from '../src/notifications/notifications.service';
 import { JobName } from '../src/queue/jobs';
@@ -70,7 +71,7 @@ describe('enrolment mail', () => {
     for (const who of [aino, asa, ella]) expect((await enrolment.enrol(actor(who), cohort.id)).enrolment.status).toBe('confirmed');
 
     const finnish = await mailTo(aino.email);
-    expect(finnish.subject).toBe('Paikkasi on vahvistettu: Kevät 2027 Jyväskylä');
+    expect(finnish.subject).toBe('Paikkasi on vahvistettu: Kompleksisuus ja systeemiajattelu, Kevät 2027 Jyväskylä');
     expect(finnish.language).toBe('fi');
     expect(finnish.text).toContain('Hei Aino Äijälä,');
     expect(finnish.text).toContain('Ilmoittautumisesi on vahvistettu: sinulla on paikka ryhmässä Kevät 2027 Jyväskylä.');
@@ -80,14 +81,14 @@ describe('enrolment mail', () => {
     expect(finnish.html).toContain('>Avaa ryhmän sivu</a>');
 
     const swedish = await mailTo(asa.email);
-    expect(swedish.subject).toBe('Din plats är bekräftad: Kevät 2027 Jyväskylä');
+    expect(swedish.subject).toBe('Din plats är bekräftad: Komplexitet och systemtänkande, Kevät 2027 Jyväskylä');
     expect(swedish.language).toBe('sv');
     expect(swedish.text).toContain('Hej Åsa Öström,');
     expect(swedish.text).toContain('du har en plats i gruppen Kevät 2027 Jyväskylä.');
     expect(swedish.text).toContain(`Gruppens sida: ${cohortUrl(cohort)}`);
 
     const english = await mailTo(ella.email);
-    expect(english.subject).toBe('Your place is confirmed: Kevät 2027 Jyväskylä');
+    expect(english.subject).toBe('Your place is confirmed: Complexity and systems thinking, Kevät 2027 Jyväskylä');
     expect(english.text).toContain(`The round's page: ${cohortUrl(cohort)}`);
   });
 
@@ -99,13 +100,37 @@ describe('enrolment mail', () => {
     expect((await enrolment.enrol(actor(third), cohort.id)).enrolment.waitlistPosition).toBe(2);
 
     const one = await mailTo(second.email);
-    expect(one.subject).toBe('Olet jonossa sijalla 1: Syksy 2027');
+    expect(one.subject).toBe('Olet jonossa sijalla 1: Kompleksisuus ja systeemiajattelu, syksy 2027');
     expect(one.text).toContain('Hei Öllö Åkerlund,');
     expect(one.text).toContain('Ryhmän Syksy 2027 paikat ovat täynnä, joten pääsit jonotuslistalle. Olet jonossa sijalla 1.');
     expect(one.text).toContain(cohortUrl(cohort));
     const two = await mailTo(third.email);
-    expect(two.subject).toBe('Du står i kö som nummer 2: Syksy 2027');
+    expect(two.subject).toBe('Du står i kö som nummer 2: Komplexitet och systemtänkande, hösten 2027');
     expect(two.text).toContain('Du står i kö som nummer 2.');
+  });
+
+  it('says the agency’s seats are taken, with the cap and the place in the queue, when the round still has seats', async () => {
+    await t.app.get(AgencyService).ensure(['Tulli']);
+    const tulli = (await t.app.get(AgencyService).list('fi')).find((agency) => agency.name === 'Tulli')!;
+    const cohort = await openCohort({ capacity: 20, agencySeatCap: 2, name: 'Kevät 2027 – ryhmä 1' });
+    const colleague = (overrides: { displayName?: string; language?: Language }) => createUser(t, { agencyId: tulli.id, ...overrides });
+    const held = [await colleague({}), await colleague({})];
+    for (const who of held) expect((await enrolment.enrol(actor(who), cohort.id)).enrolment.status).toBe('confirmed');
+    const [aino, asa] = [await colleague({ displayName: 'Aino Äijälä' }), await colleague({ displayName: 'Åsa Öström', language: 'sv' })];
+    expect((await enrolment.enrol(actor(aino), cohort.id)).enrolment).toMatchObject({ status: 'waitlisted', waitlistPosition: 1 });
+    expect((await enrolment.enrol(actor(asa), cohort.id)).enrolment).toMatchObject({ status: 'waitlisted', waitlistPosition: 2 });
+
+    const finnish = await mailTo(aino.email);
+    expect(finnish.subject).toBe('Olet jonossa sijalla 1: Kompleksisuus ja systeemiajattelu, kevät 2027 – ryhmä 1');
+    expect(finnish.text).toContain(
+      'Virastosi kaikki 2 paikkaa ryhmään Kevät 2027 – ryhmä 1 on jo varattu, joten pääsit jonotuslistalle. Olet jonossa sijalla 1.',
+    );
+    expect(finnish.text).not.toContain('paikat ovat täynnä');
+    expect(finnish.html).toContain('Virastosi kaikki 2 paikkaa');
+    const swedish = await mailTo(asa.email);
+    expect(swedish.subject).toBe('Du står i kö som nummer 2: Komplexitet och systemtänkande, våren 2027 – grupp 1');
+    expect(swedish.text).toContain('Alla 2 platser för din myndighet i gruppen Våren 2027 – grupp 1 är redan tagna');
+    expect(swedish.text).toContain('Du står i kö som nummer 2.');
   });
 
   it('tells the person who cancelled, and gives the first waitlisted person the freed seat with a mail saying so', async () => {
@@ -117,10 +142,10 @@ describe('enrolment mail', () => {
 
     await enrolment.cancel(actor(leaving), cohort.id, leaving.id, null);
     const cancelled = await mailTo(leaving.email, /peruttu/);
-    expect(cancelled.subject).toBe('Ilmoittautumisesi on peruttu: Talvi 2027');
+    expect(cancelled.subject).toBe('Ilmoittautumisesi on peruttu: Kompleksisuus ja systeemiajattelu, Talvi 2027');
     expect(cancelled.text).toContain('Ilmoittautumisesi ryhmään Talvi 2027 on peruttu.');
     const promoted = await mailTo(waiting.email, /^Sait paikan/);
-    expect(promoted.subject).toBe('Sait paikan: Talvi 2027');
+    expect(promoted.subject).toBe('Sait paikan: Kompleksisuus ja systeemiajattelu, Talvi 2027');
     expect(promoted.text).toContain('Hei Jonottava Jääskeläinen,');
     expect(promoted.text).toContain('Ryhmästä Talvi 2027 vapautui paikka, ja se on nyt sinun: ilmoittautumisesi on vahvistettu.');
     expect(promoted.text).toContain(cohortUrl(cohort));
@@ -133,7 +158,7 @@ describe('enrolment mail', () => {
     expect((await enrolment.enrol(actor(aino), cohort.id, { managerEmail })).enrolment.status).toBe('pending_approval');
 
     const request = await mailTo(managerEmail);
-    expect(request.subject).toBe('Hyväksyntäpyyntö: Aino Äijälä ilmoittautui ryhmään Johtamisen kevät');
+    expect(request.subject).toBe('Hyväksyntäpyyntö: Aino Äijälä ilmoittautui valmennukseen Kompleksisuus ja systeemiajattelu, Johtamisen kevät');
     expect(request.text).toMatch(/^Hei,/);
     expect(request.text).toContain('Aino Äijälä on ilmoittautunut Verson valmennusryhmään Johtamisen kevät');
     expect(request.text).toContain('Et tarvitse Verso-tunnusta: linkki riittää. Linkki toimii vain kerran');
@@ -143,7 +168,7 @@ describe('enrolment mail', () => {
     expect(request.text).toContain(cohortUrl(cohort));
 
     const waiting = await mailTo(aino.email);
-    expect(waiting.subject).toBe('Ilmoittautumisesi odottaa esihenkilön hyväksyntää: Johtamisen kevät');
+    expect(waiting.subject).toBe('Ilmoittautumisesi odottaa esihenkilön hyväksyntää: Kompleksisuus ja systeemiajattelu, Johtamisen kevät');
     expect(waiting.text).toContain(`Lähetimme hyväksyntäpyynnön osoitteeseen ${managerEmail}.`);
 
     const page = await t.http.get(new URL(approvalUrl![0]).pathname);
@@ -152,7 +177,7 @@ describe('enrolment mail', () => {
 
     await enrolment.answerApproval(approvalUrl![1], 'approve');
     const approved = await mailTo(aino.email, /hyväksyi/);
-    expect(approved.subject).toBe('Esihenkilösi hyväksyi ilmoittautumisesi: Johtamisen kevät');
+    expect(approved.subject).toBe('Esihenkilösi hyväksyi ilmoittautumisesi: Kompleksisuus ja systeemiajattelu, Johtamisen kevät');
     expect(approved.text).toContain('Esihenkilösi hyväksyi ilmoittautumisesi, ja sinulla on nyt paikka ryhmässä Johtamisen kevät.');
     await expect(enrolment.answerApproval(approvalUrl![1], 'approve')).rejects.toMatchObject({ reason: 'enrolment.approval.linkInvalid' });
   });
@@ -163,13 +188,13 @@ describe('enrolment mail', () => {
     const managerEmail = `chef-${asa.id.slice(0, 8)}@tulli.fi`;
     await enrolment.enrol(actor(asa), cohort.id, { managerEmail });
     const request = await mailTo(managerEmail);
-    expect(request.subject).toBe('Begäran om godkännande: Åsa Öström har anmält sig till gruppen Ledarskapets vår');
+    expect(request.subject).toBe('Begäran om godkännande: Åsa Öström har anmält sig till Komplexitet och systemtänkande, Ledarskapets vår');
     expect(request.text).toContain('Du behöver inget konto i Verso: länken räcker. Länken fungerar bara en gång');
     const token = /\/enrolments\/approval\/([A-Za-z0-9_-]+)/.exec(request.text)![1];
 
     await enrolment.answerApproval(token, 'decline');
     const declined = await mailTo(asa.email, /inte godkänt/);
-    expect(declined.subject).toBe('Din chef har inte godkänt din anmälan: Ledarskapets vår');
+    expect(declined.subject).toBe('Din chef har inte godkänt din anmälan: Komplexitet och systemtänkande, Ledarskapets vår');
     expect(declined.text).toContain('Din chef har inte godkänt din anmälan till gruppen Ledarskapets vår');
   });
 
@@ -186,6 +211,24 @@ describe('enrolment mail', () => {
     const approved = await mailTo(waiting.email, /hyväksyi/);
     expect(approved.text).toContain('Ryhmä on kuitenkin ehtinyt täyttyä, joten olet jonossa sijalla 1.');
     expect(approved.text).not.toContain('peru paikkasi');
+  });
+
+  it('says the agency’s one seat is taken when a manager approves after a colleague took it', async () => {
+    await t.app.get(AgencyService).ensure(['Traficom']);
+    const traficom = (await t.app.get(AgencyService).list('fi')).find((agency) => agency.name === 'Traficom')!;
+    const cohort = await openCohort({ requiresApproval: true, capacity: 20, agencySeatCap: 1 });
+    const [first, second] = [await createUser(t, { agencyId: traficom.id }), await createUser(t, { agencyId: traficom.id, displayName: 'Aino Äijälä' })];
+    for (const who of [first, second]) await enrolment.enrol(actor(who), cohort.id, { managerEmail: `esihenkilo-${who.id.slice(0, 8)}@traficom.fi` });
+    const token = async (who: User) => /\/enrolments\/approval\/([A-Za-z0-9_-]+)/.exec((await mailTo(`esihenkilo-${who.id.slice(0, 8)}@traficom.fi`)).text)![1];
+    expect((await enrolment.answerApproval(await token(first), 'approve')).status).toBe('confirmed');
+    expect(await enrolment.answerApproval(await token(second), 'approve')).toMatchObject({ status: 'waitlisted', waitlistPosition: 1 });
+
+    const approved = await mailTo(second.email, /hyväksyi/);
+    expect(approved.text).toContain('Esihenkilösi hyväksyi ilmoittautumisesi ryhmään Kevät 2027. Virastosi ainoa paikka ryhmään on kuitenkin jo varattu, joten olet jonossa sijalla 1.');
+    expect(approved.text).not.toContain('ehtinyt täyttyä');
+    // Written with the change, not worked out later.
+    const [stored] = await db.query(`SELECT payload->'agencySeatCap' AS cap FROM notification WHERE kind = 'enrolment.approved' AND recipient_user_id = $1`, [second.id]);
+    expect(stored.cap).toBe(1);
   });
 
   it('shows the programme and the first session when the payload has them', async () => {

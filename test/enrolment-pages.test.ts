@@ -65,6 +65,22 @@ describe('enrolment pages', () => {
       expect(queuedPage).not.toContain('Ilmoittaudu');
     });
 
+    it('tells someone waitlisted by their agency’s cap that the agency’s seats are taken, with the cap and their place, not that the round is full', async () => {
+      const cohort = await newCohort(t, { ...OPEN_NOW, capacity: 20, agencySeatCap: 2 });
+      for (const name of ['Tuula Tullinen', 'Teemu Tullinen']) await enrol((await person(name, 'Tulli')).client, cohort);
+      const oskar = await person('Oskar Öhman', 'Tulli');
+      const queued = await enrol(oskar.client, cohort);
+      expect(queued.headers.location).toBe(`/cohorts/${cohort.id}?done=waitlisted`);
+      const page = text((await oskar.client.get(queued.headers.location)).text);
+      expect(page).toContain('Virastosi kaikki 2 paikkaa tähän ryhmään on jo varattu, joten pääsit varasijalle 1.');
+      expect(page).toContain('Virastosi kaikki 2 paikkaa tähän ryhmään on jo varattu. Olet varasijalla 1.');
+      expect(page).toContain('Vapaita paikkoja 18/20');
+      expect(page).not.toContain('Ryhmä on täynnä');
+      // Someone from another agency still gets a seat, and is told nothing about caps.
+      const vera = await person('Vera Verotus', 'Verohallinto');
+      expect((await enrol(vera.client, cohort)).headers.location).toBe(`/cohorts/${cohort.id}?done=confirmed`);
+    });
+
     it('shows the existing enrolment to someone who enrols again, never making a second one', async () => {
       const cohort = await newCohort(t, { ...OPEN_NOW });
       const { client, user } = await person();
@@ -215,7 +231,14 @@ describe('enrolment pages', () => {
       const second = await person('Oskar Öhman');
       await enrol(first.client, cohort);
       await enrol(second.client, cohort);
-      const res = await first.client.post(`/cohorts/${cohort.id}/cancel`, { reason: 'Päällekkäinen koulutus' }, { page: `/cohorts/${cohort.id}` });
+      // Asked first, with the reason kept for the "yes" button; the place is kept until then.
+      const asked = await first.client.post(`/cohorts/${cohort.id}/cancel`, { reason: 'Päällekkäinen koulutus' }, { page: `/cohorts/${cohort.id}` });
+      expect(asked.status).toBe(200);
+      expect(text(asked.text)).toContain('Perutaanko ilmoittautumisesi?');
+      expect(asked.text).toContain('<input type="hidden" name="reason" value="Päällekkäinen koulutus">');
+      expect(asked.text).toContain(`<a href="/cohorts/${cohort.id}">Ei, palaa takaisin</a>`);
+      expect((await enrolments(cohort.id)).map((e) => e.status)).toEqual(['confirmed', 'waitlisted']);
+      const res = await first.client.post(`/cohorts/${cohort.id}/cancel`, { reason: 'Päällekkäinen koulutus', confirm: 'yes' }, { page: `/cohorts/${cohort.id}` });
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe(`/cohorts/${cohort.id}?done=cancelled`);
       const own = text((await first.client.get(res.headers.location)).text);
@@ -253,7 +276,7 @@ describe('enrolment pages', () => {
       await enrol(someone.client, full);
       const { client } = await person('Åsa Öström');
       await enrol(client, left);
-      await client.post(`/cohorts/${left.id}/cancel`, {}, { page: `/cohorts/${left.id}` });
+      await client.post(`/cohorts/${left.id}/cancel`, { confirm: 'yes' }, { page: `/cohorts/${left.id}` });
       await enrol(client, full);
       await enrol(client, open);
 
@@ -302,6 +325,11 @@ describe('enrolment pages', () => {
     });
 
     const post = (client: WebClient, cohort: Cohort, path: string, form: Record<string, string> = {}) => client.post(`/cohorts/${cohort.id}${path}`, form, { page: `/cohorts/${cohort.id}/roster` });
+    /** Time passes: the round's sessions (and so its start) move a year back, so its first day is behind us. */
+    const startRound = async (cohort: Cohort) => {
+      await db.query(`UPDATE cohort_session SET starts_at = starts_at - interval '1 year', ends_at = ends_at - interval '1 year' WHERE cohort_id = $1`, [cohort.id]);
+      await db.query(`UPDATE cohort SET starts_at = starts_at - interval '1 year', ends_at = ends_at - interval '1 year' WHERE id = $1`, [cohort.id]);
+    };
 
     it('is forbidden to a participant, open to the cohort’s facilitator and admins, who are linked to it', async () => {
       const cohort = await newCohort(t, { ...OPEN_NOW, facilitatorEmails: [coach.user.email] });
@@ -394,7 +422,12 @@ describe('enrolment pages', () => {
       expect(await enrolments(other.id)).toEqual([{ user_id: cecilia.id, status: 'confirmed', waitlist_position: null }]);
 
       // Aino removed: Daniel, first in line, gets the seat.
-      const removed = await post(admin.client, cohort, `/roster/${aino.id}/remove`, { reason: 'Jäi virkavapaalle' });
+      const asked = await post(admin.client, cohort, `/roster/${aino.id}/remove`, { reason: 'Jäi virkavapaalle' });
+      expect(asked.status).toBe(200);
+      expect(text(asked.text)).toContain('Poistetaanko osallistuja ryhmästä?');
+      expect(text(asked.text)).toContain('Aino Äijälä poistetaan ryhmästä');
+      expect((await enrolments(cohort.id)).find((e) => e.user_id === aino.id)?.status).toBe('confirmed');
+      const removed = await post(admin.client, cohort, `/roster/${aino.id}/remove`, { reason: 'Jäi virkavapaalle', confirm: 'yes' });
       expect(removed.headers.location).toBe(`/cohorts/${cohort.id}/roster?done=removed`);
       expect((await enrolments(cohort.id)).filter((e) => e.status !== 'cancelled').map((e) => [e.user_id, e.status, e.waitlist_position])).toEqual([
         [bertta.id, 'waitlisted', 1],
@@ -425,6 +458,7 @@ describe('enrolment pages', () => {
       const queued = await person('Oskar Öhman');
       await enrol(done.client, cohort);
       await enrol(queued.client, cohort);
+      await startRound(cohort);
       const res = await post(coach.client, cohort, `/roster/${done.user.id}/complete`);
       expect(res.headers.location).toBe(`/cohorts/${cohort.id}/roster?done=completed`);
       const [completion] = await db.query(`SELECT user_id, marked_by_id FROM completion WHERE cohort_id = $1`, [cohort.id]);
@@ -434,6 +468,23 @@ describe('enrolment pages', () => {
       expect(refused.status).toBe(409);
       expect(text(refused.text)).toContain('Suoritukseksi voi merkitä vain vahvistetun osallistujan.');
       expect(text((await done.client.get('/my/cohorts')).text)).toContain('Suoritettu');
+    });
+
+    it('refuses completion before the round’s first session has started, on the roster page, saving nothing; allows it once it has', async () => {
+      const cohort = await newCohort(t, { ...OPEN_NOW, facilitatorEmails: [coach.user.email] });
+      const aino = await person('Aino Äijälä');
+      await enrol(aino.client, cohort);
+      const early = await post(coach.client, cohort, `/roster/${aino.user.id}/complete`);
+      expect(early.status).toBe(409);
+      expect(text(early.text)).toContain('Suoritusta ei voi merkitä ennen kuin ryhmän ensimmäinen tapaaminen on alkanut.');
+      expect(early.text).toContain('Merkitse suoritetuksi');
+      expect(await db.query(`SELECT 1 FROM completion WHERE cohort_id = $1`, [cohort.id])).toEqual([]);
+      expect(await enrolments(cohort.id)).toEqual([{ user_id: aino.user.id, status: 'confirmed', waitlist_position: null }]);
+
+      await startRound(cohort);
+      const marked = await post(coach.client, cohort, `/roster/${aino.user.id}/complete`);
+      expect(marked.headers.location).toBe(`/cohorts/${cohort.id}/roster?done=completed`);
+      expect(await db.query(`SELECT user_id FROM completion WHERE cohort_id = $1`, [cohort.id])).toEqual([{ user_id: aino.user.id }]);
     });
 
     it('records attendance per session from the table of sessions and confirmed people', async () => {

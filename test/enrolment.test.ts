@@ -178,6 +178,10 @@ describe('enrolment', () => {
     expect(moved.status).toBe('confirmed');
     expect((await roster(cohort.id)).map((r) => r.waitlist_position)).toEqual([null, null, 2, 1]);
 
+    expect(await refusal(enrolment.complete(lead, cohort.id, people[0].id))).toBe('enrolment.complete.notStarted');
+    expect(await db.query(`SELECT 1 FROM completion WHERE user_id = $1`, [people[0].id])).toEqual([]);
+    // The first day is behind us: the sessions move a year back.
+    await db.query(`UPDATE cohort_session SET starts_at = starts_at - interval '1 year', ends_at = ends_at - interval '1 year' WHERE cohort_id = $1`, [cohort.id]);
     await enrolment.complete(lead, cohort.id, people[0].id);
     const [done] = await db.query(`SELECT programme_id, agency_id FROM completion WHERE user_id = $1`, [people[0].id]);
     expect(done.programme_id).toBe(cohort.programmeId);

@@ -182,7 +182,7 @@ describe('events page and network events', () => {
       const sv = await t.http.get('/events').set('cookie', 'lang=sv').expect(200);
       expect(sv.text).toContain('<html lang="sv">');
       expect(sv.text).toContain('Vårens utvecklardag 2027');
-      expect(sv.text).toContain('Komplexitet och systemtänkande: Kevät 2027');
+      expect(sv.text).toContain('Komplexitet och systemtänkande: Våren 2027');
       expect(sv.text).toContain('Prenumerera i kalendern');
       // What has no Swedish is shown in Finnish, and marked as Finnish.
       expect(sv.text).toContain('lang="fi">Dialogisuus yhteiskehittelyssä: Kevät 2027 – verkossa</a>');

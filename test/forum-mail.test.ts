@@ -15,7 +15,7 @@ import { ModerationService } from '../src/forums/moderation.service';
 import { Language } from '../src/i18n/i18n';
 import { DigestService } from '../src/notifications/digest.service';
 import { QueueService } from '../src/queue/queue.service';
-import { actorOf, createUser } from './support/accounts';
+import { actorOf, createUser, signIn } from './support/accounts';
 import { newCohort } from './support/catalogue';
 import { ReceivedMail, SmtpSink } from './support/smtp-sink';
 import { startTestApp, TestApp } from './support/test-app';
@@ -42,16 +42,8 @@ describe('forum mail', () => {
     return actorOf(await createUser(t, { displayName: name, email: `${local}@example.fi`, language }));
   };
   const title = (words: string) => `${words} ${randomBytes(3).toString('hex')}`;
-  const mailsTo = (who: Actor, subject: string) => sink.received.filter((mail) => mail.to.toLowerCase().includes(who.email.toLowerCase()) && mail.subject.includes(subject));
-  const mailTo = async (who: Actor, subject: string, timeoutMs = 10000): Promise<ReceivedMail> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const [mail] = mailsTo(who, subject);
-      if (mail) return mail;
-      if (Date.now() > deadline) throw new Error(`no mail to ${who.email} about ${subject}`);
-      await sleep(50);
-    }
-  };
+  const mailsTo = (who: Actor, subject: string) => sink.mailsTo(who.email, subject);
+  const mailTo = (who: Actor, subject: string, timeoutMs = 10000): Promise<ReceivedMail> => sink.mailTo(who.email, subject, timeoutMs);
   const rows = (postId: string): Promise<{ key: string; kind: string; recipient_user_id: string; delivery: string; status: string; last_error: string | null }[]> =>
     db.query(`SELECT key, kind, recipient_user_id, delivery, status, last_error FROM notification WHERE payload->>'postId' = $1 ORDER BY key`, [postId]);
   const rowFor = async (postId: string, who: Actor) => (await rows(postId)).find((row) => row.recipient_user_id === who.id);
@@ -147,6 +139,8 @@ describe('forum mail', () => {
 
   it('mails "new threads" subscribers the opening post only, digests "daily digest" ones, and nothing to "off" ones', async () => {
     const [author, newThreads, daily, off] = [await person('Kirsi Kirjoittaja'), await person('Uuno Uutuus'), await person('Paula Päivittäinen'), await person('Olli Ohita')];
+    // Without a row of her own: network channels' default, "new threads only".
+    const bystander = await person('Berit Sivullinen');
     await subscriptions.setLevel(newThreads, { channelId: events }, 'new_threads');
     await subscriptions.setLevel(daily, { channelId: events }, 'daily_digest');
     await subscriptions.setLevel(off, { channelId: events }, 'off');
@@ -154,7 +148,9 @@ describe('forum mail', () => {
     const { threadId, postId: opening } = await forums.startThread(author, events, { title: topic, body: 'Tervetuloa!', language: 'fi' }, 'fi');
     const answer = await reply(await person('Risto Vastaaja'), threadId, 'Tulen mukaan.');
 
-    expect((await rows(opening)).map((row) => [row.recipient_user_id, row.delivery]).sort()).toEqual([[daily.id, 'digest'], [newThreads.id, 'email']].sort());
+    const opened = await rows(opening);
+    expect([newThreads, daily, bystander, off, author].map((who) => opened.find((row) => row.recipient_user_id === who.id)?.delivery ?? null)).toEqual(['email', 'digest', 'email', null, null]);
+    // A reply reaches the thread's author (writing subscribed her) and the digest reader, not "new threads" followers by choice or by default.
     expect((await rows(answer)).map((row) => [row.recipient_user_id, row.delivery]).sort()).toEqual([[author.id, 'email'], [daily.id, 'digest']].sort());
 
     await windowPasses(opening);
@@ -165,13 +161,16 @@ describe('forum mail', () => {
     expect(mail.text).toContain('Saat tämän viestin, koska seuraat kanavaa Tapahtumat.');
     await settled(answer);
     expect(mailsTo(newThreads, topic)).toHaveLength(1);
+    expect((await mailTo(bystander, topic)).subject).toBe(`Uusi keskustelu: ${topic}`);
+    await settled(opening);
+    expect(mailsTo(bystander, topic)).toHaveLength(1);
 
     expect((await rowFor(opening, daily))?.status).toBe('pending'); // waits for the digest, not mailed on its own
     expect(mailsTo(daily, topic)).toEqual([]);
-    await t.app.get(DigestService).gather();
+    await t.app.get(DigestService).gatherFor({ userId: daily.id, hour: '2027030107' });
     const digest = await mailTo(daily, 'Päivän kooste');
-    expect(digest.text).toContain(`- Uusi keskustelu: ${topic}`);
-    expect(digest.text).toContain(`- Uusi viesti: ${topic}`);
+    expect(digest.text).toContain(`/threads/${threadId}#post-${opening}`);
+    expect(digest.text).toContain(`/threads/${threadId}#post-${answer}`);
     expect((await rowFor(answer, daily))?.status).toMatch(/^(queued|sent)$/);
     expect(mailsTo(daily, topic)).toEqual([]);
     expect(mailsTo(off, topic)).toEqual([]);
@@ -187,7 +186,7 @@ describe('forum mail', () => {
     const { postId } = await forums.startThread(author, general, { title: gone, body: 'Poistuu', language: 'fi' }, 'fi');
     await forums.deletePost(author, postId);
     await db.query(`UPDATE notification SET due_at = now() WHERE recipient_user_id = $1 AND delivery = 'digest'`, [daily.id]);
-    await t.app.get(DigestService).gather();
+    await t.app.get(DigestService).gatherFor({ userId: daily.id, hour: '2027030107' });
     const digest = await mailTo(daily, 'Päivän kooste');
     expect(digest.text).toContain(kept);
     expect(digest.text).not.toContain(gone);
@@ -238,7 +237,10 @@ describe('forum mail', () => {
     const mention = await mailTo(aino, topic); // no window: at once
     expect(mention.subject).toBe(`Pekka Korhonen mainitsi sinut: ${topic}`);
     expect(mention.text).toContain(`Mitä mieltä @${ainoName.toUpperCase()}`);
-    expect((await rows(postId)).map((row) => [row.key, row.kind])).toEqual([[`forum-mention-${postId}-${aino.id}`, 'forum.mention']]);
+    expect((await rows(postId)).filter((row) => row.recipient_user_id === aino.id).map((row) => [row.key, row.kind])).toEqual([[`forum-mention-${postId}-${aino.id}`, 'forum.mention']]);
+    // The round's facilitator follows its forum without choosing to, and gets the post's own mail.
+    expect(await rowFor(postId, facilitator)).toMatchObject({ kind: 'forum.post', delivery: 'email' });
+    expect(await rowFor(postId, outsider)).toBeUndefined();
     await windowPasses(postId);
     await settled(postId);
     expect(mailsTo(aino, topic)).toHaveLength(1); // the mention, not the post's mail as well
@@ -275,6 +277,43 @@ describe('forum mail', () => {
     expect(await rowFor(postId, leaving)).toMatchObject({ status: 'cancelled', last_error: expect.stringMatching(/^stale/) });
   });
 
+  it('mails a facilitator’s post in the round’s forum to its confirmed participants without a subscription of their own, but not after they cancel, nor to one who turned it off', async () => {
+    const sanna = await person('Sanna Valmentaja');
+    const round = await newCohort(t, { capacity: 3, facilitatorEmails: [sanna.email], enrolmentOpensAt: new Date(Date.now() - DAY), enrolmentClosesAt: new Date(Date.now() + 30 * DAY), cancellationDeadline: null });
+    const [channel]: { id: string }[] = await db.query(`SELECT id FROM forum_channel WHERE cohort_id = $1`, [round.id]);
+    const [aino, pekka, olli, jaana] = [await person('Aino Virtanen'), await person('Pekka Korhonen'), await person('Olli Ohita'), await person('Jaana Jonottaja')];
+    const enrolment = t.app.get(EnrolmentService);
+    for (const who of [aino, pekka, olli, jaana]) await enrolment.enrol(who, round.id);
+    await subscriptions.setLevel(olli, { channelId: channel.id }, 'off');
+    expect(await subscriptions.level(aino, { channelId: channel.id })).toBe('every_post');
+    expect(await subscriptions.level(olli, { channelId: channel.id })).toBe('off');
+    // The channel page's selector shows the level that applies.
+    const page = await (await signIn(t, aino.email)).get(`/channels/${channel.id}`);
+    expect(page.text).toContain('<option value="every_post" selected>');
+
+    const topic = title('Ensi viikon välitehtävä');
+    const { threadId, postId } = await forums.startThread(sanna, channel.id, { title: topic, body: 'Lukekaa luku 3.', language: 'fi' }, 'fi');
+    expect((await rows(postId)).map((row) => row.recipient_user_id).sort()).toEqual([aino.id, pekka.id].sort());
+    await windowPasses(postId);
+    expect((await mailTo(aino, topic)).text).toContain('Lukekaa luku 3.');
+    await mailTo(pekka, topic);
+
+    // A post written while Aino is in the round, whose mail goes after she has cancelled: dropped as stale.
+    const later = await reply(sanna, threadId, 'Muistutus välitehtävästä.');
+    expect(await rowFor(later, aino)).toMatchObject({ delivery: 'email' });
+    await enrolment.cancel(aino, round.id, aino.id, null);
+    const last = await reply(sanna, threadId, 'Viimeinen muistutus.');
+    // Her seat went to Jaana, who now follows the forum as every confirmed participant does.
+    expect((await rows(last)).map((row) => row.recipient_user_id).sort()).toEqual([pekka.id, jaana.id].sort());
+    for (const id of [later, last]) await windowPasses(id);
+    for (const id of [postId, later, last]) await settled(id);
+    expect(await rowFor(later, aino)).toMatchObject({ status: 'cancelled', last_error: expect.stringMatching(/^stale/) });
+    expect(mailsTo(aino, topic)).toHaveLength(1);
+    expect(mailsTo(olli, topic)).toEqual([]);
+    expect(mailsTo(sanna, topic)).toEqual([]);
+    expect(mailsTo(pekka, topic)).toHaveLength(3);
+  });
+
   it('validates levels and refuses people who may not read the forum', async () => {
     const [aino, outsider] = [await person('Aino Virtanen'), await person('Olli Ulkopuolinen')];
     const { threadId } = await forums.startThread(aino, general, { title: title('Tasot'), body: 'Teksti', language: 'fi' }, 'fi');
@@ -282,8 +321,12 @@ describe('forum mail', () => {
     await expect(subscriptions.setLevel(aino, { threadId }, 'new_threads')).rejects.toMatchObject({ fields: { level: 'forum.subscription.level.unknown' } });
     await expect(subscriptions.setLevel(outsider, { channelId: cohortChannel }, 'every_post')).rejects.toMatchObject({ status: 403, message: 'forum.channel.notMember' });
     expect(await subscriptions.level(aino, { threadId })).toBe('every_post'); // writing subscribed her
-    expect(await subscriptions.level(aino, { channelId: general })).toBe('off');
+    // Without rows of her own: network channels "new threads only", announcements "every post".
+    expect(await subscriptions.level(aino, { channelId: general })).toBe('new_threads');
     expect(await subscriptions.level(aino, { channelId: announcements })).toBe('every_post');
+    // A round's forum: "every post" for its facilitators, "off" for an admin who only looks in.
+    expect(await subscriptions.level(facilitator, { channelId: cohortChannel })).toBe('every_post');
+    expect(await subscriptions.level(actorOf(await createUser(t, { siteRole: 'admin' })), { channelId: cohortChannel })).toBe('off');
     await subscriptions.setLevel(aino, { threadId }, 'daily_digest');
     expect(await subscriptions.level(aino, { threadId })).toBe('daily_digest');
   });

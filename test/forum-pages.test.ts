@@ -328,7 +328,15 @@ describe('discussion pages', () => {
       const postId = new RegExp(`#post-(${UUID})$`).exec(res.headers.location)![1];
       // A form with a field it does not have changes nothing.
       expect((await pekkaWeb.post(`/posts/${postId}/delete`, { surprise: '1' })).status).toBe(400);
-      const deleted = await pekkaWeb.post(`/posts/${postId}/delete`);
+      // The button asks first, naming the post; nothing is deleted until the answer is yes.
+      const asked = await pekkaWeb.post(`/posts/${postId}/delete`);
+      expect(asked.status).toBe(200);
+      expect(asked.text).toContain('Poistetaanko viesti?');
+      expect(asked.text).toContain('Viestisi ”Kadun tätä” poistetaan.');
+      expect(asked.text).toContain('<input type="hidden" name="confirm" value="yes">');
+      expect(asked.text).toContain(`href="/threads/${threadId}#post-${postId}">Ei, palaa takaisin</a>`);
+      expect((await ainoWeb.get(`/threads/${threadId}`)).text).toContain('Kadun tätä');
+      const deleted = await pekkaWeb.post(`/posts/${postId}/delete`, { confirm: 'yes' });
       expect(deleted.status).toBe(303);
       const page = await ainoWeb.get(`/threads/${threadId}`);
       expect(postSection(page.text, postId)).toContain('Viesti poistettu');
@@ -445,10 +453,11 @@ describe('discussion pages', () => {
   });
 
   it('finds a post by an inflected Finnish word, only where the reader may read, and refuses empty and too long queries', async () => {
-    await startThread(ainoWeb, cohortChannel, 'Verkoston kokous', 'Kehittäjien verkosto kokoontuu keväällä.');
+    const meeting = await startThread(ainoWeb, cohortChannel, 'Verkoston kokous', 'Kehittäjien verkosto kokoontuu keväällä.');
     const found = await ainoWeb.get(`/search?q=${encodeURIComponent('kehittäjä')}`);
     expect(found.status).toBe(200);
-    expect(found.text).toContain('Verkoston kokous');
+    // The result leads to the post itself.
+    expect(found.text).toMatch(new RegExp(`<a href="/threads/${meeting}#post-${UUID}">Verkoston kokous</a>`));
     expect(found.text).toContain('<mark>Kehittäjien</mark>');
     expect(found.text).toContain('Kompleksisuus ja systeemiajattelu: Kevät 2027 – Sivut');
     expect(found.text).toContain('value="kehittäjä"');

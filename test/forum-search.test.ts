@@ -6,7 +6,7 @@ import { Actor } from '../src/access/capabilities';
 import { Cohort } from '../src/catalogue/cohort.entity';
 import { EnrolmentService } from '../src/enrolment/enrolment.service';
 import { CANDIDATES, ForumSearchService } from '../src/forums/forum-search.service';
-import { ForumsService } from '../src/forums/forums.service';
+import { ForumsService, POSTS_PER_PAGE } from '../src/forums/forums.service';
 import { ModerationService } from '../src/forums/moderation.service';
 import { actorOf, createUser } from './support/accounts';
 import { newCohort } from './support/catalogue';
@@ -69,5 +69,33 @@ describe('forum search', () => {
     expect(common).toHaveLength(100);
     expect(common.every((id) => newest.includes(id))).toBe(true);
     expect((await found(participant, 'tunturipuro')).sort()).toEqual([...oldest].sort());
+  });
+
+  it('shows a snippet as plain text with the match marked, and finds the page of the thread the post is on', async () => {
+    const { threadId, postId: opening } = await forums.startThread(other, general, { title: 'Pitkä ketju', body: 'Aloitus: **tähtikartoitus** alkaa.' }, 'fi');
+    for (let i = 0; i < POSTS_PER_PAGE + 2; i++) await forums.reply(other, threadId, { body: `Väliviesti ${i}.` }, 'fi');
+    const { postId: late } = await forums.reply(
+      participant,
+      threadId,
+      { body: '# Otsikko\n\nTämä **tähtitieteellinen** _kokeilu_ ja [lähde](https://example.fi/opas), "lainaus" & muut' },
+      'fi',
+    );
+
+    const hits = (await search.search(participant, 'tähtitieteellinen', 'fi')).items;
+    expect(hits.map((hit) => hit.postId)).toEqual([late]);
+    const [hit] = hits;
+    expect(hit.snippetHtml).toContain('<mark>tähtitieteellinen</mark>');
+    expect(hit.snippetHtml).toContain('lähde (https://example.fi/opas)');
+    expect(hit.snippetHtml).toContain('&quot;lainaus&quot; &amp; muut');
+    expect(hit.snippetHtml).toMatch(/^Otsikko Tämä/);
+    expect(hit.snippetHtml).not.toMatch(/\*\*|_kokeilu_|#|\]\(/);
+    // The post is the 54th: on the thread's second page (posts 51–54), which the cursor opens.
+    expect(hit.pageCursor).not.toBeNull();
+    const page = await forums.threadPage(participant, threadId, 'fi', { cursor: hit.pageCursor!, markRead: false });
+    expect(page.posts.map((post) => post.id)).toContain(late);
+    expect(page.posts).toHaveLength(4);
+
+    const [first] = (await search.search(participant, 'tähtikartoitus', 'fi')).items;
+    expect([first.postId, first.pageCursor, first.snippetHtml]).toEqual([opening, null, 'Aloitus: <mark>tähtikartoitus</mark> alkaa']);
   });
 });

@@ -393,6 +393,8 @@ function fixtureChoices(path: string, param: string, f: FuzzFixtures): string[] 
       return [f.agencyId];
     case 'outbox':
       return [f.outboxMessageId];
+    case 'notifications':
+      return [f.outboxMessageId];
     case 'tokens':
       return [f.usersSpareTokenId];
     case 'moderation':

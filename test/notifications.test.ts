@@ -186,7 +186,7 @@ describe('notification core', () => {
       const b = await notifications.notify('test-reminder', person, { requestedAt: new Date().toISOString() });
       await sleep(1200);
       expect((await row(a!)).status).toBe('pending'); // not mailed on its own
-      expect(await t.app.get(DigestService).gather()).toEqual({ digests: 1 });
+      expect(await t.app.get(DigestService).gatherFor({ userId, hour: '2027030107' })).toEqual({ digestId: expect.any(String) });
       const item = await row(a!);
       const digest = await waitForStatus(item.digest_id, 'sent');
       expect(digest.kind).toBe('digest');
@@ -195,7 +195,7 @@ describe('notification core', () => {
       const [mail] = receivedFor(digest.id);
       expect(mail.subject).toMatch(/^Päivän kooste .*: 2 ilmoitusta$/);
       expect(mail.text.match(/- Muistutus/g)).toHaveLength(2);
-      expect(await t.app.get(DigestService).gather()).toEqual({ digests: 0 });
+      expect(await t.app.get(DigestService).gatherFor({ userId, hour: '2027030107' })).toEqual({ digestId: null });
     });
   });
 });

@@ -76,6 +76,16 @@ describe('web pages', () => {
     expect(css.text).toContain(':focus-visible');
   });
 
+  it('has a favicon: linked from every page, and /favicon.ico leads to it rather than a 404', async () => {
+    const page = await t.http.get('/').expect(200);
+    expect(page.text).toContain('<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">');
+    const icon = await t.http.get('/static/favicon.svg').expect(200);
+    expect(icon.headers['content-type']).toMatch(/image\/svg\+xml/);
+    expect(icon.body.toString()).toContain('#073763');
+    const ico = await t.http.get('/favicon.ico').expect(301);
+    expect(ico.headers.location).toBe('/static/favicon.svg');
+  });
+
   it('sets security headers: a strict content security policy and no framing', async () => {
     const res = await t.http.get('/').expect(200);
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");

@@ -239,4 +239,73 @@ describe('profile', () => {
     const elsewhere = await signIn(t, person.email);
     expect(elsewhere.cookies.get('lang')).toBe('fi');
   });
+
+  describe('digest time, hiding one’s name, and the names of notification kinds', () => {
+    const digestRow = async (id: string) => (await db.query(`SELECT digest_hour, digest_rhythm, hide_name_from_participants FROM app_user WHERE id = $1`, [id]))[0];
+
+    it('shows the site’s default hour until the person chooses one, then saves their hour and rhythm', async () => {
+      const person = await createUser(t);
+      const browser = await signIn(t, person.email);
+      const page = (await browser.get('/profile')).text;
+      expect(page).toContain(`<option value="" selected>Palvelun oletus (${String(t.config.digestHour).padStart(2, '0')}.00)</option>`);
+      expect(page).toContain('id="digest-rhythm-daily" name="rhythm" value="daily" checked');
+      const saved = await browser.post('/profile/digest', { hour: '16', rhythm: 'weekdays' }, { page: '/profile' });
+      expect(saved.status).toBe(303);
+      expect(saved.headers.location).toBe('/profile?saved=digest');
+      expect(await digestRow(person.id)).toMatchObject({ digest_hour: 16, digest_rhythm: 'weekdays' });
+      const after = (await browser.get('/profile?saved=digest')).text;
+      expect(after).toContain('Koosteen ajankohta on tallennettu.');
+      expect(after).toContain('<option value="16" selected>16.00</option>');
+      expect(after).toContain('id="digest-rhythm-weekdays" name="rhythm" value="weekdays" checked');
+      // Back to the site's default, once a week.
+      expect((await browser.post('/profile/digest', { hour: '', rhythm: 'weekly' }, { page: '/profile' })).status).toBe(303);
+      expect(await digestRow(person.id)).toMatchObject({ digest_hour: null, digest_rhythm: 'weekly' });
+    });
+
+    it.each([
+      ['an hour past 23', { hour: '24', rhythm: 'weekly' }, 'digest-hour', 'Valitse kellonaika väliltä 0–23.'],
+      ['an hour that is no number', { hour: 'kahdeksan', rhythm: 'weekly' }, 'digest-hour', 'Valitse kellonaika väliltä 0–23.'],
+      ['a negative hour', { hour: '-1', rhythm: 'weekly' }, 'digest-hour', 'Valitse kellonaika väliltä 0–23.'],
+      ['an unknown rhythm', { hour: '9', rhythm: 'monthly' }, 'digest-rhythm', 'Valitse joka päivä, arkipäivisin tai kerran viikossa.'],
+    ])('refuses %s with the message next to the field, keeps the input and saves nothing', async (_case, form, fieldId, message) => {
+      const person = await createUser(t);
+      await db.query(`UPDATE app_user SET digest_hour = 7, digest_rhythm = 'daily' WHERE id = $1`, [person.id]);
+      const browser = await signIn(t, person.email);
+      const res = await browser.post('/profile/digest', form, { page: '/profile' });
+      expect(res.status).toBe(400);
+      expect(res.text).toContain('Korjaa merkityt kohdat.');
+      expect(errorFor(res.text, fieldId)).toBe(message);
+      expect(res.text).toContain(`<option value="${form.hour}" selected>`);
+      if (form.rhythm === 'weekly') expect(res.text).toContain('value="weekly" checked');
+      expect(await digestRow(person.id)).toMatchObject({ digest_hour: 7, digest_rhythm: 'daily' });
+    });
+
+    it('saves “hide my name from other participants” with the details, and clears it when unticked', async () => {
+      const person = await createUser(t, { displayName: 'Piilo Henkilö' });
+      const browser = await signIn(t, person.email);
+      expect((await browser.get('/profile')).text).toContain('id="profile-hide-name" name="hideName" value="1" aria-describedby');
+      expect((await browser.post('/profile', { displayName: 'Piilo Henkilö', agencyId: '', language: 'fi', hideName: '1' }, { page: '/profile' })).status).toBe(303);
+      expect((await digestRow(person.id)).hide_name_from_participants).toBe(true);
+      expect((await browser.get('/profile')).text).toContain('name="hideName" value="1" checked');
+      expect((await browser.post('/profile', { displayName: 'Piilo Henkilö', agencyId: '', language: 'fi' }, { page: '/profile' })).status).toBe(303);
+      expect((await digestRow(person.id)).hide_name_from_participants).toBe(false);
+      const forged = await browser.post('/profile', { displayName: 'Piilo Henkilö', agencyId: '', language: 'fi', hideName: 'maybe' }, { page: '/profile' });
+      expect(forged.status).toBe(400);
+      expect((await digestRow(person.id)).hide_name_from_participants).toBe(false);
+    });
+
+    it('names each kind of notification in the reader’s language, never by its key', async () => {
+      const person = await createUser(t, { language: 'fi' });
+      const browser = await signIn(t, person.email);
+      const fi = (await browser.get('/profile')).text;
+      expect(fi).toContain('<legend>Esihenkilön hyväksyntäpyyntö</legend>');
+      expect(fi).toContain('<legend>Uusi viesti seuraamallasi kanavalla</legend>');
+      expect(fi).not.toContain('<legend>enrolment.approval-requested</legend>');
+      expect(fi).not.toMatch(/<legend>[a-z-]+\.[a-z.-]+<\/legend>/);
+      await browser.get('/language/sv?next=/profile');
+      const sv = (await browser.get('/profile')).text;
+      expect(sv).toContain('<legend>Påminnelse om träff</legend>');
+      expect(sv).not.toMatch(/<legend>[a-z-]+\.[a-z.-]+<\/legend>/);
+    });
+  });
 });

@@ -196,15 +196,17 @@ describe('session reminders and calendar invitations', () => {
     await scheduling.updateSession(admin, first.id, { startsAt: helsinki(2027, 3, 30, 10), endsAt: helsinki(2027, 3, 30, 16), reason: 'Tila ei ole käytettävissä' });
     const moved = await mailTo(aino, /siirtynyt/);
     expect(moved.subject).toContain('30.3.2027');
+    expect(moved.subject).toMatch(/^Tapaaminen on siirtynyt: Kompleksisuus ja systeemiajattelu, kevät 2027 – 30\.3\.2027 klo 10[.:]00$/);
     expect(moved.text).toContain('Aiempi aika: tiistaina 16. maaliskuuta 2027 klo 09.00');
     expect(moved.text).toContain('Syy: Tila ei ole käytettävissä');
     const [update] = icsAttachments(moved);
     expect(update.method).toBe('REQUEST');
     expect(update.events).toMatchObject([{ uid: `session-${first.id}@verso`, sequence: 1, helsinkiStart: '2027-03-30 10:00' }]);
-    expect((await mailTo(bertil, /flyttats/)).subject).toMatch(/^Träffen har flyttats/);
+    expect((await mailTo(bertil, /flyttats/)).subject).toMatch(/^Träffen har flyttats: Komplexitet och systemtänkande, våren 2027 – 30\.3\.2027 kl\. 10[.:]00$/);
 
     await scheduling.cancelSession(admin, second.id, 'Sairastuminen');
     const cancelled = await mailTo(aino, /peruttu/);
+    expect(cancelled.subject).toMatch(/^Tapaaminen on peruttu: Kompleksisuus ja systeemiajattelu, kevät 2027 – 13\.4\.2027$/);
     const [cancel] = icsAttachments(cancelled);
     expect(cancel.method).toBe('CANCEL');
     expect(cancel.contentMethod).toBe('CANCEL');
@@ -248,6 +250,7 @@ describe('session reminders and calendar invitations', () => {
     await scheduling.setCohortStatus(admin, cohort.id, 'cancelled');
 
     const mail = await mailTo(seated, /^Ryhmä on peruttu/);
+    expect(mail.subject).toBe('Ryhmä on peruttu: Kompleksisuus ja systeemiajattelu, kevät 2027');
     expect(mail.text).toContain(`Valmennusryhmä ${cohort.name} on peruttu`);
     const cancels = icsAttachments(mail);
     expect(cancels.map((c) => [c.method, c.events[0].status])).toEqual([
@@ -255,7 +258,9 @@ describe('session reminders and calendar invitations', () => {
       ['CANCEL', 'CANCELLED'],
     ]);
     expect(icsAttachments(await mailTo(facilitator, /^Ryhmä on peruttu/))).toHaveLength(2);
-    const english = await mailTo(waiting, /^Group cancelled/);
+    const english = await mailTo(waiting, /^Round cancelled/);
+    expect(english.subject).toBe('Round cancelled: Complexity and systems thinking, spring 2027');
+    expect(english.text).toContain('The coaching group Spring 2027 has been cancelled');
     expect(icsAttachments(english)).toEqual([]);
     expect(await reminders(seated)).toEqual([]);
   });
@@ -272,6 +277,7 @@ describe('session reminders and calendar invitations', () => {
     await enrolment.cancel(actor(leaving), cohort.id, leaving.id, null);
 
     const reminder = await mailTo(aino, /^Muistutus/, 30000);
+    expect(reminder.subject).toMatch(/^Muistutus: Kompleksisuus ja systeemiajattelu, kevät 2027 – /);
     const receivedAt = Date.now();
     expect(receivedAt).toBeGreaterThanOrEqual(movedTo.getTime() - MINUTE);
     expect(reminder.text).toContain(`Ryhmän sivu: ${t.config.baseUrl}/cohorts/${cohort.id}`);

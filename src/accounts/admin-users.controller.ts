@@ -70,7 +70,7 @@ export class AdminUsersController {
       statuses: USER_STATUSES.map((value) => ({ value, label: translate(lang, `admin.status.${value}`), selected: value === filter.status })),
       sorts: USER_SORTS.map((value) => ({ value, label: translate(lang, `admin.users.sort.${value}`), selected: value === (filter.sort ?? 'newest') })),
       erasureRequests: (await this.adminUsers.erasureRequests()).map((row) => rowView(row, lang)),
-      rows: rows.map((row) => rowView(row, lang)),
+      rows: rows.map((row) => ({ ...rowView(row, lang), facilitator: row.facilitatedCount > 0, facilitating: row.facilitating.map((round) => ({ ...round, href: `/admin/cohorts/${round.id}` })) })),
       page,
       nextHref: hasNext ? `/admin/users?${params}` : null,
     });

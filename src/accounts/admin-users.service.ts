@@ -55,6 +55,22 @@ export interface UserRecord extends UserRow {
 const USER_COLUMNS = `u.id, u.display_name AS "displayName", u.email, a.name AS "agencyName", u.site_role AS "siteRole",
   u.status, u.created_at AS "createdAt", u.last_signed_in_at AS "lastSignedInAt", u.erasure_requested_at AS "erasureRequestedAt"`;
 
+/** Whether the person facilitates: the rounds they run that are not over, and how many they have ever run. */
+export interface FacilitatorMark {
+  facilitatedCount: number;
+  /** At most FACILITATED_SHOWN, soonest first. */
+  facilitating: { id: string; name: string }[];
+}
+
+const FACILITATED_SHOWN = 3;
+
+// Facilitating is a role people hold in rounds; the list reads it with SQL over cohort_facilitator
+// so admins see who facilitates without accounts depending on the catalogue's code.
+const FACILITATOR_COLUMNS = `(SELECT count(*)::int FROM cohort_facilitator f WHERE f.user_id = u.id) AS "facilitatedCount",
+  coalesce((SELECT json_agg(json_build_object('id', r.id, 'name', r.name) ORDER BY r.starts_at) FROM (
+     SELECT c.id, c.name, c.starts_at FROM cohort_facilitator f JOIN cohort c ON c.id = f.cohort_id
+      WHERE f.user_id = u.id AND c.ends_at > now() AND c.status <> 'cancelled' ORDER BY c.starts_at LIMIT ${FACILITATED_SHOWN}) r), '[]') AS "facilitating"`;
+
 /** `%text%` for LIKE, with the text's own % _ and \ taken literally. */
 function containing(text: string): string {
   return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
@@ -69,7 +85,7 @@ export class AdminUsersService {
   ) {}
 
   /** One page of people matching the filter, newest first or by name; `hasNext` when more follow. */
-  async list(filter: UserFilter, lang: Language): Promise<{ rows: UserRow[]; hasNext: boolean }> {
+  async list(filter: UserFilter, lang: Language): Promise<{ rows: (UserRow & FacilitatorMark)[]; hasNext: boolean }> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.q) {
@@ -84,8 +100,8 @@ export class AdminUsersService {
           `(u.status = 'erased'), u.display_name COLLATE "${NAME_COLLATION[lang]}", u.id`
         : `u.created_at DESC, u.id DESC`;
     const offset = ((filter.page ?? 1) - 1) * USERS_PAGE_SIZE;
-    const rows: UserRow[] = await this.dataSource.query(
-      `SELECT ${USER_COLUMNS} FROM app_user u LEFT JOIN agency a ON a.id = u.agency_id
+    const rows: (UserRow & FacilitatorMark)[] = await this.dataSource.query(
+      `SELECT ${USER_COLUMNS}, ${FACILITATOR_COLUMNS} FROM app_user u LEFT JOIN agency a ON a.id = u.agency_id
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY ${order} LIMIT ${USERS_PAGE_SIZE + 1} OFFSET ${offset}`,
       params,

@@ -17,10 +17,10 @@ import { safeLocalPath } from '../web/local-path';
 import { RegisterDto, SignInFormDto } from './accounts.dto';
 import { SignInService } from './sign-in.service';
 
-/** Where to go after signing in: a page of this site, never the sign-in or sign-up page itself. */
+/** Where to go after signing in: a page of this site, never the sign-in or sign-up page itself; else the person's home. */
 function afterSignIn(next: unknown): string {
   const path = safeLocalPath(next);
-  return path === '/' || path.startsWith('/login') || path.startsWith('/register') ? '/profile' : path;
+  return path.startsWith('/login') || path.startsWith('/register') ? '/' : path;
 }
 
 @ApiExcludeController()

@@ -2,7 +2,7 @@
 // erasure request. Each form posts to its own address; a refused one shows the page again with
 // 400, its messages next to its fields and its input kept (never a password); a saved one goes
 // back to the page with a notice (303, so reloading does not post again).
-import { Body, Controller, Get, HttpStatus, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpStatus, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type {} from '@fastify/view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -12,22 +12,26 @@ import { CurrentActor } from '../access/current-actor';
 import { Actor } from '../access/capabilities';
 import { Language, LANGUAGE_COOKIE, LANGUAGE_NAMES, LANGUAGES, translate } from '../i18n/i18n';
 import { AgencyService } from '../identity/agency.service';
+import { DIGEST_RHYTHMS } from '../identity/user.entity';
+import { CONFIG, Config } from '../config/config';
 import { FieldErrors } from '../errors/domain-errors';
 import { Channel } from '../notifications/notification.entity';
+import { kindName } from '../notifications/notification-kinds';
 import { FieldMessages, translateFields, validateForm } from '../web/forms';
 import { TooManyAttempts, tooManyAttemptsMessage } from '../access/rate-limits';
-import { ChangePasswordDto, ProfileDto } from './profile.dto';
+import { ChangePasswordDto, DigestDto, ProfileDto } from './profile.dto';
 import { ProfileService } from './profile.service';
 
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 /** What `?saved=` may say, after a form was saved. */
-const NOTICES = new Set(['profile', 'notifications', 'password', 'erasure']);
+const NOTICES = new Set(['profile', 'notifications', 'digest', 'password', 'erasure']);
 
 /** What a refused form puts back on the page. */
 interface Refusal {
   status: number;
-  details?: { form: Record<string, string>; errors: FieldMessages };
+  details?: { form: { displayName: string; agencyId: string; language: string; hideName: boolean }; errors: FieldMessages };
   notifications?: { choices: Record<string, string>; errors: FieldMessages };
+  digest?: { form: { hour: string; rhythm: string }; errors: FieldMessages };
   password?: { errors?: FieldMessages; error?: string };
 }
 
@@ -45,6 +49,7 @@ export class ProfileController {
     private readonly profiles: ProfileService,
     private readonly agencies: AgencyService,
     private readonly authentication: Authentication,
+    @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   @Get()
@@ -57,13 +62,13 @@ export class ProfileController {
   async update(@Body() body: unknown, @CurrentActor() actor: Actor, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const lang = request.lang;
     const raw = fields(body);
-    const kept = { displayName: text(raw.displayName), agencyId: text(raw.agencyId), language: text(raw.language) };
+    const kept = { displayName: text(raw.displayName), agencyId: text(raw.agencyId), language: text(raw.language), hideName: raw.hideName !== undefined };
     const refuse = (errors: FieldMessages) => this.refused(reply, request, actor, { status: HttpStatus.BAD_REQUEST, details: { form: kept, errors: translateFields(errors, lang) } });
 
     const form = await validateForm(ProfileDto, body);
     if (form.errors) return refuse(form.errors);
     try {
-      await this.profiles.update(actor.id, form.value);
+      await this.profiles.update(actor.id, { ...form.value, hideNameFromParticipants: form.value.hideName === '1' });
     } catch (error) {
       if (error instanceof FieldErrors) return refuse(error.fields);
       throw error;
@@ -84,6 +89,19 @@ export class ProfileController {
       return this.refused(reply, request, actor, { status: HttpStatus.BAD_REQUEST, notifications: { choices: kept, errors: translateFields(error.fields, request.lang) } });
     }
     return reply.redirect('/profile?saved=notifications', 303);
+  }
+
+  /** The digest's hour and rhythm; a bad one re-shows the form with its message and saves nothing. */
+  @Post('digest')
+  async digest(@Body() body: unknown, @CurrentActor() actor: Actor, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const raw = fields(body);
+    const form = await validateForm(DigestDto, body);
+    if (form.errors) {
+      const kept = { hour: text(raw.hour), rhythm: text(raw.rhythm) };
+      return this.refused(reply, request, actor, { status: HttpStatus.BAD_REQUEST, digest: { form: kept, errors: translateFields(form.errors, request.lang) } });
+    }
+    await this.profiles.setDigestTime(actor.id, form.value.hour === '' ? null : Number(form.value.hour), form.value.rhythm);
+    return reply.redirect('/profile?saved=digest', 303);
   }
 
   @Post('password')
@@ -131,7 +149,14 @@ export class ProfileController {
 
   private async page(actor: Actor, lang: Language, refusal: Partial<Refusal> = {}) {
     const profile = await this.profiles.profile(actor.id);
-    const form = refusal.details?.form ?? { displayName: profile.displayName, agencyId: profile.agencyId ?? '', language: profile.language };
+    const form = refusal.details?.form ?? {
+      displayName: profile.displayName,
+      agencyId: profile.agencyId ?? '',
+      language: profile.language,
+      hideName: profile.hideNameFromParticipants,
+    };
+    const digestForm = refusal.digest?.form ?? { hour: profile.digestHour === null ? '' : String(profile.digestHour), rhythm: profile.digestRhythm };
+    const hourLabel = (hour: number) => `${String(hour).padStart(2, '0')}.00`;
     const preferences = await this.profiles.preferences(actor.id);
     const chosen = refusal.notifications?.choices ?? {};
     const preferenceErrors = refusal.notifications?.errors ?? {};
@@ -145,7 +170,7 @@ export class ProfileController {
       languageOptions: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code], selected: code === form.language })),
       preferences: preferences.map(({ kind, channel, channels }) => ({
         kind,
-        label: kindLabel(kind, lang),
+        label: kindName(kind, lang),
         error: preferenceErrors[kind] ?? null,
         options: channels.map((value: Channel) => ({
           id: `notify-${kind}-${value}`,
@@ -156,15 +181,25 @@ export class ProfileController {
       })),
       // A refused field that is not on the page (a kind that went away, a forged field).
       preferencesError: Object.keys(preferenceErrors).some((kind) => !shownKinds.has(kind)) ? translate(lang, 'profile.notifications.refused') : null,
+      digest: {
+        errors: refusal.digest?.errors ?? null,
+        // Kept as typed when refused, even if it is no hour at all (a forged form).
+        hour: digestForm.hour,
+        hours: [
+          { value: '', label: translate(lang, 'profile.digest.defaultHour', { hour: hourLabel(this.config.digestHour) }), selected: digestForm.hour === '' },
+          ...Array.from({ length: 24 }, (_, hour) => ({ value: String(hour), label: hourLabel(hour), selected: digestForm.hour === String(hour) })),
+          // A refused value that is no hour of the list stays in view next to its message.
+          ...(/^(|[0-9]|1[0-9]|2[0-3])$/.test(digestForm.hour) ? [] : [{ value: digestForm.hour, label: digestForm.hour, selected: true }]),
+        ],
+        rhythms: DIGEST_RHYTHMS.map((value) => ({
+          id: `digest-rhythm-${value}`,
+          value,
+          label: translate(lang, `profile.digest.rhythm.${value}`),
+          checked: value === digestForm.rhythm,
+        })),
+      },
       password: refusal.password ?? {},
       erasureRequestedAt: profile.erasureRequestedAt,
     };
   }
-}
-
-/** A kind's name in the reader's language; its stable name when no area has given it one. */
-function kindLabel(kind: string, lang: Language): string {
-  const key = `profile.notifications.kind.${kind}`;
-  const label = translate(lang, key);
-  return label === key ? kind : label;
 }

@@ -1,7 +1,8 @@
 // What the password reset and profile forms accept. Messages are i18n keys (web/forms.ts translates).
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { LANGUAGES, Language } from '../i18n/i18n';
+import { DIGEST_RHYTHMS, DigestRhythm } from '../identity/user.entity';
 import { PASSWORD_MAX_LENGTH } from '../identity/password-policy';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -40,6 +41,22 @@ export class ProfileDto {
 
   @IsIn(LANGUAGES, { message: 'form.language.unknown' })
   language: Language;
+
+  /** The checkbox "hide my name from other participants": sent when ticked, absent when not. */
+  @IsOptional()
+  @IsIn(['1'], { message: 'form.unknownField' })
+  hideName?: '1';
+}
+
+/** The digest's hour (Helsinki) and rhythm; an empty hour is the site's default hour. */
+export class DigestDto {
+  @Transform(trim)
+  @IsString({ message: 'profile.digest.badHour' })
+  @Matches(/^(|[01]?[0-9]|2[0-3])$/, { message: 'profile.digest.badHour' })
+  hour: string;
+
+  @IsIn(DIGEST_RHYTHMS, { message: 'profile.digest.badRhythm' })
+  rhythm: DigestRhythm;
 }
 
 export class ChangePasswordDto {

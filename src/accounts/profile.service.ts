@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { Language } from '../i18n/i18n';
 import { ApiTokensService } from '../identity/api-tokens.service';
 import { UserService } from '../identity/user.service';
+import { DigestRhythm } from '../identity/user.entity';
 import { FieldErrors } from '../errors/domain-errors';
 import { DIGEST_KIND } from '../notifications/digest.service';
 import { Channel, CHANNELS } from '../notifications/notification.entity';
@@ -27,12 +28,17 @@ export interface Profile {
   agencyId: string | null;
   language: Language;
   erasureRequestedAt: Date | null;
+  /** null: the site's DIGEST_HOUR. */
+  digestHour: number | null;
+  digestRhythm: DigestRhythm;
+  hideNameFromParticipants: boolean;
 }
 
 export interface ProfileChange {
   displayName: string;
   agencyId?: string | null;
   language: Language;
+  hideNameFromParticipants: boolean;
 }
 
 @Injectable()
@@ -48,7 +54,8 @@ export class ProfileService {
 
   async profile(userId: string): Promise<Profile> {
     const [row]: Profile[] = await this.dataSource.query(
-      `SELECT id, email, display_name AS "displayName", agency_id AS "agencyId", language, erasure_requested_at AS "erasureRequestedAt"
+      `SELECT id, email, display_name AS "displayName", agency_id AS "agencyId", language, erasure_requested_at AS "erasureRequestedAt",
+              digest_hour AS "digestHour", digest_rhythm AS "digestRhythm", hide_name_from_participants AS "hideNameFromParticipants"
          FROM app_user WHERE id = $1`,
       [userId],
     );
@@ -60,9 +67,9 @@ export class ProfileService {
     const agencyId = change.agencyId || null;
     try {
       const [, updated]: [unknown, number] = await this.dataSource.query(
-        `UPDATE app_user SET display_name = $2, agency_id = $3, language = $4, updated_at = now()
+        `UPDATE app_user SET display_name = $2, agency_id = $3, language = $4, hide_name_from_participants = $5, updated_at = now()
           WHERE id = $1 AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM agency WHERE id = $3::uuid))`,
-        [userId, change.displayName.trim(), agencyId, change.language],
+        [userId, change.displayName.trim(), agencyId, change.language, change.hideNameFromParticipants],
       );
       if (updated === 0) throw new FieldErrors({ agencyId: 'accounts.agency.unknown' });
     } catch (error) {
@@ -70,6 +77,11 @@ export class ProfileService {
       if ((error as { code?: string }).code === '23503') throw new FieldErrors({ agencyId: 'accounts.agency.unknown' });
       throw error;
     }
+  }
+
+  /** When the person's digest is due: an hour in Helsinki (null for the site's default) and a rhythm. */
+  async setDigestTime(userId: string, hour: number | null, rhythm: DigestRhythm): Promise<void> {
+    await this.dataSource.query(`UPDATE app_user SET digest_hour = $2, digest_rhythm = $3, updated_at = now() WHERE id = $1`, [userId, hour, rhythm]);
   }
 
   /** The kinds a person may choose a channel for: all but security mail, which always comes by email. */
@@ -129,12 +141,13 @@ export class ProfileService {
       `SELECT u.id, u.email, u.display_name AS "displayName", u.language, u.site_role AS "siteRole", u.status,
               CASE WHEN a.id IS NULL THEN NULL ELSE json_build_object('id', a.id, 'name', a.name) END AS agency,
               u.created_at AS "createdAt", u.updated_at AS "updatedAt", u.last_signed_in_at AS "lastSignedInAt",
-              u.erasure_requested_at AS "erasureRequestedAt"
+              u.erasure_requested_at AS "erasureRequestedAt", u.digest_hour AS "digestHour", u.digest_rhythm AS "digestRhythm",
+              u.hide_name_from_participants AS "hideNameFromParticipants"
          FROM app_user u LEFT JOIN agency a ON a.id = u.agency_id WHERE u.id = $1`,
       [userId],
     );
     const notifications = await this.dataSource.query(
-      `SELECT kind, subject, status, delivery, created_at AS "createdAt", due_at AS "dueAt", sent_at AS "sentAt"
+      `SELECT kind, subject, status, delivery, created_at AS "createdAt", due_at AS "dueAt", sent_at AS "sentAt", read_at AS "readAt"
          FROM notification WHERE recipient_user_id = $1 ORDER BY created_at DESC, id`,
       [userId],
     );

@@ -20,5 +20,6 @@ import { SessionCalendarService } from './session-calendar.service';
   imports: [TypeOrmModule.forFeature([CalendarFeed, NetworkEvent]), CatalogueModule, EnrolmentModule],
   controllers: [CalendarController, EventsController, AdminEventsController],
   providers: [NetworkEventsService, CalendarFeedService, SessionCalendarService, RemindersService, ReminderNotifications],
+  exports: [NetworkEventsService],
 })
 export class CalendarModule {}

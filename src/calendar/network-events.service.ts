@@ -14,6 +14,7 @@ import { UserService } from '../identity/user.service';
 import { markdownAsText, renderMarkdown } from '../views/markdown';
 import { CalendarEvent } from './ics';
 import { NetworkEvent, NetworkEventStatus } from './network-event.entity';
+import { roundName } from '../i18n/round-name';
 
 export const MAX_TITLE_LENGTH = 200;
 export const MAX_DESCRIPTION_LENGTH = 20_000;
@@ -225,6 +226,19 @@ export class NetworkEventsService {
     return { items: rows.slice(0, EVENTS_PAGE_LIMIT).map((row) => itemOf(row, lang)), truncated: rows.length > EVENTS_PAGE_LIMIT };
   }
 
+  /** The next network events not cancelled that have not ended, soonest first, at most `limit`: the home page's list. */
+  async nextNetworkEvents(limit: number, lang: Language, now: Date = new Date()): Promise<EventItem[]> {
+    const rows: ItemRow[] = await this.dataSource.query(
+      `SELECT 'networkEvent' AS kind, e.id, e.starts_at, e.ends_at, e.status, e.place, e.meeting_link, e.title, e.description, NULL AS cohort_id, NULL AS cohort_name
+         FROM network_event e
+        WHERE e.ends_at > $1 AND e.status <> 'cancelled'
+        ORDER BY e.starts_at, e.id
+        LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map((row) => itemOf(row, lang));
+  }
+
   // Admin writes and reads.
 
   /** The network events for the admin list, the latest first (at most 500). */
@@ -327,7 +341,8 @@ function itemOf(row: ItemRow, lang: Language): EventItem {
       startsAt: row.starts_at,
       endsAt: row.ends_at,
       cancelled,
-      title: `${localized(row.title, lang)}: ${row.cohort_name}`,
+      // The round's name in the title's language, so the whole title is marked with one language.
+      title: `${localized(row.title, lang)}: ${roundName(row.cohort_name ?? '', titleLang)}`,
       titleLang,
       place: row.place,
       meetingLink: null,

@@ -11,7 +11,8 @@ import { CONFIG, Config } from '../config/config';
 import { formatDate } from '../i18n/dates';
 import { helsinkiDate } from '../i18n/helsinki-time';
 import { Language, translate } from '../i18n/i18n';
-import { ENROLMENT_KINDS } from '../enrolment/enrolment.notifications';
+import { programmeAndRound } from '../i18n/round-name';
+import { cohortPath, ENROLMENT_KINDS } from '../enrolment/enrolment.notifications';
 import { MailAttachment, MailRecipient, NotificationKinds } from '../notifications/notification-kinds';
 import { CalendarEvent, writeCalendar } from './ics';
 import { REMINDER_KINDS, RemindersService } from './reminders.service';
@@ -33,8 +34,7 @@ export class ReminderNotifications implements OnModuleInit {
   onModuleInit() {
     const subject = (name: string) => (payload: Record<string, unknown>, lang: Language) =>
       translate(lang, `mail.${name}.subject`, {
-        programme: payload.programmeTitle,
-        cohort: payload.cohortName,
+        round: programmeAndRound(payload.programmeTitle, payload.cohortName, lang),
         date: payload.startsAt ? formatDate(new Date(payload.startsAt as string), lang, 'date') : '',
         time: payload.startsAt ? formatDate(new Date(payload.startsAt as string), lang, 'time') : '',
       });
@@ -46,6 +46,7 @@ export class ReminderNotifications implements OnModuleInit {
       channels: ['email', 'off'],
       subject: subject(REMINDER_KINDS.reminder),
       refresh: (payload, lang) => this.reminders.refreshReminder(payload, lang),
+      aboutPath: cohortPath,
     });
     // A session added, moved or cancelled: the mail says so and carries the invitation that adds,
     // updates or removes it; it goes only while still true (refresh).
@@ -62,6 +63,7 @@ export class ReminderNotifications implements OnModuleInit {
         subject: subject(change.name),
         refresh: (payload, lang) => change.refresh.call(this.reminders, payload, lang),
         attachments: (payload, lang, to) => this.sessionInvitation(payload, lang, to, change.method),
+        aboutPath: cohortPath,
       });
     }
 
@@ -70,9 +72,13 @@ export class ReminderNotifications implements OnModuleInit {
       template: 'cohort-cancelled',
       secretLinks: [],
       subject: subject(REMINDER_KINDS.cohortCancelled),
+      aboutPath: cohortPath,
       // The sessions leave the calendars of those who had them.
       attachments: async (payload, lang, to) => (payload.hadSeat ? this.invitations(await this.calendar.cohortEvents(String(payload.cohortId), lang), lang, to, 'CANCEL') : []),
     });
+
+    // The digest lists the person's sessions of the coming week.
+    this.kinds.provideUpcomingSessions((userId, from, until, lang) => this.calendar.upcomingFor(userId, from, until, lang));
 
     for (const kind of [ENROLMENT_KINDS['enrolment.confirmed'], ENROLMENT_KINDS['enrolment.promoted'], ENROLMENT_KINDS['enrolment.approved']]) {
       this.kinds.addAttachments(kind, async (payload, lang, to) =>

@@ -9,7 +9,9 @@ import { CONFIG, Config } from '../config/config';
 import { preparedQuery } from '../database/prepared';
 import { Language, localized, LocalizedText, translate } from '../i18n/i18n';
 import { markdownAsText } from '../views/markdown';
+import { UpcomingSession } from '../notifications/notification-kinds';
 import { CalendarEvent } from './ics';
+import { roundName } from '../i18n/round-name';
 
 /** Changing how events are written changes every feed's version, so cached copies are refetched. */
 const FORMAT_VERSION = 1;
@@ -145,6 +147,24 @@ export class SessionCalendarService {
     return rows.map((row) => this.event(row, lang, true));
   }
 
+  /** A person's sessions starting in [from, until) in rounds still on, for their digest. */
+  async upcomingFor(userId: string, from: Date, until: Date, lang: Language): Promise<UpcomingSession[]> {
+    const rows: SessionRow[] = await this.dataSource.query(
+      `SELECT ${SESSION_COLUMNS} ${FROM_SESSIONS}
+       WHERE ${personalSessions('$1')} AND s.status = 'scheduled' AND c.status <> 'cancelled' AND s.starts_at >= $2 AND s.starts_at < $3
+       ORDER BY s.starts_at, s.id`,
+      [userId, from, until],
+    );
+    return rows.map((row) => ({
+      startsAt: new Date(row.starts_at),
+      endsAt: new Date(row.ends_at),
+      roundName: `${localized(row.programme_title, lang)}: ${roundName(row.cohort_name, lang)}`,
+      // The person holds a seat or facilitates: they may see the meeting link.
+      place: row.place ?? row.meeting_link,
+      path: `/cohorts/${row.cohort_id}`,
+    }));
+  }
+
   /** One session as a calendar event in the reader's language. */
   event(row: SessionRow, lang: Language, withLinks: boolean): CalendarEvent {
     const link = withLinks ? row.meeting_link : null;
@@ -159,7 +179,7 @@ export class SessionCalendarService {
       sequence: row.revision,
       startsAt: new Date(row.starts_at),
       endsAt: new Date(row.ends_at),
-      summary: `${localized(row.programme_title, lang)}: ${row.cohort_name}`,
+      summary: `${localized(row.programme_title, lang)}: ${roundName(row.cohort_name, lang)}`,
       description: description.join('\n\n'),
       location: row.place ?? link ?? null,
       url: cohortUrl,

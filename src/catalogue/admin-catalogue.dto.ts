@@ -195,6 +195,11 @@ export class SessionRowDto {
 
   @OptionalText(10_000, 'admin.session.agenda.tooLong')
   agenda?: string;
+
+  /** "yes": this row's weekend or holiday is confirmed (the form asks first). */
+  @IsOptional()
+  @IsIn(['yes', ''], { message: 'admin.form.text' })
+  confirmDayOff?: string;
 }
 
 export const SESSION_ROW_FIELDS = ['date', 'start', 'end', 'place', 'meetingLink', 'agenda'] as const;
@@ -294,6 +299,11 @@ export class SessionFormDto {
 
   @OptionalText(10_000, 'admin.session.agenda.tooLong')
   agenda?: string;
+
+  /** "yes": the admin has confirmed a session on a weekend or a holiday (the form asks first). */
+  @IsOptional()
+  @IsIn(['yes', ''], { message: 'admin.form.text' })
+  confirmDayOff?: string;
 }
 
 /** Moving or editing a session: its fields and why it changed (told to the participants). */

@@ -11,9 +11,11 @@ import type { FastifyReply } from 'fastify';
 import { Requires } from '../access/access.decorator';
 import { Actor, Capability } from '../access/capabilities';
 import { CurrentActor } from '../access/current-actor';
-import { FieldErrors, messageParts, Refused } from '../errors/domain-errors';
-import { formatHelsinkiInput } from '../i18n/helsinki-time';
-import { Language, localized, translate } from '../i18n/i18n';
+import { FieldErrors, messageParts, Refused, withValues } from '../errors/domain-errors';
+import { formatHelsinkiInput, parseHelsinki, toHelsinki } from '../i18n/helsinki-time';
+import { Language, LOCALES, localized, translate } from '../i18n/i18n';
+import { roundName } from '../i18n/round-name';
+import { confirmationPage, confirmedForm } from '../web/confirmation';
 import { FieldMessages, translateFields, translateMessage, validateForm } from '../web/forms';
 import { Lang } from '../web/language';
 import {
@@ -23,17 +25,20 @@ import {
   CohortStatusDto,
   CopyCohortDto,
   ScheduleQueryDto,
+  isBlankRow,
   SESSION_ROW_FIELDS,
   SessionCancelDto,
   SessionEditDto,
   SessionFormDto,
   sessionInputOf,
+  SessionRowDto,
   sessionsOf,
   SHIFT_UNITS,
   withSessionRows,
 } from './admin-catalogue.dto';
 import { CatalogueService, CohortDetail } from './catalogue.service';
 import { DELIVERY_MODES } from './cohort.entity';
+import { dayOffOf } from './finnish-holidays';
 import { ProgrammeForEdit, ProgrammesService } from './programmes.service';
 import { DEFAULT_REMINDER_OFFSETS, formatReminderOffsets, MAX_SESSIONS, termLabel, termOf } from './scheduling.rules';
 import { COHORT_TRANSITIONS, SchedulingService } from './scheduling.service';
@@ -96,11 +101,12 @@ function cohortValues(cohort: CohortDetail, record: CohortRecord): Values {
 
 /**
  * The service's field as the form's: `sessions.<i>.startsAt` → the start input of the row session i
- * came from (its date input when the date is out of range); `startsAt` → `start` on one-session forms.
+ * came from (its date input when the date is out of range or past); `startsAt` → `start` on one-session forms.
  */
 function formField(field: string, message: string, rowOf: number[] = []): string {
-  const outOfRange = messageParts(message).key === 'schedule.date.outOfRange';
-  const input = (instant: string) => (outOfRange ? 'date' : instant === 'startsAt' ? 'start' : 'end');
+  // A date out of range or in the past is most often a slip in the date, so the message goes there.
+  const onDate = ['schedule.date.outOfRange', 'session.startsAt.past'].includes(messageParts(message).key);
+  const input = (instant: string) => (onDate ? 'date' : instant === 'startsAt' ? 'start' : 'end');
   const row = /^sessions\.(\d+)\.(startsAt|endsAt)$/.exec(field);
   if (row) return `sessions.${rowOf[Number(row[1])] ?? row[1]}.${input(row[2])}`;
   if (field === 'startsAt' || field === 'endsAt') return input(field);
@@ -150,11 +156,45 @@ function cohortForm(values: Values, errors: FieldMessages | null, lang: Language
 }
 
 /** One session's inputs; `namePrefix` is `sessions.<row>.` on the new-round page. */
-function sessionFields(idPrefix: string, namePrefix: string, values: Values, errors: FieldMessages | null) {
-  return Object.fromEntries(
-    SESSION_ROW_FIELDS.map((field) => [field, { id: `${idPrefix}-${field}`, name: `${namePrefix}${field}`, value: values[field] ?? '', error: errors?.[`${namePrefix}${field}`] ?? null }]),
-  );
+function sessionFields(idPrefix: string, namePrefix: string, values: Values, errors: FieldMessages | null, askedDayOff = false) {
+  return {
+    ...Object.fromEntries(
+      SESSION_ROW_FIELDS.map((field) => [field, { id: `${idPrefix}-${field}`, name: `${namePrefix}${field}`, value: values[field] ?? '', error: errors?.[`${namePrefix}${field}`] ?? null }]),
+    ),
+    // Shown once the form has asked: a session on a weekend or a holiday is saved only when ticked.
+    confirmDayOff: askedDayOff ? { id: `${idPrefix}-confirm-day-off`, name: `${namePrefix}confirmDayOff` } : null,
+  };
 }
+
+/**
+ * A session on a weekend or a Finnish holiday is most often a slip of the calendar: the form asks
+ * (a message next to the date naming the day, and a box to tick) and saves it only when confirmed.
+ * Web forms only: an API client schedules deliberately, and the API takes such a session as given.
+ */
+function dayOffQuestion(form: SessionFormDto, lang: Language): FieldMessages | null {
+  if (form.confirmDayOff === 'yes') return null;
+  const startsAt = parseHelsinki(form.date, form.start);
+  if (!startsAt) return null;
+  const dayOff = dayOffOf(toHelsinki(startsAt));
+  if (!dayOff) return null;
+  const day = new Intl.DateTimeFormat(LOCALES[lang], { weekday: 'short', day: 'numeric', month: 'numeric', year: 'numeric', timeZone: 'Europe/Helsinki' }).format(startsAt);
+  const what = 'holiday' in dayOff ? translate(lang, `holiday.${dayOff.holiday}`) : new Intl.DateTimeFormat(LOCALES[lang], { weekday: 'long', timeZone: 'Europe/Helsinki' }).format(startsAt);
+  return { date: withValues('session.dayOff.confirm', { day, what }) };
+}
+
+/** The day-off question of each filled row of the new-round page; null when none is asked. */
+function daysOffQuestions(rows: SessionRowDto[], lang: Language): FieldMessages | null {
+  const questions = Object.fromEntries(
+    rows.flatMap((row, index) => {
+      const question = isBlankRow(row) ? null : dayOffQuestion(row as SessionFormDto, lang);
+      return question ? [[`sessions.${index}.date`, question.date]] : [];
+    }),
+  );
+  return Object.keys(questions).length ? questions : null;
+}
+
+/** Whether a form shown again has a session on a day off, so that it offers the box to confirm it. */
+const onDayOff = (values: Values) => typeof values.date === 'string' && typeof values.start === 'string' && dayOffQuestion({ ...values, confirmDayOff: '' } as SessionFormDto, 'fi') !== null;
 
 const sessionFieldNames = (rows: number) => Array.from({ length: rows }, (_, row) => SESSION_ROW_FIELDS.map((field) => `sessions.${row}.${field}`)).flat();
 
@@ -196,10 +236,11 @@ export class AdminCohortsController {
     }
 
     let errors = form.errors;
-    if (form.value) {
+    if (form.value) errors = daysOffQuestions(form.value.sessions ?? [], lang);
+    if (form.value && !errors) {
       const { sessions, rowOf } = sessionsOf(form.value.sessions);
       try {
-        const cohort = await this.scheduling.schedule(actorId, programmeId, { ...cohortInputOf(form.value), sessions });
+        const cohort = await this.scheduling.schedule(actorId, programmeId, { ...cohortInputOf(form.value), sessions }, null, { refusePastSessions: true });
         return reply.redirect(`/admin/cohorts/${cohort.id}?done=scheduled`, 303);
       } catch (error) {
         if (!(error instanceof FieldErrors)) throw error;
@@ -226,14 +267,30 @@ export class AdminCohortsController {
 
   @Post('cohorts/:id/status')
   async setCohortStatus(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
-    const form = await validateForm(CohortStatusDto, body);
-    return this.act(reply, id, actor, lang, { form: 'status', body, errors: form.errors }, 'status', () => this.scheduling.setCohortStatus(actor.id, id, form.value!.status));
+    const { confirmed, fields } = confirmedForm(body);
+    const form = await validateForm(CohortStatusDto, fields);
+    // Cancelling a round tells everyone in it and cannot be undone: asked first. The other steps are not.
+    if (!form.errors && form.value.status === 'cancelled' && !confirmed) {
+      const cohort = await this.catalogue.cohort(id, lang, actor);
+      if (cohort.status !== 'cancelled') {
+        return confirmationPage(reply, {
+          question: translate(lang, 'admin.cohort.cancel.confirm.question'),
+          consequence: translate(lang, 'admin.cohort.cancel.confirm.consequence', { round: `${cohort.programmeTitle}, ${roundName(cohort.name, lang, { inSentence: true })}` }),
+          yes: translate(lang, 'admin.cohort.cancel.confirm.yes'),
+          action: `/admin/cohorts/${id}/status`,
+          backHref: `/admin/cohorts/${id}`,
+          fields,
+        });
+      }
+    }
+    return this.act(reply, id, actor, lang, { form: 'status', body: fields, errors: form.errors }, 'status', () => this.scheduling.setCohortStatus(actor.id, id, form.value!.status));
   }
 
   @Post('cohorts/:id/sessions')
   async addSession(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const form = await validateForm(SessionFormDto, body);
-    return this.act(reply, id, actor, lang, { form: 'addSession', body, errors: form.errors }, 'sessionAdded', () => this.scheduling.addSession(actor.id, id, sessionInputOf(form.value!)));
+    const errors = form.errors ?? dayOffQuestion(form.value, lang);
+    return this.act(reply, id, actor, lang, { form: 'addSession', body, errors }, 'sessionAdded', () => this.scheduling.addSession(actor.id, id, sessionInputOf(form.value!), { refusePastSessions: true }));
   }
 
   // "Schedule the next round".
@@ -271,9 +328,17 @@ export class AdminCohortsController {
   @Post('sessions/:id')
   async updateSession(@Param('id') id: string, @Body() body: unknown, @CurrentActor() { id: actorId }: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const form = await validateForm(SessionEditDto, body);
-    return this.actOnSession(reply, id, lang, { body, errors: form.errors, form: 'edit' }, 'sessionSaved', () =>
-      this.scheduling.updateSession(actorId, id, { ...sessionInputOf(form.value!), reason: form.value!.reason ?? null }),
+    const errors = form.errors ?? (await this.movedOntoDayOff(id, form.value, lang));
+    return this.actOnSession(reply, id, lang, { body, errors, form: 'edit' }, 'sessionSaved', () =>
+      this.scheduling.updateSession(actorId, id, { ...sessionInputOf(form.value!), reason: form.value!.reason ?? null }, { refusePastSessions: true }),
     );
+  }
+
+  /** The day-off question for a session's new time; none when its day is unchanged (correcting the place of a Saturday session asks nothing). */
+  private async movedOntoDayOff(id: string, form: SessionEditDto, lang: Language): Promise<FieldMessages | null> {
+    const session = await this.timeline.sessionForEdit(id, lang);
+    if (formatHelsinkiInput(session.startsAt).date === form.date) return null;
+    return dayOffQuestion(form, lang);
   }
 
   @Post('sessions/:id/cancel')
@@ -376,7 +441,7 @@ export class AdminCohortsController {
       sessionsError: errors?.sessions ?? null,
       rows: Array.from({ length: rowCount }, (_, row) => ({
         legend: translate(lang, 'admin.session.number', { number: row + 1 }),
-        fields: sessionFields(`session-${row}`, `sessions.${row}.`, rows[row] ?? {}, errors),
+        fields: sessionFields(`session-${row}`, `sessions.${row}.`, rows[row] ?? {}, errors, onDayOff(rows[row] ?? {})),
       })),
       canAddRow: rowCount < MAX_SESSIONS,
     };
@@ -411,7 +476,7 @@ export class AdminCohortsController {
       editable,
       editForm: cohortForm(refused?.form === 'edit' ? valuesOf(refused.body, COHORT_FIELDS) : cohortValues(cohort, record), mine('edit'), lang),
       addSession: {
-        fields: sessionFields('new-session', '', refused?.form === 'addSession' ? valuesOf(refused.body, SESSION_ROW_FIELDS) : {}, mine('addSession')),
+        fields: sessionFields('new-session', '', refused?.form === 'addSession' ? valuesOf(refused.body, SESSION_ROW_FIELDS) : {}, mine('addSession'), refused?.form === 'addSession' && onDayOff(valuesOf(refused.body, SESSION_ROW_FIELDS))),
         error: mine('addSession')?.sessions ?? null,
       },
       statusError: mine('status')?.status ?? null,
@@ -446,7 +511,7 @@ export class AdminCohortsController {
       otherErrors: otherErrors(errors, refused?.form === 'edit' ? [...SESSION_ROW_FIELDS, 'reason'] : ['reason']),
       session: { ...session, cancelled: session.status === 'cancelled', statusLabel: translate(lang, `session.status.${session.status}`) },
       editable: session.status === 'scheduled' && (session.cohortStatus === 'draft' || session.cohortStatus === 'published'),
-      fields: sessionFields('session', '', editValues, editErrors),
+      fields: sessionFields('session', '', editValues, editErrors, refused?.form === 'edit' && onDayOff(editValues)),
       reason: { value: refused?.form === 'edit' ? text(refused.body, 'reason') : '', error: editErrors?.reason ?? null },
       cancelReason: { value: refused?.form === 'cancel' ? text(refused.body, 'reason') : '', error: cancelErrors?.reason ?? null },
     };

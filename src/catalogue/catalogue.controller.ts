@@ -1,4 +1,5 @@
-// The public catalogue pages: the programmes (home) and one programme with its upcoming rounds.
+// The public catalogue pages: the programmes (at /programmes, and at / for those not signed in, whose
+// home it is) and one programme with its upcoming rounds.
 // CatalogueService decides what a reader may see; this file turns what it returns into view models,
 // with UI strings as message keys the templates translate. One round's page (cohort) shows the
 // reader's enrolment too, so it is served by enrolment (cohort-page.controller.ts) with cohortView.
@@ -24,19 +25,10 @@ export class CatalogueController {
     private readonly agencies: AgencyService,
   ) {}
 
-  @Get()
+  @Get('programmes')
   @Render('catalogue/home')
-  async home(@Lang() lang: Language) {
-    const [programmes, upcoming, agencies] = await Promise.all([
-      this.catalogue.listProgrammes(lang),
-      this.catalogue.cohortPage({ status: 'published', from: new Date(), limit: HOME_ROUNDS }, null, lang),
-      this.agencies.list(lang),
-    ]);
-    return {
-      title: translate(lang, 'home.title'),
-      programmes: programmes.map((programme) => programmeCard(programme, upcoming.items.find((round) => round.programmeId === programme.id))),
-      agencies,
-    };
+  programmes(@Lang() lang: Language) {
+    return catalogueFront(this.catalogue, this.agencies, lang);
   }
 
   @Get('programmes/:slug')
@@ -56,6 +48,20 @@ export class CatalogueController {
       rounds: rounds.map(roundView),
     };
   }
+}
+
+/** The programmes page (views/catalogue/home.hbs): each published programme with its next round, and the agencies taking part. */
+export async function catalogueFront(catalogue: CatalogueService, agencies: AgencyService, lang: Language) {
+  const [programmes, upcoming, agencyList] = await Promise.all([
+    catalogue.listProgrammes(lang),
+    catalogue.cohortPage({ status: 'published', from: new Date(), limit: HOME_ROUNDS }, null, lang),
+    agencies.list(lang),
+  ]);
+  return {
+    title: translate(lang, 'home.title'),
+    programmes: programmes.map((programme) => programmeCard(programme, upcoming.items.find((round) => round.programmeId === programme.id))),
+    agencies: agencyList,
+  };
 }
 
 function programmeCard(programme: ProgrammeSummary, next: CohortSummary | undefined) {
@@ -97,7 +103,7 @@ function roundView(round: CohortSummary) {
 const STATUS_NOTICES = { draft: 'cohortPage.draftNotice', cancelled: 'cohortPage.cancelledNotice', completed: 'cohortPage.completedNotice', published: null } as const;
 
 /** Only a web address becomes a link: a meeting link is typed by people, and `javascript:` is not one. */
-const webAddress = (link: string | null) => (link && /^https?:\/\//i.test(link) ? link : null);
+export const webAddress = (link: string | null) => (link && /^https?:\/\//i.test(link) ? link : null);
 
 /** A round's page (views/catalogue/cohort.hbs) without the reader's enrolment. */
 export function cohortView(cohort: CohortDetail) {

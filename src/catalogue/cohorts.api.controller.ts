@@ -67,7 +67,7 @@ export class CohortsApiController {
   async create(@Body() body: CreateCohortDto, @CurrentActor() actor: Actor, @Lang() lang: Language): Promise<CohortDetailDto> {
     let cohortId: string;
     try {
-      cohortId = (await this.scheduling.schedule(actor.id, body.programmeId, scheduleInputOf(body))).id;
+      cohortId = (await this.scheduling.schedule(actor.id, body.programmeId, scheduleInputOf(body), null, { refusePastSessions: true })).id;
     } catch (error) {
       // The only thing schedule() looks up by id is the programme: an unknown one is a field to fix.
       if (error instanceof NotFoundException) throw new FieldErrors({ programmeId: 'api.programme.unknown' });
@@ -96,7 +96,7 @@ export class CohortsApiController {
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No cohort has this id.' })
   @ApiConflictResponse({ type: ApiConflictDto, description: REFUSED })
   async addSession(@Param('id') id: string, @Body() body: NewSessionDto, @CurrentActor() actor: Actor, @Lang() lang: Language): Promise<SessionDto> {
-    const session = await this.scheduling.addSession(actor.id, id, sessionInputOf(body));
+    const session = await this.scheduling.addSession(actor.id, id, sessionInputOf(body), { refusePastSessions: true });
     return this.sessionAsShown(session, lang, actor);
   }
 
@@ -120,7 +120,7 @@ export class CohortsApiController {
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No session has this id.' })
   @ApiConflictResponse({ type: ApiConflictDto, description: 'The session is cancelled, or its cohort is cancelled or completed; `code` says which.' })
   async updateSession(@Param('id') id: string, @Body() body: UpdateSessionDto, @CurrentActor() actor: Actor, @Lang() lang: Language): Promise<SessionDto> {
-    const session = await this.scheduling.updateSession(actor.id, id, changesIn(body));
+    const session = await this.scheduling.updateSession(actor.id, id, changesIn(body), { refusePastSessions: true });
     return this.sessionAsShown(session, lang, actor);
   }
 

@@ -247,7 +247,12 @@ export class CohortListQuery extends PageQuery {
 // ---- What admins send ----
 
 export class NewSessionDto {
-  @ApiProperty({ type: String, format: 'date-time', example: DATE_TIME_EXAMPLE })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    example: DATE_TIME_EXAMPLE,
+    description: 'Not in the past, unless every session of the cohort (with this one) has ended: then a finished cohort is being recorded. A weekend or a Finnish holiday is taken as given (the admin pages ask first).',
+  })
   @Transform(toDateTime)
   @IsDate({ message: DATE_TIME_MESSAGE })
   startsAt: Date;

@@ -29,40 +29,72 @@ function firstWeekdayFrom(from: Date, weekday: number): Date {
   return new Date(from.getTime() + (((weekday - from.getUTCDay() + 7) % 7) * 86_400_000));
 }
 
-const cache = new Map<number, Set<string>>();
+const cache = new Map<number, Map<string, HolidayName>>();
 
-/** The year's holidays as "YYYY-MM-DD". */
-export function finnishHolidays(year: number): Set<string> {
+/** The holidays' names (i18n keys `holiday.<name>`). */
+export type HolidayName =
+  | 'newYear'
+  | 'epiphany'
+  | 'goodFriday'
+  | 'easter'
+  | 'easterMonday'
+  | 'mayDay'
+  | 'ascension'
+  | 'whitsun'
+  | 'midsummerEve'
+  | 'midsummer'
+  | 'allSaints'
+  | 'independence'
+  | 'christmasEve'
+  | 'christmas'
+  | 'boxingDay';
+
+/** The year's holidays, "YYYY-MM-DD" to name. */
+function holidaysOf(year: number): Map<string, HolidayName> {
   const known = cache.get(year);
   if (known) return known;
   const [em, ed] = easterSunday(year);
   const easter = utcDay(year, em, ed);
   const fromEaster = (days: number) => new Date(easter.getTime() + days * 86_400_000);
-  const days = [
-    utcDay(year, 1, 1), // uudenvuodenpäivä
-    utcDay(year, 1, 6), // loppiainen
-    fromEaster(-2), // pitkäperjantai
-    easter,
-    fromEaster(1), // 2. pääsiäispäivä
-    utcDay(year, 5, 1), // vappu
-    fromEaster(39), // helatorstai
-    fromEaster(49), // helluntai
-    firstWeekdayFrom(utcDay(year, 6, 19), 5), // juhannusaatto
-    firstWeekdayFrom(utcDay(year, 6, 20), 6), // juhannuspäivä
-    firstWeekdayFrom(utcDay(year, 10, 31), 6), // pyhäinpäivä
-    utcDay(year, 12, 6), // itsenäisyyspäivä
-    utcDay(year, 12, 24), // jouluaatto
-    utcDay(year, 12, 25),
-    utcDay(year, 12, 26),
+  const days: [Date, HolidayName][] = [
+    [utcDay(year, 1, 1), 'newYear'],
+    [utcDay(year, 1, 6), 'epiphany'],
+    [fromEaster(-2), 'goodFriday'],
+    [easter, 'easter'],
+    [fromEaster(1), 'easterMonday'],
+    [utcDay(year, 5, 1), 'mayDay'],
+    [fromEaster(39), 'ascension'],
+    [fromEaster(49), 'whitsun'],
+    [firstWeekdayFrom(utcDay(year, 6, 19), 5), 'midsummerEve'],
+    [firstWeekdayFrom(utcDay(year, 6, 20), 6), 'midsummer'],
+    [firstWeekdayFrom(utcDay(year, 10, 31), 6), 'allSaints'],
+    [utcDay(year, 12, 6), 'independence'],
+    [utcDay(year, 12, 24), 'christmasEve'],
+    [utcDay(year, 12, 25), 'christmas'],
+    [utcDay(year, 12, 26), 'boxingDay'],
   ];
-  const set = new Set(days.map(key));
-  cache.set(year, set);
-  return set;
+  const names = new Map(days.map(([date, name]) => [key(date), name]));
+  cache.set(year, names);
+  return names;
+}
+
+/** The year's holidays as "YYYY-MM-DD". */
+export function finnishHolidays(year: number): Set<string> {
+  return new Set(holidaysOf(year).keys());
+}
+
+/** Why a Helsinki date is a day off: the holiday's name, or the weekend (0 = Sunday, 6 = Saturday); null on a working day. */
+export function dayOffOf(local: Pick<LocalDateTime, 'year' | 'month' | 'day'>): { holiday: HolidayName } | { weekday: 0 | 6 } | null {
+  const date = utcDay(local.year, local.month, local.day);
+  const holiday = holidaysOf(local.year).get(key(date));
+  if (holiday) return { holiday };
+  const weekday = date.getUTCDay();
+  return weekday === 0 || weekday === 6 ? { weekday } : null;
 }
 
 /** Whether a Helsinki date is a weekend day or a holiday. */
 export function isDayOff(local: Pick<LocalDateTime, 'year' | 'month' | 'day'>): boolean {
   const date = utcDay(local.year, local.month, local.day);
   const weekday = date.getUTCDay();
-  return weekday === 0 || weekday === 6 || finnishHolidays(local.year).has(key(date));
+  return weekday === 0 || weekday === 6 || holidaysOf(local.year).has(key(date));
 }

@@ -104,6 +104,22 @@ export function sessionProblems(sessions: SessionInput[], existing: SessionInput
   return problems;
 }
 
+/**
+ * A session may not start in the past (a typo in the year or month, most often), except in a round
+ * that is over: when every one of its sessions, with these, has ended, the admin is recording what
+ * happened (a round entered afterwards, a session added to a finished round's record). A round
+ * marked completed is read only anyway. Only sessions with no other message are looked at.
+ */
+export function pastSessionProblems(sessions: SessionInput[], existing: SessionInput[], now: Date, prefix = 'sessions', known: Record<string, string> = {}): Record<string, string> {
+  const problems: Record<string, string> = {};
+  if ([...existing, ...sessions].every((session) => session.endsAt <= now)) return problems;
+  sessions.forEach((session, i) => {
+    const field = prefix ? `${prefix}.${i}.startsAt` : 'startsAt';
+    if (!known[field] && session.startsAt < now) problems[field] = 'session.startsAt.past';
+  });
+  return problems;
+}
+
 const UNIT_MINUTES: Record<string, number> = { d: 1440, pv: 1440, vrk: 1440, dag: 1440, dagar: 1440, h: 60, t: 60, min: 1, m: 1 };
 
 /**

@@ -15,7 +15,7 @@ import { CohortSession } from './cohort-session.entity';
 import { facilitatorsByEmail } from './facilitators';
 import { isDayOff } from './finnish-holidays';
 import { Programme } from './programme.entity';
-import { CohortInput, cohortProblems, DEFAULT_REMINDER_OFFSETS, MAX_SESSIONS, SessionInput, sessionProblems, termLabel, termOf } from './scheduling.rules';
+import { CohortInput, cohortProblems, DEFAULT_REMINDER_OFFSETS, MAX_SESSIONS, pastSessionProblems, SessionInput, sessionProblems, termLabel, termOf } from './scheduling.rules';
 import { SessionChange, SessionChangeKind } from './session-change.entity';
 
 /** Which status a cohort may go to from which. Cancelled and completed rounds are history. */
@@ -33,6 +33,15 @@ export interface CopyRequest {
   skipDaysOff: boolean;
   /** Blank: the new term's name. */
   name?: string | null;
+}
+
+/**
+ * How sessions typed by a person now are checked, beyond the rules every round keeps: a session
+ * starting in the past is refused (pastSessionProblems). The web forms and the API ask for it; the
+ * demo data, the test builders and "schedule the next round" record rounds as they were.
+ */
+export interface EntryChecks {
+  refusePastSessions?: boolean;
 }
 
 export interface SessionUpdate extends Partial<SessionInput> {
@@ -61,8 +70,9 @@ export class SchedulingService {
   ) {}
 
   /** Creates a draft cohort of a programme with all its sessions, or nothing. */
-  async schedule(actorId: string, programmeId: string, input: CohortInput & { sessions: SessionInput[] }, copiedFromId: string | null = null): Promise<Cohort> {
+  async schedule(actorId: string, programmeId: string, input: CohortInput & { sessions: SessionInput[] }, copiedFromId: string | null = null, checks: EntryChecks = {}): Promise<Cohort> {
     const problems = { ...cohortProblems(input), ...sessionProblems(input.sessions) };
+    if (checks.refusePastSessions) Object.assign(problems, pastSessionProblems(input.sessions, [], new Date(), 'sessions', problems));
     if (input.sessions.length === 0) problems.sessions = 'session.atLeastOne';
     if (input.sessions.length > MAX_SESSIONS) problems.sessions = withValues('session.tooMany', { max: MAX_SESSIONS });
     if (Object.keys(problems).length) throw new FieldErrors(problems);
@@ -130,13 +140,14 @@ export class SchedulingService {
     });
   }
 
-  async addSession(actorId: string, cohortId: string, session: SessionInput): Promise<CohortSession> {
+  async addSession(actorId: string, cohortId: string, session: SessionInput, checks: EntryChecks = {}): Promise<CohortSession> {
     return this.write(async (manager) => {
       const cohort = await this.lockCohort(manager, cohortId);
       if (cohort.status === 'cancelled' || cohort.status === 'completed') throw new Refused(`cohort.edit.${cohort.status}`);
       const others = await this.scheduledSessions(manager, cohortId);
       if (others.length >= MAX_SESSIONS) throw new FieldErrors({ sessions: withValues('session.tooMany', { max: MAX_SESSIONS }) });
       const problems = sessionProblems([session], others, '');
+      if (checks.refusePastSessions) Object.assign(problems, pastSessionProblems([session], others, new Date(), '', problems));
       if (Object.keys(problems).length) throw new FieldErrors(problems);
       const added = await this.insertSession(manager, actorId, cohortId, session);
       await this.refreshSpan(manager, cohort);
@@ -145,16 +156,18 @@ export class SchedulingService {
   }
 
   /** Moves a session and/or changes its place, link or agenda; a new time is recorded as a move. */
-  async updateSession(actorId: string, sessionId: string, update: SessionUpdate): Promise<CohortSession> {
+  async updateSession(actorId: string, sessionId: string, update: SessionUpdate, checks: EntryChecks = {}): Promise<CohortSession> {
     return this.write(async (manager) => {
       const { session, cohort } = await this.lockSession(manager, sessionId);
       if (session.status === 'cancelled') throw new Refused('session.edit.cancelled');
       const next = { ...session, ...definedOnly(update) };
       const others = (await this.scheduledSessions(manager, cohort.id)).filter((other) => other.id !== session.id);
       const problems = sessionProblems([next], others, '');
-      if (Object.keys(problems).length) throw new FieldErrors(problems);
       const previous = { startsAt: session.startsAt, endsAt: session.endsAt };
       const moved = next.startsAt.getTime() !== previous.startsAt.getTime() || next.endsAt.getTime() !== previous.endsAt.getTime();
+      // A past session's place or agenda may still be corrected; only a new time is checked.
+      if (moved && checks.refusePastSessions) Object.assign(problems, pastSessionProblems([next], others, new Date(), '', problems));
+      if (Object.keys(problems).length) throw new FieldErrors(problems);
       Object.assign(session, {
         startsAt: next.startsAt,
         endsAt: next.endsAt,

@@ -117,11 +117,15 @@ export const DEMO_PASSWORD = 'Kevät-ryhmä-2027';
 /** The programme team's coach, who runs every demo programme and most of its rounds. */
 export const DEMO_FACILITATOR = 'sanna.jarvinen@valtiokonttori.fi';
 
-/** Demo accounts: the programme team's admin and coach, and participants from different agencies. */
-export const DEMO_USERS: { email: string; displayName: string; agency: string; language: Language; admin?: boolean }[] = [
+/**
+ * Demo accounts: the programme team's admin and coach, and participants from different agencies.
+ * Aino reads the network channels in one digest at 16.00 (her own hour), as a participant who
+ * wants her round's talk at once and the rest once a day.
+ */
+export const DEMO_USERS: { email: string; displayName: string; agency: string; language: Language; admin?: boolean; networkDigestHour?: number }[] = [
   { email: 'maija.aijala@valtiokonttori.fi', displayName: 'Maija Äijälä', agency: 'Valtiokonttori', language: 'fi', admin: true },
   { email: DEMO_FACILITATOR, displayName: 'Sanna Järvinen', agency: 'Valtiokonttori', language: 'fi' },
-  { email: 'aino.virtanen@verohallinto.fi', displayName: 'Aino Virtanen', agency: 'Verohallinto', language: 'fi' },
+  { email: 'aino.virtanen@verohallinto.fi', displayName: 'Aino Virtanen', agency: 'Verohallinto', language: 'fi', networkDigestHour: 16 },
   { email: 'asa.ostrom@tulli.fi', displayName: 'Åsa Öström', agency: 'Tulli', language: 'sv' },
   { email: 'oskar.ohman@maanmittauslaitos.fi', displayName: 'Oskar Öhman', agency: 'Maanmittauslaitos', language: 'sv' },
   { email: 'emma.laine@traficom.fi', displayName: 'Emma Laine', agency: 'Traficom', language: 'en' },

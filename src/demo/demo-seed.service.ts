@@ -277,6 +277,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
           language: person.language,
           siteRole: person.admin ? 'admin' : null,
         });
+        if (person.networkDigestHour !== undefined) await this.networkChannelsInDigest(person.email, person.networkDigestHour);
         added++;
       } catch (error) {
         // Another process seeding at the same moment got there first.
@@ -285,6 +286,20 @@ export class DemoSeedService implements OnApplicationBootstrap {
     }
     this.logger.info({ users: added }, 'demo accounts seeded');
     return added;
+  }
+
+  /** The person's digest at `hour`, with every network channel's posts in it instead of mail of their own. */
+  private async networkChannelsInDigest(email: string, hour: number): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`UPDATE app_user SET digest_hour = $2 WHERE lower(email) = lower($1)`, [email, hour]);
+      await manager.query(
+        `INSERT INTO forum_subscription (user_id, channel_id, level)
+         SELECT u.id, ch.id, 'daily_digest' FROM app_user u CROSS JOIN forum_channel ch
+         WHERE lower(u.email) = lower($1) AND ch.kind = 'network'
+         ON CONFLICT (user_id, channel_id) WHERE channel_id IS NOT NULL DO NOTHING`,
+        [email],
+      );
+    });
   }
 
   /** Seeds only a database with no programmes, so programmes an admin removed do not come back. */

@@ -14,6 +14,7 @@ import { Lang } from '../web/language';
 import { ApprovalFormDto } from './enrolment-web.dto';
 import { EnrolmentService } from './enrolment.service';
 import { ApprovalDetails, RosterService } from './roster.service';
+import { roundName } from '../i18n/round-name';
 
 const VIEW = 'enrolment/approval';
 
@@ -48,10 +49,10 @@ export class ApprovalController {
       const answered = await this.enrolment.answerApproval(token, form.value.decision);
       const outcome =
         answered.status === 'declined'
-          ? translate(lang, 'enrolment.approvalPage.declined', { name: details.personName, cohort: details.cohortName })
+          ? translate(lang, 'enrolment.approvalPage.declined', { name: details.personName, cohort: roundName(details.cohortName, lang) })
           : answered.status === 'waitlisted'
-            ? translate(lang, 'enrolment.approvalPage.approvedWaitlisted', { name: details.personName, cohort: details.cohortName, position: answered.waitlistPosition })
-            : translate(lang, 'enrolment.approvalPage.approvedConfirmed', { name: details.personName, cohort: details.cohortName });
+            ? translate(lang, 'enrolment.approvalPage.approvedWaitlisted', { name: details.personName, cohort: roundName(details.cohortName, lang), position: answered.waitlistPosition })
+            : translate(lang, 'enrolment.approvalPage.approvedConfirmed', { name: details.personName, cohort: roundName(details.cohortName, lang) });
       return reply.status(HttpStatus.OK).header('cache-control', 'no-store').view(VIEW, { title: translate(lang, 'enrolment.approvalPage.answeredTitle'), answered: true, outcome, details });
     } catch (error) {
       if (!(error instanceof Refused)) throw error;

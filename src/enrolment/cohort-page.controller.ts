@@ -15,11 +15,13 @@ import { cohortView } from '../catalogue/catalogue.controller';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { checkedId, FieldErrors, Refused } from '../errors/domain-errors';
 import { Language, translate } from '../i18n/i18n';
+import { confirmationPage, confirmedForm } from '../web/confirmation';
 import { FieldMessages, translateFields, translateMessage, validateForm } from '../web/forms';
 import { Lang } from '../web/language';
 import { CancelFormDto, EnrolFormDto, reasonOf } from './enrolment-web.dto';
 import { EnrolmentService } from './enrolment.service';
 import { OwnEnrolment, ownCancellationClosesAt, RosterService } from './roster.service';
+import { roundName } from '../i18n/round-name';
 
 /** What `?done=` may say after a change, each a notice of its own. */
 const NOTICES = ['confirmed', 'waitlisted', 'pending', 'already', 'cancelled'] as const;
@@ -40,8 +42,12 @@ function text(body: unknown, field: string): string {
   return typeof value === 'string' ? value : '';
 }
 
+/** "All 3 seats of your agency…", or "your agency's one seat…" when the cap is one. */
+const agencyFullKey = (key: string, cap: number) => `${key}AgencyFull${cap === 1 ? 'One' : ''}`;
+
 /** What the reader's place is, in words: "Olet mukana", "Olet varasijalla 3." … */
 function ownStatusText(own: OwnEnrolment, lang: Language): string {
+  if (own.status === 'waitlisted' && own.agencySeatCap) return translate(lang, agencyFullKey('enrolment.own.waitlisted', own.agencySeatCap), { position: own.waitlistPosition, cap: own.agencySeatCap });
   if (own.status === 'waitlisted') return translate(lang, 'enrolment.own.waitlisted', { position: own.waitlistPosition });
   if (own.status === 'pending_approval') return translate(lang, 'enrolment.own.pending_approval', { managerEmail: own.managerEmail });
   return translate(lang, `enrolment.own.${own.status}`);
@@ -50,7 +56,11 @@ function ownStatusText(own: OwnEnrolment, lang: Language): string {
 /** What the change the reader just made came to; nothing for a reader who never enrolled (a `?done=` typed by hand). */
 function noticeText(notice: Notice, own: OwnEnrolment | null, lang: Language): string | null {
   if (!own) return null;
-  if (notice === 'waitlisted' && own?.status === 'waitlisted') return translate(lang, 'enrolment.notice.waitlisted', { position: own.waitlistPosition });
+  if (notice === 'waitlisted' && own?.status === 'waitlisted') {
+    // Seats may be free while the reader's agency holds all it may: then the round is not full.
+    const key = own.agencySeatCap ? agencyFullKey('enrolment.notice.waitlisted', own.agencySeatCap) : 'enrolment.notice.waitlisted';
+    return translate(lang, key, { position: own.waitlistPosition, cap: own.agencySeatCap });
+  }
   if (notice === 'pending' && own?.status === 'pending_approval') return translate(lang, 'enrolment.notice.pending', { managerEmail: own.managerEmail });
   if (notice === 'waitlisted' || notice === 'pending') return translate(lang, 'enrolment.notice.enrolled');
   return translate(lang, `enrolment.notice.${notice}`);
@@ -86,7 +96,21 @@ export class CohortPageController {
   @Post(':id/cancel')
   @SignedIn()
   async cancel(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
-    const form = await validateForm(CancelFormDto, body);
+    const { confirmed, fields } = confirmedForm(body);
+    const form = await validateForm(CancelFormDto, fields);
+    // Asked only of someone who may cancel now (as the page offers it): anyone else is refused by the service as before.
+    const cohort = !form.errors && !confirmed && (await this.roster.enrolmentOf(checkedId(id), actor.id))?.active ? await this.catalogue.cohort(id, lang, actor) : null;
+    if (cohort && (new Date() < ownCancellationClosesAt(cohort) || (await this.roster.mayManage(actor, id)))) {
+      const round = `${cohort.programmeTitle}, ${roundName(cohort.name, lang, { inSentence: true })}`;
+      return confirmationPage(reply, {
+        question: translate(lang, 'enrolment.cancel.confirm.question'),
+        consequence: translate(lang, 'enrolment.cancel.confirm.consequence', { round }),
+        yes: translate(lang, 'enrolment.cancel.confirm.yes'),
+        action: `/cohorts/${id}/cancel`,
+        backHref: `/cohorts/${id}`,
+        fields,
+      });
+    }
     return this.act(reply, id, actor, lang, { form: 'cancel', body, errors: form.errors }, async () => {
       await this.enrolment.cancel(actor, id, actor.id, reasonOf(form.value!.reason));
       return 'cancelled';
@@ -132,7 +156,7 @@ export class CohortPageController {
     const mine = (form: 'enrol' | 'cancel') => (refused?.form === form ? errors : null);
     const known = refused?.form === 'enrol' ? ENROL_FIELDS : CANCEL_FIELDS;
     return {
-      title: `${cohort.name} – ${cohort.programmeTitle}`,
+      title: `${roundName(cohort.name, lang)} – ${cohort.programmeTitle}`,
       cohort: cohortView(cohort),
       notice: state.notice ? noticeText(state.notice, own, lang) : null,
       refusal: state.refusal ?? null,
@@ -159,6 +183,8 @@ export class CohortPageController {
         cancelClosed: !!own?.active && !manages && new Date() >= cancelUntil,
         cancelReason: { value: refused?.form === 'cancel' ? text(refused.body, 'reason') : '', error: mine('cancel')?.reason ?? null },
         rosterHref: manages ? `/cohorts/${cohort.id}/roster` : null,
+        // Who is in the round: for its own people (ParticipantsService's rule), so nobody is led to a 403.
+        participantsHref: manages || participant ? `/cohorts/${cohort.id}/participants` : null,
       },
     };
   }

@@ -1,4 +1,5 @@
-// The JSON API for a person's own enrolments: enrol in a cohort, cancel, list. The web pages call the
+// The JSON API for a person's own enrolments: enrol in a cohort, cancel, list; and who is in a round
+// (ParticipantsService, as /cohorts/:id/participants shows it). The web pages call the
 // same service methods (EnrolmentService to change, RosterService.myCohorts to list), so both ways
 // in keep the same seat rules and refusals: 409 with a `code` when the cohort does not take
 // enrolments (a draft too: its id is not guessable, and answering as the service does costs no
@@ -9,6 +10,7 @@ import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
@@ -24,6 +26,8 @@ import { Language } from '../i18n/i18n';
 import { Lang } from '../web/language';
 import { EnrolDto, EnrolmentDto, enrolmentDto, EnrolResultDto, enrolResultDto, myEnrolmentDto, MyEnrolmentListDto } from './enrolment.dto';
 import { EnrolmentService } from './enrolment.service';
+import { RoundPeopleDto, roundPeopleDto } from './participants.dto';
+import { ParticipantsService } from './participants.service';
 import { RosterService } from './roster.service';
 
 const NO_TOKEN = 'No valid token.';
@@ -35,6 +39,7 @@ export class EnrolmentApiController {
   constructor(
     private readonly enrolment: EnrolmentService,
     private readonly roster: RosterService,
+    private readonly participants: ParticipantsService,
   ) {}
 
   @Post('cohorts/:id/enrolments')
@@ -66,6 +71,16 @@ export class EnrolmentApiController {
   @ApiConflictResponse({ type: ApiConflictDto, description: 'The cohort’s cancellation deadline has passed (`enrolment.cancel.pastDeadline`): ask its facilitators. Nothing changed.' })
   async cancel(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<EnrolmentDto> {
     return enrolmentDto(await this.enrolment.cancel(actor, id, actor.id, null));
+  }
+
+  @Get('cohorts/:id/participants')
+  @SignedIn()
+  @ApiOkResponse({ type: RoundPeopleDto, description: 'Who is in the round, as its participants page shows it: for its confirmed (and completed) participants, its facilitators and admins.' })
+  @ApiUnauthorizedResponse({ type: ApiErrorDto, description: NO_TOKEN })
+  @ApiForbiddenResponse({ type: ApiErrorDto, description: 'You are not in the round (waitlisted, waiting for approval, cancelled, or in another round): nothing about who is in it.' })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No cohort has this id.' })
+  async roundPeople(@Param('id') id: string, @CurrentActor() actor: Actor, @Lang() lang: Language): Promise<RoundPeopleDto> {
+    return roundPeopleDto(await this.participants.roundPeople(actor, id, lang));
   }
 
   @Get('me/enrolments')

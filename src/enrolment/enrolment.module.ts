@@ -11,14 +11,16 @@ import { Enrolment } from './enrolment.entity';
 import { EnrolmentNotifications } from './enrolment.notifications';
 import { EnrolmentService } from './enrolment.service';
 import { MyCohortsController } from './my-cohorts.controller';
+import { ParticipantsController } from './participants.controller';
+import { ParticipantsService } from './participants.service';
 import { RosterController } from './roster.controller';
 import { RosterService } from './roster.service';
 import { RosterSummaryService } from './roster-summary.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Enrolment, EnrolmentChange, Attendance, Completion]), CatalogueModule],
-  controllers: [EnrolmentApiController, CohortPageController, MyCohortsController, ApprovalController, RosterController],
-  providers: [EnrolmentService, EnrolmentNotifications, RosterSummaryService, RosterService],
-  exports: [EnrolmentService, RosterService],
+  controllers: [EnrolmentApiController, CohortPageController, MyCohortsController, ApprovalController, RosterController, ParticipantsController],
+  providers: [EnrolmentService, EnrolmentNotifications, RosterSummaryService, RosterService, ParticipantsService],
+  exports: [EnrolmentService, RosterService, ParticipantsService],
 })
 export class EnrolmentModule {}

@@ -6,7 +6,9 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { translate } from '../i18n/i18n';
+import { programmeAndRound } from '../i18n/round-name';
 import { NotificationKinds } from '../notifications/notification-kinds';
+import { agencyCapReached } from './agency-cap';
 
 export const ENROLMENT_KINDS = {
   'enrolment.confirmed': 'enrolment.confirmed',
@@ -19,6 +21,9 @@ export const ENROLMENT_KINDS = {
   'enrolment.declined': 'enrolment.declined',
 } as const;
 export type EnrolmentKind = keyof typeof ENROLMENT_KINDS;
+
+/** The round's page, for a message about a place in it. */
+export const cohortPath = (payload: Record<string, unknown>): string | null => (typeof payload.cohortId === 'string' ? `/cohorts/${payload.cohortId}` : null);
 
 @Injectable()
 export class EnrolmentNotifications implements OnModuleInit {
@@ -35,11 +40,25 @@ export class EnrolmentNotifications implements OnModuleInit {
         // The approval link is the manager's permission: whoever holds it answers.
         secretLinks: name === ENROLMENT_KINDS['enrolment.approval-requested'] ? ['approvalUrl'] : [],
         subject: (payload, lang) =>
-          translate(lang, `mail.${name}.subject`, { cohort: payload.cohortName, position: payload.waitlistPosition, person: payload.personName }),
+          translate(lang, `mail.${name}.subject`, {
+            round: programmeAndRound(payload.programmeTitle, payload.cohortName, lang),
+            position: payload.waitlistPosition,
+            person: payload.personName,
+          }),
         // A manager is not sent a link that no longer works: the person cancelled before the mail left.
         stillValid: name === ENROLMENT_KINDS['enrolment.approval-requested'] ? (payload) => this.stillPending(payload) : undefined,
+        // A place on the waitlist says why: enrolment_enrol writes its message inside PostgreSQL without the reason.
+        refresh: name === ENROLMENT_KINDS['enrolment.waitlisted'] || name === ENROLMENT_KINDS['enrolment.approved'] ? (payload) => this.withWaitlistReason(payload) : undefined,
+        aboutPath: cohortPath,
       });
     }
+  }
+
+  /** Adds the agency's cap when that is why the person waits (agencySeatCap, and agencySeatCapIsOne for the wording). */
+  private async withWaitlistReason(payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (payload.status !== 'waitlisted' || typeof payload.enrolmentId !== 'string') return payload;
+    const cap = 'agencySeatCap' in payload ? payload.agencySeatCap : await agencyCapReached(this.dataSource, payload.enrolmentId);
+    return { ...payload, agencySeatCap: cap, agencySeatCapIsOne: cap === 1 };
   }
 
   private async stillPending(payload: Record<string, unknown>): Promise<boolean> {

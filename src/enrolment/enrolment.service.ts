@@ -16,6 +16,7 @@ import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { sameMailbox } from '../identity/mailbox';
 import { newSecretToken, tokenHash } from '../identity/secret-token';
 import { isEmailAddress, NotificationsService, Recipient } from '../notifications/notifications.service';
+import { agencyCapReached } from './agency-cap';
 import { ACTIVE_STATUSES, EnrolmentStatus } from './enrolment.entity';
 import { ENROLMENT_KINDS, EnrolmentKind } from './enrolment.notifications';
 
@@ -241,13 +242,22 @@ export class EnrolmentService implements OnModuleInit {
     });
   }
 
-  /** Marks a confirmed participant as having completed the programme (the register of trained developers). */
+  /**
+   * Marks a confirmed participant as having completed the programme (the register of trained
+   * developers), once the round's first session has started.
+   */
   async complete(actor: Actor, cohortId: string, userId: string): Promise<EnrolmentView> {
     return this.dataSource.transaction(async (manager) => {
       const cohort = await this.lockCohort(manager, cohortId);
       await this.mustManage(manager, actor, cohort.id);
       const enrolment = await this.activeEnrolment(manager, cohort.id, checkedId(userId));
       if (!enrolment || enrolment.status !== 'confirmed') throw new Refused('enrolment.complete.notConfirmed');
+      // Nobody has completed a round that has not begun: a click on the wrong row before the first day would enter the register.
+      const [first]: { started: boolean | null }[] = await manager.query(
+        `SELECT min(starts_at) <= now() AS started FROM cohort_session WHERE cohort_id = $1 AND status = 'scheduled'`,
+        [cohort.id],
+      );
+      if (!first?.started) throw new Refused('enrolment.complete.notStarted');
       await manager.query(
         `INSERT INTO completion (programme_id, cohort_id, user_id, agency_id, marked_by_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (programme_id, user_id) DO NOTHING`,
         [cohort.programme_id, cohort.id, enrolment.user_id, enrolment.agency_id, actor.id],
@@ -507,6 +517,7 @@ export class EnrolmentService implements OnModuleInit {
         startsAt: cohort.starts_at,
         status: enrolment.status,
         waitlistPosition: enrolment.waitlist_position,
+        agencySeatCap: enrolment.status === 'waitlisted' ? await agencyCapReached(manager, enrolment.id) : null,
         ...extra,
       },
       { manager },

@@ -1,5 +1,6 @@
 // "Omat ryhmät": the signed-in person's enrolments, the places they hold or wait for first, each with
-// its status, waitlist place and next session in Helsinki time.
+// its status, waitlist place and next session in Helsinki time; and, for a facilitator, the rounds
+// they run, with their roster and discussion.
 import { Controller, Get, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SignedIn } from '../access/access.decorator';
@@ -18,7 +19,7 @@ export class MyCohortsController {
   @Get('cohorts')
   @Render('enrolment/my-cohorts')
   async list(@CurrentActor() actor: Actor, @Lang() lang: Language) {
-    const cohorts = await this.roster.myCohorts(actor.id, lang);
+    const [cohorts, facilitated] = await Promise.all([this.roster.myCohorts(actor.id, lang), this.roster.facilitatedRounds(actor.id, lang)]);
     return {
       title: translate(lang, 'enrolment.myCohorts.title'),
       cohorts: cohorts.map((cohort) => ({
@@ -26,6 +27,13 @@ export class MyCohortsController {
         href: cohort.cohortVisible ? `/cohorts/${cohort.cohortId}` : null,
         statusLabel: cohort.status === 'waitlisted' ? translate(lang, 'enrolment.status.waitlistedAt', { position: cohort.waitlistPosition }) : translate(lang, `enrolment.status.${cohort.status}`),
         cohortStatusKey: cohort.cohortStatus === 'cancelled' || cohort.cohortStatus === 'completed' ? `cohort.status.${cohort.cohortStatus}` : null,
+      })),
+      facilitated: facilitated.map((round) => ({
+        ...round,
+        href: `/cohorts/${round.cohortId}`,
+        rosterHref: `/cohorts/${round.cohortId}/roster`,
+        forumHref: `/cohorts/${round.cohortId}/forum`,
+        draft: round.cohortStatus === 'draft',
       })),
     };
   }

@@ -75,6 +75,7 @@ export class RosterSummaryService implements OnModuleInit {
       template: 'roster-summary',
       secretLinks: [],
       subject: (payload, lang) => translate(lang, 'mail.roster.summary.subject', { date: payload.date, count: payload.count }),
+      aboutPath: () => '/my/cohorts',
     });
   }
 

@@ -16,12 +16,14 @@ import { FieldErrors, Refused } from '../errors/domain-errors';
 import { formatHelsinkiInput } from '../i18n/helsinki-time';
 import { Language, translate } from '../i18n/i18n';
 import { unknownFields } from '../accounts/admin.dto';
+import { confirmationPage, confirmedForm } from '../web/confirmation';
 import { FieldMessages, translateFields, translateMessage, validateForm } from '../web/forms';
 import { Lang } from '../web/language';
 import { attendanceFormOf, MoveFormDto, PositionFormDto, reasonOf, RemoveFormDto, RosterEnrolFormDto } from './enrolment-web.dto';
-import { EnrolmentStatus } from './enrolment.entity';
+import { ACTIVE_STATUSES, EnrolmentStatus } from './enrolment.entity';
 import { EnrolmentService } from './enrolment.service';
 import { Roster, RosterChange, RosterEntry, RosterService } from './roster.service';
+import { roundName } from '../i18n/round-name';
 
 const NOTICES = ['enrolledConfirmed', 'enrolledWaitlisted', 'alreadyEnrolled', 'removed', 'moved', 'reordered', 'completed', 'attendance'] as const;
 type Notice = (typeof NOTICES)[number];
@@ -147,8 +149,27 @@ export class RosterController {
   @Post('roster/:userId/remove')
   async remove(@Param('id') id: string, @Param('userId') userId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     await this.roster.mustManage(actor, id);
-    const form = await validateForm(RemoveFormDto, body);
-    return this.act(reply, id, actor, lang, { form: 'remove', target: userId, body, errors: form.errors }, async () => {
+    const { confirmed, fields } = confirmedForm(body);
+    const form = await validateForm(RemoveFormDto, fields);
+    if (!form.errors && !confirmed) {
+      const { cohort, entries } = await this.roster.roster(actor, id, lang);
+      const person = entries.find((entry) => entry.userId === userId && ACTIVE_STATUSES.includes(entry.status));
+      // Someone not (or no longer) on the list: the service refuses as before, without asking first.
+      if (person) {
+        return confirmationPage(reply, {
+          question: translate(lang, 'enrolment.roster.remove.confirm.question'),
+          consequence: translate(lang, 'enrolment.roster.remove.confirm.consequence', {
+            name: person.erased ? translate(lang, 'enrolment.roster.remove.confirm.erased') : person.name,
+            round: `${cohort.programmeTitle}, ${roundName(cohort.name, lang, { inSentence: true })}`,
+          }),
+          yes: translate(lang, 'enrolment.roster.remove.confirm.yes'),
+          action: `/cohorts/${id}/roster/${userId}/remove`,
+          backHref: `/cohorts/${id}/roster`,
+          fields,
+        });
+      }
+    }
+    return this.act(reply, id, actor, lang, { form: 'remove', target: userId, body: fields, errors: form.errors }, async () => {
       await this.enrolment.cancel(actor, id, userId, reasonOf(form.value!.reason));
       return 'removed';
     });
@@ -276,7 +297,7 @@ export class RosterController {
     const attendanceRefused = refusedHere('attendance');
     const known = refused ? FORM_FIELDS[refused.form] : [];
     return {
-      title: translate(lang, 'enrolment.roster.title', { cohort: cohort.name }),
+      title: translate(lang, 'enrolment.roster.title', { cohort: roundName(cohort.name, lang) }),
       cohort: {
         ...cohort,
         statusLabel: translate(lang, `cohort.status.${cohort.status}`),

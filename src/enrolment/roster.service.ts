@@ -11,6 +11,7 @@ import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { CohortStatus } from '../catalogue/cohort.entity';
 import { ACTIVE_STATUSES, EnrolmentStatus } from './enrolment.entity';
 import { EnrolmentService } from './enrolment.service';
+import { agencyCapReached } from './agency-cap';
 
 /** The reader's own place in a cohort: the active enrolment, else the latest one. */
 export interface OwnEnrolment {
@@ -20,6 +21,8 @@ export interface OwnEnrolment {
   waitlistPosition: number | null;
   managerEmail: string | null;
   active: boolean;
+  /** Waitlisted because their agency holds every seat its cap allows: the cap; null otherwise. */
+  agencySeatCap: number | null;
 }
 
 export interface MyCohort {
@@ -36,6 +39,21 @@ export interface MyCohort {
   startsAt: Date;
   endsAt: Date;
   /** The next scheduled session that has not ended, or null. */
+  nextSession: { startsAt: Date; endsAt: Date } | null;
+}
+
+/** A round the person facilitates, as their own pages list it. */
+export interface FacilitatedRound {
+  cohortId: string;
+  cohortName: string;
+  cohortStatus: CohortStatus;
+  programmeTitle: string;
+  startsAt: Date;
+  endsAt: Date;
+  capacity: number;
+  seatsTaken: number;
+  waitlistLength: number;
+  pendingApprovals: number;
   nextSession: { startsAt: Date; endsAt: Date } | null;
 }
 
@@ -120,6 +138,12 @@ export function ownCancellationClosesAt(cohort: { cancellationDeadline: Date | n
   return cohort.cancellationDeadline ?? cohort.startsAt;
 }
 
+/** The round's (`c`) next session not yet over, as `n`: what its lists show as "next". */
+const NEXT_SESSION_JOIN = `LEFT JOIN LATERAL (
+         SELECT s.starts_at, s.ends_at FROM cohort_session s
+         WHERE s.cohort_id = c.id AND s.status = 'scheduled' AND s.ends_at > now() ORDER BY s.starts_at LIMIT 1
+       ) n ON true`;
+
 @Injectable()
 export class RosterService {
   constructor(
@@ -135,7 +159,14 @@ export class RosterService {
       [checkedId(cohortId), userId, ACTIVE_STATUSES],
     );
     if (!row) return null;
-    return { id: row.id, status: row.status, waitlistPosition: row.waitlist_position, managerEmail: row.manager_email, active: isActive(row.status) };
+    return {
+      id: row.id,
+      status: row.status,
+      waitlistPosition: row.waitlist_position,
+      managerEmail: row.manager_email,
+      active: isActive(row.status),
+      agencySeatCap: row.status === 'waitlisted' ? await agencyCapReached(this.dataSource, row.id) : null,
+    };
   }
 
   /** The person's cohorts, one line per cohort (their current or latest enrolment): active ones first, soonest first. */
@@ -159,10 +190,7 @@ export class RosterService {
        FROM enrolment e
        JOIN cohort c ON c.id = e.cohort_id
        JOIN programme p ON p.id = c.programme_id
-       LEFT JOIN LATERAL (
-         SELECT s.starts_at, s.ends_at FROM cohort_session s
-         WHERE s.cohort_id = c.id AND s.status = 'scheduled' AND s.ends_at > now() ORDER BY s.starts_at LIMIT 1
-       ) n ON true
+       ${NEXT_SESSION_JOIN}
        WHERE e.user_id = $1
        ORDER BY e.cohort_id, e.status = ANY($2) DESC, e.created_at DESC`,
       [userId, ACTIVE_STATUSES],
@@ -183,6 +211,51 @@ export class RosterService {
         nextSession: row.next_starts_at ? { startsAt: row.next_starts_at, endsAt: row.next_ends_at! } : null,
       }))
       .sort((a, b) => OWN_ORDER[a.status] - OWN_ORDER[b.status] || a.startsAt.getTime() - b.startsAt.getTime());
+  }
+
+  /**
+   * The rounds the person facilitates that have not ended (nor been cancelled), soonest first, with
+   * their seats, waitlist and approvals waiting: what a facilitator's own pages list.
+   */
+  async facilitatedRounds(userId: string, lang: Language): Promise<FacilitatedRound[]> {
+    const rows: {
+      cohort_id: string;
+      name: string;
+      cohort_status: CohortStatus;
+      title: LocalizedText;
+      starts_at: Date;
+      ends_at: Date;
+      capacity: number;
+      seats_taken: number;
+      waitlist_length: number;
+      pending_approvals: number;
+      next_starts_at: Date | null;
+      next_ends_at: Date | null;
+    }[] = await this.dataSource.query(
+      `SELECT c.id AS cohort_id, c.name, c.status AS cohort_status, p.title, c.starts_at, c.ends_at, c.capacity, c.seats_taken, c.waitlist_length,
+         (SELECT count(*)::int FROM enrolment e WHERE e.cohort_id = c.id AND e.status = 'pending_approval') AS pending_approvals,
+         n.starts_at AS next_starts_at, n.ends_at AS next_ends_at
+       FROM cohort_facilitator f
+       JOIN cohort c ON c.id = f.cohort_id
+       JOIN programme p ON p.id = c.programme_id
+       ${NEXT_SESSION_JOIN}
+       WHERE f.user_id = $1 AND c.ends_at > now() AND c.status <> 'cancelled'
+       ORDER BY c.starts_at, c.id`,
+      [userId],
+    );
+    return rows.map((row) => ({
+      cohortId: row.cohort_id,
+      cohortName: row.name,
+      cohortStatus: row.cohort_status,
+      programmeTitle: localized(row.title, lang),
+      startsAt: row.starts_at,
+      endsAt: row.ends_at,
+      capacity: row.capacity,
+      seatsTaken: row.seats_taken,
+      waitlistLength: row.waitlist_length,
+      pendingApprovals: row.pending_approvals,
+      nextSession: row.next_starts_at ? { startsAt: row.next_starts_at, endsAt: row.next_ends_at! } : null,
+    }));
   }
 
   /** Whether the actor runs this cohort's roster (EnrolmentService's rule: an admin or one of its facilitators). */

@@ -24,6 +24,7 @@ import { Language, LANGUAGES, localized, LocalizedText } from '../i18n/i18n';
 import { UserService } from '../identity/user.service';
 import { ChannelKind } from './forum-channel.entity';
 import { ChannelColumns } from './forums.service';
+import { roundName } from '../i18n/round-name';
 
 export const MAX_CHANNEL_NAME_LENGTH = 100;
 export const MAX_CHANNEL_DESCRIPTION_LENGTH = 1000;
@@ -268,6 +269,6 @@ export class ChannelsAdminService {
 }
 
 function displayName(row: ChannelRow, lang: Language): string {
-  if (row.cohort_id) return row.programme_title ? `${localized(row.programme_title, lang)}: ${row.cohort_name}` : (row.cohort_name ?? '');
+  if (row.cohort_id) return row.programme_title ? `${localized(row.programme_title, lang)}: ${roundName(row.cohort_name ?? '', lang)}` : roundName(row.cohort_name ?? '', lang);
   return localized(row.name, lang);
 }

@@ -9,8 +9,12 @@ import { Actor } from '../access/capabilities';
 
 /** Whether `$user` (an SQL expression for a user id) may read channel `ch` (a forum_channel row alias). */
 export function mayReadSql(ch: string, user: string, admin: string): string {
-  return `(${ch}.cohort_id IS NULL OR ${admin}
-    OR EXISTS (SELECT 1 FROM enrolment e WHERE e.cohort_id = ${ch}.cohort_id AND e.user_id = ${user} AND e.status IN ('confirmed', 'completed'))
+  return `(${ch}.cohort_id IS NULL OR ${admin} OR ${inRoundSql(ch, user)})`;
+}
+
+/** Whether the person is in channel `ch`'s round: a confirmed (or completed) participant or a facilitator; false for other channels. */
+export function inRoundSql(ch: string, user: string): string {
+  return `(EXISTS (SELECT 1 FROM enrolment e WHERE e.cohort_id = ${ch}.cohort_id AND e.user_id = ${user} AND e.status IN ('confirmed', 'completed'))
     OR EXISTS (SELECT 1 FROM cohort_facilitator f WHERE f.cohort_id = ${ch}.cohort_id AND f.user_id = ${user}))`;
 }
 

@@ -1,9 +1,11 @@
 // Full-text search over the posts a person may read. Each post's vector is in its own language's
 // configuration (finnish, swedish or english: "kehittäjien" finds "kehittäjä"), so the query is
 // stemmed three ways and each post matched with its own language's form; one GIN index serves
-// all three (a BitmapOr). Ranked by ts_rank_cd, with snippets from ts_headline, whose matches are
+// all three (a BitmapOr). Ranked by ts_rank_cd, with snippets from ts_headline over the post as
+// plain text (its Markdown without the markup: no stray ** or link syntax), whose matches are
 // marked with control characters and HTML-escaped here before becoming <mark>: a post's text never
-// reaches the page unescaped.
+// reaches the page unescaped. Each hit knows the page of its thread the post is on, so a result
+// leads to the post itself.
 //
 // Ranking reads each candidate's vector from its row, so a word found in a third of a million
 // posts cannot be ranked among all of them in time (seconds, bench:forum). The candidates are the
@@ -18,7 +20,10 @@ import { Actor } from '../access/capabilities';
 import { decodeCursor, encodeCursor, Page } from '../database/cursor';
 import { FieldErrors } from '../errors/domain-errors';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
+import { markdownAsText } from '../views/markdown';
 import { isAdmin, mayModerateSql, mayReadSql } from './forum-access';
+import { POSTS_PER_PAGE } from './forums.service';
+import { roundName } from '../i18n/round-name';
 
 export const MAX_QUERY_LENGTH = 200;
 export const SEARCH_RESULTS_PER_PAGE = 20;
@@ -36,8 +41,10 @@ export interface SearchHit {
   authorName: string | null;
   createdAt: Date;
   language: Language;
-  /** HTML: escaped text with the matched words in <mark>. */
+  /** HTML: escaped plain text with the matched words in <mark>. */
   snippetHtml: string;
+  /** The thread page's cursor for the page the post is on (as its "next page" links make them); null for the first page. */
+  pageCursor: string | null;
   rank: number;
 }
 
@@ -65,7 +72,9 @@ export class ForumSearchService {
       created_at: Date;
       language: Language;
       rank: number;
-      snippet: string;
+      body: string;
+      page_after_key: string | null;
+      page_after_id: string | null;
     }[] = await this.dataSource.query(
       `WITH q AS (
          SELECT websearch_to_tsquery('finnish', $1) AS fi, websearch_to_tsquery('swedish', $1) AS sv, websearch_to_tsquery('english', $1) AS en
@@ -92,30 +101,51 @@ export class ForumSearchService {
          SELECT c.id, c.thread_id, c.author_id, c.language, ts_rank_cd(c.search, ${queryOf('c')})::float8 AS rank, ${queryOf('c')} AS query
          FROM candidates c, q
        ), top AS (
-         SELECT * FROM ranked ${after ? 'WHERE (rank, id) < ($7::float8, $8::uuid)' : ''} ORDER BY rank DESC, id DESC LIMIT $4
+         SELECT * FROM ranked WHERE $7::float8 IS NULL OR (rank, id) < ($7::float8, $8::uuid) ORDER BY rank DESC, id DESC LIMIT $4
        )
        SELECT top.id, top.thread_id, t.title, t.channel_id, r.name AS channel_name, r.cohort_name, r.programme_title, u.display_name AS author_name,
-              po.created_at, top.language, top.rank,
-              ts_headline(forum_search_config(top.language), po.body, top.query, 'StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
+              po.created_at, top.language, top.rank, po.body, page_after.key AS page_after_key, page_after.id AS page_after_id
        FROM top JOIN forum_post po ON po.id = top.id JOIN forum_thread t ON t.id = top.thread_id JOIN readable r ON r.id = t.channel_id
        LEFT JOIN app_user u ON u.id = top.author_id
+       -- The thread page shows posts $9 at a time from the first: the post that ends the page before this one's.
+       CROSS JOIN LATERAL (SELECT count(*)::int AS n FROM forum_post o WHERE o.thread_id = po.thread_id AND (o.created_at, o.id) < (po.created_at, po.id)) earlier
+       LEFT JOIN LATERAL (
+         SELECT to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS key, o.id FROM forum_post o
+         WHERE earlier.n >= $9 AND o.thread_id = po.thread_id ORDER BY o.created_at, o.id OFFSET greatest(earlier.n / $9 * $9 - 1, 0) LIMIT 1
+       ) page_after ON true
        ORDER BY top.rank DESC, top.id DESC`,
-      [q, actor.id, isAdmin(actor), limit + 1, CANDIDATES, RECENT_POSTS, ...(after ?? [])],
+      [q, actor.id, isAdmin(actor), limit + 1, CANDIDATES, RECENT_POSTS, after?.[0] ?? null, after?.[1] ?? null, POSTS_PER_PAGE],
     );
-    const items = rows.slice(0, limit).map((row) => ({
+    const shownRows = rows.slice(0, limit);
+    const snippets = await this.snippets(q, shownRows);
+    const items = shownRows.map((row, index) => ({
       postId: row.id,
       threadId: row.thread_id,
       threadTitle: row.title,
       channelId: row.channel_id,
-      channelName: row.programme_title ? `${localized(row.programme_title, lang)}: ${row.cohort_name}` : localized(row.channel_name, lang),
+      channelName: row.programme_title ? `${localized(row.programme_title, lang)}: ${roundName(row.cohort_name ?? '', lang)}` : localized(row.channel_name, lang),
       authorName: row.author_name,
       createdAt: new Date(row.created_at),
       language: row.language,
-      snippetHtml: markedSnippet(row.snippet),
+      snippetHtml: markedSnippet(snippets[index]),
+      pageCursor: row.page_after_key && row.page_after_id ? encodeCursor([row.page_after_key, row.page_after_id]) : null,
       rank: Number(row.rank),
     }));
     const last = items[items.length - 1];
     return { items, nextCursor: rows.length > limit ? encodeCursor([last.rank, last.postId]) : null };
+  }
+
+  /** Each post's snippet: ts_headline over its text without Markdown, in its own language, with the matches between START and STOP. */
+  private async snippets(q: string, posts: { body: string; language: Language }[]): Promise<string[]> {
+    if (posts.length === 0) return [];
+    const rows: { snippet: string }[] = await this.dataSource.query(
+      `SELECT ts_headline(forum_search_config(h.language), h.text,
+                CASE h.language WHEN 'sv' THEN websearch_to_tsquery('swedish', $1) WHEN 'en' THEN websearch_to_tsquery('english', $1) ELSE websearch_to_tsquery('finnish', $1) END,
+                'StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
+       FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS h(text, language, n) ORDER BY h.n`,
+      [q, posts.map((post) => markdownAsText(post.body).replace(/[\u0001\u0002]/g, '').replace(/\s+/g, ' ')), posts.map((post) => post.language)],
+    );
+    return rows.map((row) => row.snippet);
   }
 }
 

@@ -8,8 +8,9 @@ export type SubscriptionLevel = (typeof SUBSCRIPTION_LEVELS)[number];
 
 /**
  * A person's choice for a channel or a thread. A thread's own choice wins over its channel's.
- * Without one: the announcements channel is "every post", other channels nothing; starting or
- * replying to a thread subscribes you to it ("every post").
+ * Without one (defaultLevelSql in forum-subscriptions.service.ts): the announcements channel is
+ * "every post", network channels "new threads only", a round's forum "every post" for its confirmed
+ * participants and facilitators; starting or replying to a thread subscribes you to it ("every post").
  */
 @Entity('forum_subscription')
 @Index('forum_subscription_channel', ['userId', 'channelId'], { unique: true, where: 'channel_id IS NOT NULL' })

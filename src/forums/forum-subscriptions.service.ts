@@ -1,7 +1,10 @@
 // Subscriptions to channels and threads, and the one-click unsubscribe of forum mail.
 // Levels: "every post", "new threads only" (channels), "daily digest", "off". A thread's own choice
-// wins over its channel's; without one, the announcements channel is "every post" and other
-// channels nothing; writing in a thread subscribes you to it (ForumsService.insertPost).
+// wins over its channel's; without one applies the default (defaultLevelSql): everybody follows the
+// announcements channel at "every post" and network channels at "new threads only", and a round's
+// confirmed participants and facilitators its forum at "every post". The default is a rule, not rows
+// (so people who were there before it get it too, and leaving the round ends it with reading rights);
+// a row of one's own, "off" included, wins. Writing in a thread subscribes you to it (ForumsService.insertPost).
 //
 // An unsubscribe address names a person and a channel or thread, signed with an HMAC under the
 // server's secret: no table of tokens, and the address stays valid as long as SESSION_SECRET does
@@ -14,8 +17,9 @@ import { Actor } from '../access/capabilities';
 import { CONFIG, Config } from '../config/config';
 import { checkedId, FieldErrors } from '../errors/domain-errors';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
+import { roundName } from '../i18n/round-name';
 import { ChannelKind } from './forum-channel.entity';
-import { isAdmin, mayReadSql } from './forum-access';
+import { inRoundSql, isAdmin, mayReadSql } from './forum-access';
 import { SUBSCRIPTION_LEVELS, SubscriptionLevel } from './forum-subscription.entity';
 
 export type SubscriptionTarget = { channelId: string } | { threadId: string };
@@ -30,12 +34,18 @@ export interface UnsubscribeTarget {
 
 /** A channel's name as people see it: a cohort's forum is named after its round. */
 export function channelName(row: { name: LocalizedText; programme_title: LocalizedText | null; cohort_name: string | null }, lang: Language): string {
-  return row.programme_title && row.cohort_name ? `${localized(row.programme_title, lang)}: ${row.cohort_name}` : localized(row.name, lang);
+  return row.programme_title && row.cohort_name ? `${localized(row.programme_title, lang)}: ${roundName(row.cohort_name, lang)}` : localized(row.name, lang);
 }
 
-/** The level that applies without a row of one's own: the announcements channel reaches everybody. */
-export function defaultLevel(kind: ChannelKind): SubscriptionLevel {
-  return kind === 'announcements' ? 'every_post' : 'off';
+/**
+ * The level that applies to person `user` for channel `ch` (a forum_channel row alias) without a
+ * row of their own, as SQL: announcements "every post", network channels "new threads only", a
+ * round's forum "every post" for its confirmed (or completed) participants and facilitators (Moodle's
+ * auto-subscription) and "off" for admins who only look in.
+ */
+export function defaultLevelSql(ch: string, user: string): string {
+  return `(CASE ${ch}.kind WHEN 'announcements' THEN 'every_post' WHEN 'network' THEN 'new_threads'
+    ELSE CASE WHEN ${inRoundSql(ch, user)} THEN 'every_post' ELSE 'off' END END)`;
 }
 
 /** Version byte, target kind byte, person (16 bytes), target (16), HMAC-SHA256 cut to 16 bytes: 50 bytes, 67 characters. */
@@ -52,6 +62,7 @@ interface TargetRow {
   may_read: boolean;
   own_level: SubscriptionLevel | null;
   channel_level: SubscriptionLevel | null;
+  default_level: SubscriptionLevel;
 }
 
 @Injectable()
@@ -69,7 +80,7 @@ export class ForumSubscriptions {
   async level(actor: Actor, target: SubscriptionTarget): Promise<SubscriptionLevel> {
     const row = await this.readableTarget(this.dataSource.manager, actor, target);
     if (row.own_level) return row.own_level;
-    const channelLevel = row.channel_level ?? defaultLevel(row.kind);
+    const channelLevel = row.channel_level ?? row.default_level;
     return 'threadId' in target && channelLevel === 'new_threads' ? 'off' : channelLevel;
   }
 
@@ -152,7 +163,8 @@ export class ForumSubscriptions {
     const [row]: TargetRow[] = await manager.query(
       `SELECT ch.kind, ${mayReadSql('ch', '$3', '$4')} AS may_read,
          (SELECT level FROM forum_subscription s WHERE s.user_id = $3 AND (s.thread_id = $2 OR (s.channel_id = $1 AND $2::uuid IS NULL))) AS own_level,
-         (SELECT level FROM forum_subscription s WHERE s.user_id = $3 AND s.channel_id = ch.id) AS channel_level
+         (SELECT level FROM forum_subscription s WHERE s.user_id = $3 AND s.channel_id = ch.id) AS channel_level,
+         ${defaultLevelSql('ch', '$3')} AS default_level
        FROM forum_channel ch
        WHERE ch.id = coalesce($1::uuid, (SELECT channel_id FROM forum_thread WHERE id = $2::uuid))`,
       [channelId, threadId, actor.id, isAdmin(actor)],

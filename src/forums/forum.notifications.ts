@@ -7,7 +7,12 @@
 // The mail is rendered from the post as it stands when it goes (refresh): edited text, the thread's
 // current title; a post deleted or hidden meanwhile, a reader who left the round or turned the
 // thread off, drops the mail as stale. "Daily digest" readers get a digest row instead, which the
-// digest re-reads the same way.
+// digest re-reads the same way. Who follows without a row of their own is defaultLevelSql's rule.
+//
+// A facilitator's message to the whole round (ForumsService.writeToRound) reaches every confirmed
+// participant and facilitator at once, by email, whatever level they chose for the forum (Moodle's
+// forced subscription): the round's people cannot miss what is said to all of them. It still goes
+// only to people who read the forum when it goes; their choice for other posts is kept.
 //
 // @-mentions: `@local.part` (an active person's email address before the @, any case) in a post
 // tells that person at once (forum-mention-<post>-<person>) if they may read the channel. They then
@@ -22,19 +27,17 @@ import { Language, LocalizedText, translate } from '../i18n/i18n';
 import { Batcher } from '../notifications/batcher';
 import { NotificationKinds } from '../notifications/notification-kinds';
 import { Notice, NotificationsService } from '../notifications/notifications.service';
-import { markdownAsText } from '../views/markdown';
+import { markdownAsText, MENTION } from '../views/markdown';
 import { ChannelKind } from './forum-channel.entity';
 import { mayModerateSql, mayReadSql } from './forum-access';
 import { SubscriptionLevel } from './forum-subscription.entity';
-import { channelName, defaultLevel, ForumSubscriptions, SubscriptionTarget } from './forum-subscriptions.service';
+import { channelName, defaultLevelSql, ForumSubscriptions, SubscriptionTarget } from './forum-subscriptions.service';
 
 export const FORUM_KINDS = { post: 'forum.post', mention: 'forum.mention' } as const;
 
 /** At most this many different names are looked up for one post: a post is not a mailing list. */
 export const MAX_MENTIONS = 20;
 
-/** `@aino.virtanen`: not inside an email address or a word; a sentence's full stop is not part of the name. */
-const MENTION = /(?<![\p{L}\p{N}_.+@-])@([\p{L}\p{N}_%+-]+(?:\.[\p{L}\p{N}_%+-]+)*)/gu;
 
 /** The names a post's text mentions, lower-case, each once. */
 export function mentionedNames(body: string): string[] {
@@ -45,6 +48,10 @@ export function mentionedNames(body: string): string[] {
   }
   return [...names];
 }
+
+/** The post itself in its thread, as the mail links it. */
+export const postPath = (payload: Record<string, unknown>): string | null =>
+  typeof payload.threadId === 'string' && typeof payload.postId === 'string' ? `/threads/${payload.threadId}#post-${payload.postId}` : null;
 
 /** A post just written, in its transaction. */
 export interface PostWritten {
@@ -59,6 +66,8 @@ export interface PostWritten {
   sendNow: boolean;
   /** The Markdown as written, for @-mentions. */
   body: string;
+  /** A facilitator's message to the whole round: every member hears of it, their levels aside. */
+  toWholeRound?: boolean;
 }
 
 /** Which post a mail is about and for whom, as its payload says. */
@@ -90,6 +99,7 @@ interface ReaderRow {
   sees_post: boolean;
   thread_level: SubscriptionLevel | null;
   channel_level: SubscriptionLevel | null;
+  default_level: SubscriptionLevel;
 }
 
 /** A post as it stands, and how one reader stands to it. */
@@ -99,6 +109,7 @@ interface PostForReader {
   seesPost: boolean;
   threadLevel: SubscriptionLevel | null;
   channelLevel: SubscriptionLevel | null;
+  defaultLevel: SubscriptionLevel;
 }
 
 /** Whether app_user `u` is an admin, for the access rules. */
@@ -109,6 +120,24 @@ interface Person {
   email: string;
   display_name: string;
   language: Language;
+}
+
+/**
+ * Who a post's mail can reach at all, so the query starts from them rather than from everybody: a
+ * round's forum reaches its members and whoever has a row; a reply in a network channel, only rows
+ * (its default, "new threads only", does not hear of replies); an opening post there or in the
+ * announcements channel, everybody. Who of them hears of it is the level's and mayReadSql's to say.
+ */
+function followerCandidates(event: PostWritten): string {
+  const rows = `SELECT user_id FROM forum_subscription WHERE thread_id = $2 UNION ALL SELECT user_id FROM forum_subscription WHERE channel_id = $1`;
+  // Uncorrelated, so that PostgreSQL joins the few candidates to app_user instead of asking per person.
+  const round = `(SELECT cohort_id FROM forum_channel WHERE id = $1)`;
+  const members = `SELECT e.user_id FROM enrolment e WHERE e.cohort_id = ${round} AND e.status IN ('confirmed', 'completed')
+    UNION ALL SELECT f.user_id FROM cohort_facilitator f WHERE f.cohort_id = ${round}`;
+  if (event.toWholeRound) return `AND u.id IN (${members})`;
+  if (event.channelKind === 'cohort') return `AND u.id IN (${rows} UNION ALL ${members})`;
+  if (event.channelKind === 'network' && !event.opensThread) return `AND u.id IN (${rows})`;
+  return '';
 }
 
 @Injectable()
@@ -139,6 +168,7 @@ export class ForumNotifications implements OnModuleInit {
           : {}),
         References: `<forum-thread-${String(payload.threadId)}@verso>`,
       }),
+      aboutPath: postPath,
     });
     this.kinds.register({
       name: FORUM_KINDS.mention,
@@ -146,6 +176,7 @@ export class ForumNotifications implements OnModuleInit {
       secretLinks: [],
       subject: (payload, lang) => translate(lang, 'mail.forum.mention.subject', { author: payload.authorName ?? translate(lang, 'mail.forum.formerMember'), thread: payload.threadTitle }),
       refresh: (payload, lang) => this.refresh(payload, lang, false),
+      aboutPath: postPath,
     });
   }
 
@@ -163,6 +194,7 @@ export class ForumNotifications implements OnModuleInit {
       opensThread: event.opensThread,
       threadTitle: about.title,
       authorName: about.author_name,
+      ...(event.toWholeRound ? { toWholeRound: true } : {}),
     });
     const recipient = (person: Person) => ({ userId: person.id, email: person.email, name: person.display_name, language: person.language });
 
@@ -176,22 +208,18 @@ export class ForumNotifications implements OnModuleInit {
     }
 
     const followers: (Person & { level: SubscriptionLevel })[] = await manager.query(
-      `SELECT u.id, u.email, u.display_name, u.language, coalesce(ts.level, cs.level, $4) AS level
+      `SELECT u.id, u.email, u.display_name, u.language, lvl.level
        FROM app_user u
        JOIN forum_channel ch ON ch.id = $1
        LEFT JOIN forum_subscription ts ON ts.user_id = u.id AND ts.thread_id = $2
        LEFT JOIN forum_subscription cs ON cs.user_id = u.id AND cs.channel_id = $1
+       CROSS JOIN LATERAL (SELECT ${event.toWholeRound ? `'every_post'` : `coalesce(ts.level, cs.level, ${defaultLevelSql('ch', 'u.id')})`} AS level) lvl
        WHERE u.status = 'active' AND u.id <> $3
-         ${
-           // Without a row of one's own only the announcements channel reaches anyone: elsewhere, start from the rows.
-           defaultLevel(event.channelKind) === 'off'
-             ? `AND u.id IN (SELECT user_id FROM forum_subscription WHERE thread_id = $2 UNION ALL SELECT user_id FROM forum_subscription WHERE channel_id = $1)`
-             : ''
-         }
-         AND coalesce(ts.level, cs.level, $4) IN ('every_post', 'daily_digest', CASE WHEN $5 THEN 'new_threads' END)
+         ${followerCandidates(event)}
+         AND lvl.level IN ('every_post', 'daily_digest', CASE WHEN $4 THEN 'new_threads' END)
          AND ${mayReadSql('ch', 'u.id', ADMIN)}
-         ${mentioned.length > 0 ? `AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.key = 'forum-mention-' || $6::text || '-' || u.id AND n.status IN ('pending', 'queued', 'sending'))` : ''}`,
-      [event.channelId, event.threadId, event.authorId, defaultLevel(event.channelKind), event.opensThread, ...(mentioned.length > 0 ? [event.postId] : [])],
+         ${mentioned.length > 0 ? `AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.key = 'forum-mention-' || $5::text || '-' || u.id AND n.status IN ('pending', 'queued', 'sending'))` : ''}`,
+      [event.channelId, event.threadId, event.authorId, event.opensThread, ...(mentioned.length > 0 ? [event.postId] : [])],
     );
     if (followers.length === 0) return;
     const dueAt = new Date(Date.now() + (event.sendNow ? 0 : this.config.forumEditWindowMinutes * 60_000));
@@ -243,9 +271,15 @@ export class ForumNotifications implements OnModuleInit {
       bodyHtml: post.body_html,
       edited: post.edited,
       postUrl: `${this.config.baseUrl}/threads/${post.thread_id}#post-${post.id}`,
+      // The digest lists announcements apart from other channels' posts.
+      channelKind: post.channel_kind,
     };
     if (!follower) return view;
-    const level = found.threadLevel ?? found.channelLevel ?? defaultLevel(post.channel_kind);
+    if (payload.toWholeRound === true) {
+      // Sent whatever the reader chose; the address turns off the forum's other mail.
+      return { ...view, toWholeRound: true, followsThread: false, unsubscribeUrl: this.subscriptions.unsubscribeAddress(payload.userId, { channelId: post.channel_id }) };
+    }
+    const level = found.threadLevel ?? found.channelLevel ?? found.defaultLevel;
     if (level === 'off' || (level === 'new_threads' && !post.opens)) return null;
     // Unsubscribing turns off what brought the mail: the thread's own choice, else the channel's.
     const target: SubscriptionTarget = found.threadLevel ? { threadId: post.thread_id } : { channelId: post.channel_id };
@@ -271,7 +305,7 @@ export class ForumNotifications implements OnModuleInit {
                 (NOT t.post_first OR p.author_id = u.id OR ${mayModerateSql('ch', 'u.id', ADMIN)}
                  OR EXISTS (SELECT 1 FROM forum_post o WHERE o.thread_id = t.id AND o.author_id = u.id AND o.deleted_at IS NULL)
                  OR p.id = (SELECT o.id FROM forum_post o WHERE o.thread_id = t.id ORDER BY o.created_at, o.id LIMIT 1)) AS sees_post,
-                ts.level AS thread_level, cs.level AS channel_level
+                ts.level AS thread_level, cs.level AS channel_level, ${defaultLevelSql('ch', 'u.id')} AS default_level
          FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k(post_id, user_id, i)
          JOIN forum_post p ON p.id = k.post_id JOIN forum_thread t ON t.id = p.thread_id JOIN forum_channel ch ON ch.id = t.channel_id
          JOIN app_user u ON u.id = k.user_id
@@ -287,7 +321,7 @@ export class ForumNotifications implements OnModuleInit {
         const post = byId.get(key.postId);
         const reader = byIndex.get(i + 1);
         if (!post || !reader) return [];
-        return [[key, { post, mayRead: reader.may_read, seesPost: reader.sees_post, threadLevel: reader.thread_level, channelLevel: reader.channel_level }]];
+        return [[key, { post, mayRead: reader.may_read, seesPost: reader.sees_post, threadLevel: reader.thread_level, channelLevel: reader.channel_level, defaultLevel: reader.default_level }]];
       }),
     );
   }

@@ -20,7 +20,9 @@ import { CONFIG, Config } from '../config/config';
 import { encodeCursor } from '../database/cursor';
 import { FieldErrors, isUuid, Refused, withValues } from '../errors/domain-errors';
 import { Language, LANGUAGES, translate } from '../i18n/i18n';
-import { FieldMessages, translateFields, translateMessage, validateForm } from '../web/forms';
+import { markdownAsText } from '../views/markdown';
+import { confirmationPage, confirmedForm } from '../web/confirmation';
+import { fieldChecks, FieldMessages, translateFields, translateMessage, validateForm } from '../web/forms';
 import { Lang } from '../web/language';
 import { ForumSearchService } from './forum-search.service';
 import { SUBSCRIPTION_LEVELS, SubscriptionLevel } from './forum-subscription.entity';
@@ -109,6 +111,12 @@ export function threadHref(threadId: string, options: { cursor?: string | null; 
   return `/threads/${threadId}${search ? `?${search}` : ''}${options.anchor ? `#${options.anchor}` : ''}`;
 }
 
+/** The first words of a post as plain text, to name it on the confirmation page. */
+const postStart = (body: string): string => {
+  const text = markdownAsText(body).replace(/\s+/g, ' ');
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+};
+
 /** A page's cursor as a form sends it back: a blank one is the first page. */
 /** A page cursor from a hidden form field or the address, copied into a redirect only if it has a cursor's shape (checked in full when read). */
 export const cursorOf = (value: unknown): string | undefined => (typeof value === 'string' && /^[A-Za-z0-9_-]{1,512}$/.test(value) ? value : undefined);
@@ -122,20 +130,6 @@ export function refusedForm(reply: FastifyReply, lang: Language, errors: FieldMe
 /** A page's messages: a page address that is not one we made says so in the page's words rather than the API's. */
 const pageMessages = (errors: FieldMessages): FieldMessages =>
   Object.fromEntries(Object.entries(errors).map(([field, message]) => [field, message === 'api.cursor.invalid' ? 'forums.cursor.invalid' : message]));
-
-/** Runs each field's check (the service's own rule), so a form shows every message at once; the service checks again. */
-function fieldChecks(checks: (() => unknown)[]): FieldMessages | null {
-  const fields: FieldMessages = {};
-  for (const check of checks) {
-    try {
-      check();
-    } catch (error) {
-      if (!(error instanceof FieldErrors)) throw error;
-      Object.assign(fields, error.fields);
-    }
-  }
-  return Object.keys(fields).length ? fields : null;
-}
 
 /** Messages for fields a page has no place for, to show in its summary. */
 const otherErrors = (errors: FieldMessages | null, shown: string[]) =>
@@ -161,6 +155,8 @@ function channelItem(channel: ChannelSummary, lang: Language) {
     href: `/channels/${channel.id}`,
     archived: channel.archived,
     announcements: channel.kind === 'announcements',
+    // Whoever reads a round's forum may see who is in the round.
+    participantsHref: channel.cohortId ? `/cohorts/${channel.cohortId}/participants` : null,
     threadCount: counted(lang, 'forums.threads.count', channel.threadCount),
     unread: channel.unreadThreads > 0 ? counted(lang, 'forums.threads.unread', channel.unreadThreads) : null,
     lastActivityAt: channel.lastActivityAt,
@@ -495,8 +491,20 @@ export class ForumsController {
 
   @Post('posts/:id/delete')
   async delete(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
-    const form = await validateForm(ButtonFormDto, body);
+    const { confirmed, fields } = confirmedForm(body);
+    const form = await validateForm(ButtonFormDto, fields);
     if (form.errors) return refusedForm(reply, lang, form.errors);
+    if (!confirmed) {
+      const post = await this.forums.postForEdit(actor, id);
+      return confirmationPage(reply, {
+        question: translate(lang, 'forums.post.delete.confirm.question'),
+        consequence: translate(lang, 'forums.post.delete.confirm.consequence', { start: postStart(post.body) }),
+        yes: translate(lang, 'forums.post.delete.confirm.yes'),
+        action: `/posts/${id}/delete`,
+        backHref: threadHref(post.threadId, { cursor: cursorOf(form.value.cursor), anchor: `post-${id}` }),
+        fields,
+      });
+    }
     const { threadId } = await this.forums.deletePost(actor, id);
     return reply.redirect(threadHref(threadId, { cursor: cursorOf(form.value.cursor), done: 'deleted', anchor: `post-${id}` }), 303);
   }
@@ -511,7 +519,8 @@ export class ForumsController {
       const hits = await this.search.search(actor, raw.q, lang, cursorOf(text(query, 'cursor')));
       model.searched = true;
       model.results = hits.items.map((hit) => ({
-        threadHref: threadHref(hit.threadId),
+        // The post itself, on the page of its thread it is on.
+        threadHref: threadHref(hit.threadId, { cursor: hit.pageCursor, anchor: `post-${hit.postId}` }),
         threadTitle: hit.threadTitle,
         channelHref: `/channels/${hit.channelId}`,
         channelName: hit.channelName,

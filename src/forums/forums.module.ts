@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EnrolmentModule } from '../enrolment/enrolment.module';
 import { AdminChannelsController } from './admin-channels.controller';
 import { ChannelsAdminService } from './channels-admin.service';
+import { CohortForumController } from './cohort-forum.controller';
 import { ForumChannel } from './forum-channel.entity';
 import { ForumModerationController } from './forum-moderation.controller';
 import { ForumModeration } from './forum-moderation.entity';
@@ -16,11 +18,12 @@ import { ForumNotifications } from './forum.notifications';
 import { ForumsApiController } from './forums.api.controller';
 import { ForumsService } from './forums.service';
 import { ModerationService } from './moderation.service';
+import { RoundMessageController } from './round-message.controller';
 import { UnsubscribeController } from './unsubscribe.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ForumChannel, ForumThread, ForumPost, ForumRead, ForumSubscription, ForumModeration])],
-  controllers: [ForumsController, ForumModerationController, ForumsApiController, AdminChannelsController, UnsubscribeController],
+  imports: [TypeOrmModule.forFeature([ForumChannel, ForumThread, ForumPost, ForumRead, ForumSubscription, ForumModeration]), EnrolmentModule],
+  controllers: [ForumsController, ForumModerationController, ForumsApiController, AdminChannelsController, UnsubscribeController, CohortForumController, RoundMessageController],
   providers: [ForumsService, ModerationService, ForumSearchService, ForumNotifications, ForumSubscriptions, ChannelsAdminService],
   exports: [ForumsService, ModerationService],
 })

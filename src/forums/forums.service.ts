@@ -17,11 +17,12 @@ import { decodeCursor, encodeCursor, Page } from '../database/cursor';
 import { preparedQuery } from '../database/prepared';
 import { checkedId, FieldErrors, isUuid, Refused, withValues } from '../errors/domain-errors';
 import { isLanguage, Language, localized, LocalizedText } from '../i18n/i18n';
-import { markdownAsText, renderMarkdown } from '../views/markdown';
+import { markdownAsText, markdownOutsideCode, MentionedPerson, renderPost } from '../views/markdown';
 import { ChannelKind } from './forum-channel.entity';
 import { ChannelRights, isAdmin, mayModerateSql, mayReadSql, mayStartThreadSql } from './forum-access';
-import { ForumNotifications } from './forum.notifications';
+import { ForumNotifications, mentionedNames } from './forum.notifications';
 import { detectLanguage } from './language-detection';
+import { roundName } from '../i18n/round-name';
 
 export const MAX_TITLE_LENGTH = 200;
 export const MAX_BODY_LENGTH = 20_000;
@@ -199,6 +200,12 @@ export class ForumsService {
     return this.channelSummary(row, lang);
   }
 
+  /** The id of a round's own channel, or null when it has none (an unknown round neither). Reading it is checked where it opens. */
+  async cohortChannelId(cohortId: string): Promise<string | null> {
+    const [row]: { id: string }[] = await this.dataSource.query(`SELECT id FROM forum_channel WHERE cohort_id = $1 AND kind = 'cohort' LIMIT 1`, [checkedId(cohortId)]);
+    return row?.id ?? null;
+  }
+
   /** A channel's threads, pinned first, then by latest activity; `cursor` from the previous page. */
   async threads(actor: Actor, channelId: string, lang: Language, cursor?: string, limit = THREADS_PER_PAGE): Promise<{ channel: ChannelSummary } & Page<ThreadSummary>> {
     const channel = await this.channel(actor, channelId, lang);
@@ -238,6 +245,33 @@ export class ForumsService {
     });
   }
 
+  /**
+   * A facilitator's (or admin's) message to the whole round: a thread in the round's forum whose
+   * mail goes at once, not after the edit window, to every confirmed participant and facilitator,
+   * whatever they chose for the forum (ForumNotifications). 404 for an unknown round, 403 for anyone
+   * who does not moderate its forum, 409 when the forum is archived.
+   */
+  async writeToRound(actor: Actor, cohortId: string, input: { title: unknown; body: unknown }, lang: Language): Promise<{ threadId: string; postId: string }> {
+    checkedId(cohortId);
+    const [found]: { id: string }[] = await this.dataSource.query(`SELECT id FROM forum_channel WHERE cohort_id = $1`, [cohortId]);
+    if (!found) throw new NotFoundException();
+    return this.dataSource.transaction(async (manager) => {
+      // Rights before the text: someone who may not write to the round hears nothing about what they typed.
+      const channel = await this.channel(actor, found.id, lang, manager, true);
+      if (!channel.mayModerate) throw new ForbiddenException();
+      const title = checkedTitle(input.title);
+      const body = checkedBody(input.body);
+      if (channel.archived) throw new Refused('forum.channel.archived');
+      const [thread]: { id: string }[] = await manager.query(`INSERT INTO forum_thread (channel_id, author_id, title) VALUES ($1, $2, $3) RETURNING id`, [channel.id, actor.id, title]);
+      const postId = await this.insertPost(manager, actor, thread.id, body, postLanguage('auto', body, actor.language), null);
+      await this.notifications.postWritten(
+        { postId, threadId: thread.id, channelId: channel.id, channelKind: channel.kind, authorId: actor.id, opensThread: true, sendNow: true, toWholeRound: true, body },
+        manager,
+      );
+      return { threadId: thread.id, postId };
+    });
+  }
+
   /** A reply to the thread, or to one of its posts. Returns the new post's id. */
   async reply(actor: Actor, threadId: string, input: ReplyInput, lang: Language): Promise<{ postId: string; threadId: string }> {
     checkedId(threadId);
@@ -270,7 +304,7 @@ export class ForumsService {
       const post = await this.ownPost(manager, actor, postId);
       if (!this.withinEditWindow(post.created_at)) throw new Refused(withValues('forum.edit.windowPassed', { minutes: this.config.forumEditWindowMinutes }));
       const language = input.language === undefined ? post.language : postLanguage(input.language, body, actor.language);
-      await manager.query(`UPDATE forum_post SET body = $2, body_html = $3, language = $4, edited_at = now() WHERE id = $1`, [postId, body, renderMarkdown(body), language]);
+      await manager.query(`UPDATE forum_post SET body = $2, body_html = $3, language = $4, edited_at = now() WHERE id = $1`, [postId, body, await this.postHtml(manager, post.thread_id, body), language]);
       return { threadId: post.thread_id };
     });
   }
@@ -404,11 +438,37 @@ export class ForumsService {
     return { thread, channel };
   }
 
+  /**
+   * A post's HTML, its @-mentions shown by name: of people who may read the thread and do not hide
+   * their name from other participants, linked to the round's people page in a round's forum (the
+   * network's channels have no page of people, so there the name is only highlighted). A name that
+   * fits several people, or nobody, stays as written. Names are those at the time of writing.
+   */
+  private async postHtml(manager: EntityManager, threadId: string, body: string): Promise<string> {
+    const names = mentionedNames(body);
+    if (names.length === 0) return renderPost(body);
+    const people: { local: string; display_name: string; cohort_id: string | null }[] = await manager.query(
+      `SELECT lower(split_part(u.email, '@', 1)) AS local, u.display_name, ch.cohort_id
+       FROM forum_thread t JOIN forum_channel ch ON ch.id = t.channel_id
+       JOIN app_user u ON lower(split_part(u.email, '@', 1)) = ANY($2::text[])
+       WHERE t.id = $1 AND u.status = 'active' AND NOT u.hide_name_from_participants
+         AND ${mayReadSql('ch', 'u.id', `coalesce(u.site_role = 'admin', false)`)}`,
+      [threadId, names],
+    );
+    const mentions = new Map<string, MentionedPerson>();
+    for (const local of names) {
+      const found = people.filter((person) => person.local === local);
+      if (found.length !== 1 || !found[0].display_name) continue;
+      mentions.set(local, { name: found[0].display_name, href: found[0].cohort_id ? `/cohorts/${found[0].cohort_id}/participants` : null });
+    }
+    return renderPost(body, mentions);
+  }
+
   private async insertPost(manager: EntityManager, actor: Actor, threadId: string, body: string, language: Language, replyToId: string | null): Promise<string> {
     const [post]: { id: string; created_key: string }[] = await manager.query(
       `INSERT INTO forum_post (thread_id, author_id, reply_to_id, body, body_html, language) VALUES ($1, $2, $3, $4, $5, $6)
        RETURNING id, ${instantKey('created_at')} AS created_key`,
-      [threadId, actor.id, replyToId, body, renderMarkdown(body), language],
+      [threadId, actor.id, replyToId, body, await this.postHtml(manager, threadId, body), language],
     );
     // Writing in a thread subscribes you to it, unless you have said otherwise; and you have read your own post.
     await manager.query(
@@ -446,7 +506,7 @@ export class ForumsService {
   }
 
   private channelSummary(row: ChannelRow, lang: Language): ChannelSummary {
-    const cohortName = row.cohort_id && row.programme_title ? `${localized(row.programme_title, lang)}: ${row.cohort_name}` : null;
+    const cohortName = row.cohort_id && row.programme_title ? `${localized(row.programme_title, lang)}: ${roundName(row.cohort_name ?? '', lang)}` : null;
     return {
       id: row.id,
       kind: row.kind,
@@ -536,8 +596,10 @@ export function checkedTitle(value: unknown): string {
 /**
  * A script tag or a script address (javascript:, vbscript:, data:text/html) in a body is refused
  * with a message rather than quietly neutralised: the writer learns why their link does not work.
- * Whatever else looks like markup is kept as text by the renderer (markdown-it without HTML, then
- * sanitize-html), so no page ever carries executable markup either way.
+ * Inside a code span or block it is shown as code (someone explaining markup), so only the
+ * Markdown outside code is looked at. Whatever else looks like markup is kept as text by the
+ * renderer (markdown-it without HTML, then sanitize-html), so no page ever carries executable
+ * markup either way.
  */
 const SCRIPT_IN_BODY = /<\s*\/?\s*script\b|(?:java|vb|live)\s*script\s*:|data\s*:\s*text\/html/i;
 
@@ -546,7 +608,7 @@ export function checkedBody(value: unknown): string {
   const body = typeof value === 'string' ? value.trimEnd() : '';
   if (!body.trim()) throw new FieldErrors({ body: 'forum.body.required' });
   if (body.length > MAX_BODY_LENGTH) throw new FieldErrors({ body: withValues('forum.body.tooLong', { max: MAX_BODY_LENGTH }) });
-  if (SCRIPT_IN_BODY.test(body)) throw new FieldErrors({ body: 'forum.body.script' });
+  if (SCRIPT_IN_BODY.test(markdownOutsideCode(body))) throw new FieldErrors({ body: 'forum.body.script' });
   return body;
 }
 

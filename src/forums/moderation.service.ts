@@ -10,6 +10,7 @@ import { checkedId, FieldErrors, Refused, withValues } from '../errors/domain-er
 import { Language } from '../i18n/i18n';
 import { isAdmin, mayModerateSql } from './forum-access';
 import { ModerationAction } from './forum-moderation.entity';
+import { roundName } from '../i18n/round-name';
 
 export const MAX_REASON_LENGTH = 500;
 
@@ -124,7 +125,7 @@ export class ModerationService {
       );
     return rows.map((row) => ({
       id: row.id,
-      name: row.programme_title ? `${row.programme_title[lang] || row.programme_title.fi}: ${row.cohort_name}` : row.name[lang] || row.name.fi || '',
+      name: row.programme_title ? `${row.programme_title[lang] || row.programme_title.fi}: ${roundName(row.cohort_name ?? '', lang)}` : row.name[lang] || row.name.fi || '',
     }));
   }
 

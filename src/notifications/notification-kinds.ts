@@ -1,7 +1,7 @@
 // The registry of notification kinds. Areas register their kinds at start (onModuleInit), so the
 // notification core never imports an area: it only knows what a kind declares here.
 import { Injectable } from '@nestjs/common';
-import { Language } from '../i18n/i18n';
+import { Language, translate } from '../i18n/i18n';
 import { Channel } from './notification.entity';
 
 export interface MailAttachment {
@@ -43,6 +43,18 @@ export interface NotificationKind {
    * List-Unsubscribe, for instance.
    */
   headers?(payload: Record<string, unknown>, recipient: MailRecipient): Record<string, string>;
+  /**
+   * The page on this site the message is about (`/threads/<id>#post-<id>`, `/cohorts/<id>`), from
+   * its stored payload: where the person's notifications page takes them. None when omitted.
+   */
+  aboutPath?(payload: Record<string, unknown>): string | null;
+}
+
+/** A kind's name in the reader's language (notifications.kind.<name>); its stable name when it has none. */
+export function kindName(kind: string, lang: Language): string {
+  const key = `notifications.kind.${kind}`;
+  const name = translate(lang, key);
+  return name === key ? kind : name;
 }
 
 export interface MailRecipient {
@@ -50,12 +62,27 @@ export interface MailRecipient {
   name: string | null;
 }
 
+/** A session a person takes part in, as the digest lists it. */
+export interface UpcomingSession {
+  startsAt: Date;
+  endsAt: Date;
+  /** The round, in the reader's language (programme and round). */
+  roundName: string;
+  place: string | null;
+  /** The round's page on this site. */
+  path: string;
+}
+
+/** A person's sessions starting in [from, until), from the area that owns sessions. */
+export type UpcomingSessions = (userId: string, from: Date, until: Date, lang: Language) => Promise<UpcomingSession[]>;
+
 export type AttachmentProvider = (payload: Record<string, unknown>, lang: Language, recipient: MailRecipient) => Promise<MailAttachment[]>;
 
 @Injectable()
 export class NotificationKinds {
   private readonly kinds = new Map<string, NotificationKind>();
   private readonly addedAttachments = new Map<string, AttachmentProvider[]>();
+  private upcoming?: UpcomingSessions;
 
   register(kind: NotificationKind): void {
     if (this.kinds.has(kind.name)) throw new Error(`Notification kind "${kind.name}" is registered twice`);
@@ -82,11 +109,27 @@ export class NotificationKinds {
     return (await Promise.all(providers.map((provider) => provider(payload, lang, recipient)))).flat();
   }
 
+  /** The area that owns sessions tells the digest a person's next ones (the core knows no sessions). */
+  provideUpcomingSessions(provider: UpcomingSessions): void {
+    if (this.upcoming) throw new Error('Upcoming sessions are provided twice');
+    this.upcoming = provider;
+  }
+
+  /** A person's sessions in [from, until); none when no area provides them. */
+  async upcomingSessions(userId: string, from: Date, until: Date, lang: Language): Promise<UpcomingSession[]> {
+    return this.upcoming ? this.upcoming(userId, from, until, lang) : [];
+  }
+
   /** What a message of this kind says as things stand now, or null when it is no longer true (stillValid, then refresh). */
   async current(name: string, payload: Record<string, unknown>, lang: Language): Promise<Record<string, unknown> | null> {
     const kind = this.get(name);
     if (kind.stillValid && !(await kind.stillValid(payload))) return null;
     return kind.refresh ? kind.refresh(payload, lang) : payload;
+  }
+
+  /** The local page a stored message of this kind is about, or null (an unknown kind, or none). */
+  aboutPath(name: string, payload: Record<string, unknown>): string | null {
+    return this.kinds.get(name)?.aboutPath?.(payload) ?? null;
   }
 
   has(name: string): boolean {

@@ -1,12 +1,15 @@
 // Owns the notification core: the outbox in PostgreSQL, the relay into BullMQ, delivery over SMTP,
-// mail templates, preferences and daily digests, the admin outbox page, and keeping secret links
+// mail templates, preferences and digests, a person's own notifications page, the admin outbox page, and keeping secret links
 // out of everything but the mail itself. Areas register their kinds with NotificationKinds and call
 // NotificationsService; this module imports no area.
 import { Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DigestService } from './digest.service';
 import { MailRenderer } from './mail-renderer';
 import { MailTransport } from './mail-transport';
+import { MyNotificationsController } from './my-notifications.controller';
+import { MyNotificationsService } from './my-notifications.service';
 import { Notification, NotificationPreference } from './notification.entity';
 import { NotificationDelivery } from './notification-delivery.service';
 import { NotificationKinds } from './notification-kinds';
@@ -15,12 +18,25 @@ import { OutboxRelay } from './outbox-relay.service';
 import { OutboxController } from './outbox.controller';
 import { OutboxService } from './outbox.service';
 import { SecretLinks } from './secret-links';
+import { UnreadCountInterceptor } from './unread-count.interceptor';
 
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([Notification, NotificationPreference])],
-  controllers: [OutboxController],
-  providers: [NotificationKinds, NotificationsService, MailRenderer, MailTransport, NotificationDelivery, OutboxRelay, DigestService, OutboxService, SecretLinks],
-  exports: [NotificationKinds, NotificationsService],
+  controllers: [OutboxController, MyNotificationsController],
+  providers: [
+    NotificationKinds,
+    NotificationsService,
+    MailRenderer,
+    MailTransport,
+    NotificationDelivery,
+    OutboxRelay,
+    DigestService,
+    OutboxService,
+    SecretLinks,
+    MyNotificationsService,
+    { provide: APP_INTERCEPTOR, useClass: UnreadCountInterceptor },
+  ],
+  exports: [NotificationKinds, NotificationsService, MyNotificationsService],
 })
 export class NotificationsModule {}

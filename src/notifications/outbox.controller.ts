@@ -7,6 +7,7 @@ import { Requires } from '../access/access.decorator';
 import { Capability } from '../access/capabilities';
 import { Lang } from '../web/language';
 import { NOTIFICATION_STATUSES, NotificationStatus } from './notification.entity';
+import { kindName } from './notification-kinds';
 import { isEmailAddress } from './notifications.service';
 import { OutboxFilter, OutboxService } from './outbox.service';
 
@@ -50,6 +51,8 @@ export class OutboxController {
     return reply.view('notifications/outbox-message', {
       title: translate(lang, 'outbox.message.title'),
       message,
+      kindLabel: kindName(message.kind, lang),
+      statusLabel: translate(lang, `notifications.status.${message.status}`),
       canResend: message.status === 'failed',
     });
   }
@@ -88,9 +91,12 @@ export class OutboxController {
       title: translate(lang, 'outbox.title'),
       filter,
       queued: query.queued === '1',
-      kinds: this.outbox.kindNames().map((name) => ({ name, selected: name === filter.kind })),
-      statuses: NOTIFICATION_STATUSES.map((name) => ({ name, selected: name === filter.status })),
-      rows,
+      kinds: this.outbox
+        .kindNames()
+        .map((name) => ({ name, label: kindName(name, lang), selected: name === filter.kind }))
+        .sort((a, b) => a.label.localeCompare(b.label, lang)),
+      statuses: NOTIFICATION_STATUSES.map((name) => ({ name, label: translate(lang, `notifications.status.${name}`), selected: name === filter.status })),
+      rows: rows.map((row) => ({ ...row, kindLabel: kindName(row.kind, lang), statusLabel: translate(lang, `notifications.status.${row.status}`) })),
       nextHref: next ? `/admin/outbox?${params.toString() ? `${params}&` : ''}before=${encodeURIComponent(next)}` : null,
       testForm: { email: '', languages: LANGUAGES.map((code) => ({ code, selected: code === lang })), error: null as string | null },
     };

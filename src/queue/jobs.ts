@@ -11,8 +11,13 @@ export enum JobName {
   NotificationDeliver = 'notification-deliver',
   /** Every minute: re-enqueue outbox rows whose job Redis lost or whose worker died. */
   OutboxSweep = 'outbox-sweep',
-  /** Daily at DIGEST_HOUR: gather digest-bound notifications into one email per person. */
+  /**
+   * Hourly at minute 0 (Helsinki): finds the people whose digest is due this hour (their own hour
+   * and rhythm) with something waiting, and queues a DigestForPerson job for each, spread over the hour.
+   */
   DigestGather = 'digest-gather',
+  /** One person's digest: their waiting items, re-read, become one digest email. */
+  DigestForPerson = 'digest-for-person',
   /** Daily at DIGEST_HOUR: one email per facilitator listing the changes to their cohorts' rosters. */
   RosterSummary = 'roster-summary',
 }
@@ -22,6 +27,8 @@ export interface JobPayloads {
   [JobName.NotificationDeliver]: { notificationId: string };
   [JobName.OutboxSweep]: Record<string, never>;
   [JobName.DigestGather]: Record<string, never>;
+  /** `hour`: the Helsinki hour the digest is for, yyyymmddhh (also in the job id). */
+  [JobName.DigestForPerson]: { userId: string; hour: string };
   [JobName.RosterSummary]: Record<string, never>;
 }
 
@@ -33,6 +40,11 @@ export interface EnqueueOptions {
 }
 
 const HOUR = 60 * 60 * 1000;
+
+/** One digest job per person and Helsinki hour (yyyymmddhh): queuing it twice in that hour is a no-op. */
+export function digestJobId(userId: string, hour: string): string {
+  return `digest-${userId}-${hour}`;
+}
 /** 12 attempts with doubling waits: from 40 s (the default first wait) they span about 23 hours. */
 export const JOB_ATTEMPTS = 12;
 

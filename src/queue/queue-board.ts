@@ -2,15 +2,18 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BoardAdapter } from '@bull-board/fastify';
+import { ForbiddenException, HttpException } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Authentication } from '../access/authentication.service';
 import { can, Capability } from '../access/capabilities';
-import { signInPath } from '../web/http-exception.filter';
+import { translate } from '../i18n/i18n';
+import { HttpExceptionFilter, signInPath } from '../web/http-exception.filter';
 import { QueueService } from './queue.service';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 
-export async function mountQueueBoard(app: NestFastifyApplication): Promise<void> {
+/** `errors`: the app's one exception filter, so a refusal here is the app's own page, as on any other route. */
+export async function mountQueueBoard(app: NestFastifyApplication, errors: HttpExceptionFilter): Promise<void> {
   const board = new BoardAdapter();
   board.setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({ queues: [new BullMQAdapter(app.get(QueueService).bullQueue)], serverAdapter: board });
@@ -22,10 +25,14 @@ export async function mountQueueBoard(app: NestFastifyApplication): Promise<void
         // Not a Nest route, so the AccessGuard does not see it: the same policy, asked here.
         const actor = await authentication.actorFor(request);
         if (!actor) return reply.redirect(signInPath(request), 303);
-        if (!can(actor, Capability.OutboxManage)) return reply.code(403).send({ statusCode: 403, message: 'Forbidden' });
+        if (!can(actor, Capability.OutboxManage)) return errors.respond(new ForbiddenException(translate(request.lang, 'accounts.notAllowed')), request, reply);
         // The dashboard is a script-driven app with inline styles; only it gets this policy.
         reply.header('content-security-policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'");
       });
+      // Nest's error handler does not reach this scope: its refusals (a bad cookie, a broken address) go through the filter here.
+      scope.setErrorHandler((error: Error & { statusCode?: number }, request, reply) =>
+        errors.respond(error instanceof HttpException || !error.statusCode ? error : new HttpException(error.message, error.statusCode), request, reply),
+      );
       await scope.register(board.registerPlugin() as never);
     },
     { prefix: QUEUE_BOARD_PATH },

@@ -82,8 +82,9 @@ export class QueueService implements OnModuleInit, OnApplicationBootstrap, Befor
     const schedules: { name: JobName; repeat: { every?: number; pattern?: string; tz?: string } }[] = [
       { name: JobName.QueueHeartbeat, repeat: { every: 60_000 } },
       { name: JobName.OutboxSweep, repeat: { every: this.config.sweepIntervalMs } },
-      { name: JobName.DigestGather, repeat: { pattern: `0 ${this.config.digestHour} * * *`, tz: 'Europe/Helsinki' } },
-      // Facilitators' daily summary of roster changes, with the digest.
+      // Every hour: each person's digest comes at their own hour (DIGEST_HOUR is only the default).
+      { name: JobName.DigestGather, repeat: { pattern: '0 * * * *', tz: 'Europe/Helsinki' } },
+      // Facilitators' daily summary of roster changes, at the site's default digest hour.
       { name: JobName.RosterSummary, repeat: { pattern: `0 ${this.config.digestHour} * * *`, tz: 'Europe/Helsinki' } },
     ];
     try {

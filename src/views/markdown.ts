@@ -9,13 +9,15 @@ const markdown = new MarkdownIt({ html: false, linkify: true, breaks: false });
 
 const ALLOWED: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'br', 'strong', 'em', 'a', 'ul', 'ol', 'li', 'blockquote', 'code', 'pre', 'h3', 'h4', 'hr'],
-  allowedAttributes: { a: ['href', 'title', 'rel'] },
+  allowedAttributes: { a: ['href', 'title', 'rel'], pre: ['tabindex'] },
   allowedSchemes: ['https', 'http', 'mailto'],
   // Headings written as # or ## would compete with the page's own h1 and h2.
   transformTags: {
     h1: 'h3',
     h2: 'h3',
     a: sanitizeHtml.simpleTransform('a', { rel: 'nofollow noopener' }),
+    // A code block scrolls sideways inside itself on a narrow screen: focusable, so a keyboard can scroll it.
+    pre: sanitizeHtml.simpleTransform('pre', { tabindex: '0' }),
   },
 };
 
@@ -40,7 +42,81 @@ function remembered(compute: (source: string) => string): (source: string | null
 /** Markdown as safe HTML. */
 export const renderMarkdown = remembered((source) => sanitizeHtml(markdown.render(source), ALLOWED));
 
+/** A person a post @-mentions, as the post shows them: their name, linked where there is a page of people to link to. */
+export interface MentionedPerson {
+  name: string;
+  href: string | null;
+}
+
+/** `@aino.virtanen`: not inside an email address or a word; a sentence's full stop is not part of the name. */
+export const MENTION = /(?<![\p{L}\p{N}_.+@-])@([\p{L}\p{N}_%+-]+(?:\.[\p{L}\p{N}_%+-]+)*)/gu;
+
+const posts = new MarkdownIt({ html: false, linkify: true, breaks: false });
+// After linkify, so that an address is not read as a mention; text inside a link or code is left as it is.
+posts.core.ruler.after('linkify', 'mentions', (state) => {
+  const people = (state.env as { mentions?: Map<string, MentionedPerson> }).mentions;
+  if (!people?.size) return;
+  for (const block of state.tokens) {
+    if (block.type !== 'inline' || !block.children) continue;
+    const children: Token[] = [];
+    let inLink = 0;
+    for (const token of block.children) {
+      if (token.type === 'link_open') inLink++;
+      if (token.type === 'link_close') inLink--;
+      if (token.type !== 'text' || inLink > 0) {
+        children.push(token);
+        continue;
+      }
+      let from = 0;
+      for (const match of token.content.matchAll(MENTION)) {
+        const person = people.get(match[1].toLowerCase());
+        if (!person) continue;
+        if (match.index > from) children.push(Object.assign(new state.Token('text', '', 0), { content: token.content.slice(from, match.index) }));
+        children.push(Object.assign(new state.Token('mention', '', 0), { meta: person }));
+        from = match.index + match[0].length;
+      }
+      if (from === 0) children.push(token);
+      else if (from < token.content.length) children.push(Object.assign(new state.Token('text', '', 0), { content: token.content.slice(from) }));
+    }
+    block.children = children;
+  }
+});
+posts.renderer.rules.mention = (tokens, index) => {
+  const { name, href } = tokens[index].meta as unknown as MentionedPerson;
+  const label = `@${posts.utils.escapeHtml(name)}`;
+  return href ? `<a class="mention" href="${posts.utils.escapeHtml(href)}">${label}</a>` : `<strong class="mention">${label}</strong>`;
+};
+
+const POST_ALLOWED: sanitizeHtml.IOptions = { ...ALLOWED, allowedClasses: { a: ['mention'], strong: ['mention'] } };
+
+/**
+ * A post's Markdown as safe HTML, its @-mentions of `mentions` (keyed by the lower-case name as
+ * written) shown as the person's name. Without mentions it is renderMarkdown's HTML.
+ */
+export function renderPost(source: string, mentions: Map<string, MentionedPerson> = new Map()): string {
+  if (mentions.size === 0) return renderMarkdown(source);
+  return sanitizeHtml(posts.render(source, { mentions }), POST_ALLOWED);
+}
+
 type Token = ReturnType<typeof markdown.parse>[number];
+
+/** A code span: a run of backticks, not escaped, up to the next run of the same length. */
+const CODE_SPAN = /(?<![\\`])(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g;
+
+/**
+ * The Markdown as written with its code blocks and code spans left out: what shows as prose or as a
+ * link. A post that shows `<script>` as code is teaching, not attacking; the checks that refuse
+ * script look only at this.
+ */
+export function markdownOutsideCode(source: string): string {
+  const lines = source.split('\n');
+  for (const token of markdown.parse(source, {})) {
+    if ((token.type === 'fence' || token.type === 'code_block') && token.map) {
+      for (let line = token.map[0]; line < token.map[1]; line++) lines[line] = '';
+    }
+  }
+  return lines.join('\n').replace(CODE_SPAN, ' ');
+}
 
 /** A paragraph's (or heading's) words: links keep their address when it differs from their text. */
 function inlineText(tokens: Token[]): string {

@@ -5,7 +5,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
-import { messageParts } from '../errors/domain-errors';
+import { FieldErrors, messageParts } from '../errors/domain-errors';
 import { Language, translate } from '../i18n/i18n';
 
 export type FieldMessages = Record<string, string>;
@@ -50,4 +50,18 @@ export async function validateForm<T extends object>(
 /** The ValidationPipe's answer for a refused API body: 400 with a message per field, in English. */
 export function apiValidationError(errors: ValidationError[]): BadRequestException {
   return new BadRequestException({ statusCode: 400, error: 'Bad Request', fields: translateFields(fieldMessages(errors), 'en') });
+}
+
+/** Runs each field's check (the service's own rule), so a form shows every message at once; the service checks again. */
+export function fieldChecks(checks: (() => unknown)[]): FieldMessages | null {
+  const fields: FieldMessages = {};
+  for (const check of checks) {
+    try {
+      check();
+    } catch (error) {
+      if (!(error instanceof FieldErrors)) throw error;
+      Object.assign(fields, error.fields);
+    }
+  }
+  return Object.keys(fields).length ? fields : null;
 }

@@ -3,11 +3,13 @@
 // shows so a person can quote it.
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject } from '@nestjs/common';
 import type {} from '@fastify/view';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'pino';
 import { Language, MESSAGES, translate } from '../i18n/i18n';
 import { LOGGER } from '../logging/logger';
-import { SignInRequired } from '../access/access.guard';
+import { layoutLocals, SignInRequired } from '../access/access.guard';
+import { Authentication } from '../access/authentication.service';
+import { TooManyAttempts, tooManyAttemptsMessage } from '../access/rate-limits';
 import { FieldErrors, messageParts, Refused } from '../errors/domain-errors';
 import { translateFields, translateMessage } from './forms';
 
@@ -34,6 +36,7 @@ export function wantsJson(request: { url?: string; headers: FastifyRequest['head
 /** What a refusal says on a page, in the reader's language. */
 function pageMessage(exception: unknown, lang: Language): string {
   if (exception instanceof FieldErrors) return Object.values(translateFields(exception.fields, lang)).join(' ');
+  if (exception instanceof TooManyAttempts) return tooManyAttemptsMessage(lang, exception.secondsToWait);
   if (exception instanceof Refused) return translateMessage(lang, exception.reason);
   if (exception instanceof HttpException) return isMessageKey(exception.message) ? translate(lang, exception.message) : exception.message;
   return '';
@@ -55,14 +58,25 @@ export function errorPage(exception: unknown, status: number, lang: Language, re
 
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
+  private app?: { views: FastifyInstance; authentication: Authentication };
+
   constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+
+  /**
+   * Once the app is built: error pages are rendered by the app's own view engine (the queue board's
+   * scope has another) and show the signed-in header even for a refusal made before the AccessGuard
+   * resolved the person (an unknown address, a body too large, a broken CSRF token).
+   */
+  useApp(views: FastifyInstance, authentication: Authentication): void {
+    this.app = { views, authentication };
+  }
 
   catch(exception: unknown, host: ArgumentsHost) {
     return this.respond(exception, host.switchToHttp().getRequest<FastifyRequest>(), host.switchToHttp().getResponse<FastifyReply>());
   }
 
   /** Answers a request with this error: also for refusals made before Nest's routing (web/request-safety.ts). */
-  respond(exception: unknown, request: FastifyRequest, reply: FastifyReply) {
+  async respond(exception: unknown, request: FastifyRequest, reply: FastifyReply) {
     if (exception instanceof SignInRequired) return reply.redirect(signInPath(request), 303);
     const status = exception instanceof HttpException ? exception.getStatus() : HttpStatus.INTERNAL_SERVER_ERROR;
     if (status >= 500 && !(exception instanceof HttpException)) {
@@ -84,6 +98,22 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return reply.status(status).send(typeof body === 'string' ? { statusCode: status, message: body } : body);
     }
 
-    return reply.status(status).view('errors/error', errorPage(exception, status, request.lang ?? 'fi', request.id));
+    await this.addSignedInHeader(request, reply);
+    const page = errorPage(exception, status, request.lang ?? 'fi', request.id);
+    if (!this.app) return reply.status(status).view('errors/error', page);
+    const html = await this.app.views.view('errors/error', { ...reply.locals, ...page });
+    return reply.status(status).type('text/html; charset=utf-8').send(html);
+  }
+
+  /** The layout's signed-in header, when the AccessGuard has not given it (it sets currentUser, null when anonymous). */
+  private async addSignedInHeader(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (reply.locals?.currentUser !== undefined || !this.app) return;
+    try {
+      const actor = await this.app.authentication.actorFor(request);
+      reply.locals = { ...reply.locals, ...layoutLocals(actor), ...(actor ? { csrfToken: reply.generateCsrf() } : {}) };
+    } catch (error) {
+      // The page that says what went wrong must not fail too (the database may be what is down).
+      this.logger.warn({ err: error, reqId: request.id }, 'error page shown without the signed-in header');
+    }
   }
 }

@@ -65,7 +65,11 @@ describe('people enrol in a round in their own browsers', () => {
     await press(asaPage, 'Ilmoittaudu');
     expect(await asaPage.textContent('main')).toContain('Olet varasijalla 1.');
 
+    // The button asks first, without JavaScript: a page saying what happens, then "yes".
     await press(ainoPage, 'Peru ilmoittautuminen');
+    expect(await ainoPage.textContent('main')).toContain('Perutaanko ilmoittautumisesi?');
+    await press(ainoPage, 'Kyllä, peru ilmoittautuminen');
+    expect(await ainoPage.textContent('main')).toContain('Ilmoittautumisesi on peruttu.');
     await asaPage.reload();
     expect(await asaPage.textContent('main')).toContain('Olet mukana tässä ryhmässä.');
 

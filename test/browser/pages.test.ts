@@ -10,6 +10,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 
 const PAGES: { name: string; path: string; status?: number }[] = [
   { name: 'home', path: '/' },
+  { name: 'programmes', path: '/programmes' },
   { name: 'programme', path: '/programmes/kompleksisuus-ja-systeemiajattelu' },
   { name: 'cohort', path: '/cohorts/:onSiteCohort' },
   { name: 'online cohort', path: '/cohorts/:onlineCohort' },
@@ -19,6 +20,8 @@ const PAGES: { name: string; path: string; status?: number }[] = [
   { name: 'register', path: '/register' },
   { name: 'forgot password', path: '/password/forgot' },
   { name: 'profile', path: '/profile' },
+  { name: 'my notifications', path: '/notifications' },
+  { name: 'admin overview', path: '/admin' },
   { name: 'admin users', path: '/admin/users' },
   { name: 'admin agencies', path: '/admin/agencies' },
   { name: 'outbox', path: '/admin/outbox' },

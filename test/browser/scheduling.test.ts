@@ -98,8 +98,8 @@ describe('an admin schedules programme rounds in the browser', () => {
     const visitor = await browser.newContext({ bypassCSP: true, locale: 'fi-FI' });
     const expected = {
       fi: { title: 'Dialogi ja yhteiskehittely', rounds: ['Kevät 2027', 'Syksy 2027'], time: '9.00' },
-      sv: { title: 'Dialog och samutveckling', rounds: ['Kevät 2027', 'Syksy 2027'], time: 'kl. 09.00–16.00' },
-      en: { title: 'Dialogue and co-development', rounds: ['Kevät 2027', 'Syksy 2027'], time: '09:00' },
+      sv: { title: 'Dialog och samutveckling', rounds: ['Våren 2027', 'Hösten 2027'], time: 'kl. 09.00–16.00' },
+      en: { title: 'Dialogue and co-development', rounds: ['Spring 2027', 'Autumn 2027'], time: '09:00' },
     };
     try {
       for (const [lang, want] of Object.entries(expected)) {

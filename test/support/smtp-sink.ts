@@ -65,6 +65,23 @@ export class SmtpSink {
     return `smtp://127.0.0.1:${this.port}`;
   }
 
+  /** What was received for this address whose subject matches (a text it contains, or a pattern). */
+  mailsTo(email: string, subject: RegExp | string = /./): ReceivedMail[] {
+    const matches = (mail: ReceivedMail) => (typeof subject === 'string' ? mail.subject.includes(subject) : subject.test(mail.subject));
+    return this.received.filter((mail) => mail.to.toLowerCase().includes(email.toLowerCase()) && matches(mail));
+  }
+
+  /** The first mail to this address whose subject matches, waiting for the worker to send it. */
+  async mailTo(email: string, subject: RegExp | string = /./, timeoutMs = 10000): Promise<ReceivedMail> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [mail] = this.mailsTo(email, subject);
+      if (mail) return mail;
+      if (Date.now() > deadline) throw new Error(`no mail to ${email} about ${subject}; got: ${this.mailsTo(email).map((m) => m.subject).join(' | ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   /** Messages received for a Message-ID: more than one is a duplicate. */
   countByMessageId(): Map<string, number> {
     const counts = new Map<string, number>();

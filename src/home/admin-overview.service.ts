@@ -1,0 +1,106 @@
+// What an admin sees first at /admin: the rounds coming up with their seats and waitlists, the
+// rounds whose enrolment closes within the week, and the messages that failed to go out. Only reads.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { CohortStatus } from '../catalogue/cohort.entity';
+import { Language, localized, LocalizedText } from '../i18n/i18n';
+
+export const OVERVIEW_ROUNDS = 20;
+export const OVERVIEW_FAILED_MESSAGES = 5;
+/** "This week": the seven days from now, so a round closing on Monday is seen on Friday. */
+const CLOSING_WINDOW_DAYS = 7;
+
+export interface OverviewRound {
+  cohortId: string;
+  cohortName: string;
+  programmeTitle: string;
+  status: CohortStatus;
+  startsAt: Date;
+  enrolmentClosesAt: Date;
+  capacity: number;
+  seatsTaken: number;
+  waitlistLength: number;
+  pendingApprovals: number;
+}
+
+export interface FailedMessage {
+  id: string;
+  kind: string;
+  recipientEmail: string;
+  lastError: string | null;
+  updatedAt: Date;
+}
+
+export interface AdminOverview {
+  /** Draft and published rounds that have not started, soonest first. */
+  upcomingRounds: OverviewRound[];
+  /** Published rounds whose enrolment is open and closes within the week, soonest first. */
+  closingSoon: OverviewRound[];
+  failedCount: number;
+  /** The latest failed messages. */
+  failedMessages: FailedMessage[];
+}
+
+interface RoundRow {
+  id: string;
+  name: string;
+  title: LocalizedText;
+  status: CohortStatus;
+  starts_at: Date;
+  enrolment_closes_at: Date;
+  capacity: number;
+  seats_taken: number;
+  waitlist_length: number;
+  pending_approvals: number;
+}
+
+const ROUND_COLUMNS = `c.id, c.name, p.title, c.status, c.starts_at, c.enrolment_closes_at, c.capacity, c.seats_taken, c.waitlist_length,
+  (SELECT count(*)::int FROM enrolment e WHERE e.cohort_id = c.id AND e.status = 'pending_approval') AS pending_approvals`;
+
+@Injectable()
+export class AdminOverviewService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async overview(lang: Language, now: Date = new Date()): Promise<AdminOverview> {
+    const [upcoming, closing, failed]: [RoundRow[], RoundRow[], (FailedMessage & { total: number })[]] = await Promise.all([
+      this.dataSource.query(
+        `SELECT ${ROUND_COLUMNS} FROM cohort c JOIN programme p ON p.id = c.programme_id
+          WHERE c.status IN ('draft', 'published') AND c.starts_at > $1
+          ORDER BY c.starts_at, c.id LIMIT $2`,
+        [now, OVERVIEW_ROUNDS],
+      ),
+      this.dataSource.query(
+        `SELECT ${ROUND_COLUMNS} FROM cohort c JOIN programme p ON p.id = c.programme_id
+          WHERE c.status = 'published' AND c.enrolment_opens_at <= $1 AND c.enrolment_closes_at > $1
+            AND c.enrolment_closes_at <= $1::timestamptz + make_interval(days => $2)
+          ORDER BY c.enrolment_closes_at, c.id`,
+        [now, CLOSING_WINDOW_DAYS],
+      ),
+      this.dataSource.query(
+        `SELECT id, kind, recipient_email AS "recipientEmail", last_error AS "lastError", updated_at AS "updatedAt", count(*) OVER ()::int AS total
+           FROM notification WHERE status = 'failed'
+          ORDER BY updated_at DESC, id LIMIT $1`,
+        [OVERVIEW_FAILED_MESSAGES],
+      ),
+    ]);
+    const round = (row: RoundRow): OverviewRound => ({
+      cohortId: row.id,
+      cohortName: row.name,
+      programmeTitle: localized(row.title, lang),
+      status: row.status,
+      startsAt: row.starts_at,
+      enrolmentClosesAt: row.enrolment_closes_at,
+      capacity: row.capacity,
+      seatsTaken: row.seats_taken,
+      waitlistLength: row.waitlist_length,
+      pendingApprovals: row.pending_approvals,
+    });
+    return {
+      upcomingRounds: upcoming.map(round),
+      closingSoon: closing.map(round),
+      failedCount: failed[0]?.total ?? 0,
+      failedMessages: failed.map(({ total: _total, ...message }) => message),
+    };
+  }
+}

@@ -1,0 +1,17 @@
+// The pages people start from: a signed-in person's home at / and the admins' overview at /admin.
+// Sits on top of every area and only reads from them; nothing imports it.
+import { Module } from '@nestjs/common';
+import { CalendarModule } from '../calendar/calendar.module';
+import { CatalogueModule } from '../catalogue/catalogue.module';
+import { EnrolmentModule } from '../enrolment/enrolment.module';
+import { AdminOverviewController } from './admin-overview.controller';
+import { AdminOverviewService } from './admin-overview.service';
+import { HomeController } from './home.controller';
+import { HomeService } from './home.service';
+
+@Module({
+  imports: [CatalogueModule, EnrolmentModule, CalendarModule],
+  controllers: [HomeController, AdminOverviewController],
+  providers: [HomeService, AdminOverviewService],
+})
+export class HomeModule {}
