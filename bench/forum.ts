@@ -288,6 +288,9 @@ class Bench {
         HOST: '127.0.0.1',
         PORT: String(this.webPort),
         BASE_URL: `http://127.0.0.1:${this.webPort}`,
+        // Production cookies are Secure: the bench stands in for the proxy that ends TLS, whose
+        // X-Forwarded-Proto counts only from an address TRUST_PROXY names.
+        TRUST_PROXY: 'loopback',
         LOG_LEVEL: 'error',
         DATABASE_URL: this.databaseUrl,
         REDIS_URL,

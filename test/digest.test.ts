@@ -200,6 +200,17 @@ describe('digest at each person’s own hour', () => {
     expect(cecilias.text).toContain(topic);
   });
 
+  it('gathers a busy hour’s digests side by side without running out of database connections', async () => {
+    // More people at once than the pool has connections (10): a job that held one while waiting
+    // for another would leave them all waiting until the pool gave up.
+    const people = await Promise.all(Array.from({ length: 30 }, (_, i) => person(`Ruuhka ${i}`, 'fi', 11, 'daily')));
+    await post(title('Ruuhkatunnin aihe'), 'Yksi viesti kaikille kolmellekymmenelle.');
+    await windowPasses();
+    const gathered = await Promise.all(people.map((who) => digests.gatherFor({ userId: who.id, hour: helsinkiHour(TUESDAY(11)).key })));
+    expect(gathered.filter((result) => result.digestId !== null)).toHaveLength(people.length);
+    for (const who of people) expect((await digestRows(who)).every((row) => row.status !== 'pending')).toBe(true);
+  }, 60_000);
+
   it('spreads a busy hour: one job per person, named by person and hour, started within the first 50 minutes', async () => {
     const people = [await person('Eka Levittäjä', 'fi', 11, 'daily'), await person('Toka Levittäjä', 'fi', 11, 'daily')];
     await post(title('Levitetty'), 'Kaikille kerralla.');
