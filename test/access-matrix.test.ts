@@ -115,6 +115,10 @@ const MATRIX: Record<string, Row> = {
   // Without a working link the page says the link does not work.
   'GET /password/reset': { url: '/password/reset', expect: [400, 400, 400, 400, 400] },
   'POST /password/reset': { url: '/password/reset', expect: [400, 400, 400, 400, 400] },
+  // Email verification: a link that does not work says so to anyone; asking for a new one is the
+  // signed-in person's own (the matrix's people are verified, so it would send nothing anyway).
+  'GET /verify-email': { url: `/verify-email?token=${'x'.repeat(43)}`, expect: [400, 400, 400, 400, 400] },
+  'POST /verify-email/resend': { url: '/verify-email/resend', expect: [403, 400, 400, 400, 403] },
   'GET /health/live': { url: '/health/live', expect: [200, 200, 200, 200, 200] },
   'GET /health/ready': { url: '/health/ready', expect: [200, 200, 200, 200, 200] },
 
@@ -144,6 +148,7 @@ const MATRIX: Record<string, Row> = {
   'GET /admin/agencies': { url: '/admin/agencies', expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
   'POST /admin/agencies': { url: '/admin/agencies', expect: [403, 403, 403, 400, 403] },
   'POST /admin/agencies/:id/rename': { url: (f) => `/admin/agencies/${f.agencyId}/rename`, expect: [403, 403, 403, 400, 403] },
+  'POST /admin/agencies/:id/domains': { url: (f) => `/admin/agencies/${f.agencyId}/domains`, expect: [403, 403, 403, 400, 403] },
   'POST /admin/agencies/:id/merge': { url: (f) => `/admin/agencies/${f.agencyId}/merge`, expect: [403, 403, 403, 400, 403] },
   // Programmes and rounds: only admins manage and schedule.
   'GET /admin/programmes': { url: '/admin/programmes', expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
@@ -196,6 +201,8 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/search': { url: '/api/v1/search?q=verkosto', expect: [401, 200, 200, 200, 401] },
   'POST /api/v1/auth/register': { url: '/api/v1/auth/register', expect: [400, 400, 400, 400, 400] },
   'POST /api/v1/auth/tokens': { url: '/api/v1/auth/tokens', expect: [400, 400, 400, 400, 400] },
+  // The matrix's people are verified already: nothing is sent (200, { sent: false }).
+  'POST /api/v1/auth/verification-link': { url: '/api/v1/auth/verification-link', expect: [401, 200, 200, 200, 401] },
   'GET /api/v1/auth/tokens': { url: '/api/v1/auth/tokens', expect: [401, 200, 200, 200, 401] },
   // Only the token's owner may revoke it; to anyone else it does not exist.
   'DELETE /api/v1/auth/tokens/:id': { url: (f) => `/api/v1/auth/tokens/${f.usersSpareTokenId}`, expect: [401, 204, 404, 404, 401] },

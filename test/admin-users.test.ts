@@ -173,7 +173,7 @@ describe('admin pages for people', () => {
     expect(tokenRow.revoked_at).not.toBeNull();
     expect((await t.http.get('/api/v1/me').set('authorization', `Bearer ${token}`)).status).toBe(401);
     await expect(signIn(t, person.email)).rejects.toThrow(/failed: 400/);
-    expect(await auditRows(person.id, 'user.deactivated')).toEqual([{ actor_user_id: admin.id, details: { tokensRevoked: 1 } }]);
+    expect(await auditRows(person.id, 'user.deactivated')).toEqual([{ actor_user_id: admin.id, details: { tokensRevoked: 1, notificationsCancelled: 0 } }]);
 
     // Reactivated, they sign in again; the old token stays revoked.
     expect((await adminClient.post(`/admin/users/${person.id}/reactivate`)).status).toBe(303);

@@ -45,7 +45,7 @@ describe('API sign-in with personal access tokens', () => {
     expect(n).toBe(0);
 
     const who = await me(res.body.token).expect(200);
-    expect(who.body).toEqual({ id: user.id, email: user.email, displayName: 'Aino Äijälä', agencyId, language: 'sv', siteRole: null });
+    expect(who.body).toEqual({ id: user.id, email: user.email, displayName: 'Aino Äijälä', agencyId, language: 'sv', siteRole: null, emailVerified: true });
     const [{ last_used_at }] = await db.query(`SELECT last_used_at FROM api_token WHERE id = $1`, [res.body.id]);
     expect(last_used_at).not.toBeNull();
   });

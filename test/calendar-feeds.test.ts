@@ -30,7 +30,7 @@ describe('calendar feeds', () => {
   let enrolment: EnrolmentService;
   let admin: string;
 
-  const actor = (user: User): Actor => ({ id: user.id, email: user.email, displayName: user.displayName, agencyId: user.agencyId, language: user.language, siteRole: user.siteRole });
+  const actor = (user: User): Actor => ({ id: user.id, email: user.email, displayName: user.displayName, agencyId: user.agencyId, language: user.language, siteRole: user.siteRole, emailVerified: user.emailVerifiedAt !== null });
   const path = (url: string) => new URL(url).pathname;
   const online = { deliveryMode: 'online' as const, place: null, meetingLink: 'https://meet.example.fi/verso-kevat' };
 

@@ -58,6 +58,7 @@ describe('configuration', () => {
     [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY must be the comma-separated IP addresses or CIDR ranges of your reverse proxies'],
     [{ TRUST_PROXY: '*' }, 'TRUST_PROXY must be'],
     [{ TRUST_PROXY: 'proxy.example.fi' }, 'TRUST_PROXY must be'],
+    [{ TRUST_PROXY: 'notanaddress' }, 'TRUST_PROXY must be'],
     [{ TRUST_PROXY: '10.0.0.0/0' }, 'TRUST_PROXY must be'],
     [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY must be'],
     [{ TRUST_PROXY: '10.0.0.1,,10.0.0.2' }, 'TRUST_PROXY must be'],

@@ -25,6 +25,14 @@ describe('demo data', () => {
     return row.n as number;
   };
 
+  it('makes the demo accounts verified, so they may enrol and post at once', async () => {
+    const rows: { email: string; verified: boolean }[] = await db.query(`SELECT email, email_verified_at IS NOT NULL AS verified FROM app_user WHERE email = ANY($1)`, [
+      DEMO_USERS.map((person) => person.email),
+    ]);
+    expect(rows).toHaveLength(DEMO_USERS.length);
+    expect(rows.filter((row) => !row.verified)).toEqual([]);
+  });
+
   it('seeds the four programmes and the demo agencies on an empty database at start', async () => {
     expect(await count('programme')).toBe(DEMO_PROGRAMMES.length);
     expect(await count('agency')).toBe(DEMO_AGENCIES.length);

@@ -145,8 +145,8 @@ describe('enrolment under concurrent requests', () => {
   async function people(count: number, agencyIds: (string | null)[] = [null]): Promise<Person[]> {
     const made = range(1, count).map((i) => ({ id: randomUUID(), token: newSecretToken(API_TOKEN_PREFIX), agencyId: agencyIds[i % agencyIds.length] }));
     await db.query(
-      `INSERT INTO app_user (id, email, display_name, agency_id, language)
-       SELECT id, 'ryntaja-' || id || '@example.fi', 'Osallistuja Äijälä', agency_id, 'fi' FROM unnest($1::uuid[], $2::uuid[]) AS p(id, agency_id)`,
+      `INSERT INTO app_user (id, email, display_name, agency_id, language, email_verified_at)
+       SELECT id, 'ryntaja-' || id || '@example.fi', 'Osallistuja Äijälä', agency_id, 'fi', now() FROM unnest($1::uuid[], $2::uuid[]) AS p(id, agency_id)`,
       [made.map((p) => p.id), made.map((p) => p.agencyId)],
     );
     await db.query(

@@ -15,6 +15,7 @@ import { createUser } from './support/accounts';
 import { helsinki, newCohort } from './support/catalogue';
 import { ReceivedMail, SmtpSink } from './support/smtp-sink';
 import { startTestApp, TestApp } from './support/test-app';
+import { outboxSettled as settled } from './support/outbox';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -35,18 +36,9 @@ describe('enrolment mail', () => {
       await sleep(50);
     }
   };
-  /** Waits until every notification due so far has left the outbox (reminders wait for their sessions). */
-  const outboxSettled = async (timeoutMs = 10000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const [{ waiting }] = await db.query(`SELECT count(*)::int AS waiting FROM notification WHERE status IN ('pending', 'queued', 'sending') AND delivery = 'email' AND due_at <= now()`);
-      if (waiting === 0) return;
-      if (Date.now() > deadline) throw new Error(`${waiting} notifications still waiting`);
-      await sleep(50);
-    }
-  };
+  const outboxSettled = (timeoutMs = 10000) => settled(db, timeoutMs);
   const person = (overrides: { displayName?: string; language?: Language; email?: string } = {}) => createUser(t, overrides);
-  const actor = (user: User): Actor => ({ id: user.id, email: user.email, displayName: user.displayName, agencyId: user.agencyId, language: user.language, siteRole: user.siteRole });
+  const actor = (user: User): Actor => ({ id: user.id, email: user.email, displayName: user.displayName, agencyId: user.agencyId, language: user.language, siteRole: user.siteRole, emailVerified: user.emailVerifiedAt !== null });
   /** A published cohort whose enrolment is open now. */
   const openCohort = (overrides: Partial<CohortInput> = {}): Promise<Cohort> =>
     newCohort(t, { enrolmentOpensAt: helsinki(2026, 11, 1), enrolmentClosesAt: helsinki(2027, 2, 28), ...overrides });

@@ -12,7 +12,7 @@ import { adminId, helsinki, newCohort, refusal } from './support/catalogue';
 import { secretLinkTo } from './support/secret-links';
 import { startTestApp, TestApp } from './support/test-app';
 
-const actorOf = (user: User): Actor => ({ id: user.id, email: user.email, displayName: user.displayName, agencyId: user.agencyId, language: user.language, siteRole: user.siteRole });
+const actorOf = (user: User): Actor => ({ id: user.id, email: user.email, displayName: user.displayName, agencyId: user.agencyId, language: user.language, siteRole: user.siteRole, emailVerified: user.emailVerifiedAt !== null });
 
 /** Enrolment open now: from a month ago to three months on. */
 const OPEN_NOW = { enrolmentOpensAt: helsinki(2026, 11, 1), enrolmentClosesAt: helsinki(2027, 2, 28) };
@@ -34,7 +34,7 @@ describe('enrolment', () => {
     db = t.app.get(DataSource);
     enrolment = t.app.get(EnrolmentService);
     const adminUser = await db.query(`SELECT * FROM app_user WHERE id = $1`, [await adminId(t)]);
-    admin = { id: adminUser[0].id, email: adminUser[0].email, displayName: adminUser[0].display_name, agencyId: null, language: 'fi', siteRole: 'admin' };
+    admin = { id: adminUser[0].id, email: adminUser[0].email, displayName: adminUser[0].display_name, agencyId: null, language: 'fi', siteRole: 'admin', emailVerified: true };
     await t.app.get(AgencyService).ensure(['Verohallinto', 'Tulli', 'Traficom']);
     agencies = new Map((await t.app.get(AgencyService).list('fi')).map((a) => [a.name, a.id]));
   });

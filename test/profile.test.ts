@@ -196,11 +196,14 @@ describe('profile', () => {
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="verso-my-data-\d{4}-\d{2}-\d{2}\.json"$/);
     const data = JSON.parse(res.text);
-    expect(data.profile).toMatchObject({ email: 'own.data@verohallinto.fi', displayName: 'Aino Äijälä', language: 'fi', agency: { id: verohallinto, name: 'Verohallinto' } });
+    expect(data.profile).toMatchObject({ email: 'own.data@verohallinto.fi', displayName: 'Aino Äijälä', language: 'fi' });
+    expect(data.agency).toEqual({ id: verohallinto, name: 'Verohallinto' });
     expect(data.notificationPreferences).toEqual([{ kind: REMINDER_KIND, channel: 'off' }]);
     expect(data.notifications).toEqual([expect.objectContaining({ kind: REMINDER_KIND, status: expect.any(String), createdAt: expect.any(String) })]);
     expect(data.apiTokens).toEqual([expect.objectContaining({ name: 'Raportointi', revokedAt: null, lastUsedAt: null })]);
-    expect(data.auditLog).toEqual([expect.objectContaining({ action: 'user.role-changed', byYou: false })]);
+    // Who acted is a role, never a person (test/personal-data.test.ts has the rest of the download).
+    expect(data.auditLog).toEqual([expect.objectContaining({ action: 'user.role-changed', by: 'someoneElse' })]);
+    expect(data.auditLogByYou).toEqual([{ action: 'user.role-changed', targetType: 'user', targetId: null, createdAt: expect.any(String) }]);
 
     for (const secret of ['someone.else', other.id, 'Toisen avain', issued.token, 'argon2', 'hash']) expect(res.text).not.toContain(secret);
   });

@@ -70,7 +70,7 @@ describe('session reminders and calendar invitations', () => {
   let admin: string;
 
   const person = (overrides: { displayName?: string; language?: Language } = {}) => createUser(t, overrides);
-  const actor = (user: User): Actor => ({ id: user.id, email: user.email, displayName: user.displayName, agencyId: user.agencyId, language: user.language, siteRole: user.siteRole });
+  const actor = (user: User): Actor => ({ id: user.id, email: user.email, displayName: user.displayName, agencyId: user.agencyId, language: user.language, siteRole: user.siteRole, emailVerified: user.emailVerifiedAt !== null });
   const mailsTo = (user: User, subject: RegExp = /./) => sink.received.filter((mail) => mail.to.toLowerCase().includes(user.email.toLowerCase()) && subject.test(mail.subject));
   const mailTo = async (user: User, subject: RegExp, timeoutMs = 15000): Promise<ReceivedMail> => {
     const deadline = Date.now() + timeoutMs;

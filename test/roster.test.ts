@@ -14,7 +14,7 @@ import { createUser } from './support/accounts';
 import { adminId, helsinki, newCohort, newProgramme } from './support/catalogue';
 import { startTestApp, TestApp } from './support/test-app';
 
-const actorOf = (user: User): Actor => ({ id: user.id, email: user.email, displayName: user.displayName, agencyId: user.agencyId, language: user.language, siteRole: user.siteRole });
+const actorOf = (user: User): Actor => ({ id: user.id, email: user.email, displayName: user.displayName, agencyId: user.agencyId, language: user.language, siteRole: user.siteRole, emailVerified: user.emailVerifiedAt !== null });
 const OPEN_NOW = { enrolmentOpensAt: helsinki(2026, 11, 1), enrolmentClosesAt: helsinki(2027, 2, 28) };
 
 describe('roster reads', () => {

@@ -21,6 +21,8 @@ export function layoutLocals(actor: Actor | null) {
   return {
     currentUser: { id: actor.id, displayName: actor.displayName, email: actor.email },
     canAdminister: can(actor, Capability.UsersManage) || can(actor, Capability.OutboxManage),
+    // Every page reminds the person to use the link, with a button for a new one (partials/email-unverified).
+    emailUnverified: !actor.emailVerified,
   };
 }
 

@@ -24,18 +24,19 @@ interface ActorRow {
   language: Actor['language'];
   site_role: Actor['siteRole'];
   session_version: number;
+  email_verified: boolean;
   token_id?: string;
   token_used_recently?: boolean;
 }
 
-const ACTOR_COLUMNS = `u.id, u.email, u.display_name, u.agency_id, u.language, u.site_role, u.session_version`;
+const ACTOR_COLUMNS = `u.id, u.email, u.display_name, u.agency_id, u.language, u.site_role, u.session_version, (u.email_verified_at IS NOT NULL) AS email_verified`;
 
 export function isApiRequest(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/');
 }
 
 function toActor(row: ActorRow): Actor {
-  return { id: row.id, email: row.email, displayName: row.display_name, agencyId: row.agency_id, language: row.language, siteRole: row.site_role };
+  return { id: row.id, email: row.email, displayName: row.display_name, agencyId: row.agency_id, language: row.language, siteRole: row.site_role, emailVerified: row.email_verified };
 }
 
 @Injectable()

@@ -26,6 +26,11 @@ export interface Actor {
   agencyId: string | null;
   language: Language;
   siteRole: SiteRole | null;
+  /**
+   * Whether the person has used the link mailed at sign-up. Until then they may sign in and read,
+   * but not enrol, post or subscribe (mustHaveVerifiedEmail, asked by those services).
+   */
+  emailVerified: boolean;
   /** Filled with enrolment (the cohort_facilitator table exists; participants come with enrolments); empty until then. */
   cohortRoles?: ReadonlyMap<string, CohortRole>;
 }

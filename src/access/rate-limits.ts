@@ -24,7 +24,7 @@ import { Language, translate } from '../i18n/i18n';
 import { LOGGER } from '../logging/logger';
 import { connectRedis } from '../queue/redis';
 
-export type LimitKind = 'sign-in-ip' | 'reset-account' | 'reset-ip';
+export type LimitKind = 'sign-in-ip' | 'reset-account' | 'reset-ip' | 'verify-account';
 
 /** Points (attempts) per window, and how long a key stays blocked once over. */
 const LIMITS: Record<LimitKind, { points: number; duration: number; blockDuration: number }> = {
@@ -33,6 +33,8 @@ const LIMITS: Record<LimitKind, { points: number; duration: number; blockDuratio
   // Reset links asked for: 3 per account and 20 per IP address an hour.
   'reset-account': { points: 3, duration: 60 * 60, blockDuration: 60 * 60 },
   'reset-ip': { points: 20, duration: 60 * 60, blockDuration: 60 * 60 },
+  // New address-verification links asked for: 3 per account an hour (the one sent at sign-up is free).
+  'verify-account': { points: 3, duration: 60 * 60, blockDuration: 60 * 60 },
 };
 
 /** Failures of one account from one address that cost no wait: typos and a forgotten Caps Lock. */

@@ -1,6 +1,6 @@
 // The admin page for agencies: the list with how many people each has, and the forms that add,
-// rename and merge them. A refused form shows the page again, 400, with the message next to the
-// form it came from and its input kept.
+// rename and merge them and set the email domains their people register with. A refused form shows
+// the page again, 400, with the message next to the form it came from and its input kept.
 import { Body, Controller, Get, HttpStatus, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type {} from '@fastify/view';
@@ -14,12 +14,13 @@ import { AgencyService } from '../identity/agency.service';
 import { FieldErrors } from '../errors/domain-errors';
 import { FieldMessages, translateFields, validateForm } from '../web/forms';
 import { Lang } from '../web/language';
-import { AgencyMergeDto, AgencyNameDto } from './admin.dto';
+import { AgencyDomainsDto, AgencyMergeDto, AgencyNameDto } from './admin.dto';
+import { readableDomains } from '../identity/email-domains';
 
-const AGENCY_NOTICES = ['added', 'renamed', 'merged'] as const;
+const AGENCY_NOTICES = ['added', 'renamed', 'merged', 'domains'] as const;
 
 /** The form that was refused: which one (and for which agency), what was typed, and why. */
-type RefusedForm = { form: 'add' | 'rename' | 'merge'; agencyId?: string; body: unknown; errors: FieldMessages };
+type RefusedForm = { form: 'add' | 'rename' | 'merge' | 'domains'; agencyId?: string; body: unknown; errors: FieldMessages };
 
 const text = (body: unknown, field: string) => {
   const value = (body && typeof body === 'object' ? (body as Record<string, unknown>) : {})[field];
@@ -57,6 +58,13 @@ export class AdminAgenciesController {
     return this.act(reply, lang, { form: 'merge', agencyId: id, body }, form.errors, 'merged', () => this.agencies.merge(actorId, id, form.value!.into));
   }
 
+  /** The email domains people of the agency register with; empty: any address. */
+  @Post(':id/domains')
+  async domains(@Param('id') id: string, @Body() body: unknown, @CurrentActor() { id: actorId }: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
+    const form = await validateForm(AgencyDomainsDto, body);
+    return this.act(reply, lang, { form: 'domains', agencyId: id, body }, form.errors, 'domains', () => this.agencies.setEmailDomains(actorId, id, form.value!.domains));
+  }
+
   private async act(
     reply: FastifyReply,
     lang: Language,
@@ -85,7 +93,7 @@ export class AdminAgenciesController {
     const errors = refused ? translateFields(refused.errors, lang) : null;
     const mine = (form: RefusedForm['form'], agencyId?: string) => refused?.form === form && refused.agencyId === agencyId;
     // A message for a field no form has (an unknown one) goes in the summary at the top.
-    const known = refused?.form === 'merge' ? ['into'] : ['name'];
+    const known = refused?.form === 'merge' ? ['into'] : refused?.form === 'domains' ? ['domains'] : ['name'];
     const merging = agencies.find((agency) => agency.id === state.merging);
     const into = refused?.form === 'merge' ? text(refused.body, 'into') : '';
     return {
@@ -103,7 +111,18 @@ export class AdminAgenciesController {
         : null,
       agencies: agencies.map((agency) => {
         const renaming = mine('rename', agency.id);
-        return { ...agency, renameFieldId: `agency-rename-${agency.id}`, renameValue: renaming ? text(refused!.body, 'name') : agency.name, renameError: renaming ? errors?.name : null };
+        const domainsRefused = mine('domains', agency.id);
+        return {
+          ...agency,
+          renameFieldId: `agency-rename-${agency.id}`,
+          renameValue: renaming ? text(refused!.body, 'name') : agency.name,
+          renameError: renaming ? errors?.name : null,
+          domainsFieldId: `agency-domains-${agency.id}`,
+          // An internationalised domain in its own letters; a refused list as it was typed. On one line:
+          // the partial's indentation would reach into a text area's later lines.
+          domainsValue: domainsRefused ? text(refused!.body, 'domains') : readableDomains(agency.emailDomains).join(', '),
+          domainsError: domainsRefused ? errors?.domains : null,
+        };
       }),
     };
   }

@@ -4,6 +4,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { DomainEvents } from '../events/domain-events';
 import { Language } from '../i18n/i18n';
 import { ErasureService } from '../identity/erasure.service';
 import { SiteRole, UserStatus } from '../identity/user.entity';
@@ -82,6 +83,7 @@ export class AdminUsersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UserService,
     private readonly erasure: ErasureService,
+    private readonly events: DomainEvents,
   ) {}
 
   /** One page of people matching the filter, newest first or by name; `hasNext` when more follow. */
@@ -150,7 +152,11 @@ export class AdminUsersService {
     });
   }
 
-  /** Shuts the person out at once: every session and API token ends, and unused reset links stop working. */
+  /**
+   * Shuts the person out at once: every session and API token ends, unused reset links stop working,
+   * mail not yet sent to them is cancelled, and what they held goes (their seats to the waitlist,
+   * their calendar feed address).
+   */
   async deactivate(actorUserId: string, userId: string): Promise<void> {
     if (userId === actorUserId) throw new FieldErrors({ status: 'admin.deactivate.notYourself' });
     await this.dataSource.transaction(async (manager) => {
@@ -159,7 +165,13 @@ export class AdminUsersService {
       await manager.query(`UPDATE app_user SET status = 'deactivated', session_version = session_version + 1, updated_at = now() WHERE id = $1`, [userId]);
       const [, tokensRevoked] = (await manager.query(`UPDATE api_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId])) as [unknown, number];
       await manager.query(`UPDATE password_reset SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [userId]);
-      await this.users.audit(manager, { actorUserId, action: 'user.deactivated', targetType: 'user', targetId: userId, details: { tokensRevoked } });
+      // The worker only claims pending or queued rows: these are never sent.
+      const [, notificationsCancelled] = (await manager.query(
+        `UPDATE notification SET status = 'cancelled', updated_at = now() WHERE recipient_user_id = $1 AND status IN ('pending', 'queued')`,
+        [userId],
+      )) as [unknown, number];
+      await this.events.publish(manager, { name: 'user.leaving', userId, actorUserId, reason: 'deactivated' });
+      await this.users.audit(manager, { actorUserId, action: 'user.deactivated', targetType: 'user', targetId: userId, details: { tokensRevoked, notificationsCancelled } });
     });
   }
 

@@ -2,6 +2,7 @@
 import { Transform, Type } from 'class-transformer';
 import { Equals, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { USER_STATUSES, UserStatus } from '../identity/user.entity';
+import { EMAIL_DOMAINS_INPUT_MAX } from '../identity/email-domains';
 import { FieldMessages } from '../web/forms';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -74,4 +75,11 @@ export class AgencyMergeDto {
   @IsString({ message: 'admin.agency.chooseTarget' })
   @IsUUID('all', { message: 'admin.agency.chooseTarget' })
   into: string;
+}
+
+/** An agency's email domains as typed: the list's own rules are the service's (identity/email-domains.ts). */
+export class AgencyDomainsDto {
+  @MaxLength(EMAIL_DOMAINS_INPUT_MAX, { message: 'agencyDomains.tooLong' })
+  @IsString({ message: 'agencyDomains.tooLong' })
+  domains: string;
 }

@@ -85,6 +85,14 @@ export class RegisteredDto {
 export class MeDto extends AccountDto {
   @ApiProperty({ enum: SITE_ROLES, nullable: true, description: 'null for people without a site-wide role.' })
   siteRole: SiteRole | null;
+
+  @ApiProperty({ description: 'Whether the address is confirmed (the link mailed at sign-up). Until it is, enrolling, posting and subscribing answer 403; POST /api/v1/auth/verification-link mails a new link.' })
+  emailVerified: boolean;
+}
+
+export class VerificationLinkDto {
+  @ApiProperty({ description: 'True when a new link was mailed (older ones stop working); false when the address is already confirmed and nothing was sent.' })
+  sent: boolean;
 }
 
 export class AgencyDto {

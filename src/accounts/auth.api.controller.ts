@@ -37,11 +37,11 @@ import { TooManyAttempts, tooManyAttemptsMessage } from '../access/rate-limits';
 import { Language, translate } from '../i18n/i18n';
 import { AgencyService } from '../identity/agency.service';
 import { ApiTokensService } from '../identity/api-tokens.service';
-import { UserService } from '../identity/user.service';
 import { Lang } from '../web/language';
 import { RegisterDto } from './accounts.dto';
 import { SignInService } from './sign-in.service';
-import { AccountDto, AgencyDto, ApiErrorDto, ApiTokenDto, IssuedTokenDto, IssueTokenDto, MeDto, RegisteredDto } from './api.dto';
+import { AccountDto, AgencyDto, ApiErrorDto, ApiTokenDto, IssuedTokenDto, IssueTokenDto, MeDto, RegisteredDto, VerificationLinkDto } from './api.dto';
+import { EmailVerificationService } from './email-verification.service';
 
 /** The API speaks English (its field messages too: web/forms.ts). */
 const API_LANGUAGE: Language = 'en';
@@ -50,10 +50,10 @@ const API_LANGUAGE: Language = 'en';
 @Controller('api/v1')
 export class AuthApiController {
   constructor(
-    private readonly users: UserService,
     private readonly agencies: AgencyService,
     private readonly tokens: ApiTokensService,
     private readonly signIns: SignInService,
+    private readonly verification: EmailVerificationService,
   ) {}
 
   @Post('auth/tokens')
@@ -105,13 +105,39 @@ export class AuthApiController {
 
   @Post('auth/register')
   @Public()
-  @ApiCreatedResponse({ type: RegisteredDto, description: 'The account is created; sign in with POST /api/v1/auth/tokens.' })
-  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'Refused, nothing stored; `fields` says what to fix (a weak password, a taken email, an unknown agency…).' })
+  @ApiCreatedResponse({
+    type: RegisteredDto,
+    description: 'The account is created and a link to confirm the address is mailed to it; sign in with POST /api/v1/auth/tokens. Until the link is used, enrolling, posting and subscribing answer 403.',
+  })
+  @ApiBadRequestResponse({
+    type: ApiErrorDto,
+    description: "Refused, nothing stored; `fields` says what to fix (a weak password, a taken email, an unknown agency, an address outside the agency's email domains…).",
+  })
   async register(@Body() body: RegisterDto): Promise<RegisteredDto> {
     // Field by field, so a body can never give itself a site role. A refusal (FieldErrors) reaches
     // the caller in English through the exception filter.
-    const user = await this.users.register({ email: body.email, displayName: body.displayName, password: body.password, agencyId: body.agencyId, language: body.language });
+    const user = await this.verification.signUp({ email: body.email, displayName: body.displayName, password: body.password, agencyId: body.agencyId, language: body.language });
     return { user: accountOf(user) };
+  }
+
+  @Post('auth/verification-link')
+  @SignedIn()
+  @HttpCode(HttpStatus.OK)
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: VerificationLinkDto, description: 'A new link to confirm the address is mailed (it works for 24 hours, once), unless the address is already confirmed.' })
+  @ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'No valid token.' })
+  @ApiTooManyRequestsResponse({ type: ApiErrorDto, description: 'More than 3 links asked for within an hour. `Retry-After` gives the seconds to wait.' })
+  async sendVerificationLink(@CurrentActor() caller: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<VerificationLinkDto> {
+    try {
+      return { sent: await this.verification.sendLinkAgain(caller) };
+    } catch (error) {
+      if (!(error instanceof TooManyAttempts)) throw error;
+      reply.header('retry-after', String(error.secondsToWait));
+      throw new HttpException(
+        { statusCode: HttpStatus.TOO_MANY_REQUESTS, error: 'Too Many Requests', message: tooManyAttemptsMessage(API_LANGUAGE, error.secondsToWait) },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
   }
 
   @Get('me')
@@ -120,7 +146,7 @@ export class AuthApiController {
   @ApiOkResponse({ type: MeDto, description: 'The account the token belongs to.' })
   @ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'No valid token.' })
   me(@CurrentActor() caller: Actor): MeDto {
-    return { ...accountOf(caller), siteRole: caller.siteRole };
+    return { ...accountOf(caller), siteRole: caller.siteRole, emailVerified: caller.emailVerified };
   }
 
   @Get('agencies')

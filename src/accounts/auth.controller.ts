@@ -15,6 +15,7 @@ import { FieldMessages, translateFields, validateForm } from '../web/forms';
 import { Lang } from '../web/language';
 import { safeLocalPath } from '../web/local-path';
 import { RegisterDto, SignInFormDto } from './accounts.dto';
+import { EmailVerificationService } from './email-verification.service';
 import { SignInService } from './sign-in.service';
 
 /** Where to go after signing in: a page of this site, never the sign-in or sign-up page itself; else the person's home. */
@@ -32,6 +33,7 @@ export class AuthController {
     private readonly agencies: AgencyService,
     private readonly authentication: Authentication,
     private readonly signIns: SignInService,
+    private readonly verification: EmailVerificationService,
   ) {}
 
   @Get('register')
@@ -45,7 +47,7 @@ export class AuthController {
     const form = await validateForm(RegisterDto, body);
     if (form.errors) return this.registerRefused(reply, lang, body, form.errors);
     try {
-      const user = await this.users.register(form.value);
+      const user = await this.verification.signUp(form.value);
       await this.authentication.signIn(request, user);
       await this.users.recordSignIn(user.id);
       reply.setCookie('lang', user.language, { path: '/', sameSite: 'lax', maxAge: 365 * 24 * 60 * 60 });

@@ -20,11 +20,12 @@ import { kindName } from '../notifications/notification-kinds';
 import { FieldMessages, translateFields, validateForm } from '../web/forms';
 import { TooManyAttempts, tooManyAttemptsMessage } from '../access/rate-limits';
 import { ChangePasswordDto, DigestDto, ProfileDto } from './profile.dto';
+import { PersonalDataService } from './personal-data.service';
 import { ProfileService } from './profile.service';
 
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 /** What `?saved=` may say, after a form was saved. */
-const NOTICES = new Set(['profile', 'notifications', 'digest', 'password', 'erasure']);
+const NOTICES = new Set(['profile', 'notifications', 'digest', 'password', 'erasure', 'erasureAlready']);
 
 /** What a refused form puts back on the page. */
 interface Refusal {
@@ -47,6 +48,7 @@ const fields = (body: unknown): Record<string, unknown> => {
 export class ProfileController {
   constructor(
     private readonly profiles: ProfileService,
+    private readonly personalData: PersonalDataService,
     private readonly agencies: AgencyService,
     private readonly authentication: Authentication,
     @Inject(CONFIG) private readonly config: Config,
@@ -127,8 +129,8 @@ export class ProfileController {
   }
 
   @Get('data.json')
-  async personalData(@CurrentActor() actor: Actor, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    const data = await this.profiles.personalData(actor.id);
+  async download(@CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
+    const data = await this.personalData.export(actor.id);
     const day = new Date().toISOString().slice(0, 10);
     return reply
       .header('content-type', 'application/json; charset=utf-8')
@@ -139,8 +141,9 @@ export class ProfileController {
 
   @Post('erasure')
   async requestErasure(@CurrentActor() actor: Actor, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    await this.profiles.requestErasure(actor.id);
-    return reply.redirect('/profile?saved=erasure', 303);
+    // A second request (another tab, a double click) changes nothing and says so.
+    const { recorded } = await this.profiles.requestErasure(actor.id);
+    return reply.redirect(recorded ? '/profile?saved=erasure' : '/profile?saved=erasureAlready', 303);
   }
 
   private async refused(reply: FastifyReply, request: FastifyRequest, actor: Actor, refusal: Refusal) {

@@ -1,13 +1,14 @@
 // A person's own account: their details, how they get each kind of notification, their password,
-// a copy of everything Verso keeps about them, and their request to be erased (an admin confirms it).
+// and their request to be erased (an admin confirms it). The copy of everything Verso keeps about
+// them is PersonalDataService's.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Language } from '../i18n/i18n';
-import { ApiTokensService } from '../identity/api-tokens.service';
 import { UserService } from '../identity/user.service';
 import { DigestRhythm } from '../identity/user.entity';
-import { FieldErrors } from '../errors/domain-errors';
+import { FieldErrors, withValues } from '../errors/domain-errors';
+import { addressFitsDomains, readableDomains } from '../identity/email-domains';
 import { DIGEST_KIND } from '../notifications/digest.service';
 import { Channel, CHANNELS } from '../notifications/notification.entity';
 import { NotificationKinds } from '../notifications/notification-kinds';
@@ -48,7 +49,6 @@ export class ProfileService {
     private readonly users: UserService,
     private readonly notifications: NotificationsService,
     private readonly kinds: NotificationKinds,
-    private readonly tokens: ApiTokensService,
     private readonly signIns: SignInService,
   ) {}
 
@@ -62,9 +62,20 @@ export class ProfileService {
     return row;
   }
 
-  /** Saves name, agency and language; an agency that does not exist (any more) is refused. */
+  /**
+   * Saves name, agency and language; an agency that does not exist (any more) is refused, and so is
+   * moving to an agency whose email domains leave the person's address out (staying in one is fine,
+   * whatever it listed since).
+   */
   async update(userId: string, change: ProfileChange): Promise<void> {
     const agencyId = change.agencyId || null;
+    if (agencyId) {
+      const [moving]: { email: string; email_domains: string[] }[] = await this.dataSource.query(
+        `SELECT u.email, a.email_domains FROM app_user u JOIN agency a ON a.id = $2::uuid WHERE u.id = $1 AND u.agency_id IS DISTINCT FROM a.id`,
+        [userId, agencyId],
+      );
+      if (moving && !addressFitsDomains(moving.email, moving.email_domains)) throw new FieldErrors({ agencyId: withValues('profile.agency.outsideDomains', { domains: readableDomains(moving.email_domains).join(', ') }) });
+    }
     try {
       const [, updated]: [unknown, number] = await this.dataSource.query(
         `UPDATE app_user SET display_name = $2, agency_id = $3, language = $4, hide_name_from_participants = $5, updated_at = now()
@@ -133,43 +144,10 @@ export class ProfileService {
   }
 
   /**
-   * Everything Verso keeps about the person, for them to take away: no password or token hashes,
-   * and nothing about anybody else (audit entries say whether the person did it, not who else did).
+   * Records the person's wish to be erased (the first time only) for an admin to confirm. A second
+   * request changes nothing; `recorded` says which it was, so the page can say so.
    */
-  async personalData(userId: string) {
-    const [profile]: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT u.id, u.email, u.display_name AS "displayName", u.language, u.site_role AS "siteRole", u.status,
-              CASE WHEN a.id IS NULL THEN NULL ELSE json_build_object('id', a.id, 'name', a.name) END AS agency,
-              u.created_at AS "createdAt", u.updated_at AS "updatedAt", u.last_signed_in_at AS "lastSignedInAt",
-              u.erasure_requested_at AS "erasureRequestedAt", u.digest_hour AS "digestHour", u.digest_rhythm AS "digestRhythm",
-              u.hide_name_from_participants AS "hideNameFromParticipants"
-         FROM app_user u LEFT JOIN agency a ON a.id = u.agency_id WHERE u.id = $1`,
-      [userId],
-    );
-    const notifications = await this.dataSource.query(
-      `SELECT kind, subject, status, delivery, created_at AS "createdAt", due_at AS "dueAt", sent_at AS "sentAt", read_at AS "readAt"
-         FROM notification WHERE recipient_user_id = $1 ORDER BY created_at DESC, id`,
-      [userId],
-    );
-    const auditLog = await this.dataSource.query(
-      `SELECT action, created_at AS "createdAt", details, actor_user_id IS NOT DISTINCT FROM $1::uuid AS "byYou"
-         FROM audit_log WHERE target_type = 'user' AND target_id = $1::text ORDER BY created_at DESC, id`,
-      [userId],
-    );
-    const notificationPreferences = await this.dataSource.query(`SELECT kind, channel FROM notification_preference WHERE user_id = $1 ORDER BY kind`, [userId]);
-    const tokens = await this.tokens.listFor(userId);
-    return {
-      exportedAt: new Date().toISOString(),
-      profile,
-      notificationPreferences,
-      notifications,
-      apiTokens: tokens.map(({ name, createdAt, expiresAt, lastUsedAt, revokedAt }) => ({ name, createdAt, expiresAt, lastUsedAt, revokedAt })),
-      auditLog,
-    };
-  }
-
-  /** Records the person's wish to be erased (the first time only) for an admin to confirm. */
-  async requestErasure(userId: string): Promise<Date> {
+  async requestErasure(userId: string): Promise<{ requestedAt: Date; recorded: boolean }> {
     return this.dataSource.transaction(async (manager) => {
       const [[requested]]: [{ erasure_requested_at: Date }[], number] = await manager.query(
         `UPDATE app_user SET erasure_requested_at = now(), updated_at = now()
@@ -178,10 +156,10 @@ export class ProfileService {
       );
       if (!requested) {
         const [{ erasure_requested_at }]: { erasure_requested_at: Date }[] = await manager.query(`SELECT erasure_requested_at FROM app_user WHERE id = $1`, [userId]);
-        return erasure_requested_at;
+        return { requestedAt: erasure_requested_at, recorded: false };
       }
       await this.users.audit(manager, { actorUserId: userId, action: 'erasure.requested', targetType: 'user', targetId: userId });
-      return requested.erasure_requested_at;
+      return { requestedAt: requested.erasure_requested_at, recorded: true };
     });
   }
 }

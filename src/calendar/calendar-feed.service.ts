@@ -3,12 +3,13 @@
 // (calendar programs keep it for years), yet the database holds only the token's SHA-256; a reset
 // bumps the generation, and the old address answers 404 from then on. Changing SESSION_SECRET
 // changes every address (the next visit to the calendar page stores the new one).
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { CONFIG, Config } from '../config/config';
 import { preparedQuery } from '../database/prepared';
+import { DomainEvents } from '../events/domain-events';
 import { tokenHash } from '../identity/secret-token';
 import { personalDigest } from './session-calendar.service';
 
@@ -16,11 +17,25 @@ import { personalDigest } from './session-calendar.service';
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 @Injectable()
-export class CalendarFeedService {
+export class CalendarFeedService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CONFIG) private readonly config: Config,
+    private readonly events: DomainEvents,
   ) {}
+
+  onModuleInit() {
+    // An erased person's feed goes. A deactivated person's address ends for good, as by a reset:
+    // were they let back in, the address they handed out before would not open again.
+    this.events.on('user.leaving', async ({ userId, reason }, manager) => {
+      if (reason === 'erased') {
+        await manager.query(`DELETE FROM calendar_feed WHERE user_id = $1`, [userId]);
+        return;
+      }
+      const [row]: { generation: number }[] = await manager.query(`SELECT generation FROM calendar_feed WHERE user_id = $1 FOR UPDATE`, [userId]);
+      if (row) await this.store(manager, userId, row.generation + 1, this.token(userId, row.generation + 1));
+    });
+  }
 
   /** The person's feed address (made on first use). */
   async addressFor(userId: string): Promise<string> {

@@ -1,7 +1,8 @@
 // The manager's page behind the emailed link: whose enrolment in which cohort waits, with Approve and
 // Decline buttons. The link is the permission (no account needed) and works once: a used or
-// tampered link shows a page saying it no longer works (409), never an error. After answering, the
-// page says what happened; it is shown as the answer to the post, since the link cannot show it again.
+// tampered link shows a page saying it no longer works (409), never an error; the link of a request
+// nobody answered in time says it lapsed (410). After answering, the page says what happened; it is
+// shown as the answer to the post, since the link cannot show it again.
 import { Body, Controller, Get, HttpStatus, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type {} from '@fastify/view';
@@ -31,6 +32,7 @@ export class ApprovalController {
   async page(@Param('token') token: string, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const request = await this.enrolment.approvalRequest(token);
     if (!request) return this.linkInvalid(reply, lang, HttpStatus.CONFLICT, translateMessage(lang, 'enrolment.approval.linkInvalid'));
+    if (request.lapsed) return this.lapsed(reply, lang);
     return reply.header('cache-control', 'no-store').view(VIEW, this.askModel(token, await this.roster.approvalDetails(request.enrolmentId, lang), lang, null));
   }
 
@@ -38,6 +40,7 @@ export class ApprovalController {
   async answer(@Param('token') token: string, @Body() body: unknown, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const form = await validateForm(ApprovalFormDto, body);
     const request = await this.enrolment.approvalRequest(token);
+    if (request?.lapsed) return this.lapsed(reply, lang);
     if (form.errors) {
       const errors = translateFields(form.errors, lang);
       if (!request) return this.linkInvalid(reply, lang, HttpStatus.BAD_REQUEST, Object.values(errors).join(' '));
@@ -56,6 +59,7 @@ export class ApprovalController {
       return reply.status(HttpStatus.OK).header('cache-control', 'no-store').view(VIEW, { title: translate(lang, 'enrolment.approvalPage.answeredTitle'), answered: true, outcome, details });
     } catch (error) {
       if (!(error instanceof Refused)) throw error;
+      if (error.reason === 'enrolment.approval.lapsed') return this.lapsed(reply, lang);
       return this.linkInvalid(reply, lang, HttpStatus.CONFLICT, translateMessage(lang, error.reason));
     }
   }
@@ -68,6 +72,14 @@ export class ApprovalController {
       details,
       error: errors ? Object.values(errors).join(' ') : null,
     };
+  }
+
+  /** The request was not answered in time: it lapsed, and the person has been (or is about to be) told. */
+  private lapsed(reply: FastifyReply, lang: Language) {
+    return reply
+      .status(HttpStatus.GONE)
+      .header('cache-control', 'no-store')
+      .view(VIEW, { title: translate(lang, 'enrolment.approvalPage.lapsedTitle'), lapsed: true, message: translateMessage(lang, 'enrolment.approval.lapsed') });
   }
 
   private linkInvalid(reply: FastifyReply, lang: Language, status: number, message: string) {

@@ -17,6 +17,8 @@ export const ACTIVE_STATUSES: EnrolmentStatus[] = ['pending_approval', 'confirme
 @Index('enrolment_one_active_per_person', ['cohortId', 'userId'], { unique: true, where: `status IN ('pending_approval', 'confirmed', 'waitlisted')` })
 @Index('enrolment_cohort_status', ['cohortId', 'status', 'agencyId'])
 @Index('enrolment_user', ['userId', 'createdAt'])
+// The approval job's work list: requests waiting for a manager, by when they lapse.
+@Index('enrolment_approval_due', ['approvalExpiresAt'], { where: `status = 'pending_approval'` })
 @Check('enrolment_status_known', `status IN ('pending_approval', 'confirmed', 'waitlisted', 'cancelled', 'declined', 'completed')`)
 @Check('enrolment_waitlist_position', `(status = 'waitlisted') = (waitlist_position IS NOT NULL) AND (waitlist_position IS NULL OR waitlist_position >= 1)`)
 @Check('enrolment_pending_has_manager', `status <> 'pending_approval' OR manager_email IS NOT NULL`)
@@ -57,6 +59,17 @@ export class Enrolment {
   /** SHA-256 of the one-time approval link's token; null once used. */
   @Column({ type: 'text', nullable: true })
   approvalTokenHash: string | null;
+
+  /**
+   * When a manager's approval request lapses: 14 days after it was asked, or when enrolment
+   * closes if sooner (set by trigger enrolment_approval_expiry whenever a row becomes pending).
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  approvalExpiresAt: Date | null;
+
+  /** When the manager was reminded (once, after 3 days). */
+  @Column({ type: 'timestamptz', nullable: true })
+  approvalRemindedAt: Date | null;
 
   @Column({ type: 'timestamptz', nullable: true })
   confirmedAt: Date | null;

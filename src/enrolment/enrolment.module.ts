@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogueModule } from '../catalogue/catalogue.module';
 import { ApprovalController } from './approval.controller';
+import { ApprovalDeadlinesService } from './approval-deadlines.service';
 import { Attendance } from './attendance.entity';
 import { CohortPageController } from './cohort-page.controller';
 import { Completion } from './completion.entity';
@@ -20,7 +21,7 @@ import { RosterSummaryService } from './roster-summary.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Enrolment, EnrolmentChange, Attendance, Completion]), CatalogueModule],
   controllers: [EnrolmentApiController, CohortPageController, MyCohortsController, ApprovalController, RosterController, ParticipantsController],
-  providers: [EnrolmentService, EnrolmentNotifications, RosterSummaryService, RosterService, ParticipantsService],
+  providers: [EnrolmentService, EnrolmentNotifications, RosterSummaryService, ApprovalDeadlinesService, RosterService, ParticipantsService],
   exports: [EnrolmentService, RosterService, ParticipantsService],
 })
 export class EnrolmentModule {}

@@ -19,6 +19,10 @@ export const ENROLMENT_KINDS = {
   'enrolment.approval-requested': 'enrolment.approval-requested',
   'enrolment.approved': 'enrolment.approved',
   'enrolment.declined': 'enrolment.declined',
+  /** To the manager, once, three days after the request: a fresh link (the earlier one stops working). */
+  'enrolment.approval-reminder': 'enrolment.approval-reminder',
+  /** To the person: nobody answered before the request lapsed, so they have no place. */
+  'enrolment.approval-lapsed': 'enrolment.approval-lapsed',
 } as const;
 export type EnrolmentKind = keyof typeof ENROLMENT_KINDS;
 
@@ -34,19 +38,20 @@ export class EnrolmentNotifications implements OnModuleInit {
 
   onModuleInit() {
     for (const name of Object.values(ENROLMENT_KINDS)) {
+      const toManager = name === ENROLMENT_KINDS['enrolment.approval-requested'] || name === ENROLMENT_KINDS['enrolment.approval-reminder'];
       this.kinds.register({
         name,
         template: name.replace(/\./g, '-'),
         // The approval link is the manager's permission: whoever holds it answers.
-        secretLinks: name === ENROLMENT_KINDS['enrolment.approval-requested'] ? ['approvalUrl'] : [],
+        secretLinks: toManager ? ['approvalUrl'] : [],
         subject: (payload, lang) =>
           translate(lang, `mail.${name}.subject`, {
             round: programmeAndRound(payload.programmeTitle, payload.cohortName, lang),
             position: payload.waitlistPosition,
             person: payload.personName,
           }),
-        // A manager is not sent a link that no longer works: the person cancelled before the mail left.
-        stillValid: name === ENROLMENT_KINDS['enrolment.approval-requested'] ? (payload) => this.stillPending(payload) : undefined,
+        // A manager is not sent a link that no longer works: the person cancelled, or the request lapsed, before the mail left.
+        stillValid: toManager ? (payload) => this.stillPending(payload) : undefined,
         // A place on the waitlist says why: enrolment_enrol writes its message inside PostgreSQL without the reason.
         refresh: name === ENROLMENT_KINDS['enrolment.waitlisted'] || name === ENROLMENT_KINDS['enrolment.approved'] ? (payload) => this.withWaitlistReason(payload) : undefined,
         aboutPath: cohortPath,
@@ -62,7 +67,7 @@ export class EnrolmentNotifications implements OnModuleInit {
   }
 
   private async stillPending(payload: Record<string, unknown>): Promise<boolean> {
-    const [row] = await this.dataSource.query(`SELECT 1 FROM enrolment WHERE id = $1 AND status = 'pending_approval'`, [payload.enrolmentId]);
+    const [row] = await this.dataSource.query(`SELECT 1 FROM enrolment WHERE id = $1 AND status = 'pending_approval' AND NOT coalesce(approval_expires_at <= now(), false)`, [payload.enrolmentId]);
     return !!row;
   }
 }

@@ -9,6 +9,7 @@ import { ForbiddenException, Inject, Injectable, NotFoundException, OnModuleInit
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, can, Capability } from '../access/capabilities';
+import { mustHaveVerifiedEmail } from '../access/email-verified';
 import { CONFIG, Config } from '../config/config';
 import { checkedId, FieldErrors, isUuid, Refused, withValues } from '../errors/domain-errors';
 import { DomainEvents } from '../events/domain-events';
@@ -93,6 +94,30 @@ export class EnrolmentService implements OnModuleInit {
       const cohort = await this.lockCohort(manager, cohortId);
       if (cohort.status === 'published' || cohort.status === 'draft') await this.promote(manager, cohort, null);
     });
+    this.events.on('user.leaving', ({ userId, actorUserId, reason }, manager) =>
+      this.releaseAll(manager, userId, actorUserId, reason === 'erased' ? 'enrolment.reason.accountErased' : 'enrolment.reason.accountDeactivated'),
+    );
+  }
+
+  /**
+   * A person who leaves gives up every place they hold in a round still to come or under way, as a
+   * cancellation by the admin: a freed seat goes to the queue at once, and the person promoted is
+   * told. The leaver is not: their mail is cancelled with them (an erased person has no address).
+   * Finished and cancelled rounds keep their rows: they are what happened.
+   */
+  private async releaseAll(manager: EntityManager, userId: string, changedBy: string, reason: string): Promise<void> {
+    // Cohorts are locked in id order, as every change locks one: two leavers cannot deadlock.
+    const held: { cohort_id: string }[] = await manager.query(
+      `SELECT e.cohort_id FROM enrolment e JOIN cohort c ON c.id = e.cohort_id
+        WHERE e.user_id = $1 AND e.status = ANY($2) AND c.status IN ('draft', 'published') AND c.ends_at > now()
+        ORDER BY e.cohort_id`,
+      [userId, ACTIVE_STATUSES],
+    );
+    for (const { cohort_id } of held) {
+      const cohort = await this.lockCohort(manager, cohort_id);
+      const enrolment = await this.activeEnrolment(manager, cohort.id, userId);
+      if (enrolment) await this.release(manager, cohort, enrolment, changedBy, reason, { silent: true });
+    }
   }
 
   /**
@@ -100,6 +125,7 @@ export class EnrolmentService implements OnModuleInit {
    * a manager's approval takes the manager's email and waits for their answer.
    */
   async enrol(actor: Actor, cohortId: string, options: { managerEmail?: string | null } = {}): Promise<EnrolOutcome> {
+    mustHaveVerifiedEmail(actor);
     const managerEmail = options.managerEmail?.trim() || null;
     if (managerEmail && !isEmailAddress(managerEmail)) throw new FieldErrors({ managerEmail: 'enrolment.managerEmail.invalid' });
     // The common case in one statement (the rush on a popular round): see admitInOneGo.
@@ -158,11 +184,13 @@ export class EnrolmentService implements OnModuleInit {
     if (!found) throw new Refused('enrolment.approval.linkInvalid');
     return this.dataSource.transaction(async (manager) => {
       const cohort = await this.lockCohort(manager, found.cohort_id);
-      const [enrolment]: EnrolmentRow[] = await manager.query(
-        `SELECT ${ENROLMENT_COLUMNS} FROM enrolment WHERE approval_token_hash = $1 AND status = 'pending_approval' FOR UPDATE`,
+      const [enrolment]: (EnrolmentRow & { approval_expires_at: Date | null })[] = await manager.query(
+        `SELECT ${ENROLMENT_COLUMNS}, approval_expires_at FROM enrolment WHERE approval_token_hash = $1 AND status = 'pending_approval' FOR UPDATE`,
         [hash],
       );
       if (!enrolment) throw new Refused('enrolment.approval.linkInvalid');
+      // Past its deadline a request is lapsed even before the job has marked it so: the answer changes nothing.
+      if (enrolment.approval_expires_at !== null && enrolment.approval_expires_at <= new Date()) throw new Refused('enrolment.approval.lapsed');
       const person = await this.person(manager, enrolment.user_id);
       if (decision === 'decline') {
         const declined = await this.setStatus(manager, enrolment, 'declined', null, null, 'enrolment.reason.managerDeclined');
@@ -176,13 +204,74 @@ export class EnrolmentService implements OnModuleInit {
     });
   }
 
-  /** Whether an approval link still works (for the page that shows the manager the two buttons). */
-  async approvalRequest(token: string): Promise<{ enrolmentId: string; cohortId: string; personName: string } | null> {
-    const [row]: { id: string; cohort_id: string; display_name: string }[] = await this.dataSource.query(
-      `SELECT e.id, e.cohort_id, u.display_name FROM enrolment e JOIN app_user u ON u.id = e.user_id WHERE e.approval_token_hash = $1 AND e.status = 'pending_approval'`,
+  /**
+   * Whether an approval link still works (for the page that shows the manager the two buttons):
+   * the request it answers, `lapsed` when its deadline has passed; null for any other link.
+   */
+  async approvalRequest(token: string): Promise<{ enrolmentId: string; cohortId: string; personName: string; lapsed: boolean } | null> {
+    // A lapsed request keeps its link's hash (lapseApproval) so that the link can say it lapsed.
+    const [row]: { id: string; cohort_id: string; display_name: string; lapsed: boolean }[] = await this.dataSource.query(
+      `SELECT e.id, e.cohort_id, u.display_name, coalesce(e.approval_expires_at <= now(), false) AS lapsed
+       FROM enrolment e JOIN app_user u ON u.id = e.user_id
+       WHERE e.approval_token_hash = $1 AND (e.status = 'pending_approval' OR (e.status = 'cancelled' AND e.approval_expires_at <= now()))`,
       [tokenHash(token)],
     );
-    return row ? { enrolmentId: row.id, cohortId: row.cohort_id, personName: row.display_name } : null;
+    return row ? { enrolmentId: row.id, cohortId: row.cohort_id, personName: row.display_name, lapsed: row.lapsed } : null;
+  }
+
+  /**
+   * Lapses a request nobody answered by its deadline (14 days, or enrolment closing if sooner; set by
+   * the enrolment_approval_expiry trigger) and tells the person. A pending request holds no seat and
+   * no place in the queue, so nothing is freed and no count changes. The row is re-checked under the
+   * cohort's lock, which every answer takes first too: a manager answering at the same moment, or a
+   * second worker, finds it already decided. Returns whether this call lapsed it.
+   */
+  async lapseApproval(enrolmentId: string): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const [due]: { cohort_id: string }[] = await manager.query(`SELECT cohort_id FROM enrolment WHERE id = $1`, [checkedId(enrolmentId)]);
+      if (!due) return false;
+      const cohort = await this.lockCohort(manager, due.cohort_id);
+      // The link's hash stays (unlike setStatus): it opens nothing, since every answer needs a
+      // pending row, but it lets the manager's page say the request lapsed rather than "wrong link".
+      const [[lapsed]]: [EnrolmentRow[], number] = await manager.query(
+        `UPDATE enrolment SET status = 'cancelled', updated_at = now()
+         WHERE id = $1 AND status = 'pending_approval' AND approval_expires_at <= now() RETURNING ${ENROLMENT_COLUMNS}`,
+        [enrolmentId],
+      );
+      if (!lapsed) return false;
+      await this.history(manager, { ...lapsed, status: 'pending_approval' }, 'cancelled', null, null, null, 'enrolment.reason.approvalLapsed');
+      await this.notify(manager, 'enrolment.approval-lapsed', await this.person(manager, lapsed.user_id), cohort, lapsed, { managerEmail: lapsed.manager_email });
+      return true;
+    });
+  }
+
+  /**
+   * Reminds the manager, once, of a request still waiting `after` its asking. Only the link's hash
+   * is kept, so the reminder carries a new link and the first one stops working (its page says the
+   * link no longer works; the reminder says it replaces the earlier one). Returns whether it was sent.
+   */
+  async remindApproval(enrolmentId: string, after: string): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const [due]: { cohort_id: string }[] = await manager.query(`SELECT cohort_id FROM enrolment WHERE id = $1`, [checkedId(enrolmentId)]);
+      if (!due) return false;
+      const cohort = await this.lockCohort(manager, due.cohort_id);
+      const token = newSecretToken();
+      const [[row]]: [(EnrolmentRow & { approval_expires_at: Date })[], number] = await manager.query(
+        `UPDATE enrolment SET approval_token_hash = $2, approval_reminded_at = now()
+         WHERE id = $1 AND status = 'pending_approval' AND approval_reminded_at IS NULL
+           AND approval_expires_at > now() AND created_at <= now() - $3::interval
+         RETURNING ${ENROLMENT_COLUMNS}, approval_expires_at`,
+        [enrolmentId, tokenHash(token), after],
+      );
+      if (!row) return false;
+      const person = await this.person(manager, row.user_id);
+      await this.notify(manager, 'enrolment.approval-reminder', { email: row.manager_email!, language: person.language }, cohort, row, {
+        approvalUrl: `${this.config.baseUrl}/enrolments/approval/${token}`,
+        personName: person.displayName,
+        expiresAt: row.approval_expires_at,
+      });
+      return true;
+    });
   }
 
   /** A facilitator or admin moves someone to another cohort of the same programme, where the seat rules decide their place. */

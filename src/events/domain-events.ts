@@ -25,7 +25,12 @@ export type DomainEvent =
     }
   | { name: 'cohort.status-changed'; cohortId: string; from: string; to: string }
   /** A cohort's own fields changed (capacity, agency cap…); its row is locked by the change. */
-  | { name: 'cohort.updated'; cohortId: string };
+  | { name: 'cohort.updated'; cohortId: string }
+  /**
+   * A person leaves (erased on request, or deactivated by an admin): every area lets go of what
+   * they held. Published while their app_user row is locked and before an erasure blanks it.
+   */
+  | { name: 'user.leaving'; userId: string; actorUserId: string; reason: 'erased' | 'deactivated' };
 
 export type DomainEventName = DomainEvent['name'];
 export type DomainEventOf<N extends DomainEventName> = Extract<DomainEvent, { name: N }>;

@@ -15,6 +15,7 @@ import { checkedId, FieldErrors, Refused } from '../errors/domain-errors';
 import { Language, translate } from '../i18n/i18n';
 import { translateFields, translateMessage, validateForm } from '../web/forms';
 import { Lang } from '../web/language';
+import { authorName } from './author-name';
 import { ForumSubscriptions } from './forum-subscriptions.service';
 import { ButtonFormDto, cursorOf, refusedForm, text, threadHref, threadPageModel, ThreadPageServices } from './forums.controller';
 import { ForumsService } from './forums.service';
@@ -140,7 +141,7 @@ export class ForumModerationController {
       entries: entries.map((entry) => ({
         createdAt: entry.createdAt,
         datetime: entry.createdAt.toISOString(),
-        actorName: entry.actorName ?? translate(lang, 'forums.author.unknown'),
+        actorName: authorName(entry.actorName, lang),
         action: translate(lang, `forums.log.action.${entry.action}`),
         reason: entry.reason,
         details: entryDetails(entry, channelNames, lang),

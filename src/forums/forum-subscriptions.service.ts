@@ -9,13 +9,15 @@
 // An unsubscribe address names a person and a channel or thread, signed with an HMAC under the
 // server's secret: no table of tokens, and the address stays valid as long as SESSION_SECRET does
 // (changing it breaks the links in mail already sent, which then answer 404).
-import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../access/capabilities';
+import { mustHaveVerifiedEmail } from '../access/email-verified';
 import { CONFIG, Config } from '../config/config';
 import { checkedId, FieldErrors } from '../errors/domain-errors';
+import { DomainEvents } from '../events/domain-events';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { roundName } from '../i18n/round-name';
 import { ChannelKind } from './forum-channel.entity';
@@ -66,11 +68,20 @@ interface TargetRow {
 }
 
 @Injectable()
-export class ForumSubscriptions {
+export class ForumSubscriptions implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CONFIG) private readonly config: Config,
+    private readonly events: DomainEvents,
   ) {}
+
+  onModuleInit() {
+    // An erased person's choices say what they read; a deactivated person's wait for their return
+    // (no forum mail goes to anyone who is not active).
+    this.events.on('user.leaving', async ({ userId, reason }, manager) => {
+      if (reason === 'erased') await manager.query(`DELETE FROM forum_subscription WHERE user_id = $1`, [userId]);
+    });
+  }
 
   /**
    * The person's level for a channel or thread as the page shows it: their own choice, or what
@@ -84,11 +95,13 @@ export class ForumSubscriptions {
     return 'threadId' in target && channelLevel === 'new_threads' ? 'off' : channelLevel;
   }
 
-  /** Sets the person's level; 403 if they may not read the channel or thread, 400 for an unknown level. */
+  /** Sets the person's level; 403 if they may not read the channel or thread (or, for any level but off, have not verified their address), 400 for an unknown level. */
   async setLevel(actor: Actor, target: SubscriptionTarget, level: unknown): Promise<void> {
     if (typeof level !== 'string' || !(SUBSCRIPTION_LEVELS as readonly string[]).includes(level) || (level === 'new_threads' && 'threadId' in target)) {
       throw new FieldErrors({ level: 'forum.subscription.level.unknown' });
     }
+    // Less mail is always allowed: only mail to an address not yet proven waits for the link.
+    if (level !== 'off') mustHaveVerifiedEmail(actor);
     await this.dataSource.transaction(async (manager) => {
       await this.readableTarget(manager, actor, target);
       await this.upsert(manager, actor.id, target, level as SubscriptionLevel);

@@ -28,6 +28,7 @@ import { Batcher } from '../notifications/batcher';
 import { NotificationKinds } from '../notifications/notification-kinds';
 import { Notice, NotificationsService } from '../notifications/notifications.service';
 import { markdownAsText, MENTION } from '../views/markdown';
+import { authorName } from './author-name';
 import { ChannelKind } from './forum-channel.entity';
 import { mayModerateSql, mayReadSql } from './forum-access';
 import { SubscriptionLevel } from './forum-subscription.entity';
@@ -174,7 +175,7 @@ export class ForumNotifications implements OnModuleInit {
       name: FORUM_KINDS.mention,
       template: 'forum-mention',
       secretLinks: [],
-      subject: (payload, lang) => translate(lang, 'mail.forum.mention.subject', { author: payload.authorName ?? translate(lang, 'mail.forum.formerMember'), thread: payload.threadTitle }),
+      subject: (payload, lang) => translate(lang, 'mail.forum.mention.subject', { author: authorName(payload.authorName as string | null, lang), thread: payload.threadTitle }),
       refresh: (payload, lang) => this.refresh(payload, lang, false),
       aboutPath: postPath,
     });
@@ -266,7 +267,7 @@ export class ForumNotifications implements OnModuleInit {
       opensThread: post.opens,
       threadTitle: post.title,
       channelName: channelName(post, lang),
-      authorName: post.author_name ?? translate(lang, 'mail.forum.formerMember'),
+      authorName: authorName(post.author_name, lang),
       bodyText: markdownAsText(post.body),
       bodyHtml: post.body_html,
       edited: post.edited,

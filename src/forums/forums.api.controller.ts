@@ -77,7 +77,7 @@ export class ForumsApiController {
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No channel has this id.' })
   async threads(@Param('id') id: string, @Query() query: ThreadListQuery, @CurrentActor() actor: Actor, @Lang() lang: Language): Promise<ThreadListDto> {
     const page = await this.forums.threads(actor, id, query.lang ?? lang, query.cursor, query.limit ?? 30);
-    return { items: page.items.map(threadDto), nextCursor: page.nextCursor };
+    return { items: page.items.map((thread) => threadDto(thread, query.lang ?? lang)), nextCursor: page.nextCursor };
   }
 
   @Post('channels/:id/threads')
@@ -94,7 +94,7 @@ export class ForumsApiController {
     const { threadId } = await this.forums.startThread(actor, id, body, lang);
     // The opening post is the thread's first: a page of one shows the thread and it.
     const page = await this.forums.threadPage(actor, threadId, lang, { limit: 1 });
-    return { ...threadDto(page.thread), firstPost: postDto(page.posts[0]) };
+    return { ...threadDto(page.thread, lang), firstPost: postDto(page.posts[0], lang) };
   }
 
   @Get('threads/:id/posts')
@@ -108,7 +108,7 @@ export class ForumsApiController {
   @ApiForbiddenResponse({ type: ApiErrorDto, description: NOT_MEMBER })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No thread has this id.' })
   async posts(@Param('id') id: string, @Query() query: PostListQuery, @CurrentActor() actor: Actor, @Lang() lang: Language): Promise<PostListDto> {
-    return postListDto(await this.forums.threadPage(actor, id, query.lang ?? lang, { cursor: query.cursor, limit: query.limit ?? 50 }));
+    return postListDto(await this.forums.threadPage(actor, id, query.lang ?? lang, { cursor: query.cursor, limit: query.limit ?? 50 }), query.lang ?? lang);
   }
 
   @Post('threads/:id/posts')
@@ -120,7 +120,7 @@ export class ForumsApiController {
   @ApiConflictResponse({ type: ApiConflictDto, description: 'The thread is locked (`forum.thread.locked`: only moderators reply) or its channel archived (`forum.channel.archived`). Nothing stored.' })
   async reply(@Param('id') id: string, @Body() body: NewReplyDto, @CurrentActor() actor: Actor, @Lang() lang: Language): Promise<PostDto> {
     const { postId } = await this.forums.reply(actor, id, body, lang);
-    return postDto(await this.forums.post(actor, postId, lang));
+    return postDto(await this.forums.post(actor, postId, lang), lang);
   }
 
   @Patch('posts/:id')
@@ -132,7 +132,7 @@ export class ForumsApiController {
   @ApiConflictResponse({ type: ApiConflictDto, description: 'The edit window has passed (`forum.edit.windowPassed`), or a moderator has hidden the post (`forum.post.hidden`). Nothing changed.' })
   async edit(@Param('id') id: string, @Body() body: EditPostDto, @CurrentActor() actor: Actor, @Lang() lang: Language): Promise<PostDto> {
     await this.forums.editPost(actor, id, body);
-    return postDto(await this.forums.post(actor, id, lang));
+    return postDto(await this.forums.post(actor, id, lang), lang);
   }
 
   @Delete('posts/:id')
@@ -152,6 +152,6 @@ export class ForumsApiController {
   @ApiBadRequestResponse({ type: ApiErrorDto, description: '`fields.q`: no words, or more than 200 characters; or another query parameter is not valid.' })
   async search(@Query() query: SearchQuery, @CurrentActor() actor: Actor, @Lang() lang: Language): Promise<SearchResultDto> {
     const page = await this.searching.search(actor, query.q, query.lang ?? lang, query.cursor, query.limit ?? 20);
-    return { items: page.items.map(searchHitDto), nextCursor: page.nextCursor };
+    return { items: page.items.map((hit) => searchHitDto(hit, query.lang ?? lang)), nextCursor: page.nextCursor };
   }
 }

@@ -24,6 +24,7 @@ import { markdownAsText } from '../views/markdown';
 import { confirmationPage, confirmedForm } from '../web/confirmation';
 import { fieldChecks, FieldMessages, translateFields, translateMessage, validateForm } from '../web/forms';
 import { Lang } from '../web/language';
+import { authorName } from './author-name';
 import { ForumSearchService } from './forum-search.service';
 import { SUBSCRIPTION_LEVELS, SubscriptionLevel } from './forum-subscription.entity';
 import { ForumSubscriptions } from './forum-subscriptions.service';
@@ -171,7 +172,7 @@ function threadItem(thread: ThreadSummary, lang: Language) {
     lastPostIso: thread.lastPostAt.toISOString(),
     unreadHref: thread.unread ? threadHref(thread.id, { fromUnread: true }) : null,
     replies: counted(lang, 'forums.replies', thread.replyCount),
-    authorName: thread.authorName ?? translate(lang, 'forums.author.unknown'),
+    authorName: authorName(thread.authorName, lang),
   };
 }
 
@@ -218,7 +219,7 @@ export async function threadPageModel(services: ThreadPageServices, actor: Actor
   const post = (view: PostView) => ({
     id: view.id,
     anchor: `post-${view.id}`,
-    authorName: view.authorName ?? translate(lang, 'forums.author.unknown'),
+    authorName: authorName(view.authorName, lang),
     createdAt: view.createdAt,
     datetime: view.createdAt.toISOString(),
     editedAt: view.editedAt,
@@ -228,7 +229,7 @@ export async function threadPageModel(services: ThreadPageServices, actor: Actor
     bodyHtml: view.bodyHtml,
     lang: langAttr(view.language, lang),
     unread: view.unread,
-    replyTo: view.replyTo && { href: `#post-${view.replyTo.id}`, authorName: view.replyTo.authorName ?? translate(lang, 'forums.author.unknown'), excerpt: view.replyTo.excerpt },
+    replyTo: view.replyTo && { href: `#post-${view.replyTo.id}`, authorName: authorName(view.replyTo.authorName, lang), excerpt: view.replyTo.excerpt },
     editHref: view.mayEdit ? `/posts/${view.id}/edit${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}` : null,
     mayDelete: view.mayDelete,
     replyHref: page.mayReply && !view.deleted && !view.hidden ? threadHref(thread.id, { cursor, replyTo: view.id, anchor: 'reply' }) : null,
@@ -267,7 +268,7 @@ export async function threadPageModel(services: ThreadPageServices, actor: Actor
           body: { value: replyValues.body ?? '', error: replyErrors?.body ?? null },
           language: { options: languageOptions(lang, replyValues.language ?? 'auto'), error: replyErrors?.language ?? null },
           replyToId,
-          replyingTo: replyToId ? { authorName: replyingTo ? (replyingTo.authorName ?? translate(lang, 'forums.author.unknown')) : null, href: `#post-${replyToId}` } : null,
+          replyingTo: replyToId ? { authorName: replyingTo ? authorName(replyingTo.authorName, lang) : null, href: `#post-${replyToId}` } : null,
           cancelReplyHref: replyToId ? threadHref(thread.id, { cursor, anchor: 'reply' }) : null,
           // A millisecond before the last post shown, so the page after the reply starts with it (the cursor is the service's (created_at, id) key).
           after: last ? encodeCursor([new Date(last.createdAt.getTime() - 1).toISOString(), last.id]) : cursor,
@@ -524,7 +525,7 @@ export class ForumsController {
         threadTitle: hit.threadTitle,
         channelHref: `/channels/${hit.channelId}`,
         channelName: hit.channelName,
-        authorName: hit.authorName ?? translate(lang, 'forums.author.unknown'),
+        authorName: authorName(hit.authorName, lang),
         createdAt: hit.createdAt,
         datetime: hit.createdAt.toISOString(),
         snippetHtml: hit.snippetHtml,

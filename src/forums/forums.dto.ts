@@ -14,6 +14,7 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } fro
 import { LanguageQuery, MAX_PAGE_SIZE, Omittable } from '../catalogue/catalogue.dto';
 import { withValues } from '../errors/domain-errors';
 import { LANGUAGES, Language } from '../i18n/i18n';
+import { authorName as nameOf } from './author-name';
 import { CHANNEL_KINDS, ChannelKind } from './forum-channel.entity';
 import { MAX_QUERY_LENGTH, SearchHit } from './forum-search.service';
 import { ChannelSummary, MAX_BODY_LENGTH, MAX_TITLE_LENGTH, PostView, ThreadPage, ThreadSummary } from './forums.service';
@@ -178,8 +179,8 @@ export class ThreadDto {
   @ApiProperty({ example: 'Välitehtävä 2' })
   title: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Null when the account is gone.' })
-  authorName: string | null;
+  @ApiProperty({ description: 'Who wrote it; "Poistettu käyttäjä" (in the language asked for) when the account is erased or gone, never blank.' })
+  authorName: string;
 
   @ApiProperty({ description: 'Listed first.' })
   pinned: boolean;
@@ -215,8 +216,8 @@ export class ReplyToDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ type: String, nullable: true })
-  authorName: string | null;
+  @ApiProperty({ description: 'Who wrote it; "Poistettu käyttäjä" (in the language asked for) when the account is erased or gone, never blank.' })
+  authorName: string;
 
   @ApiProperty({ type: String, nullable: true, description: 'The start of its Markdown as written (plain text, not HTML: escape it); null when it is deleted or hidden.' })
   excerpt: string | null;
@@ -229,8 +230,8 @@ export class PostDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Null when the account is gone.' })
   authorId: string | null;
 
-  @ApiProperty({ type: String, nullable: true })
-  authorName: string | null;
+  @ApiProperty({ description: 'Who wrote it; "Poistettu käyttäjä" (in the language asked for) when the account is erased or gone, never blank.' })
+  authorName: string;
 
   @ApiProperty({ type: String, nullable: true, example: '<p>Mitä opitte <strong>systeemiajattelusta</strong>?</p>\n', description: 'Sanitised HTML, safe to show as is; null when deleted or hidden.' })
   bodyHtml: string | null;
@@ -309,8 +310,8 @@ export class SearchHitDto {
   @ApiProperty()
   channelName: string;
 
-  @ApiProperty({ type: String, nullable: true })
-  authorName: string | null;
+  @ApiProperty({ description: 'Who wrote it; "Poistettu käyttäjä" (in the language asked for) when the account is erased or gone, never blank.' })
+  authorName: string;
 
   @ApiProperty({ format: 'date-time' })
   createdAt: Date;
@@ -337,25 +338,26 @@ export function channelDto(channel: ChannelSummary): ChannelDto {
   return { id, kind, cohortId, name, description, archived, threadCount, unreadThreads, lastActivityAt, mayStartThread, mayModerate };
 }
 
-export function threadDto(thread: ThreadSummary): ThreadDto {
+export function threadDto(thread: ThreadSummary, lang: Language): ThreadDto {
   const { id, channelId, title, authorName, pinned, locked, postFirst, replyCount, lastPostAt, createdAt, unread } = thread;
-  return { id, channelId, title, authorName, pinned, locked, postFirst, replyCount, lastPostAt, createdAt, unread };
+  return { id, channelId, title, authorName: nameOf(authorName, lang), pinned, locked, postFirst, replyCount, lastPostAt, createdAt, unread };
 }
 
-export function postDto(post: PostView): PostDto {
+export function postDto(post: PostView, lang: Language): PostDto {
   const { id, authorId, authorName, bodyHtml, language, createdAt, editedAt, deleted, hidden, hiddenReason, replyTo, mayEdit, mayDelete, unread } = post;
-  return { id, authorId, authorName, bodyHtml, language, createdAt, editedAt, deleted, hidden, hiddenReason, replyTo, mayEdit, mayDelete, unread };
+  const answered = replyTo && { ...replyTo, authorName: nameOf(replyTo.authorName, lang) };
+  return { id, authorId, authorName: nameOf(authorName, lang), bodyHtml, language, createdAt, editedAt, deleted, hidden, hiddenReason, replyTo: answered, mayEdit, mayDelete, unread };
 }
 
-export function postListDto(page: ThreadPage): PostListDto {
+export function postListDto(page: ThreadPage, lang: Language): PostListDto {
   return {
-    thread: { ...threadDto(page.thread), gated: page.gated, mayReply: page.mayReply, closedReason: page.closedReason },
-    items: page.posts.map(postDto),
+    thread: { ...threadDto(page.thread, lang), gated: page.gated, mayReply: page.mayReply, closedReason: page.closedReason },
+    items: page.posts.map((post) => postDto(post, lang)),
     nextCursor: page.nextCursor,
   };
 }
 
-export function searchHitDto(hit: SearchHit): SearchHitDto {
+export function searchHitDto(hit: SearchHit, lang: Language): SearchHitDto {
   const { postId, threadId, threadTitle, channelId, channelName, authorName, createdAt, language, snippetHtml } = hit;
-  return { postId, threadId, threadTitle, channelId, channelName, authorName, createdAt, language, snippetHtml };
+  return { postId, threadId, threadTitle, channelId, channelName, authorName: nameOf(authorName, lang), createdAt, language, snippetHtml };
 }

@@ -12,6 +12,7 @@ import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nest
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../access/capabilities';
+import { mustHaveVerifiedEmail } from '../access/email-verified';
 import { CONFIG, Config } from '../config/config';
 import { decodeCursor, encodeCursor, Page } from '../database/cursor';
 import { preparedQuery } from '../database/prepared';
@@ -225,6 +226,7 @@ export class ForumsService {
 
   /** Starts a thread with its opening post; the author is subscribed to it. Returns its id. */
   async startThread(actor: Actor, channelId: string, input: ThreadInput, lang: Language): Promise<{ threadId: string; postId: string }> {
+    mustHaveVerifiedEmail(actor);
     const title = checkedTitle(input.title);
     const body = checkedBody(input.body);
     return this.dataSource.transaction(async (manager) => {
@@ -252,6 +254,7 @@ export class ForumsService {
    * who does not moderate its forum, 409 when the forum is archived.
    */
   async writeToRound(actor: Actor, cohortId: string, input: { title: unknown; body: unknown }, lang: Language): Promise<{ threadId: string; postId: string }> {
+    mustHaveVerifiedEmail(actor);
     checkedId(cohortId);
     const [found]: { id: string }[] = await this.dataSource.query(`SELECT id FROM forum_channel WHERE cohort_id = $1`, [cohortId]);
     if (!found) throw new NotFoundException();
@@ -274,6 +277,7 @@ export class ForumsService {
 
   /** A reply to the thread, or to one of its posts. Returns the new post's id. */
   async reply(actor: Actor, threadId: string, input: ReplyInput, lang: Language): Promise<{ postId: string; threadId: string }> {
+    mustHaveVerifiedEmail(actor);
     checkedId(threadId);
     const body = checkedBody(input.body);
     const replyToId = input.replyToId === undefined || input.replyToId === null || input.replyToId === '' ? null : input.replyToId;

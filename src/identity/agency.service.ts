@@ -7,6 +7,7 @@ import { Language, LOCALES } from '../i18n/i18n';
 import { Agency } from './agency.entity';
 import { UserService } from './user.service';
 import { FieldErrors, isUuid } from '../errors/domain-errors';
+import { parseEmailDomains } from './email-domains';
 
 const collators = new Map<Language, Intl.Collator>();
 
@@ -27,6 +28,8 @@ export interface AgencyView {
 
 export interface AgencyWithUsers extends AgencyView {
   userCount: number;
+  /** The domains its people register with, as stored (lower case, punycode); none: any address. */
+  emailDomains: string[];
 }
 
 
@@ -66,7 +69,7 @@ export class AgencyService {
   /** For the admin page: every agency with how many accounts name it, in the reader's sort order. */
   async listWithUserCounts(lang: Language): Promise<AgencyWithUsers[]> {
     const rows: AgencyWithUsers[] = await this.dataSource.query(
-      `SELECT a.id, a.name, count(u.id)::int AS "userCount" FROM agency a LEFT JOIN app_user u ON u.agency_id = a.id GROUP BY a.id`,
+      `SELECT a.id, a.name, a.email_domains AS "emailDomains", count(u.id)::int AS "userCount" FROM agency a LEFT JOIN app_user u ON u.agency_id = a.id GROUP BY a.id`,
     );
     const collator = collatorFor(lang);
     return rows.sort((a, b) => collator.compare(a.name, b.name));
@@ -100,6 +103,32 @@ export class AgencyService {
       if (nameTaken(error)) throw new FieldErrors({ name: 'admin.agency.nameTaken' });
       throw error;
     }
+  }
+
+  /**
+   * Sets the email domains people of the agency register with, from the admin's list (see
+   * email-domains.ts); an empty list lets any address in. Junk refuses the lot (FieldErrors on
+   * `domains`), nothing saved. People already in the agency stay whatever their address.
+   */
+  async setEmailDomains(actorUserId: string, agencyId: string, typed: string): Promise<void> {
+    if (!isUuid(agencyId)) throw new NotFoundException();
+    const parsed = parseEmailDomains(typed);
+    if ('error' in parsed) throw new FieldErrors({ domains: parsed.error });
+    const { domains } = parsed;
+    await this.dataSource.transaction(async (manager) => {
+      const [agency]: { email_domains: string[] }[] = await manager.query(`SELECT email_domains FROM agency WHERE id = $1 FOR UPDATE`, [agencyId]);
+      if (!agency) throw new NotFoundException();
+      if (agency.email_domains.join(' ') === domains.join(' ')) return;
+      await manager.query(`UPDATE agency SET email_domains = $2 WHERE id = $1`, [agencyId, domains]);
+      await this.users.audit(manager, { actorUserId, action: 'agency.email-domains', targetType: 'agency', targetId: agencyId, details: { from: agency.email_domains, to: domains } });
+    });
+  }
+
+  /** The email domains of an agency (none: any address); [] for an agency that does not exist. */
+  async emailDomains(agencyId: string): Promise<string[]> {
+    if (!isUuid(agencyId)) return [];
+    const [agency]: { email_domains: string[] }[] = await this.dataSource.query(`SELECT email_domains FROM agency WHERE id = $1`, [agencyId]);
+    return agency?.email_domains ?? [];
   }
 
   /** Folds a duplicate agency into another: its people move over and it is gone. Returns how many moved. */

@@ -4,6 +4,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { DomainEvents } from '../events/domain-events';
 import { UserService } from './user.service';
 import { FieldErrors } from '../errors/domain-errors';
 import { UserStatus } from './user.entity';
@@ -23,6 +24,7 @@ export class ErasureService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UserService,
+    private readonly events: DomainEvents,
   ) {}
 
   /**
@@ -41,6 +43,10 @@ export class ErasureService {
       if (!user.erasure_requested_at) throw new FieldErrors({ erase: 'admin.erase.notRequested' });
       // An admin erasing themselves would end their own session mid-request and could leave no admin.
       if (userId === actorUserId) throw new FieldErrors({ erase: 'admin.erase.notYourself' });
+
+      // What they held elsewhere goes first (seats to the waitlist, subscriptions, the calendar feed),
+      // in this transaction: a subscriber that fails leaves the person as they were.
+      await this.events.publish(manager, { name: 'user.leaving', userId, actorUserId, reason: 'erased' });
 
       const shell = erasedEmail(userId);
       // The role and last sign-in go too: an erased account is nobody, and was never seen.

@@ -59,6 +59,10 @@ export class User {
   @Column({ type: 'integer', default: 0 })
   sessionVersion: number;
 
+  /** When the person showed the address is theirs (the link mailed at sign-up); null: not yet, and they may only read. */
+  @Column({ type: 'timestamptz', nullable: true })
+  emailVerifiedAt: Date | null;
+
   /** The hour (Helsinki) the person's digest is due; null: the site's DIGEST_HOUR. */
   @Column({ type: 'smallint', nullable: true })
   digestHour: number | null;

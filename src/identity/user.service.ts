@@ -1,7 +1,8 @@
 // Accounts: registration, sign-in checks, profile changes, roles, deactivation and erasure. Rules
 // live here; controllers for the web and the API both call these.
 import { Injectable } from '@nestjs/common';
-import { FieldErrors } from '../errors/domain-errors';
+import { FieldErrors, withValues } from '../errors/domain-errors';
+import { addressFitsDomains, readableDomains } from './email-domains';
 import { InjectDataSource } from '@nestjs/typeorm';
 import argon2 from 'argon2';
 import { DataSource, EntityManager } from 'typeorm';
@@ -16,9 +17,17 @@ export interface NewUser {
   agencyId?: string | null;
   language: Language;
   siteRole?: SiteRole | null;
+  /**
+   * Whoever creates the account vouches for the address (the demo data, the first admin from
+   * ADMIN_EMAIL); people signing up prove theirs with the link mailed to it (EmailVerificationService).
+   */
+  emailVerified?: boolean;
 }
 
-/** A refused form or API body: messages per field (i18n keys), nothing stored. */
+/** The message for an address outside its agency's domains, naming them. */
+export function outsideDomains(domains: readonly string[]): string {
+  return withValues('accounts.email.outsideAgencyDomains', { domains: readableDomains(domains).join(', ') });
+}
 
 /** A stand-in hash: checking a password against it takes as long as against a real one. */
 let DUMMY_HASH: Promise<string> | undefined;
@@ -60,13 +69,20 @@ export class UserService {
       .getOne();
   }
 
-  /** Creates an account; refuses a weak password, an unknown agency or a taken email, per field. */
+  /**
+   * Creates an account; refuses a weak password, an unknown agency, an address outside the agency's
+   * email domains (when it lists any) or a taken email, per field.
+   */
   async register(input: NewUser, manager: EntityManager = this.dataSource.manager): Promise<User> {
     const email = UserService.normaliseEmail(input.email);
     const problem = passwordProblem(input.password, { email, displayName: input.displayName });
     const errors: Record<string, string> = {};
     if (problem) errors.password = `accounts.password.${problem}`;
-    if (input.agencyId && !(await manager.query(`SELECT 1 FROM agency WHERE id = $1`, [input.agencyId])).length) errors.agencyId = 'accounts.agency.unknown';
+    if (input.agencyId) {
+      const [agency]: { email_domains: string[] }[] = await manager.query(`SELECT email_domains FROM agency WHERE id = $1`, [input.agencyId]);
+      if (!agency) errors.agencyId = 'accounts.agency.unknown';
+      else if (!addressFitsDomains(email, agency.email_domains)) errors.email = outsideDomains(agency.email_domains);
+    }
     if (await this.findByEmail(email)) errors.email = 'accounts.email.taken';
     if (Object.keys(errors).length) throw new FieldErrors(errors);
     const passwordHash = await this.hashPassword(input.password);
@@ -78,6 +94,7 @@ export class UserService {
           agencyId: input.agencyId ?? null,
           language: input.language,
           siteRole: input.siteRole ?? null,
+          emailVerifiedAt: input.emailVerified ? new Date() : null,
           passwordHash,
         }),
       );

@@ -20,6 +20,8 @@ export enum JobName {
   DigestForPerson = 'digest-for-person',
   /** Daily at DIGEST_HOUR: one email per facilitator listing the changes to their cohorts' rosters. */
   RosterSummary = 'roster-summary',
+  /** Every 15 minutes: lapses managers' approval requests past their deadline and reminds managers once after 3 days. */
+  ApprovalDeadlines = 'approval-deadlines',
 }
 
 export interface JobPayloads {
@@ -30,6 +32,7 @@ export interface JobPayloads {
   /** `hour`: the Helsinki hour the digest is for, yyyymmddhh (also in the job id). */
   [JobName.DigestForPerson]: { userId: string; hour: string };
   [JobName.RosterSummary]: Record<string, never>;
+  [JobName.ApprovalDeadlines]: Record<string, never>;
 }
 
 export type JobData<N extends JobName> = JobPayloads[N];

@@ -86,6 +86,8 @@ export class QueueService implements OnModuleInit, OnApplicationBootstrap, Befor
       { name: JobName.DigestGather, repeat: { pattern: '0 * * * *', tz: 'Europe/Helsinki' } },
       // Facilitators' daily summary of roster changes, at the site's default digest hour.
       { name: JobName.RosterSummary, repeat: { pattern: `0 ${this.config.digestHour} * * *`, tz: 'Europe/Helsinki' } },
+      // A lapsed approval request tells the person within a quarter of an hour; its link says so at once.
+      { name: JobName.ApprovalDeadlines, repeat: { every: 15 * 60_000 } },
     ];
     try {
       for (const { name, repeat } of schedules) {

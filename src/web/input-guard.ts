@@ -23,7 +23,7 @@ export const MAX_JSON_DEPTH = 32;
  * `sessions.2.agenda`, `descriptionSv`): the text areas of the forms and their API twins. A test
  * keeps this list and the forms' text areas in step.
  */
-const MULTI_LINE_FIELD = /^(body|agenda|description|summary|facilitatorEmails)([A-Z][a-z])?$/;
+const MULTI_LINE_FIELD = /^(body|agenda|description|summary|facilitatorEmails|domains)([A-Z][a-z])?$/;
 
 const NUL = /\u0000/;
 const LONE_SURROGATE = /\p{Cs}/u;

@@ -12,7 +12,7 @@ export const TEST_PASSWORD = 'Kesäkuun-valmennus-77';
 
 export async function createUser(
   t: TestApp,
-  overrides: Partial<{ email: string; displayName: string; agencyId: string | null; language: Language; siteRole: SiteRole | null; password: string }> = {},
+  overrides: Partial<{ email: string; displayName: string; agencyId: string | null; language: Language; siteRole: SiteRole | null; password: string; emailVerified: boolean }> = {},
 ): Promise<User & { password: string }> {
   const password = overrides.password ?? TEST_PASSWORD;
   const user = await t.app.get(UserService).register({
@@ -22,6 +22,8 @@ export async function createUser(
     language: overrides.language ?? 'fi',
     siteRole: overrides.siteRole ?? null,
     password,
+    // Verified unless a test is about the unverified (test/email-verification.test.ts).
+    emailVerified: overrides.emailVerified ?? true,
   });
   return Object.assign(user, { password });
 }
@@ -81,5 +83,5 @@ export async function signIn(t: TestApp, email: string, password: string = TEST_
 
 /** The Actor a service call acts for, as the AccessGuard makes it for a signed-in person. */
 export function actorOf(user: User): Actor {
-  return { id: user.id, email: user.email, displayName: user.displayName, agencyId: user.agencyId, language: user.language, siteRole: user.siteRole };
+  return { id: user.id, email: user.email, displayName: user.displayName, agencyId: user.agencyId, language: user.language, siteRole: user.siteRole, emailVerified: user.emailVerifiedAt !== null };
 }

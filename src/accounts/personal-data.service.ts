@@ -1,0 +1,391 @@
+// A person's copy of everything Verso keeps about them (the profile's "download my data"), as JSON:
+// one method per part, and a readme in the person's language saying what each part is.
+//
+// Two rules hold for every part. No secrets: no token, token hash or password hash, only whether a
+// link or token exists and its dates. Nothing about anybody else: where a record names another
+// person (who changed an enrolment, who marked attendance), the download gives the role they acted
+// in ("admin", "facilitator"), never who they were; where the person acted on other people's
+// records, it gives counts, since the records are about those people.
+//
+// The export is by nature about every table, so it reads the enrolment, forum and calendar tables
+// with SQL instead of through those areas' services: accounts sits below them (STYLE.md), and an
+// import would point the dependency the wrong way (admin-users.service reads cohort_facilitator the
+// same way). COVERED_COLUMNS and LEFT_OUT list every column that holds a person's id or address;
+// test/personal-data.test.ts reads the schema and fails on any it finds in neither, so a new table
+// holding a user id cannot be forgotten here.
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Language, localized, LocalizedText, MESSAGES, translate } from '../i18n/i18n';
+import { roundName } from '../i18n/round-name';
+
+/** The parts of the download, in the order they appear (after `readme` and `exportedAt`). */
+export const PERSONAL_DATA_PARTS = [
+  'profile',
+  'agency',
+  'notificationPreferences',
+  'enrolments',
+  'attendance',
+  'completions',
+  'facilitating',
+  'threads',
+  'posts',
+  'forumSubscriptions',
+  'forumReadPositions',
+  'notifications',
+  'calendarFeed',
+  'apiTokens',
+  'emailVerifications',
+  'passwordResets',
+  'auditLog',
+  'auditLogByYou',
+  'actionsOnOthersRecords',
+] as const;
+export type PersonalDataPart = (typeof PERSONAL_DATA_PARTS)[number];
+
+/**
+ * Every column (`table.column`) that holds a person's id or address, and the part that reads the
+ * person's rows through it.
+ */
+export const COVERED_COLUMNS: Readonly<Record<string, PersonalDataPart>> = {
+  'app_user.email': 'profile',
+  'notification_preference.user_id': 'notificationPreferences',
+  'enrolment.user_id': 'enrolments',
+  // The address the participant gave for their manager: part of the participant's own enrolment.
+  // A manager is asked by address, with or without an account; those requests are the participant's data.
+  'enrolment.manager_email': 'enrolments',
+  'attendance.user_id': 'attendance',
+  'completion.user_id': 'completions',
+  'cohort_facilitator.user_id': 'facilitating',
+  'programme_facilitator.user_id': 'facilitating',
+  'forum_thread.author_id': 'threads',
+  'forum_post.author_id': 'posts',
+  'forum_subscription.user_id': 'forumSubscriptions',
+  'forum_read.user_id': 'forumReadPositions',
+  'notification.recipient_user_id': 'notifications',
+  'notification.recipient_email': 'notifications',
+  'calendar_feed.user_id': 'calendarFeed',
+  'api_token.user_id': 'apiTokens',
+  'email_verification.user_id': 'emailVerifications',
+  'password_reset.user_id': 'passwordResets',
+  // target_id holds a user's id when target_type is 'user'.
+  'audit_log.target_id': 'auditLog',
+  'audit_log.actor_user_id': 'auditLogByYou',
+  'attendance.marked_by_id': 'actionsOnOthersRecords',
+  'completion.marked_by_id': 'actionsOnOthersRecords',
+  'enrolment_change.changed_by_id': 'actionsOnOthersRecords',
+  'session_change.changed_by_id': 'actionsOnOthersRecords',
+  'forum_moderation.actor_id': 'actionsOnOthersRecords',
+};
+
+/** Columns holding a person's id that the download leaves out on purpose, and why. */
+export const LEFT_OUT: Readonly<Record<string, string>> = {
+  'user_session.sess':
+    'sign-in sessions: a session id and the person’s id, nothing they did; they expire after two weeks and are deleted at sign-out and erasure',
+};
+
+/** A reason in the person's language: the enrolment area writes its own as message keys; anything else is text a person typed. */
+const translatedReason = (reason: string | null, lang: Language): string | null => (reason && Object.hasOwn(MESSAGES.fi, reason) ? translate(lang, reason) : reason);
+
+/**
+ * Who acted (an SQL expression for a user id) as a role, never as a person: 'you', 'admin',
+ * 'facilitator' (of the round `cohort`), 'system' (nobody: an automatic change, a manager's answer
+ * by link) or 'someoneElse' (say, another participant whose cancellation freed a seat). The role
+ * is the one they hold now; roles held at the time are not recorded. `$1` is the person.
+ */
+function actedAs(actor: string, cohort: string): string {
+  return `CASE WHEN ${actor} IS NULL THEN 'system' WHEN ${actor} = $1::uuid THEN 'you'
+    WHEN EXISTS (SELECT 1 FROM app_user b WHERE b.id = ${actor} AND b.site_role = 'admin') THEN 'admin'
+    WHEN EXISTS (SELECT 1 FROM cohort_facilitator f WHERE f.cohort_id = ${cohort} AND f.user_id = ${actor}) THEN 'facilitator'
+    ELSE 'someoneElse' END`;
+}
+
+/** A round's programme and name, as the person reads them elsewhere. */
+interface RoundNames {
+  programme_title: LocalizedText;
+  cohort_name: string;
+}
+const ROUND_COLUMNS = `p.title AS programme_title, c.name AS cohort_name`;
+const roundNames = (row: RoundNames, lang: Language) => ({ programme: localized(row.programme_title, lang), cohort: roundName(row.cohort_name, lang) });
+
+/**
+ * A channel's name as people see it: a round's forum is named after its round. The same rule as
+ * forums' channelName, written again here so accounts does not depend on forums.
+ */
+interface ChannelNames {
+  channel_name: LocalizedText;
+  channel_programme_title: LocalizedText | null;
+  channel_cohort_name: string | null;
+}
+const CHANNEL_JOINS = (channel: string) => `LEFT JOIN cohort cc ON cc.id = ${channel}.cohort_id LEFT JOIN programme cp ON cp.id = cc.programme_id`;
+const CHANNEL_COLUMNS = (channel: string) => `${channel}.name AS channel_name, cp.title AS channel_programme_title, cc.name AS channel_cohort_name`;
+const channelName = (row: ChannelNames, lang: Language): string =>
+  row.channel_programme_title && row.channel_cohort_name
+    ? `${localized(row.channel_programme_title, lang)}: ${roundName(row.channel_cohort_name, lang)}`
+    : localized(row.channel_name, lang);
+
+@Injectable()
+export class PersonalDataService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * The whole download, with its readme in the person's own language. One snapshot (REPEATABLE
+   * READ), so the parts agree with each other: no reply without its thread, no history without its enrolment.
+   */
+  async export(userId: string): Promise<Record<PersonalDataPart, unknown> & { readme: Record<string, string>; exportedAt: string }> {
+    return this.dataSource.transaction('REPEATABLE READ', async (db) => {
+      const profile = await this.profile(db, userId);
+      if (!profile) throw new NotFoundException();
+      const lang = profile.language;
+      const parts: Record<PersonalDataPart, unknown> = {
+        profile,
+        agency: await this.agency(db, userId),
+        notificationPreferences: await this.notificationPreferences(db, userId),
+        enrolments: await this.enrolments(db, userId, lang),
+        attendance: await this.attendance(db, userId, lang),
+        completions: await this.completions(db, userId, lang),
+        facilitating: await this.facilitating(db, userId, lang),
+        threads: await this.threads(db, userId, lang),
+        posts: await this.posts(db, userId, lang),
+        forumSubscriptions: await this.forumSubscriptions(db, userId, lang),
+        forumReadPositions: await this.forumReadPositions(db, userId, lang),
+        notifications: await this.notifications(db, userId),
+        calendarFeed: await this.calendarFeed(db, userId),
+        apiTokens: await this.apiTokens(db, userId),
+        emailVerifications: await this.linkDates(db, 'email_verification', userId),
+        passwordResets: await this.linkDates(db, 'password_reset', userId),
+        auditLog: await this.auditLog(db, userId),
+        auditLogByYou: await this.auditLogByYou(db, userId),
+        actionsOnOthersRecords: await this.actionsOnOthersRecords(db, userId),
+      };
+      return { readme: this.readme(lang), exportedAt: new Date().toISOString(), ...parts };
+    });
+  }
+
+  /** What each part is, in `lang`. */
+  readme(lang: Language): Record<string, string> {
+    const keys = ['exportedAt', ...PERSONAL_DATA_PARTS];
+    return Object.fromEntries(keys.map((key) => [key, translate(lang, `personalData.readme.${key}`)]));
+  }
+
+  /** The account itself: no password hash or session version, which say nothing the person needs. */
+  private async profile(db: EntityManager, userId: string): Promise<({ language: Language } & Record<string, unknown>) | null> {
+    const [row] = await db.query(
+      `SELECT id, email, display_name AS "displayName", language, site_role AS "siteRole", status,
+              email_verified_at AS "emailVerifiedAt", created_at AS "createdAt", updated_at AS "updatedAt",
+              last_signed_in_at AS "lastSignedInAt", erasure_requested_at AS "erasureRequestedAt",
+              digest_hour AS "digestHour", digest_rhythm AS "digestRhythm", hide_name_from_participants AS "hideNameFromParticipants"
+         FROM app_user WHERE id = $1`,
+      [userId],
+    );
+    return row ?? null;
+  }
+
+  private async agency(db: EntityManager, userId: string): Promise<{ id: string; name: string } | null> {
+    const [row] = await db.query(`SELECT a.id, a.name FROM app_user u JOIN agency a ON a.id = u.agency_id WHERE u.id = $1`, [userId]);
+    return row ?? null;
+  }
+
+  private async notificationPreferences(db: EntityManager, userId: string): Promise<{ kind: string; channel: string }[]> {
+    return db.query(`SELECT kind, channel FROM notification_preference WHERE user_id = $1 ORDER BY kind`, [userId]);
+  }
+
+  /**
+   * Every enrolment, with its history oldest first. The approval link's hash stays out; the
+   * manager's address stays in (the person gave it).
+   */
+  private async enrolments(db: EntityManager, userId: string, lang: Language) {
+    const rows: (RoundNames & Record<string, unknown> & { history: { at: string; reason: string | null }[] })[] = await db.query(
+      `SELECT e.id, ${ROUND_COLUMNS}, e.status, e.waitlist_position AS "waitlistPosition", e.manager_email AS "managerEmail",
+              e.approval_expires_at AS "approvalExpiresAt", e.created_at AS "createdAt", e.updated_at AS "updatedAt",
+              e.confirmed_at AS "confirmedAt", e.completed_at AS "completedAt",
+              coalesce((SELECT json_agg(json_build_object(
+                  'at', h.created_at, 'fromStatus', h.from_status, 'toStatus', h.to_status,
+                  'fromPosition', h.from_position, 'toPosition', h.to_position, 'reason', h.reason,
+                  'by', ${actedAs('h.changed_by_id', 'h.cohort_id')}) ORDER BY h.created_at, h.id)
+                FROM enrolment_change h WHERE h.enrolment_id = e.id), '[]') AS history
+         FROM enrolment e JOIN cohort c ON c.id = e.cohort_id JOIN programme p ON p.id = c.programme_id
+        WHERE e.user_id = $1 ORDER BY e.created_at, e.id`,
+      [userId],
+    );
+    return rows.map(({ programme_title, cohort_name, history, ...enrolment }) => ({
+      ...roundNames({ programme_title, cohort_name }, lang),
+      ...enrolment,
+      // json_agg writes times as PostgreSQL does ("+00:00"); every other time in the file is JavaScript's ISO form.
+      history: history.map((change) => ({ ...change, at: new Date(change.at), reason: translatedReason(change.reason, lang) })),
+    }));
+  }
+
+  private async attendance(db: EntityManager, userId: string, lang: Language) {
+    const rows: (RoundNames & Record<string, unknown>)[] = await db.query(
+      `SELECT ${ROUND_COLUMNS}, s.starts_at AS "sessionStartsAt", s.ends_at AS "sessionEndsAt", a.present,
+              a.marked_at AS "markedAt", ${actedAs('a.marked_by_id', 's.cohort_id')} AS "markedBy"
+         FROM attendance a JOIN cohort_session s ON s.id = a.session_id JOIN cohort c ON c.id = s.cohort_id JOIN programme p ON p.id = c.programme_id
+        WHERE a.user_id = $1 ORDER BY s.starts_at, s.id`,
+      [userId],
+    );
+    return rows.map(({ programme_title, cohort_name, ...row }) => ({ ...roundNames({ programme_title, cohort_name }, lang), ...row }));
+  }
+
+  /** The register of trained developers: the agency is the one the person was with when they completed. */
+  private async completions(db: EntityManager, userId: string, lang: Language) {
+    const rows: (RoundNames & Record<string, unknown>)[] = await db.query(
+      `SELECT ${ROUND_COLUMNS}, a.name AS agency, k.completed_at AS "completedAt", ${actedAs('k.marked_by_id', 'k.cohort_id')} AS "markedBy"
+         FROM completion k JOIN cohort c ON c.id = k.cohort_id JOIN programme p ON p.id = k.programme_id LEFT JOIN agency a ON a.id = k.agency_id
+        WHERE k.user_id = $1 ORDER BY k.completed_at, k.id`,
+      [userId],
+    );
+    return rows.map(({ programme_title, cohort_name, ...row }) => ({ ...roundNames({ programme_title, cohort_name }, lang), ...row }));
+  }
+
+  /** The programmes and rounds the person is named a facilitator of. */
+  private async facilitating(db: EntityManager, userId: string, lang: Language) {
+    const programmes: { title: LocalizedText }[] = await db.query(
+      `SELECT p.title FROM programme_facilitator f JOIN programme p ON p.id = f.programme_id WHERE f.user_id = $1 ORDER BY p.position, p.id`,
+      [userId],
+    );
+    const rounds: RoundNames[] = await db.query(
+      `SELECT ${ROUND_COLUMNS} FROM cohort_facilitator f JOIN cohort c ON c.id = f.cohort_id JOIN programme p ON p.id = c.programme_id
+        WHERE f.user_id = $1 ORDER BY c.starts_at NULLS LAST, c.id`,
+      [userId],
+    );
+    return { programmes: programmes.map((row) => localized(row.title, lang)), rounds: rounds.map((row) => roundNames(row, lang)) };
+  }
+
+  /** The threads the person started (their opening posts are among the posts). */
+  private async threads(db: EntityManager, userId: string, lang: Language) {
+    const rows: (ChannelNames & Record<string, unknown>)[] = await db.query(
+      `SELECT t.id, t.title, ${CHANNEL_COLUMNS('ch')}, t.created_at AS "createdAt", t.pinned, t.locked
+         FROM forum_thread t JOIN forum_channel ch ON ch.id = t.channel_id ${CHANNEL_JOINS('ch')}
+        WHERE t.author_id = $1 ORDER BY t.created_at, t.id`,
+      [userId],
+    );
+    return rows.map(({ channel_name, channel_programme_title, channel_cohort_name, ...thread }) => ({
+      ...thread,
+      channel: channelName({ channel_name, channel_programme_title, channel_cohort_name }, lang),
+    }));
+  }
+
+  /**
+   * Every post the person wrote, as written (Markdown), deleted and hidden ones too: they are kept.
+   * Which post a reply answers is left out: that post is someone else's.
+   */
+  private async posts(db: EntityManager, userId: string, lang: Language) {
+    const rows: (ChannelNames & Record<string, unknown>)[] = await db.query(
+      `SELECT po.id, po.thread_id AS "threadId", t.title AS "threadTitle", ${CHANNEL_COLUMNS('ch')}, po.body, po.language,
+              po.created_at AS "createdAt", po.edited_at AS "editedAt", po.deleted_at AS "deletedAt",
+              po.hidden_at AS "hiddenAt", po.hidden_reason AS "hiddenReason"
+         FROM forum_post po JOIN forum_thread t ON t.id = po.thread_id JOIN forum_channel ch ON ch.id = t.channel_id ${CHANNEL_JOINS('ch')}
+        WHERE po.author_id = $1 ORDER BY po.created_at, po.id`,
+      [userId],
+    );
+    return rows.map(({ channel_name, channel_programme_title, channel_cohort_name, ...post }) => ({
+      ...post,
+      channel: channelName({ channel_name, channel_programme_title, channel_cohort_name }, lang),
+    }));
+  }
+
+  /** The person's own choices; the levels that apply without one are a rule, not their data. */
+  private async forumSubscriptions(db: EntityManager, userId: string, lang: Language) {
+    const rows: (ChannelNames & { thread: string | null; level: string })[] = await db.query(
+      `SELECT ${CHANNEL_COLUMNS('ch')}, t.title AS thread, s.level
+         FROM forum_subscription s LEFT JOIN forum_thread t ON t.id = s.thread_id
+         JOIN forum_channel ch ON ch.id = coalesce(s.channel_id, t.channel_id) ${CHANNEL_JOINS('ch')}
+        WHERE s.user_id = $1 ORDER BY s.thread_id NULLS FIRST, s.id`,
+      [userId],
+    );
+    return rows.map(({ channel_name, channel_programme_title, channel_cohort_name, thread, level }) => ({
+      channel: channelName({ channel_name, channel_programme_title, channel_cohort_name }, lang),
+      thread,
+      level,
+    }));
+  }
+
+  private async forumReadPositions(db: EntityManager, userId: string, lang: Language) {
+    const rows: (ChannelNames & { thread: string; readUpTo: Date })[] = await db.query(
+      `SELECT t.title AS thread, ${CHANNEL_COLUMNS('ch')}, r.read_up_to AS "readUpTo"
+         FROM forum_read r JOIN forum_thread t ON t.id = r.thread_id JOIN forum_channel ch ON ch.id = t.channel_id ${CHANNEL_JOINS('ch')}
+        WHERE r.user_id = $1 ORDER BY r.read_up_to, t.id`,
+      [userId],
+    );
+    return rows.map(({ channel_name, channel_programme_title, channel_cohort_name, thread, readUpTo }) => ({
+      channel: channelName({ channel_name, channel_programme_title, channel_cohort_name }, lang),
+      thread,
+      readUpTo,
+    }));
+  }
+
+  /**
+   * Mail and messages to the person: to their account, or to their address without one (a test
+   * message). The body and payload stay out: secret links live there, and kept copies hide them.
+   */
+  private async notifications(db: EntityManager, userId: string) {
+    return db.query(
+      `SELECT n.kind, n.subject, n.status, n.delivery, n.created_at AS "createdAt", n.due_at AS "dueAt", n.sent_at AS "sentAt", n.read_at AS "readAt"
+         FROM notification n, app_user u
+        WHERE u.id = $1 AND (n.recipient_user_id = u.id OR (n.recipient_user_id IS NULL AND lower(n.recipient_email) = lower(u.email)))
+        ORDER BY n.created_at DESC, n.id`,
+      [userId],
+    );
+  }
+
+  /** Whether the person has a personal calendar address, and when it was made and last reset; never the address. */
+  private async calendarFeed(db: EntityManager, userId: string) {
+    const [feed]: { createdAt: Date; updatedAt: Date }[] = await db.query(
+      `SELECT created_at AS "createdAt", updated_at AS "updatedAt" FROM calendar_feed WHERE user_id = $1`,
+      [userId],
+    );
+    return feed ? { exists: true, ...feed } : { exists: false };
+  }
+
+  /** Names and dates: the token itself was shown once and never kept, its hash stays out. */
+  private async apiTokens(db: EntityManager, userId: string) {
+    return db.query(
+      `SELECT name, created_at AS "createdAt", expires_at AS "expiresAt", last_used_at AS "lastUsedAt", revoked_at AS "revokedAt"
+         FROM api_token WHERE user_id = $1 ORDER BY created_at, id`,
+      [userId],
+    );
+  }
+
+  /** The dates of the one-time links mailed to the person (address checks, password resets). */
+  private async linkDates(db: EntityManager, table: 'email_verification' | 'password_reset', userId: string) {
+    return db.query(
+      `SELECT created_at AS "createdAt", expires_at AS "expiresAt", used_at AS "usedAt" FROM ${table} WHERE user_id = $1 ORDER BY created_at, id`,
+      [userId],
+    );
+  }
+
+  /** What was done to the person's account, and whether they, an admin or the system did it. */
+  private async auditLog(db: EntityManager, userId: string) {
+    return db.query(
+      `SELECT action, created_at AS "createdAt", details, ${actedAs('actor_user_id', 'NULL')} AS "by"
+         FROM audit_log WHERE target_type = 'user' AND target_id = $1::text ORDER BY created_at, id`,
+      [userId],
+    );
+  }
+
+  /**
+   * What the person did to other things (programmes, rounds, agencies, other accounts). The details
+   * and, for other accounts, the target stay out: they describe what, or whom, was acted on.
+   */
+  private async auditLogByYou(db: EntityManager, userId: string) {
+    return db.query(
+      `SELECT action, target_type AS "targetType", CASE WHEN target_type = 'user' THEN NULL ELSE target_id END AS "targetId", created_at AS "createdAt"
+         FROM audit_log WHERE actor_user_id = $1::uuid AND NOT (target_type = 'user' AND target_id = $1::text) ORDER BY created_at, id`,
+      [userId],
+    );
+  }
+
+  /** How often the person, as an admin, facilitator or moderator, wrote in records about others or about rounds. */
+  private async actionsOnOthersRecords(db: EntityManager, userId: string) {
+    const [counts] = await db.query(
+      `SELECT (SELECT count(*)::int FROM attendance a WHERE a.marked_by_id = $1 AND a.user_id <> $1) AS "attendanceMarked",
+              (SELECT count(*)::int FROM completion k WHERE k.marked_by_id = $1 AND k.user_id <> $1) AS "completionsMarked",
+              (SELECT count(*)::int FROM enrolment_change h JOIN enrolment e ON e.id = h.enrolment_id WHERE h.changed_by_id = $1 AND e.user_id <> $1) AS "enrolmentChanges",
+              (SELECT count(*)::int FROM session_change s WHERE s.changed_by_id = $1) AS "sessionChanges",
+              (SELECT count(*)::int FROM forum_moderation m WHERE m.actor_id = $1) AS "moderationActions"`,
+      [userId],
+    );
+    return counts;
+  }
+}
