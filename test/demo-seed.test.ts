@@ -85,7 +85,7 @@ describe('demo data', () => {
     /** The demo person with this email, as the actor they post and read as. */
     const actor = async (email: string): Promise<Actor> =>
       (
-        await db.query(`SELECT id, email, display_name AS "displayName", agency_id AS "agencyId", language, site_role AS "siteRole" FROM app_user WHERE email = $1`, [
+        await db.query(`SELECT id, email, display_name AS "displayName", agency_id AS "agencyId", language, site_role AS "siteRole", email_verified_at IS NOT NULL AS "emailVerified" FROM app_user WHERE email = $1`, [
           email,
         ])
       )[0];

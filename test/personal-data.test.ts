@@ -94,7 +94,7 @@ describe('personal data download', () => {
     const ids = new Map((await agencies.list('fi')).map((a) => [a.name, a.id]));
     verohallinto = ids.get('Verohallinto')!;
     tulli = ids.get('Tulli')!;
-    const [row] = await db.query(`SELECT id, email, display_name AS "displayName", agency_id AS "agencyId", language, site_role AS "siteRole" FROM app_user WHERE id = $1`, [await adminId(t)]);
+    const [row] = await db.query(`SELECT id, email, display_name AS "displayName", agency_id AS "agencyId", language, site_role AS "siteRole", email_verified_at IS NOT NULL AS "emailVerified" FROM app_user WHERE id = $1`, [await adminId(t)]);
     admin = { ...row, emailVerified: true };
     [{ id: general }] = await db.query(`SELECT id FROM forum_channel WHERE name->>'fi' = 'Yleinen keskustelu'`);
   });

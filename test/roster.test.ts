@@ -32,7 +32,7 @@ describe('roster reads', () => {
     db = t.app.get(DataSource);
     roster = t.app.get(RosterService);
     enrolment = t.app.get(EnrolmentService);
-    const [row] = await db.query(`SELECT id, email, display_name AS "displayName", agency_id AS "agencyId", language, site_role AS "siteRole" FROM app_user WHERE id = $1`, [await adminId(t)]);
+    const [row] = await db.query(`SELECT id, email, display_name AS "displayName", agency_id AS "agencyId", language, site_role AS "siteRole", email_verified_at IS NOT NULL AS "emailVerified" FROM app_user WHERE id = $1`, [await adminId(t)]);
     admin = row;
     await t.app.get(AgencyService).ensure(['Verohallinto', 'Tulli', 'Traficom']);
     agencies = new Map((await t.app.get(AgencyService).list('fi')).map((a) => [a.name, a.id]));

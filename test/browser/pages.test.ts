@@ -82,7 +82,7 @@ describe('pages in a real browser', () => {
     ids.programme = (await db.query(`SELECT programme_id FROM cohort WHERE id = $1`, [ids.onSiteCohort]))[0].programme_id;
     ids.session = (await db.query(`SELECT id FROM cohort_session WHERE cohort_id = $1 ORDER BY starts_at LIMIT 1`, [ids.onSiteCohort]))[0].id;
     // People on the round, so the roster's tables and forms and the admin's own list have rows to check.
-    const [admin] = await db.query(`SELECT id, email, display_name AS "displayName", agency_id AS "agencyId", language, site_role AS "siteRole" FROM app_user WHERE email = $1`, [DEMO_USERS[0].email]);
+    const [admin] = await db.query(`SELECT id, email, display_name AS "displayName", agency_id AS "agencyId", language, site_role AS "siteRole", email_verified_at IS NOT NULL AS "emailVerified" FROM app_user WHERE email = $1`, [DEMO_USERS[0].email]);
     for (const { email } of DEMO_USERS) await t.app.get(EnrolmentService).enrolByEmail(admin, ids.onSiteCohort, email, null);
   }, 60000);
 

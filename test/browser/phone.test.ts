@@ -166,7 +166,7 @@ describe('every page on a phone (390 × 844)', () => {
     ids.programme = (await db.query(`SELECT programme_id FROM cohort WHERE id = $1`, [ids.round]))[0].programme_id;
     ids.session = (await db.query(`SELECT id FROM cohort_session WHERE cohort_id = $1 ORDER BY starts_at LIMIT 1`, [ids.round]))[0].id;
     ids.channel = (await db.query(`SELECT id FROM forum_channel WHERE kind = 'network' ORDER BY position LIMIT 1`))[0].id;
-    const [aino] = await db.query(`SELECT id, email, display_name AS "displayName", agency_id AS "agencyId", language, site_role AS "siteRole" FROM app_user WHERE email = $1`, [PARTICIPANT]);
+    const [aino] = await db.query(`SELECT id, email, display_name AS "displayName", agency_id AS "agencyId", language, site_role AS "siteRole", email_verified_at IS NOT NULL AS "emailVerified" FROM app_user WHERE email = $1`, [PARTICIPANT]);
     ids.participant = aino.id;
     ids.thread = (await t.app.get(ForumsService).startThread(aino as Actor, ids.channel, { title: `Ennakkotehtävä: ${LONG_WORD}`, body: LONG_POST }, 'fi')).threadId;
     ids.message = (await db.query(`SELECT id FROM notification ORDER BY created_at LIMIT 1`))[0].id;
