@@ -49,7 +49,6 @@
 // BENCH_KEEP_DATABASE=1 (leave it for EXPLAIN; its name is printed).
 import 'reflect-metadata';
 import argon2 from 'argon2';
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -80,6 +79,7 @@ import {
   round,
   sleep,
 } from './support/bench-kit';
+import { BaselineProcess } from './support/baseline-process';
 
 const POSTS = intFromEnv('BENCH_POSTS', 100_000, 10_000, 5_000_000);
 const THREADS = intFromEnv('BENCH_THREADS', 2000, 10, 100_000);
@@ -200,50 +200,6 @@ function pageProblem(answer: Answer, page: ExpectedPage, full: boolean): string 
   const ids = full ? page.visibleIds : [page.visibleIds[0], page.visibleIds[page.visibleIds.length - 1]];
   const missing = ids.filter((id) => !answer.body.includes(id));
   return missing.length ? `200 without ${missing.length} of the posts expected (${missing.slice(0, 2).join(', ')}…)` : null;
-}
-
-/** The baseline server as a child process of its own, with its output kept for when it dies. */
-class BaselineProcess {
-  readonly child: ChildProcess;
-  readonly ready: Promise<void>;
-  readonly died: Promise<never>;
-  private output = '';
-  private stopping = false;
-
-  constructor(env: Record<string, string>, args: string[]) {
-    this.child = spawn(process.execPath, [...args, join(__dirname, 'support', 'forum-baseline-process.js')], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-16_384));
-    this.child.stderr!.on('data', keep);
-    this.ready = new Promise((resolve) =>
-      this.child.stdout!.on('data', (chunk: Buffer) => {
-        keep(chunk);
-        if (this.output.includes('ready\n')) resolve();
-      }),
-    );
-    this.died = new Promise<never>((_, reject) =>
-      this.child.once('exit', (code, signal) => {
-        if (!this.stopping) reject(new Error(`the baseline process exited early (code ${code}, signal ${signal}):\n${this.output}`));
-      }),
-    );
-    this.died.catch(() => undefined);
-  }
-
-  get pid(): number {
-    return this.child.pid!;
-  }
-
-  async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
 }
 
 class Bench {
@@ -405,7 +361,7 @@ class Bench {
 
   async startBaseline(): Promise<void> {
     this.baselinePort = await freePort();
-    this.baseline = new BaselineProcess({ DATABASE_URL: this.databaseUrl, PORT: String(this.baselinePort), POOL_MAX: String(APP_POOL.max), NODE_ENV: 'production' }, BASELINE_NODE_ARGS);
+    this.baseline = new BaselineProcess('forum-baseline-process.js', { DATABASE_URL: this.databaseUrl, PORT: String(this.baselinePort), POOL_MAX: String(APP_POOL.max), NODE_ENV: 'production' }, BASELINE_NODE_ARGS);
     await Promise.race([this.baseline.ready, this.baseline.died, sleep(BOOT_TIMEOUT_MS).then(() => Promise.reject(new Error('the baseline process did not start')))]);
   }
 

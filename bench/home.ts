@@ -49,7 +49,6 @@ import 'reflect-metadata';
 import argon2 from 'argon2';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import nodemailer from 'nodemailer';
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -87,6 +86,7 @@ import {
   round,
   sleep,
 } from './support/bench-kit';
+import { BaselineProcess } from './support/baseline-process';
 
 const PEOPLE = intFromEnv('BENCH_PEOPLE', 2000, 50, 100_000);
 const COHORTS = intFromEnv('BENCH_COHORTS', 100, 10, 1000);
@@ -179,47 +179,6 @@ interface DigestRun {
   firstMessageMs: number | null;
   delivery: Delivery;
   [extra: string]: unknown;
-}
-
-/** The baseline server as a child process of its own, with its output kept for when it dies. */
-class BaselineProcess {
-  readonly child: ChildProcess;
-  readonly ready: Promise<void>;
-  readonly died: Promise<never>;
-  private output = '';
-  private stopping = false;
-
-  constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, [join(__dirname, 'support', 'home-baseline-process.js')], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-16_384));
-    this.child.stderr!.on('data', keep);
-    this.ready = new Promise((resolve) =>
-      this.child.stdout!.on('data', (chunk: Buffer) => {
-        keep(chunk);
-        if (this.output.includes('ready\n')) resolve();
-      }),
-    );
-    this.died = new Promise<never>((_, reject) =>
-      this.child.once('exit', (code, signal) => {
-        if (!this.stopping) reject(new Error(`the baseline process exited early (code ${code}, signal ${signal}):\n${this.output}`));
-      }),
-    );
-    this.died.catch(() => undefined);
-  }
-
-  get pid(): number {
-    return this.child.pid!;
-  }
-
-  async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
 }
 
 class Bench {
@@ -475,7 +434,7 @@ class Bench {
 
   async startBaseline(): Promise<void> {
     this.baselinePort = await freePort();
-    this.baseline = new BaselineProcess({ DATABASE_URL: this.databaseUrl, PORT: String(this.baselinePort), POOL_MAX: String(APP_POOL.max), NODE_ENV: 'production' });
+    this.baseline = new BaselineProcess('home-baseline-process.js', { DATABASE_URL: this.databaseUrl, PORT: String(this.baselinePort), POOL_MAX: String(APP_POOL.max), NODE_ENV: 'production' });
     await Promise.race([this.baseline.ready, this.baseline.died, sleep(BOOT_TIMEOUT_MS).then(() => Promise.reject(new Error('the baseline process did not start')))]);
   }
 
