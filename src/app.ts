@@ -31,9 +31,9 @@ function requestId(request: { headers: Record<string, string | string[] | undefi
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-/** `logDestination`: where log lines go instead of stdout (a test reads them). */
-export async function createApp(config: Config, options: { logDestination?: DestinationStream } = {}): Promise<NestFastifyApplication> {
-  const logger = createLogger(config.logLevel, options.logDestination);
+/** `logger`: the process's own (main.ts); else one writing to `logDestination` (a test reads it) or stdout. */
+export async function createApp(config: Config, options: { logger?: Logger; logDestination?: DestinationStream } = {}): Promise<NestFastifyApplication> {
+  const logger = options.logger ?? createLogger(config.logLevel, options.logDestination);
   await prepareDatabase(config.databaseUrl);
   // Before anything signs or seals with it: without SESSION_SECRET, the installation's own.
   config = await withSessionSecret(config);

@@ -3,8 +3,31 @@
 import 'reflect-metadata';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Server } from 'node:http';
+import { createServer } from 'node:net';
 import { createApp } from './app';
 import { Config, ConfigError, loadConfig } from './config/config';
+import { withLocalDatabase } from './database/embedded-database';
+import { createLogger } from './logging/logger';
+
+/** A reason not to start that the person starting can act on: printed as one line, exit 1. */
+class CannotStart extends Error {}
+
+/** Fails at once, before the database is touched or a worker takes a job, when PORT is taken. */
+async function portIsFree(host: string, port: number): Promise<void> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new CannotStart(`PORT ${port} is already in use on ${host}: stop what uses it, or set PORT to a free port`)
+          : error.code === 'EACCES'
+            ? new CannotStart(`PORT ${port} on ${host} needs privileges this process does not have: set PORT to 1024 or above`)
+            : error,
+      ),
+    );
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
 
 async function main(): Promise<void> {
   let config: Config;
@@ -18,7 +41,11 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const app = await createApp(config);
+  const logger = createLogger(config.logLevel);
+  if (config.runsWeb) await portIsFree(config.host, config.port);
+  const local = await withLocalDatabase(config, logger);
+  config = local.config;
+  const app = await createApp(config, { logger });
   keepServingAfterResponseErrors(app);
   if (config.runsWeb) {
     await app.listen({ port: config.port, host: config.host });
@@ -32,6 +59,7 @@ async function main(): Promise<void> {
       if (stopping) return;
       stopping = true;
       stopGracefully(app, config.runsWeb)
+        .then(() => local.embedded?.stop())
         .then(() => process.exit(0))
         .catch(() => process.exit(1));
     });

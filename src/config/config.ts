@@ -5,6 +5,8 @@ import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
 import { isIP } from 'node:net';
+import { join, resolve } from 'node:path';
+import { PROJECT_ROOT } from '../paths';
 
 export const APP_ROLES = ['web', 'worker', 'all'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
@@ -56,10 +58,18 @@ class Environment {
   })
   BASE_URL?: string;
 
+  @IsOptional()
   @Matches(/^postgres(ql)?:\/\/[^/]+\/[A-Za-z0-9_\-]+(\?.*)?$/, {
     message: 'DATABASE_URL must be a PostgreSQL URL naming a database, such as postgres://postgres@localhost:5432/verso',
   })
-  DATABASE_URL = 'postgres://postgres@localhost:5432/verso';
+  DATABASE_URL?: string;
+
+  @WholeNumber(1, 65535, 'LOCAL_DATABASE_PORT must be a whole number from 1 to 65535')
+  LOCAL_DATABASE_PORT = 5432;
+
+  @IsString()
+  @MinLength(1, { message: 'EMBEDDED_DATABASE_DIR must be a folder for the embedded PostgreSQL’s data' })
+  EMBEDDED_DATABASE_DIR = join(PROJECT_ROOT, '.data', 'postgres');
 
   @Matches(/^rediss?:\/\/[^/]+(\/\d+)?$/, {
     message: 'REDIS_URL must be a Redis URL, such as redis://localhost:6379 or redis://localhost:6379/0',
@@ -137,6 +147,12 @@ export interface Config {
   host: string;
   baseUrl: string;
   databaseUrl: string;
+  /**
+   * Without DATABASE_URL: the PostgreSQL on localhost:`port` (user postgres, database verso), or,
+   * when nothing answers there and not in production, an embedded one of the app's own with its
+   * data in `dir` (database/embedded-database.ts).
+   */
+  localDatabase?: { port: number; dir: string };
   redisUrl: string;
   redisPrefix: string;
   sessionSecret: string;
@@ -217,7 +233,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: parsed.PORT,
     host: parsed.HOST,
     baseUrl: (parsed.BASE_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, ''),
-    databaseUrl: parsed.DATABASE_URL,
+    databaseUrl: parsed.DATABASE_URL ?? `postgres://postgres@localhost:${parsed.LOCAL_DATABASE_PORT}/verso`,
+    localDatabase: parsed.DATABASE_URL ? undefined : Object.freeze({ port: parsed.LOCAL_DATABASE_PORT, dir: resolve(parsed.EMBEDDED_DATABASE_DIR) }),
     redisUrl: parsed.REDIS_URL,
     redisPrefix: parsed.REDIS_PREFIX,
     // Unset (never in production): empty here, and createApp puts in the installation's own

@@ -17,14 +17,18 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** PostgreSQL and Redis answer (for load balancers). 503 names what is down. */
+  /**
+   * Whether this process can serve (for load balancers): 503 when PostgreSQL is down. Redis down
+   * is 200 with status "degraded", since pages and enrolment still work; `down` and `help` name
+   * what is missing and how to start it either way.
+   */
   @Get('ready')
   @Header('cache-control', 'no-store')
-  @ApiOkResponse({ description: 'PostgreSQL and Redis answer.' })
-  @ApiServiceUnavailableResponse({ description: 'A dependency is down; `down` names it.' })
+  @ApiOkResponse({ description: 'PostgreSQL answers; status "degraded" when Redis does not (mail waits in the outbox).' })
+  @ApiServiceUnavailableResponse({ description: 'PostgreSQL is down; `down` names it and `help` says how to start it.' })
   async ready(): Promise<Readiness> {
     const readiness = await this.health.readiness();
-    if (readiness.status !== 'ok') throw new HttpException(readiness, HttpStatus.SERVICE_UNAVAILABLE);
+    if (readiness.status === 'unavailable') throw new HttpException(readiness, HttpStatus.SERVICE_UNAVAILABLE);
     return readiness;
   }
 }

@@ -2,7 +2,7 @@
 // short deadline so a stopped dependency turns readiness to 503 within seconds instead of hanging.
 // Written here rather than with @nestjs/terminus: terminus 12.1 declares an optional MikroORM peer
 // that conflicts with NestJS 12 at install, and it has no Redis check for BullMQ's connection anyway.
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import IORedis from 'ioredis';
 import { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -14,10 +14,31 @@ export type Dependency = 'database' | 'redis';
 export type DependencyState = 'up' | 'down';
 
 export interface Readiness {
-  status: 'ok' | 'unavailable';
+  /**
+   * unavailable: PostgreSQL is down, nothing works. degraded: Redis is down; pages and enrolment
+   * still work (requests record their work in PostgreSQL) and mail waits in the outbox, so a load
+   * balancer should keep sending this process requests.
+   */
+  status: 'ok' | 'degraded' | 'unavailable';
   checks: Record<Dependency, DependencyState>;
   /** The dependencies that are down, named so an operator knows where to look. */
   down: Dependency[];
+  /** For each one down: what it means and how to start it. */
+  help?: Partial<Record<Dependency, string>>;
+}
+
+/** host:port of a URL, without the credentials it may hold. */
+function address(url: string): string {
+  const { hostname, port } = new URL(url);
+  return `${hostname}:${port || (url.startsWith('redis') ? '6379' : '5432')}`;
+}
+
+/** What an operator reads when a dependency is down: what stops working and how to start it. */
+export function helpFor(dependency: Dependency, config: Pick<Config, 'databaseUrl' | 'redisUrl'>): string {
+  return dependency === 'redis'
+    ? `Redis does not answer at ${address(config.redisUrl)}: pages and enrolment work, and mail waits in the outbox until it does. ` +
+        'Start it with `docker compose up -d redis`, or install it: `sudo apt-get install redis-server`.'
+    : `PostgreSQL does not answer at ${address(config.databaseUrl)}: start it with \`docker compose up -d postgres\`, or install it: \`sudo apt-get install postgresql\`.`;
 }
 
 const PROBE_TIMEOUT_MS = 2000;
@@ -31,14 +52,14 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 @Injectable()
-export class HealthService implements OnApplicationShutdown {
+export class HealthService implements OnApplicationBootstrap, OnApplicationShutdown {
   /** A connection of its own that fails at once while Redis is unreachable, instead of queueing. */
   private readonly redis: IORedis;
 
   constructor(
     private readonly dataSource: DataSource,
-    @Inject(CONFIG) config: Config,
-    @Inject(LOGGER) logger: Logger,
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.redis = connectRedis(config.redisUrl, logger, 'health', {
       enableOfflineQueue: false,
@@ -54,7 +75,16 @@ export class HealthService implements OnApplicationShutdown {
     ]);
     const checks = { database, redis };
     const down = (Object.keys(checks) as Dependency[]).filter((name) => checks[name] === 'down');
-    return { status: down.length ? 'unavailable' : 'ok', checks, down };
+    if (down.length === 0) return { status: 'ok', checks, down };
+    const help = Object.fromEntries(down.map((name) => [name, helpFor(name, this.config)]));
+    return { status: database === 'down' ? 'unavailable' : 'degraded', checks, down, help };
+  }
+
+  /** Says once at start, in one line, when Redis is missing, what that means and how to start it. */
+  onApplicationBootstrap() {
+    void this.probe(() => this.pingRedis()).then((state) => {
+      if (state === 'down') this.logger.warn({ redis: address(this.config.redisUrl) }, helpFor('redis', this.config));
+    });
   }
 
   /**

@@ -32,6 +32,13 @@ export function handlerTable(found: FoundHandler[], names: JobName[] = Object.va
   return table;
 }
 
+/** Waits for `promise`, at most `ms`; what happens after that is no longer waited for. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 @Injectable()
 export class QueueService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly connection: IORedis;
@@ -154,13 +161,19 @@ export class QueueService implements OnModuleInit, OnApplicationBootstrap, Befor
     return found;
   }
 
-  /** Lets in-flight jobs finish before the database closes. */
+  /**
+   * Lets in-flight jobs finish before the database closes. While Redis is unreachable BullMQ's
+   * close() waits for it forever, so then the process stops at once: its jobs stay in Redis, and
+   * their outbox rows' lease hands them to the next worker.
+   */
   async beforeApplicationShutdown() {
-    await this.worker?.close();
+    if (!this.worker) return;
+    const reachable = this.workerConnection?.status === 'ready';
+    await settlesWithin(this.worker.close(), reachable ? this.config.sendingLeaseSeconds * 1000 : 1000);
   }
 
   async onApplicationShutdown() {
-    await this.queue.close();
+    await settlesWithin(this.queue.close(), this.connection.status === 'ready' ? 5000 : 1000);
     // Connections we pass in are shared, so BullMQ leaves closing them to us.
     this.workerConnection?.disconnect();
     this.connection.disconnect();

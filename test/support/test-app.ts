@@ -1,7 +1,7 @@
 // Runs the real app in-process, through the same createApp as main.ts, on a database and a Redis
 // key prefix of the test file's own.
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { DestinationStream } from 'pino';
@@ -19,13 +19,16 @@ export interface TestApp {
 
 /** Settings of a test app; a test overrides any of them (a wrong REDIS_URL, APP_ROLE=web, …). */
 export async function testConfig(env: Record<string, string> = {}): Promise<Config> {
+  const databaseUrl = env.DATABASE_URL ?? (await createTestDatabase());
   return loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'error',
     DEMO_DATA: 'false',
     REDIS_URL: TEST_REDIS_URL,
-    REDIS_PREFIX: `${redisPrefix(runId())}-${randomBytes(3).toString('hex')}`,
-    DATABASE_URL: env.DATABASE_URL ?? (await createTestDatabase()),
+    // One prefix per database: apps started on one database are processes of one site, and those
+    // must agree on it (health/running-processes.service.ts).
+    REDIS_PREFIX: `${redisPrefix(runId())}-${createHash('sha256').update(databaseUrl).digest('hex').slice(0, 6)}`,
+    DATABASE_URL: databaseUrl,
     ...env,
   });
 }
