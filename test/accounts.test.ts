@@ -52,6 +52,22 @@ describe('accounts on the web', () => {
     expect(await count(`SELECT count(*)::int AS n FROM app_user WHERE email IN ('not-an-email', 'eeva@example.fi')`)).toBe(0);
   });
 
+  it('reads the person afresh with the session on every request, and stores only the session', async () => {
+    const person = await createUser(t);
+    const client = await signIn(t, person.email);
+    expect((await client.get('/admin')).status).toBe(403);
+    // The session store reads the person in the same statement as the session: a change shows at once.
+    await t.app.get(DataSource).query(`UPDATE app_user SET site_role = 'admin' WHERE id = $1`, [person.id]);
+    expect((await client.get('/admin')).status).toBe(200);
+    const [stored] = await t.app.get(DataSource).query(`SELECT sess::jsonb AS sess FROM user_session WHERE sess::jsonb->>'userId' = $1`, [person.id]);
+    expect(Object.keys(stored.sess).sort()).toEqual(['cookie', 'userId', 'version']);
+    await t.app.get(DataSource).query(`UPDATE app_user SET session_version = session_version + 1 WHERE id = $1`, [person.id]);
+    const ended = await client.get('/admin');
+    expect(ended.status).toBe(303);
+    expect(ended.headers.location).toBe('/login?next=%2Fadmin');
+    expect(await count(`SELECT count(*)::int AS n FROM user_session WHERE sess::jsonb->>'userId' = $1`, [person.id])).toBe(0);
+  });
+
   it('gives a new session id at sign-in and ends the session at sign-out', async () => {
     const person = await createUser(t, { email: 'aino.virtanen@verohallinto.fi' });
     const client = new WebClient(t);

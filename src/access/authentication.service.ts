@@ -6,6 +6,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
+import { preparedQuery } from '../database/prepared';
 import { tokenHash } from '../identity/secret-token';
 import { User } from '../identity/user.entity';
 import { Actor } from './capabilities';
@@ -16,7 +17,8 @@ declare module 'fastify' {
   }
 }
 
-interface ActorRow {
+/** A person as a request acts for them, as read from app_user u with ACTOR_COLUMNS. */
+export interface ActorRow {
   id: string;
   email: string;
   display_name: string;
@@ -29,7 +31,7 @@ interface ActorRow {
   token_used_recently?: boolean;
 }
 
-const ACTOR_COLUMNS = `u.id, u.email, u.display_name, u.agency_id, u.language, u.site_role, u.session_version, (u.email_verified_at IS NOT NULL) AS email_verified`;
+export const ACTOR_COLUMNS = `u.id, u.email, u.display_name, u.agency_id, u.language, u.site_role, u.session_version, (u.email_verified_at IS NOT NULL) AS email_verified`;
 
 export function isApiRequest(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/');
@@ -66,7 +68,12 @@ export class Authentication {
   private async fromSession(request: FastifyRequest): Promise<Actor | null> {
     const session = request.session;
     if (!session?.userId) return null;
-    const [row]: ActorRow[] = await this.dataSource.query(`SELECT ${ACTOR_COLUMNS} FROM app_user u WHERE u.id = $1 AND u.status = 'active'`, [session.userId]);
+    // The session store reads the person in the same statement as the session (sessions.ts); a
+    // session begun in this very request (signing in) has not been read, so its person is asked for.
+    const row =
+      session.signedInUser !== undefined
+        ? session.signedInUser
+        : (await preparedQuery<ActorRow>(this.dataSource, 'session-actor', `SELECT ${ACTOR_COLUMNS} FROM app_user u WHERE u.id = $1 AND u.status = 'active'`, [session.userId]))[0];
     if (!row || row.session_version !== session.version) {
       // Deactivated, erased, or the password changed since: this session is over.
       await session.destroy();

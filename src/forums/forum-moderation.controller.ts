@@ -16,7 +16,6 @@ import { Language, translate } from '../i18n/i18n';
 import { translateFields, translateMessage, validateForm } from '../web/forms';
 import { Lang } from '../web/language';
 import { authorName } from './author-name';
-import { ForumSubscriptions } from './forum-subscriptions.service';
 import { ButtonFormDto, cursorOf, refusedForm, text, threadHref, threadPageModel, ThreadPageServices } from './forums.controller';
 import { ForumsService } from './forums.service';
 import { ModerationService, THREAD_SWITCH_NAMES, ThreadSwitch } from './moderation.service';
@@ -61,11 +60,10 @@ export class ForumModerationController {
   constructor(
     private readonly forums: ForumsService,
     private readonly moderation: ModerationService,
-    private readonly subscriptions: ForumSubscriptions,
   ) {}
 
   private get pages(): ThreadPageServices {
-    return { forums: this.forums, moderation: this.moderation, subscriptions: this.subscriptions };
+    return { forums: this.forums, moderation: this.moderation };
   }
 
   @Post('threads/:id/moderation/:action')

@@ -50,6 +50,30 @@ export function defaultLevelSql(ch: string, user: string): string {
     ELSE CASE WHEN ${inRoundSql(ch, user)} THEN 'every_post' ELSE 'off' END END)`;
 }
 
+/** A person's levels for a channel or thread as read with it: their own choice, their channel's, and what applies without either. */
+export interface SubscriptionLevels {
+  own_level: SubscriptionLevel | null;
+  channel_level: SubscriptionLevel | null;
+  default_level: SubscriptionLevel;
+}
+
+/**
+ * The person's levels for thread `t` of channel `ch` (row aliases) as SQL columns own_level,
+ * channel_level and default_level, for a query that reads the thread anyway (the thread page).
+ */
+export function threadLevelsSql(t: string, ch: string, user: string): string {
+  return `(SELECT s.level FROM forum_subscription s WHERE s.user_id = ${user} AND s.thread_id = ${t}.id) AS own_level,
+    (SELECT s.level FROM forum_subscription s WHERE s.user_id = ${user} AND s.channel_id = ${ch}.id) AS channel_level,
+    ${defaultLevelSql(ch, user)} AS default_level`;
+}
+
+/** The level a page shows: the person's own choice, or what applies without one (for a thread: its channel's, where "new threads only" means no replies, so "off"). */
+export function levelShown(levels: SubscriptionLevels, isThread: boolean): SubscriptionLevel {
+  if (levels.own_level) return levels.own_level;
+  const channelLevel = levels.channel_level ?? levels.default_level;
+  return isThread && channelLevel === 'new_threads' ? 'off' : channelLevel;
+}
+
 /** Version byte, target kind byte, person (16 bytes), target (16), HMAC-SHA256 cut to 16 bytes: 50 bytes, 67 characters. */
 const TOKEN = /^[A-Za-z0-9_-]{67}$/;
 const TOKEN_VERSION = 1;
@@ -59,12 +83,9 @@ const CHANNEL = 0x63; // 'c'
 const uuidBytes = (id: string) => Buffer.from(id.replace(/-/g, ''), 'hex');
 const uuidOf = (bytes: Buffer) => bytes.toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
 
-interface TargetRow {
+interface TargetRow extends SubscriptionLevels {
   kind: ChannelKind;
   may_read: boolean;
-  own_level: SubscriptionLevel | null;
-  channel_level: SubscriptionLevel | null;
-  default_level: SubscriptionLevel;
 }
 
 @Injectable()
@@ -89,10 +110,7 @@ export class ForumSubscriptions implements OnModuleInit {
    * so "off"). 404 when there is no such channel or thread, 403 when they may not read it.
    */
   async level(actor: Actor, target: SubscriptionTarget): Promise<SubscriptionLevel> {
-    const row = await this.readableTarget(this.dataSource.manager, actor, target);
-    if (row.own_level) return row.own_level;
-    const channelLevel = row.channel_level ?? row.default_level;
-    return 'threadId' in target && channelLevel === 'new_threads' ? 'off' : channelLevel;
+    return levelShown(await this.readableTarget(this.dataSource.manager, actor, target), 'threadId' in target);
   }
 
   /** Sets the person's level; 403 if they may not read the channel or thread (or, for any level but off, have not verified their address), 400 for an unknown level. */

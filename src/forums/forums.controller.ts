@@ -195,7 +195,6 @@ export const THREAD_NOTICES = ['posted', 'edited', 'deleted', 'subscribed', 'hid
 export interface ThreadPageServices {
   forums: ForumsService;
   moderation: ModerationService;
-  subscriptions: ForumSubscriptions;
 }
 
 /** The thread page's view model: a page of posts with what the reader may do with each, and the reply, subscription and moderation forms. */
@@ -204,10 +203,7 @@ export async function threadPageModel(services: ThreadPageServices, actor: Actor
   const refusedForm = Boolean(state.refusal || state.reply || state.move || state.hide || state.subscriptionError);
   const page = await services.forums.threadPage(actor, threadId, lang, { cursor: state.cursor, fromUnread: state.fromUnread, markRead: !refusedForm });
   const { thread, channel } = page;
-  const [level, moveTargets] = await Promise.all([
-    services.subscriptions.level(actor, { threadId }),
-    channel.mayModerate ? services.moderation.moveTargets(actor, threadId, lang) : Promise.resolve([]),
-  ]);
+  const moveTargets = channel.mayModerate ? await services.moderation.moveTargets(actor, threadId, lang) : [];
   const cursor = state.cursor ?? '';
   const replyValues = state.reply?.values ?? {};
   const replyErrors = state.reply?.errors ?? null;
@@ -276,7 +272,7 @@ export async function threadPageModel(services: ThreadPageServices, actor: Actor
       : null,
     subscription: {
       action: `/threads/${thread.id}/subscription`,
-      options: levelOptions(lang, THREAD_LEVELS, level),
+      options: levelOptions(lang, THREAD_LEVELS, page.subscriptionLevel),
       error: state.subscriptionError ?? null,
     },
     moderation: channel.mayModerate
@@ -321,7 +317,7 @@ export class ForumsController {
   ) {}
 
   private get pages(): ThreadPageServices {
-    return { forums: this.forums, moderation: this.moderation, subscriptions: this.subscriptions };
+    return { forums: this.forums, moderation: this.moderation };
   }
 
   @Get('channels')

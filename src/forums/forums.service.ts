@@ -22,6 +22,8 @@ import { markdownAsText, markdownOutsideCode, MentionedPerson, renderPost } from
 import { ChannelKind } from './forum-channel.entity';
 import { ChannelRights, isAdmin, mayModerateSql, mayReadSql, mayStartThreadSql } from './forum-access';
 import { ForumNotifications, mentionedNames } from './forum.notifications';
+import { levelShown, SubscriptionLevels, threadLevelsSql } from './forum-subscriptions.service';
+import { SubscriptionLevel } from './forum-subscription.entity';
 import { detectLanguage } from './language-detection';
 import { roundName } from '../i18n/round-name';
 
@@ -103,6 +105,8 @@ export interface ThreadPage {
   /** Why replying is closed, as a message key (locked thread, archived channel). */
   closedReason: string | null;
   firstPage: boolean;
+  /** The reader's subscription level for the thread, as its page shows it (read with the thread). */
+  subscriptionLevel: SubscriptionLevel;
 }
 
 /** A channel row with its round's name and programme title, as the forum and admin pages read it. */
@@ -339,40 +343,60 @@ export class ForumsService {
     checkedId(threadId);
     const limit = options.limit ?? POSTS_PER_PAGE;
     const admin = isAdmin(actor);
-    const [head] = await preparedQuery<ChannelRow & { thread: ThreadRow; has_posted: boolean; read_up_to: string | null; opening_post_id: string | null }>(
+    // A cursor that is not one we made is refused, but only after the 404 and 403 a bad address or a closed forum get.
+    let cursor: (string | number)[] | null = null;
+    let badCursor: unknown = null;
+    try {
+      cursor = options.cursor ? decodeCursor(options.cursor, ['instant', 'uuid']) : null;
+    } catch (error) {
+      badCursor = error;
+    }
+    // The thread, its channel and the reader's rights, read position and subscription (one row, its
+    // columns as JSON), then the page's posts as rows, in one statement: the page is read on every
+    // visit, and a round trip costs the database and the app more than these rows do (posts as JSON
+    // too cost the database more than the rows). The posts are read only if the reader may read the
+    // forum; a reflection thread shows one who has not posted its opening post and their own.
+    const rows = await preparedQuery<{ head: HeadRow | null } & PostRow>(
       this.dataSource,
-      'forum-thread-head',
-      `SELECT ${CHANNEL_COLUMNS('$2', '$3')},
-         json_build_object('id', t.id, 'channel_id', t.channel_id, 'title', t.title, 'author_name', u.display_name, 'pinned', t.pinned, 'locked', t.locked,
-                           'post_first', t.post_first, 'reply_count', t.reply_count, 'last_post_at', t.last_post_at, 'created_at', t.created_at) AS thread,
-         -- Asked only of a reflection thread: in a long thread it is the page's dearest question.
-         (t.post_first AND EXISTS (SELECT 1 FROM forum_post o WHERE o.author_id = $2 AND o.thread_id = t.id AND o.deleted_at IS NULL)) AS has_posted,
-         ${instantKey('r.read_up_to')} AS read_up_to,
-         (SELECT o.id FROM forum_post o WHERE o.thread_id = t.id ORDER BY o.created_at, o.id LIMIT 1) AS opening_post_id
-       FROM forum_thread t JOIN ${FROM_CHANNEL} ON ch.id = t.channel_id
-       LEFT JOIN app_user u ON u.id = t.author_id
-       LEFT JOIN forum_read r ON r.thread_id = t.id AND r.user_id = $2
-       WHERE t.id = $1`,
-      [threadId, actor.id, admin],
+      'forum-thread-page',
+      `WITH h AS MATERIALIZED (
+         SELECT ${CHANNEL_COLUMNS('$2', '$3')},
+           json_build_object('id', t.id, 'channel_id', t.channel_id, 'title', t.title, 'author_name', u.display_name, 'pinned', t.pinned, 'locked', t.locked,
+                             'post_first', t.post_first, 'reply_count', t.reply_count, 'last_post_at', t.last_post_at, 'created_at', t.created_at) AS thread,
+           t.id AS thread_id, t.post_first,
+           -- Asked only of a reflection thread: in a long thread it is the page's dearest question.
+           (t.post_first AND EXISTS (SELECT 1 FROM forum_post o WHERE o.author_id = $2 AND o.thread_id = t.id AND o.deleted_at IS NULL)) AS has_posted,
+           r.read_up_to AS read_up_to_at, ${instantKey('r.read_up_to')} AS read_up_to,
+           (SELECT o.id FROM forum_post o WHERE o.thread_id = t.id ORDER BY o.created_at, o.id LIMIT 1) AS opening_post_id,
+           -- The page's subscription form, read here rather than in a statement of its own.
+           ${threadLevelsSql('t', 'ch', '$2')}
+         FROM forum_thread t JOIN ${FROM_CHANNEL} ON ch.id = t.channel_id
+         LEFT JOIN app_user u ON u.id = t.author_id
+         LEFT JOIN forum_read r ON r.thread_id = t.id AND r.user_id = $2
+         WHERE t.id = $1)
+       SELECT 0 AS part, row_to_json(h) AS head, NULL AS id, NULL AS author_id, NULL AS author_name, NULL AS body_html, NULL AS language, NULL AS created_at,
+         NULL AS created_key, NULL AS edited_at, NULL AS deleted, NULL AS hidden, NULL AS hidden_reason, NULL AS reply_to_id, NULL AS reply_to_author, NULL AS reply_to_excerpt
+       FROM h
+       UNION ALL
+       SELECT 1, NULL, page.* FROM h CROSS JOIN LATERAL (
+         SELECT ${POST_COLUMNS} FROM ${FROM_POSTS}
+         WHERE h.may_read AND p.thread_id = h.thread_id
+           AND (NOT (h.post_first AND NOT h.may_moderate AND NOT h.has_posted) OR p.id = h.opening_post_id OR p.author_id = $2)
+           -- After the cursor, or the read position when asked for the first unread post, or from the start.
+           AND (p.created_at, p.id) > (coalesce($5::timestamptz, CASE WHEN $6 THEN h.read_up_to_at END, '-infinity'), coalesce($7::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+         ORDER BY p.created_at, p.id LIMIT $4) page
+       ORDER BY part, created_at, id`,
+      [threadId, actor.id, admin, limit + 1, cursor?.[0] ?? null, !!options.fromUnread, cursor?.[1] ?? null],
     );
+    const head = rows[0]?.head;
     if (!head) throw new NotFoundException();
     if (!head.may_read) throw new ForbiddenException('forum.channel.notMember');
+    if (badCursor) throw badCursor;
     const thread = threadSummary({ ...head.thread, last_post_at: new Date(head.thread.last_post_at), created_at: new Date(head.thread.created_at), unread: false });
     const channel = this.channelSummary(head, lang);
     const gated = thread.postFirst && !head.may_moderate && !head.has_posted;
-
-    let after: (string | number)[] | null = options.cursor ? decodeCursor(options.cursor, ['instant', 'uuid']) : null;
-    if (!after && options.fromUnread && head.read_up_to) after = [head.read_up_to, 'ffffffff-ffff-ffff-ffff-ffffffffffff'];
-    const rows = await preparedQuery<PostRow>(
-      this.dataSource,
-      after ? 'forum-thread-posts-after' : 'forum-thread-posts',
-      `SELECT ${POST_COLUMNS} FROM ${FROM_POSTS}
-       WHERE p.thread_id = $1 AND (NOT $2 OR p.id = $3 OR p.author_id = $4)
-         ${after ? 'AND (p.created_at, p.id) > ($6::timestamptz, $7::uuid)' : ''}
-       ORDER BY p.created_at, p.id LIMIT $5`,
-      [threadId, gated, head.opening_post_id, actor.id, limit + 1, ...(after ?? [])],
-    );
-    const shown = rows.slice(0, limit);
+    const after = cursor ?? (options.fromUnread && head.read_up_to ? head.read_up_to : null);
+    const shown = rows.slice(1, limit + 1);
     const readUpTo = head.read_up_to ?? '';
     const posts = shown.map((row) => this.postView(row, actor, readUpTo));
     const last = shown[shown.length - 1];
@@ -383,11 +407,12 @@ export class ForumsService {
       thread,
       channel,
       posts,
-      nextCursor: rows.length > limit ? encodeCursor([last.created_key, last.id]) : null,
+      nextCursor: rows.length - 1 > limit ? encodeCursor([last.created_key, last.id]) : null,
       gated,
       mayReply: !closedReason,
       closedReason,
       firstPage: !after,
+      subscriptionLevel: levelShown(head, true),
     };
   }
 
@@ -551,6 +576,10 @@ export class ForumsService {
   }
 }
 
+/** The thread page's first row: the thread, its channel and what the reader may do there, as JSON (instants are ISO strings). */
+type HeadRow = ChannelRow & SubscriptionLevels & { thread: ThreadRow; has_posted: boolean; read_up_to: string | null };
+
+/** A post as POST_COLUMNS read it. */
 interface PostRow {
   id: string;
   created_key: string;
