@@ -173,6 +173,7 @@ const figures = (latencies: number[], cpuMs: number, bodyBytes: number): FeedFig
 class Bench {
   private readonly id = randomBytes(4).toString('hex');
   private readonly databaseUrl: string;
+  /** One REDIS_PREFIX for all the site's processes, as the app requires; emptied before each app run. */
   private readonly redisBase = `verso-bench-reminders-${this.id}`;
   /** Shared by the in-process app and the web process: the feed token is an HMAC under it. */
   private readonly sessionSecret = randomBytes(24).toString('hex');
@@ -212,7 +213,7 @@ class Bench {
       LOG_LEVEL: 'error',
       DATABASE_URL: this.databaseUrl,
       REDIS_URL,
-      REDIS_PREFIX: `${this.redisBase}-web`,
+      REDIS_PREFIX: this.redisBase,
       SESSION_SECRET: this.sessionSecret,
       BASE_URL: `http://127.0.0.1:${this.webPort}`,
     });
@@ -384,7 +385,8 @@ class Bench {
   }
 
   async runApp(run: number, expected: Outgoing[]): Promise<RunResult> {
-    const redisPrefix = `${this.redisBase}-a${run}`;
+    // Each run starts on an empty queue; the worker of the previous run has stopped.
+    await deleteRedisKeys(REDIS_URL, this.redisBase);
     const bootStarted = performance.now();
     const worker = new WorkerProcess(
       {
@@ -398,7 +400,7 @@ class Bench {
         SMTP_URL: this.sink.url,
         DATABASE_URL: this.databaseUrl,
         REDIS_URL,
-        REDIS_PREFIX: redisPrefix,
+        REDIS_PREFIX: this.redisBase,
         DEMO_DATA: 'false',
         BASE_URL: this.config.baseUrl,
       },
@@ -565,7 +567,7 @@ class Bench {
         LOG_LEVEL: 'error',
         DATABASE_URL: this.databaseUrl,
         REDIS_URL,
-        REDIS_PREFIX: `${this.redisBase}-webapp`,
+        REDIS_PREFIX: this.redisBase,
         DEMO_DATA: 'false',
       },
       APP_NODE_ARGS,
@@ -793,7 +795,7 @@ async function main(): Promise<number> {
       method: {
         order: 'baseline, app alternating, baseline first',
         app:
-          'a fresh worker process per run (node dist/src/main.js, APP_ROLE=worker, NODE_ENV=production, WORKER_CONCURRENCY=inFlight, SMTP_MAX_CONNECTIONS=connections, LOG_LEVEL=error, a Redis prefix of its own), started before the warm-up; ' +
+          'a fresh worker process per run (node dist/src/main.js, APP_ROLE=worker, NODE_ENV=production, WORKER_CONCURRENCY=inFlight, SMTP_MAX_CONNECTIONS=connections, LOG_LEVEL=error, on the site\'s one Redis prefix, emptied before each run), started before the warm-up; ' +
           'timed from T, the rows\' due_at, to the sink holding every Message-ID (<notification id@verso>); relayedAllBeforeDue says whether the relay had queued every row before T',
         baseline:
           "each person's reminder of the round's other session, rendered once beforehand in-process as the worker renders it (the session.reminder kind's refresh, batched 200 at a time, then the app's MailRenderer); one pooled nodemailer transport (pool: true, maxConnections = connections) per run, at most `inFlight` sendMail in flight, To with the person's name as the app sends it; timed from the first sendMail to the sink holding every Message-ID",
