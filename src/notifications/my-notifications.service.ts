@@ -6,6 +6,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, Page } from '../database/cursor';
+import { preparedQuery } from '../database/prepared';
 import { isUuid } from '../errors/domain-errors';
 import { Language } from '../i18n/i18n';
 import { safeLocalPath } from '../web/local-path';
@@ -87,8 +88,11 @@ export class MyNotificationsService {
   }
 
   /** How many of mine are unread, up to UNREAD_COUNT_CAP + 1 (along the notification_for_person index). */
+  /** Asked by every signed-in page (the header): a prepared statement, planned once per connection. */
   async unreadCount(userId: string): Promise<number> {
-    const [{ count }]: { count: number }[] = await this.dataSource.query(
+    const [{ count }] = await preparedQuery<{ count: number }>(
+      this.dataSource,
+      'unread-notifications',
       `SELECT count(*)::int AS count FROM (SELECT 1 FROM notification n WHERE ${MINE} AND n.read_at IS NULL LIMIT ${UNREAD_COUNT_CAP + 1}) unread`,
       [userId],
     );
