@@ -38,12 +38,15 @@ function runningServerPid(dir: string): number | null {
   const file = join(dir, 'postmaster.pid');
   if (!existsSync(file)) return null;
   const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return null;
+  return Number.isInteger(pid) && pid > 0 && runningPid(pid) ? pid : null;
+}
+
+function runningPid(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return pid;
+    return true;
   } catch {
-    return null;
+    return false;
   }
 }
 
@@ -142,18 +145,7 @@ async function startEmbedded(
       `The embedded PostgreSQL did not start on localhost:${local.port} (its log: ${logFile})${error instanceof Error ? `: ${error.message.split('\n')[0]}` : ''}`,
     );
   }
-  // Whatever way the process ends, the server goes with it (a fast shutdown, sent synchronously).
-  const pid = runningServerPid(local.dir);
-  const onExit = () => {
-    if (pid !== null) {
-      try {
-        process.kill(pid, 'SIGINT');
-      } catch {
-        // already gone
-      }
-    }
-  };
-  process.on('exit', onExit);
+  const forgetOnExit = stopOnExit(runningServerPid(local.dir));
   logger.info(
     { dataDir: local.dir, port: local.port, log: logFile, ms: Date.now() - started },
     `No DATABASE_URL and nothing on localhost:${local.port}: started an embedded PostgreSQL there with its data in ${local.dir}; it stops with the app`,
@@ -162,35 +154,38 @@ async function startEmbedded(
     config: { ...config, databaseUrl: embeddedUrl(password) },
     embedded: {
       async stop() {
-        process.removeListener('exit', onExit);
+        forgetOnExit();
         await server.stop();
       },
     },
   };
 }
 
+/** A fast shutdown (SIGINT) for the server; false when it is already gone. */
+function fastShutdown(pid: number): boolean {
+  try {
+    process.kill(pid, 'SIGINT');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** However the app's process ends, the server goes with it (sent synchronously, on 'exit'); returns the undo. */
+function stopOnExit(pid: number | null): () => void {
+  const onExit = () => void (pid !== null && fastShutdown(pid));
+  process.on('exit', onExit);
+  return () => process.removeListener('exit', onExit);
+}
+
 /** A server an earlier, killed run left behind: stopped by its pid. */
 function leftRunning(pid: number): EmbeddedDatabase {
-  const onExit = () => {
-    try {
-      process.kill(pid, 'SIGINT');
-    } catch {
-      // already gone
-    }
-  };
-  process.on('exit', onExit);
+  const forgetOnExit = stopOnExit(pid);
   return {
     async stop() {
-      process.removeListener('exit', onExit);
-      onExit();
-      for (let i = 0; i < 100; i++) {
-        try {
-          process.kill(pid, 0);
-        } catch {
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      forgetOnExit();
+      if (!fastShutdown(pid)) return;
+      for (let i = 0; i < 100 && runningPid(pid); i++) await new Promise((resolve) => setTimeout(resolve, 100));
     },
   };
 }
