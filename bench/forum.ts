@@ -90,6 +90,7 @@ import {
   sleep,
 } from './support/bench-kit';
 import { BaselineProcess } from './support/baseline-process';
+import { signInThroughForm } from './support/form-sign-in';
 
 const POSTS = intFromEnv('BENCH_POSTS', 100_000, 10_000, 5_000_000);
 const THREADS = intFromEnv('BENCH_THREADS', 2000, 10, 100_000);
@@ -409,28 +410,9 @@ class Bench {
     const started = performance.now();
     const base = `http://127.0.0.1:${this.webPort}`;
     for (const email of this.seeded.readerEmails) {
-      const jar = new Map<string, string>();
-      const remember = (res: Response) => {
-        for (const line of res.headers.getSetCookie()) {
-          const [pair] = line.split(';');
-          const eq = pair.indexOf('=');
-          jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-        }
-      };
-      const cookie = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
-      const form = await fetch(`${base}/login`, { headers: { 'accept-language': 'fi', 'x-forwarded-proto': 'https' } });
-      remember(form);
-      const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
-      if (!token) throw new Error(`no CSRF token on /login (${form.status})`);
-      const res = await fetch(`${base}/login`, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'fi', 'x-forwarded-proto': 'https' },
-        body: new URLSearchParams({ _csrf: token, email, password: PASSWORD }).toString(),
-      });
-      remember(res);
+      const { res, jar } = await signInThroughForm(base, email, PASSWORD, { 'accept-language': 'fi', 'x-forwarded-proto': 'https' });
       if (res.status !== 303 || !jar.has('verso_session')) throw new Error(`signing in ${email}: ${res.status} ${(await res.text()).slice(0, 300)}`);
-      this.cookies.push(cookie());
+      this.cookies.push(jar.header());
     }
     this.fixture.signInMs = round(performance.now() - started);
     // The search reader's API token, made as ApiTokensService.issue makes one.

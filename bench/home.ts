@@ -87,6 +87,7 @@ import {
   sleep,
 } from './support/bench-kit';
 import { BaselineProcess } from './support/baseline-process';
+import { signInThroughForm } from './support/form-sign-in';
 
 const PEOPLE = intFromEnv('BENCH_PEOPLE', 2000, 50, 100_000);
 const COHORTS = intFromEnv('BENCH_COHORTS', 100, 10, 1000);
@@ -394,33 +395,14 @@ class Bench {
       // A 500 on a machine this busy (the session store's pool waits 3 s for a connection) is retried, and noted.
       let signedIn = '';
       for (let attempt = 1; !signedIn; attempt++) {
-        const jar = new Map<string, string>();
-        const remember = (res: Response) => {
-          for (const line of res.headers.getSetCookie()) {
-            const [pair] = line.split(';');
-            const eq = pair.indexOf('=');
-            jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-          }
-        };
-        const cookie = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
-        const form = await fetch(`${base}/login`, { headers: { 'accept-language': 'fi', 'x-forwarded-proto': 'https' } });
-        remember(form);
-        const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
-        if (!token) throw new Error(`no CSRF token on /login (${form.status})`);
-        const res = await fetch(`${base}/login`, {
-          method: 'POST',
-          redirect: 'manual',
-          headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'fi', 'x-forwarded-proto': 'https' },
-          body: new URLSearchParams({ _csrf: token, email, password: PASSWORD }).toString(),
-        });
-        remember(res);
+        const { res, jar } = await signInThroughForm(base, email, PASSWORD, { 'accept-language': 'fi', 'x-forwarded-proto': 'https' });
         if (res.status >= 500 && attempt < 3) {
           this.signInRetries.push(`${email} attempt ${attempt}: ${res.status}; ${this.web!.tail(3)}`);
           await sleep(1000);
           continue;
         }
-        if (res.status !== 303 || !jar.has('verso_session')) throw new Error(`signing in ${email}: ${res.status} to ${res.headers.get('location')}, cookies ${[...jar.keys()].join(', ')}: ${(await res.text()).slice(0, 120)}\n${this.web!.tail(15)}`);
-        signedIn = cookie();
+        if (res.status !== 303 || !jar.has('verso_session')) throw new Error(`signing in ${email}: ${res.status} to ${res.headers.get('location')}, cookies ${jar.names().join(', ')}: ${(await res.text()).slice(0, 120)}\n${this.web!.tail(15)}`);
+        signedIn = jar.header();
       }
       const [next] = await this.query<{ cohort_id: string }>(NEXT_SESSION_SQL, [id]);
       const [{ count }] = await this.query<{ count: number }>(UNREAD_SQL, [id]);

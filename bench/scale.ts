@@ -55,6 +55,7 @@ import {
   sleep,
 } from './support/bench-kit';
 import { insertPeople, roundState, RoundState, StormPerson } from './support/enrolment-storm';
+import { signInThroughForm } from './support/form-sign-in';
 import { Seeded, seedForum } from './support/forum-seed';
 import { NGINX, nginxInstalled, NginxProxy } from './support/nginx';
 import { procCpuMs, WorkerProcess } from './support/worker-process';
@@ -233,28 +234,9 @@ class Bench {
     // Production cookies are Secure: the sign-in says it came over https, as a TLS-ending proxy would.
     const headers = { 'accept-language': 'fi', 'x-forwarded-proto': 'https' };
     for (const email of this.seeded.readerEmails) {
-      const jar = new Map<string, string>();
-      const remember = (res: Response) => {
-        for (const line of res.headers.getSetCookie()) {
-          const [pair] = line.split(';');
-          const eq = pair.indexOf('=');
-          jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-        }
-      };
-      const cookie = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
-      const form = await fetch(`${base}/login`, { headers });
-      remember(form);
-      const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
-      if (!token) throw new Error(`no CSRF token on /login (${form.status})`);
-      const res = await fetch(`${base}/login`, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { ...headers, cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ _csrf: token, email, password: PASSWORD }).toString(),
-      });
-      remember(res);
+      const { res, jar } = await signInThroughForm(base, email, PASSWORD, headers);
       if (res.status !== 303 || !jar.has('verso_session')) throw new Error(`signing in ${email}: ${res.status} ${(await res.text()).slice(0, 300)}`);
-      this.cookies.push(cookie());
+      this.cookies.push(jar.header());
     }
   }
 

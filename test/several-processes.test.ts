@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { insertPeople, roundState, StormPerson } from '../bench/support/enrolment-storm';
+import { signInThroughForm } from '../bench/support/form-sign-in';
 import { NGINX, nginxInstalled, NginxProxy } from '../bench/support/nginx';
 import { NOTIFICATION_QUEUE } from '../src/queue/jobs';
 import { createUser } from './support/accounts';
@@ -33,28 +34,6 @@ interface Enrolled {
   /** When it was sent and answered (Date.now()). */
   sentAt: number;
   answeredAt: number;
-}
-
-/** A browser's cookies, enough to sign in through the form (CSRF token and cookies) and stay signed in. */
-class CookieJar {
-  private readonly cookies = new Map<string, string>();
-
-  header(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-
-  remember(res: Response): Response {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair.indexOf('=');
-      this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-    }
-    return res;
-  }
-
-  has(name: string): boolean {
-    return this.cookies.has(name);
-  }
 }
 
 if (!nginxInstalled() && !process.env.CI) {
@@ -164,18 +143,7 @@ if (!nginxInstalled() && !process.env.CI) {
 
     it('keeps a person signed in through nginx (and so web process 1 or 2) signed in on each web process', async () => {
       const person = await createUser(t, { displayName: 'Aino Kahdenprosessin' });
-      const jar = new CookieJar();
-      const form = jar.remember(await fetch(`${nginx.base}/login`, { headers: { 'accept-language': 'fi' } }));
-      const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
-      expect(csrf).toBeDefined();
-      const signedIn = jar.remember(
-        await fetch(`${nginx.base}/login`, {
-          method: 'POST',
-          redirect: 'manual',
-          headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'fi' },
-          body: new URLSearchParams({ _csrf: csrf!, email: person.email, password: person.password }).toString(),
-        }),
-      );
+      const { res: signedIn, jar } = await signInThroughForm(nginx.base, person.email, person.password);
       expect(signedIn.status).toBe(303);
       expect(jar.has('verso_session')).toBe(true);
 

@@ -15,6 +15,7 @@ import { Pool } from 'pg';
 import { VIEWS_DIR } from '../../src/paths';
 import { translate } from '../../src/i18n/i18n';
 import { createViewEngine } from '../../src/views/view-engine';
+import { listenUntilStopped } from './baseline-server';
 
 const LANG = 'fi' as const;
 const POSTS_PER_PAGE = 50;
@@ -161,13 +162,4 @@ const server = http.createServer((request, response) => {
     },
   );
 });
-server.keepAliveTimeout = 60_000;
-server.listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write('ready\n'));
-
-const stop = () => {
-  server.close();
-  server.closeAllConnections();
-  void pool.end().finally(() => process.exit(0));
-};
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
+listenUntilStopped(server, pool);

@@ -61,7 +61,7 @@ function isRoot(): boolean {
 export async function withLocalDatabase(config: Config, logger: Logger): Promise<{ config: Config; embedded?: EmbeddedDatabase }> {
   const local = config.localDatabase;
   if (!local) return { config };
-  const passwordFile = join(dirname(local.dir), `${local.dir.split(/[\\/]/).pop()}.password`);
+  const passwordFile = `${local.dir}.password`;
   const embeddedUrl = (password: string) => `postgres://postgres:${encodeURIComponent(password)}@localhost:${local.port}/verso`;
 
   if (await answers(local.port)) {
