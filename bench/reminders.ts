@@ -256,13 +256,12 @@ class Bench {
     return id;
   }
 
-  /** Confirmed seats, inserted as a rush would leave them; the enrolment trigger plans each person's reminders. */
+  /** Confirmed seats, inserted as a rush would leave them; the enrolment triggers count the seats and plan each person's reminders. */
   private async confirm(cohortId: string, userIds: string[]): Promise<void> {
     await this.query(
       `INSERT INTO enrolment (cohort_id, user_id, status, confirmed_at) SELECT $1, user_id, 'confirmed', now() FROM unnest($2::uuid[]) AS p(user_id)`,
       [cohortId, userIds],
     );
-    await this.query(`UPDATE cohort SET seats_taken = seats_taken + $2 WHERE id = $1`, [cohortId, userIds.length]);
   }
 
   private async addSession(cohortId: string, startsAt: Date, lengthMs: number): Promise<string> {

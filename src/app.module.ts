@@ -16,6 +16,7 @@ import { HomeModule } from './home/home.module';
 import { IdentityModule } from './identity/identity.module';
 import { LOGGER } from './logging/logger';
 import { NotificationsModule } from './notifications/notifications.module';
+import { OpsModule } from './ops/ops.module';
 import { QueueModule } from './queue/queue.module';
 import { WebModule } from './web/web.module';
 
@@ -56,6 +57,7 @@ export class AppModule {
         CalendarModule,
         ForumsModule,
         HomeModule,
+        OpsModule,
         DemoModule,
       ],
     };

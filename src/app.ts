@@ -15,7 +15,7 @@ import { createLogger, LOGGER, PinoNestLogger } from './logging/logger';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
 import { Authentication } from './access/authentication.service';
 import { registerSessions } from './access/sessions';
-import { mountQueueBoard } from './queue/queue-board';
+import { mountQueueBoard } from './ops/queue-board';
 import { createViewEngine } from './views/view-engine';
 import { apiValidationError } from './web/forms';
 import { HttpExceptionFilter } from './web/http-exception.filter';

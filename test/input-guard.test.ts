@@ -1,4 +1,4 @@
-// Where input enters (src/web/input-guard.ts, src/web/request-safety.ts, src/database/cursor.ts):
+// Where input enters (src/web/input-guard.ts, src/web/request-safety.ts, src/web/api/cursor.ts):
 // text PostgreSQL cannot hold or a person would not mean is refused with 400 and a message naming
 // the field, before any route sees it, and nothing is stored; refusals made before routing are the
 // app's own page in the reader's language; personal answers are kept out of caches.
@@ -6,7 +6,7 @@ import Fastify from 'fastify';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { encodeCursor } from '../src/database/cursor';
+import { encodeCursor } from '../src/web/api/cursor';
 import { translate } from '../src/i18n/i18n';
 import { isMultiLineField, jsonDepth, parseFormText } from '../src/web/input-guard';
 import { registerRequestSafety } from '../src/web/request-safety';

@@ -1,11 +1,11 @@
 // What the enrolment pages read, through RosterService on the real PostgreSQL: a person's own place
 // and list of cohorts, a cohort's roster in order with its agency mix, the rounds someone can be moved
 // to, and who may read a roster at all; and the CSV the roster exports.
-import { ForbiddenException, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Actor } from '../src/access/capabilities';
+import { NotAllowed as ForbiddenException, NotFound as NotFoundException } from '../src/errors/domain-errors';
 import { SchedulingService } from '../src/catalogue/scheduling.service';
-import { asciiFileName, rosterCsv } from '../src/enrolment/roster.controller';
+import { asciiFileName, rosterCsv } from '../src/enrolment/roster.view';
 import { RosterService } from '../src/enrolment/roster.service';
 import { EnrolmentService } from '../src/enrolment/enrolment.service';
 import { AgencyService } from '../src/identity/agency.service';

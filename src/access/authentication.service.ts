@@ -2,11 +2,13 @@
 // token (the API ignores cookies, so no other site can make a browser call it: no CSRF there).
 // Either way the person must still be active, and a session must carry their current
 // sessionVersion (a password change, deactivation or erasure bumps it, ending every session).
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { preparedQuery } from '../database/prepared';
+import { DomainEvents } from '../events/domain-events';
+import { ApiTokensService } from '../identity/api-tokens.service';
 import { tokenHash } from '../identity/secret-token';
 import { User } from '../identity/user.entity';
 import { Actor } from './capabilities';
@@ -17,7 +19,7 @@ declare module 'fastify' {
   }
 }
 
-/** A person as a request acts for them, as read from app_user u with ACTOR_COLUMNS. */
+/** A person as a request acts for them, as read from identity's view `person u` with ACTOR_COLUMNS. */
 export interface ActorRow {
   id: string;
   email: string;
@@ -42,8 +44,20 @@ function toActor(row: ActorRow): Actor {
 }
 
 @Injectable()
-export class Authentication {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+export class Authentication implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly apiTokens: ApiTokensService,
+    private readonly events: DomainEvents,
+  ) {}
+
+  onModuleInit() {
+    // The version bump of an erasure already ends the person's sessions; deleting them also drops
+    // the rows naming them. A deactivated person's sessions end by the bump alone.
+    this.events.on('user.leaving', async ({ userId, reason }, manager) => {
+      if (reason === 'erased') await manager.query(`DELETE FROM user_session WHERE sess->>'userId' = $1`, [userId]);
+    });
+  }
 
   /** Resolves (once per request) and returns the request's actor, or null. */
   async actorFor(request: FastifyRequest): Promise<Actor | null> {
@@ -73,7 +87,7 @@ export class Authentication {
     const row =
       session.signedInUser !== undefined
         ? session.signedInUser
-        : (await preparedQuery<ActorRow>(this.dataSource, 'session-actor', `SELECT ${ACTOR_COLUMNS} FROM app_user u WHERE u.id = $1 AND u.status = 'active'`, [session.userId]))[0];
+        : (await preparedQuery<ActorRow>(this.dataSource, 'session-actor', `SELECT ${ACTOR_COLUMNS} FROM person u WHERE u.id = $1 AND u.status = 'active'`, [session.userId]))[0];
     if (!row || row.session_version !== session.version) {
       // Deactivated, erased, or the password changed since: this session is over.
       await session.destroy();
@@ -87,13 +101,13 @@ export class Authentication {
     if (!match) return null;
     const [row]: ActorRow[] = await this.dataSource.query(
       `SELECT ${ACTOR_COLUMNS}, t.id AS token_id, (t.last_used_at > now() - interval '1 minute') AS token_used_recently
-         FROM api_token t JOIN app_user u ON u.id = t.user_id
-        WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND u.status = 'active'`,
+         FROM live_api_token t JOIN person u ON u.id = t.user_id
+        WHERE t.token_hash = $1 AND u.status = 'active'`,
       [tokenHash(match[1])],
     );
     if (!row) return null;
     // "Last used" to the minute is enough, and spares a write per API call.
-    if (!row.token_used_recently) await this.dataSource.query(`UPDATE api_token SET last_used_at = now() WHERE id = $1`, [row.token_id]);
+    if (!row.token_used_recently) await this.apiTokens.markUsed(row.token_id!);
     return toActor(row);
   }
 }

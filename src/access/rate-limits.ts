@@ -20,9 +20,9 @@ import IORedis from 'ioredis';
 import { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { CONFIG, Config } from '../config/config';
+import { connectRedis } from '../database/redis';
 import { Language, translate } from '../i18n/i18n';
 import { LOGGER } from '../logging/logger';
-import { connectRedis } from '../queue/redis';
 
 export type LimitKind = 'sign-in-ip' | 'reset-account' | 'reset-ip' | 'verify-account';
 

@@ -30,9 +30,12 @@ declare module 'fastify' {
   }
 }
 
-/** The session unless expired, with its person if active: one named statement, planned once per connection. */
+/**
+ * The session unless expired, with its person if active (identity's view `person`, which PostgreSQL
+ * reads as app_user itself): one named statement, planned once per connection.
+ */
 const SESSION_WITH_USER = `SELECT s.sess, u.id IS NOT NULL AS has_user, ${ACTOR_COLUMNS}
-  FROM user_session s LEFT JOIN app_user u ON u.id = (s.sess->>'userId')::uuid AND u.status = 'active'
+  FROM user_session s LEFT JOIN person u ON u.id = (s.sess->>'userId')::uuid AND u.status = 'active'
   WHERE s.sid = $1 AND s.expire >= now()`;
 
 /** connect-pg-simple's store, whose get reads the session's person with it (see the top of this file). */

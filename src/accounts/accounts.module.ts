@@ -2,7 +2,6 @@
 // password reset, the profile (with its data export and erasure request), admin user and agency
 // management, and API tokens.
 import { Module } from '@nestjs/common';
-import { ApiTokensService } from '../identity/api-tokens.service';
 import { ErasureService } from '../identity/erasure.service';
 import { AdminAgenciesController } from './admin-agencies.controller';
 import { AdminUsersService } from './admin-users.service';
@@ -20,6 +19,6 @@ import { SignInService } from './sign-in.service';
 
 @Module({
   controllers: [AuthController, EmailVerificationController, PasswordResetController, ProfileController, AdminUsersController, AdminAgenciesController, AuthApiController],
-  providers: [SignInService, PasswordResetService, EmailVerificationService, ProfileService, PersonalDataService, AdminUsersService, ErasureService, ApiTokensService],
+  providers: [SignInService, PasswordResetService, EmailVerificationService, ProfileService, PersonalDataService, AdminUsersService, ErasureService],
 })
 export class AccountsModule {}

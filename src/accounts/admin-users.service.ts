@@ -1,15 +1,16 @@
 // What admins see and do with people's accounts: find them, read their record and its audit trail,
 // give or take the admin role, deactivate and reactivate, and erase on request. Every change is
 // written to the audit log with the acting admin, in the change's own transaction.
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainEvents } from '../events/domain-events';
 import { Language } from '../i18n/i18n';
+import { ApiTokensService } from '../identity/api-tokens.service';
 import { ErasureService } from '../identity/erasure.service';
 import { SiteRole, UserStatus } from '../identity/user.entity';
 import { UserService } from '../identity/user.service';
-import { FieldErrors, isUuid } from '../errors/domain-errors';
+import { FieldErrors, isUuid, NotFound } from '../errors/domain-errors';
 import { RoleChoice, UserSort } from './admin.dto';
 
 export const USERS_PAGE_SIZE = 50;
@@ -51,6 +52,10 @@ export interface AuditEntryView {
 export interface UserRecord extends UserRow {
   language: Language;
   auditEntries: AuditEntryView[];
+  /** What the admin reading the record may do to it (the same rules the changes below keep). */
+  mayDeactivate: boolean;
+  mayReactivate: boolean;
+  mayErase: boolean;
 }
 
 const USER_COLUMNS = `u.id, u.display_name AS "displayName", u.email, a.name AS "agencyName", u.site_role AS "siteRole",
@@ -65,11 +70,12 @@ export interface FacilitatorMark {
 
 const FACILITATED_SHOWN = 3;
 
-// Facilitating is a role people hold in rounds; the list reads it with SQL over cohort_facilitator
-// so admins see who facilitates without accounts depending on the catalogue's code.
-const FACILITATOR_COLUMNS = `(SELECT count(*)::int FROM cohort_facilitator f WHERE f.user_id = u.id) AS "facilitatedCount",
+// Facilitating is a role people hold in rounds; the list reads it through the catalogue's views
+// (facilitator_listing, cohort_listing) so admins see who facilitates without accounts depending on
+// the catalogue's code.
+const FACILITATOR_COLUMNS = `(SELECT count(*)::int FROM facilitator_listing f WHERE f.user_id = u.id) AS "facilitatedCount",
   coalesce((SELECT json_agg(json_build_object('id', r.id, 'name', r.name) ORDER BY r.starts_at) FROM (
-     SELECT c.id, c.name, c.starts_at FROM cohort_facilitator f JOIN cohort c ON c.id = f.cohort_id
+     SELECT c.id, c.name, c.starts_at FROM facilitator_listing f JOIN cohort_listing c ON c.id = f.cohort_id
       WHERE f.user_id = u.id AND c.ends_at > now() AND c.status <> 'cancelled' ORDER BY c.starts_at LIMIT ${FACILITATED_SHOWN}) r), '[]') AS "facilitating"`;
 
 /** `%text%` for LIKE, with the text's own % _ and \ taken literally. */
@@ -82,6 +88,7 @@ export class AdminUsersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UserService,
+    private readonly apiTokens: ApiTokensService,
     private readonly erasure: ErasureService,
     private readonly events: DomainEvents,
   ) {}
@@ -103,7 +110,7 @@ export class AdminUsersService {
         : `u.created_at DESC, u.id DESC`;
     const offset = ((filter.page ?? 1) - 1) * USERS_PAGE_SIZE;
     const rows: (UserRow & FacilitatorMark)[] = await this.dataSource.query(
-      `SELECT ${USER_COLUMNS}, ${FACILITATOR_COLUMNS} FROM app_user u LEFT JOIN agency a ON a.id = u.agency_id
+      `SELECT ${USER_COLUMNS}, ${FACILITATOR_COLUMNS} FROM person u LEFT JOIN agency_name a ON a.id = u.agency_id
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY ${order} LIMIT ${USERS_PAGE_SIZE + 1} OFFSET ${offset}`,
       params,
@@ -114,29 +121,37 @@ export class AdminUsersService {
   /** People waiting for an admin to carry out their erasure request, longest waiting first. */
   async erasureRequests(): Promise<UserRow[]> {
     return this.dataSource.query(
-      `SELECT ${USER_COLUMNS} FROM app_user u LEFT JOIN agency a ON a.id = u.agency_id
+      `SELECT ${USER_COLUMNS} FROM person u LEFT JOIN agency_name a ON a.id = u.agency_id
         WHERE u.erasure_requested_at IS NOT NULL AND u.status <> 'erased'
         ORDER BY u.erasure_requested_at, u.id LIMIT ${ERASURE_REQUESTS_SHOWN}`,
     );
   }
 
-  /** The person's record and what has been done to their account, or null for an unknown id. */
-  async find(userId: string): Promise<UserRecord | null> {
+  /** The person's record, what has been done to their account and what the admin may do to it; null for an unknown id. */
+  async find(userId: string, actorUserId: string): Promise<UserRecord | null> {
     if (!isUuid(userId)) return null;
     const [user]: (UserRow & { language: Language })[] = await this.dataSource.query(
-      `SELECT ${USER_COLUMNS}, u.language FROM app_user u LEFT JOIN agency a ON a.id = u.agency_id WHERE u.id = $1`,
+      `SELECT ${USER_COLUMNS}, u.language FROM person u LEFT JOIN agency_name a ON a.id = u.agency_id WHERE u.id = $1`,
       [userId],
     );
     if (!user) return null;
     const auditEntries: AuditEntryView[] = await this.dataSource.query(
       `SELECT l.id, l.action, l.actor_user_id AS "actorUserId", actor.display_name AS "actorName",
               coalesce(actor.status = 'erased', false) AS "actorErased", l.details, l.created_at AS "createdAt"
-         FROM audit_log l LEFT JOIN app_user actor ON actor.id = l.actor_user_id
+         FROM audit_entry l LEFT JOIN person actor ON actor.id = l.actor_user_id
         WHERE l.target_type = 'user' AND l.target_id = $1
         ORDER BY l.created_at DESC, l.id DESC LIMIT ${AUDIT_ENTRIES_SHOWN}`,
       [userId],
     );
-    return { ...user, auditEntries };
+    const isSelf = userId === actorUserId;
+    return {
+      ...user,
+      auditEntries,
+      mayDeactivate: user.status === 'active' && !isSelf,
+      mayReactivate: user.status === 'deactivated',
+      // Erasure is the person's own request, carried out by another admin.
+      mayErase: Boolean(user.erasureRequestedAt) && user.status !== 'erased' && !isSelf,
+    };
   }
 
   /** Gives or takes the admin role. Nobody takes their own: that is how a site loses its last admin. */
@@ -146,9 +161,9 @@ export class AdminUsersService {
     await this.dataSource.transaction(async (manager) => {
       const user = await this.lockUser(manager, userId);
       if (user.status === 'erased') throw new FieldErrors({ role: 'admin.role.erased' });
-      if (user.site_role === siteRole) return;
-      await manager.query(`UPDATE app_user SET site_role = $2, updated_at = now() WHERE id = $1`, [userId, siteRole]);
-      await this.users.audit(manager, { actorUserId, action: 'user.role', targetType: 'user', targetId: userId, details: { from: user.site_role, to: siteRole } });
+      if (user.siteRole === siteRole) return;
+      await this.users.setSiteRole(manager, userId, siteRole);
+      await this.users.audit(manager, { actorUserId, action: 'user.role', targetType: 'user', targetId: userId, details: { from: user.siteRole, to: siteRole } });
     });
   }
 
@@ -162,14 +177,13 @@ export class AdminUsersService {
     await this.dataSource.transaction(async (manager) => {
       const user = await this.lockUser(manager, userId);
       if (user.status !== 'active') throw new FieldErrors({ status: 'admin.deactivate.notActive' });
-      await manager.query(`UPDATE app_user SET status = 'deactivated', session_version = session_version + 1, updated_at = now() WHERE id = $1`, [userId]);
-      const [, tokensRevoked] = (await manager.query(`UPDATE api_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId])) as [unknown, number];
-      await manager.query(`UPDATE password_reset SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [userId]);
-      // The worker only claims pending or queued rows: these are never sent.
-      const [, notificationsCancelled] = (await manager.query(
-        `UPDATE notification SET status = 'cancelled', updated_at = now() WHERE recipient_user_id = $1 AND status IN ('pending', 'queued')`,
+      await this.users.deactivate(manager, userId);
+      const tokensRevoked = await this.apiTokens.revokeAll(manager, userId);
+      const [{ notificationsCancelled }]: { notificationsCancelled: number }[] = await manager.query(
+        `SELECT notification_cancel_for($1) AS "notificationsCancelled"`,
         [userId],
-      )) as [unknown, number];
+      );
+      // Their reset links end with the rest of what they held (PasswordResetService subscribes).
       await this.events.publish(manager, { name: 'user.leaving', userId, actorUserId, reason: 'deactivated' });
       await this.users.audit(manager, { actorUserId, action: 'user.deactivated', targetType: 'user', targetId: userId, details: { tokensRevoked, notificationsCancelled } });
     });
@@ -180,21 +194,21 @@ export class AdminUsersService {
     await this.dataSource.transaction(async (manager) => {
       const user = await this.lockUser(manager, userId);
       if (user.status !== 'deactivated') throw new FieldErrors({ status: 'admin.reactivate.notDeactivated' });
-      await manager.query(`UPDATE app_user SET status = 'active', updated_at = now() WHERE id = $1`, [userId]);
+      await this.users.reactivate(manager, userId);
       await this.users.audit(manager, { actorUserId, action: 'user.reactivated', targetType: 'user', targetId: userId });
     });
   }
 
   /** Carries out the person's own erasure request (ErasureService holds the rules). */
   async erase(actorUserId: string, userId: string): Promise<void> {
-    if (!isUuid(userId)) throw new NotFoundException();
+    if (!isUuid(userId)) throw new NotFound();
     await this.erasure.erase(actorUserId, userId);
   }
 
-  private async lockUser(manager: EntityManager, userId: string): Promise<{ status: UserStatus; site_role: SiteRole | null }> {
-    if (!isUuid(userId)) throw new NotFoundException();
-    const [user]: { status: UserStatus; site_role: SiteRole | null }[] = await manager.query(`SELECT status, site_role FROM app_user WHERE id = $1 FOR UPDATE`, [userId]);
-    if (!user) throw new NotFoundException();
+  private async lockUser(manager: EntityManager, userId: string): Promise<{ status: UserStatus; siteRole: SiteRole | null }> {
+    if (!isUuid(userId)) throw new NotFound();
+    const user = await this.users.lockForChange(manager, userId);
+    if (!user) throw new NotFound();
     return user;
   }
 }

@@ -3,7 +3,6 @@ import { Transform, Type } from 'class-transformer';
 import { Equals, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { USER_STATUSES, UserStatus } from '../identity/user.entity';
 import { EMAIL_DOMAINS_INPUT_MAX } from '../identity/email-domains';
-import { FieldMessages } from '../web/forms';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 /** An empty filter field means "any". */
@@ -47,15 +46,6 @@ export class UserListQueryDto {
 export class RoleFormDto {
   @IsIn(ROLE_CHOICES, { message: 'admin.role.unknown' })
   role: RoleChoice;
-}
-
-/**
- * Forms that carry nothing but their CSRF token (deactivate, reactivate): any other field is
- * refused like an unknown field of a DTO (class-validator cannot validate a class without rules).
- */
-export function unknownFields(body: unknown): FieldMessages | null {
-  const names = Object.keys(body && typeof body === 'object' ? body : {}).filter((name) => name !== '_csrf');
-  return names.length ? Object.fromEntries(names.map((name) => [name, 'form.unknownField'])) : null;
 }
 
 export class EraseFormDto {

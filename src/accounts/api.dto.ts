@@ -102,15 +102,3 @@ export class AgencyDto {
   @ApiProperty({ example: 'Verohallinto' })
   name: string;
 }
-
-/** How the API refuses: `message` says why, `fields` (on 400) says what to fix in which field. */
-export class ApiErrorDto {
-  @ApiProperty({ example: 401 })
-  statusCode: number;
-
-  @ApiPropertyOptional({ example: 'The email address or password is not right.' })
-  message?: string;
-
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { password: 'This password is too common. Choose another one.' } })
-  fields?: Record<string, string>;
-}

@@ -37,10 +37,11 @@ import { TooManyAttempts, tooManyAttemptsMessage } from '../access/rate-limits';
 import { Language, translate } from '../i18n/i18n';
 import { AgencyService } from '../identity/agency.service';
 import { ApiTokensService } from '../identity/api-tokens.service';
+import { ApiErrorDto } from '../web/api/errors.dto';
 import { Lang } from '../web/language';
 import { RegisterDto } from './accounts.dto';
 import { SignInService } from './sign-in.service';
-import { AccountDto, AgencyDto, ApiErrorDto, ApiTokenDto, IssuedTokenDto, IssueTokenDto, MeDto, RegisteredDto, VerificationLinkDto } from './api.dto';
+import { AccountDto, AgencyDto, ApiTokenDto, IssuedTokenDto, IssueTokenDto, MeDto, RegisteredDto, VerificationLinkDto } from './api.dto';
 import { EmailVerificationService } from './email-verification.service';
 
 /** The API speaks English (its field messages too: web/forms.ts). */

@@ -10,9 +10,9 @@ import { Actor } from '../access/capabilities';
 import { CurrentActor } from '../access/current-actor';
 import { TooManyAttempts, tooManyAttemptsMessage } from '../access/rate-limits';
 import { Language, translate } from '../i18n/i18n';
+import { unknownFields } from '../web/form-fields';
 import { translateFields } from '../web/forms';
 import { Lang } from '../web/language';
-import { unknownFields } from './admin.dto';
 import { EmailVerificationService, VERIFICATION_LINK_HOURS } from './email-verification.service';
 
 @ApiExcludeController()

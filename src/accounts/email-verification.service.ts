@@ -18,6 +18,13 @@ import { NotificationsService } from '../notifications/notifications.service';
 export const EMAIL_VERIFICATION_KIND = 'email-verification';
 export const VERIFICATION_LINK_HOURS = 24;
 
+declare module '../notifications/notification-kinds' {
+  interface NotificationPayloads {
+    /** The link, a secret, and how many hours it works. */
+    [EMAIL_VERIFICATION_KIND]: { link: string; hours: number };
+  }
+}
+
 /** What using a link came to: verified now, or a link that does not work (unknown, used, expired, replaced). */
 export type VerificationOutcome = { verified: true; userId: string } | { verified: false };
 
@@ -80,14 +87,14 @@ export class EmailVerificationService implements OnModuleInit {
     return this.dataSource.transaction(async (manager) => {
       const [spent]: [{ user_id: string }[], number] = await manager.query(
         `UPDATE email_verification v SET used_at = now()
-          FROM app_user u
+          FROM person u
          WHERE v.token_hash = $1 AND v.used_at IS NULL AND v.expires_at > now() AND u.id = v.user_id AND u.status = 'active'
          RETURNING v.user_id`,
         [tokenHash(token)],
       );
       if (spent.length !== 1) return { verified: false };
       const userId = spent[0].user_id;
-      await manager.query(`UPDATE app_user SET email_verified_at = coalesce(email_verified_at, now()), updated_at = now() WHERE id = $1`, [userId]);
+      await this.users.markEmailVerified(manager, userId);
       await this.users.audit(manager, { actorUserId: userId, action: 'user.email-verified', targetType: 'user', targetId: userId });
       return { verified: true, userId };
     });

@@ -10,13 +10,11 @@ import { Authentication } from '../access/authentication.service';
 import { Language, translate } from '../i18n/i18n';
 import { UserService } from '../identity/user.service';
 import { FieldErrors } from '../errors/domain-errors';
-import { FieldMessages, translateFields, validateForm } from '../web/forms';
+import { FieldMessages, fieldText, translateFields, validateForm } from '../web/forms';
 import { Lang } from '../web/language';
 import { TooManyAttempts, tooManyAttemptsMessage } from '../access/rate-limits';
 import { PasswordResetService, RESET_LINK_MINUTES } from './password-reset.service';
 import { ForgotPasswordDto, ResetPasswordDto } from './profile.dto';
-
-const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
 function secret(reply: FastifyReply): FastifyReply {
   return reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
@@ -40,7 +38,7 @@ export class PasswordResetController {
   @Post('forgot')
   async forgot(@Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const lang = request.lang;
-    const email = text((body as Record<string, unknown> | undefined)?.email).trim();
+    const email = fieldText(body, 'email').trim();
     const page = (status: number, extra: Record<string, unknown>) =>
       reply.status(status).view('accounts/forgot-password', { title: translate(lang, 'reset.forgot.title'), form: { email }, ...extra });
 
@@ -67,7 +65,7 @@ export class PasswordResetController {
     const lang = request.lang;
     const form = await validateForm(ResetPasswordDto, body);
     if (form.errors?.token) return this.linkDoesNotWork(reply, lang);
-    const token = text((body as Record<string, unknown> | undefined)?.token);
+    const token = fieldText(body, 'token');
     if (form.errors) return this.passwordRefused(reply, lang, token, form.errors);
     try {
       const person = await this.resets.resetPassword(token, form.value.password, request.ip);

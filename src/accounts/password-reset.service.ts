@@ -12,11 +12,19 @@ import { translate } from '../i18n/i18n';
 import { passwordProblem } from '../identity/password-policy';
 import { UserService } from '../identity/user.service';
 import { FieldErrors } from '../errors/domain-errors';
+import { DomainEvents } from '../events/domain-events';
 import { NotificationKinds } from '../notifications/notification-kinds';
 import { NotificationsService } from '../notifications/notifications.service';
 
 export const PASSWORD_RESET_KIND = 'password-reset';
 export const RESET_LINK_MINUTES = 60;
+
+declare module '../notifications/notification-kinds' {
+  interface NotificationPayloads {
+    /** The link, a secret, and how many minutes it works. */
+    [PASSWORD_RESET_KIND]: { link: string; minutes: number };
+  }
+}
 
 interface LinkHolder {
   id: string;
@@ -33,6 +41,7 @@ export class PasswordResetService implements OnModuleInit {
     private readonly notifications: NotificationsService,
     private readonly kinds: NotificationKinds,
     private readonly limits: RateLimits,
+    private readonly events: DomainEvents,
   ) {}
 
   onModuleInit() {
@@ -41,6 +50,11 @@ export class PasswordResetService implements OnModuleInit {
       security: true,
       secretLinks: ['link'],
       subject: (_payload, lang) => translate(lang, 'mail.password-reset.subject'),
+    });
+    // A person who leaves cannot come back through a link mailed before; an erased person's links go.
+    this.events.on('user.leaving', async ({ userId, reason }, manager) => {
+      if (reason === 'erased') await manager.query(`DELETE FROM password_reset WHERE user_id = $1`, [userId]);
+      else await manager.query(`UPDATE password_reset SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [userId]);
     });
   }
 
@@ -95,9 +109,9 @@ export class PasswordResetService implements OnModuleInit {
     if (problem) throw new FieldErrors({ password: `accounts.password.${problem}` });
 
     // Spending the link is one conditional UPDATE: of two simultaneous posts only one gets the row.
-    // It commits before the password changes because UserService.changePassword runs its own
-    // transaction and marks this person's reset rows used in it: holding this row's lock across that
-    // call would wait on ourselves. If the change then fails, the link stays spent (fails closed).
+    // It commits before the password changes because changePassword runs its own transaction and
+    // marks this person's reset rows used in it: holding this row's lock across that call would wait
+    // on ourselves. If the change then fails, the link stays spent (fails closed).
     const [spent]: [{ user_id: string }[], number] = await this.dataSource.query(
       `UPDATE password_reset SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id`,
       [tokenHash(token)],
@@ -105,7 +119,7 @@ export class PasswordResetService implements OnModuleInit {
     if (spent.length !== 1) return null;
     const userId = spent[0].user_id;
     try {
-      const sessionVersion = await this.users.changePassword(userId, password);
+      const sessionVersion = await this.changePassword(userId, password);
       // Whoever reads the mailbox owns the account: earlier failed sign-ins from here no longer hold it back.
       await this.limits.forgetSignInFailures(UserService.normaliseEmail(holder.email), ip);
       return { id: userId, sessionVersion };
@@ -116,9 +130,22 @@ export class PasswordResetService implements OnModuleInit {
     }
   }
 
+  /**
+   * Sets a new password (UserService.changePassword: every session and token ends) and, in the same
+   * transaction, ends the person's unused reset links: a link mailed before the change is not a way
+   * back in. Returns the new session version.
+   */
+  async changePassword(userId: string, password: string): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const sessionVersion = await this.users.changePassword(manager, userId, password);
+      await manager.query(`UPDATE password_reset SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [userId]);
+      return sessionVersion;
+    });
+  }
+
   private async holderOf(token: string): Promise<LinkHolder | null> {
     const [holder]: LinkHolder[] = await this.dataSource.query(
-      `SELECT u.id, u.email, u.display_name FROM password_reset r JOIN app_user u ON u.id = r.user_id
+      `SELECT u.id, u.email, u.display_name FROM password_reset r JOIN person u ON u.id = r.user_id
         WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now() AND u.status = 'active'`,
       [tokenHash(token)],
     );

@@ -7,15 +7,17 @@
 // in ("admin", "facilitator"), never who they were; where the person acted on other people's
 // records, it gives counts, since the records are about those people.
 //
-// The export is by nature about every table, so it reads the enrolment, forum and calendar tables
-// with SQL instead of through those areas' services: accounts sits below them (STYLE.md), and an
-// import would point the dependency the wrong way (admin-users.service reads cohort_facilitator the
-// same way). COVERED_COLUMNS and LEFT_OUT list every column that holds a person's id or address;
+// The export is by nature about every area, so it reads each area's part through the views that
+// area exports (its src/<area>/sql/*.sql: person, enrolment_by_person, forum_post_by_person…), in one
+// SQL snapshot, rather than through those areas' services: accounts sits below them (STYLE.md), and
+// an import would point the dependency the wrong way. COVERED_COLUMNS and LEFT_OUT list every column
+// that holds a person's id or address (in the tables behind the views);
 // test/personal-data.test.ts reads the schema and fails on any it finds in neither, so a new table
 // holding a user id cannot be forgotten here.
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { NotFound } from '../errors/domain-errors';
 import { Language, localized, LocalizedText, MESSAGES, translate } from '../i18n/i18n';
 import { roundName } from '../i18n/round-name';
 
@@ -45,43 +47,71 @@ export type PersonalDataPart = (typeof PERSONAL_DATA_PARTS)[number];
 
 /**
  * Every column (`table.column`) that holds a person's id or address, and the part that reads the
- * person's rows through it.
+ * person's rows through it. The views the parts read through hold those columns too, so each view's
+ * column follows its table's.
  */
 export const COVERED_COLUMNS: Readonly<Record<string, PersonalDataPart>> = {
   'app_user.email': 'profile',
+  'person.email': 'profile',
   'notification_preference.user_id': 'notificationPreferences',
+  'notification_choice.user_id': 'notificationPreferences',
   'enrolment.user_id': 'enrolments',
+  'enrolment_by_person.user_id': 'enrolments',
   // The address the participant gave for their manager: part of the participant's own enrolment.
   // A manager is asked by address, with or without an account; those requests are the participant's data.
   'enrolment.manager_email': 'enrolments',
+  'enrolment_by_person.manager_email': 'enrolments',
   'attendance.user_id': 'attendance',
+  'attendance_by_person.user_id': 'attendance',
   'completion.user_id': 'completions',
+  'completion_by_person.user_id': 'completions',
   'cohort_facilitator.user_id': 'facilitating',
+  'facilitator_listing.user_id': 'facilitating',
   'programme_facilitator.user_id': 'facilitating',
+  'programme_facilitator_listing.user_id': 'facilitating',
   'forum_thread.author_id': 'threads',
+  'forum_thread_by_person.author_id': 'threads',
   'forum_post.author_id': 'posts',
+  'forum_post_by_person.author_id': 'posts',
   'forum_subscription.user_id': 'forumSubscriptions',
+  'forum_subscription_by_person.user_id': 'forumSubscriptions',
   'forum_read.user_id': 'forumReadPositions',
+  'forum_read_by_person.user_id': 'forumReadPositions',
   'notification.recipient_user_id': 'notifications',
+  'notification_by_person.recipient_user_id': 'notifications',
   'notification.recipient_email': 'notifications',
+  'notification_by_person.recipient_email': 'notifications',
   'calendar_feed.user_id': 'calendarFeed',
+  'calendar_feed_by_person.user_id': 'calendarFeed',
   'api_token.user_id': 'apiTokens',
+  'api_token_listing.user_id': 'apiTokens',
   'email_verification.user_id': 'emailVerifications',
   'password_reset.user_id': 'passwordResets',
   // target_id holds a user's id when target_type is 'user'.
   'audit_log.target_id': 'auditLog',
+  'audit_entry.target_id': 'auditLog',
   'audit_log.actor_user_id': 'auditLogByYou',
+  'audit_entry.actor_user_id': 'auditLogByYou',
   'attendance.marked_by_id': 'actionsOnOthersRecords',
+  'attendance_by_person.marked_by_id': 'actionsOnOthersRecords',
   'completion.marked_by_id': 'actionsOnOthersRecords',
+  'completion_by_person.marked_by_id': 'actionsOnOthersRecords',
   'enrolment_change.changed_by_id': 'actionsOnOthersRecords',
+  'enrolment_history.changed_by_id': 'actionsOnOthersRecords',
   'session_change.changed_by_id': 'actionsOnOthersRecords',
+  'session_change_by_person.changed_by_id': 'actionsOnOthersRecords',
   'forum_moderation.actor_id': 'actionsOnOthersRecords',
+  'forum_moderation_by_person.actor_id': 'actionsOnOthersRecords',
 };
 
 /** Columns holding a person's id that the download leaves out on purpose, and why. */
 export const LEFT_OUT: Readonly<Record<string, string>> = {
   'user_session.sess':
     'sign-in sessions: a session id and the person’s id, nothing they did; they expire after two weeks and are deleted at sign-out and erasure',
+  // Views of rows the download reads through another view.
+  'cohort_member.user_id': 'the enrolments and facilitator lists, read as enrolment_by_person and facilitator_listing',
+  'outbox_entry.recipient_user_id': 'the notifications, read as notification_by_person',
+  'live_api_token.user_id': 'the API tokens still valid, read with the others as api_token_listing',
 };
 
 /** A reason in the person's language: the enrolment area writes its own as message keys; anything else is text a person typed. */
@@ -95,8 +125,8 @@ const translatedReason = (reason: string | null, lang: Language): string | null 
  */
 function actedAs(actor: string, cohort: string): string {
   return `CASE WHEN ${actor} IS NULL THEN 'system' WHEN ${actor} = $1::uuid THEN 'you'
-    WHEN EXISTS (SELECT 1 FROM app_user b WHERE b.id = ${actor} AND b.site_role = 'admin') THEN 'admin'
-    WHEN EXISTS (SELECT 1 FROM cohort_facilitator f WHERE f.cohort_id = ${cohort} AND f.user_id = ${actor}) THEN 'facilitator'
+    WHEN EXISTS (SELECT 1 FROM person b WHERE b.id = ${actor} AND b.site_role = 'admin') THEN 'admin'
+    WHEN EXISTS (SELECT 1 FROM facilitator_listing f WHERE f.cohort_id = ${cohort} AND f.user_id = ${actor}) THEN 'facilitator'
     ELSE 'someoneElse' END`;
 }
 
@@ -117,7 +147,7 @@ interface ChannelNames {
   channel_programme_title: LocalizedText | null;
   channel_cohort_name: string | null;
 }
-const CHANNEL_JOINS = (channel: string) => `LEFT JOIN cohort cc ON cc.id = ${channel}.cohort_id LEFT JOIN programme cp ON cp.id = cc.programme_id`;
+const CHANNEL_JOINS = (channel: string) => `LEFT JOIN cohort_listing cc ON cc.id = ${channel}.cohort_id LEFT JOIN programme_listing cp ON cp.id = cc.programme_id`;
 const CHANNEL_COLUMNS = (channel: string) => `${channel}.name AS channel_name, cp.title AS channel_programme_title, cc.name AS channel_cohort_name`;
 const channelName = (row: ChannelNames, lang: Language): string =>
   row.channel_programme_title && row.channel_cohort_name
@@ -135,7 +165,7 @@ export class PersonalDataService {
   async export(userId: string): Promise<Record<PersonalDataPart, unknown> & { readme: Record<string, string>; exportedAt: string }> {
     return this.dataSource.transaction('REPEATABLE READ', async (db) => {
       const profile = await this.profile(db, userId);
-      if (!profile) throw new NotFoundException();
+      if (!profile) throw new NotFound();
       const lang = profile.language;
       const parts: Record<PersonalDataPart, unknown> = {
         profile,
@@ -175,19 +205,19 @@ export class PersonalDataService {
               email_verified_at AS "emailVerifiedAt", created_at AS "createdAt", updated_at AS "updatedAt",
               last_signed_in_at AS "lastSignedInAt", erasure_requested_at AS "erasureRequestedAt",
               digest_hour AS "digestHour", digest_rhythm AS "digestRhythm", hide_name_from_participants AS "hideNameFromParticipants"
-         FROM app_user WHERE id = $1`,
+         FROM person WHERE id = $1`,
       [userId],
     );
     return row ?? null;
   }
 
   private async agency(db: EntityManager, userId: string): Promise<{ id: string; name: string } | null> {
-    const [row] = await db.query(`SELECT a.id, a.name FROM app_user u JOIN agency a ON a.id = u.agency_id WHERE u.id = $1`, [userId]);
+    const [row] = await db.query(`SELECT a.id, a.name FROM person u JOIN agency_name a ON a.id = u.agency_id WHERE u.id = $1`, [userId]);
     return row ?? null;
   }
 
   private async notificationPreferences(db: EntityManager, userId: string): Promise<{ kind: string; channel: string }[]> {
-    return db.query(`SELECT kind, channel FROM notification_preference WHERE user_id = $1 ORDER BY kind`, [userId]);
+    return db.query(`SELECT kind, channel FROM notification_choice WHERE user_id = $1 ORDER BY kind`, [userId]);
   }
 
   /**
@@ -203,8 +233,8 @@ export class PersonalDataService {
                   'at', h.created_at, 'fromStatus', h.from_status, 'toStatus', h.to_status,
                   'fromPosition', h.from_position, 'toPosition', h.to_position, 'reason', h.reason,
                   'by', ${actedAs('h.changed_by_id', 'h.cohort_id')}) ORDER BY h.created_at, h.id)
-                FROM enrolment_change h WHERE h.enrolment_id = e.id), '[]') AS history
-         FROM enrolment e JOIN cohort c ON c.id = e.cohort_id JOIN programme p ON p.id = c.programme_id
+                FROM enrolment_history h WHERE h.enrolment_id = e.id), '[]') AS history
+         FROM enrolment_by_person e JOIN cohort_listing c ON c.id = e.cohort_id JOIN programme_listing p ON p.id = c.programme_id
         WHERE e.user_id = $1 ORDER BY e.created_at, e.id`,
       [userId],
     );
@@ -220,7 +250,8 @@ export class PersonalDataService {
     const rows: (RoundNames & Record<string, unknown>)[] = await db.query(
       `SELECT ${ROUND_COLUMNS}, s.starts_at AS "sessionStartsAt", s.ends_at AS "sessionEndsAt", a.present,
               a.marked_at AS "markedAt", ${actedAs('a.marked_by_id', 's.cohort_id')} AS "markedBy"
-         FROM attendance a JOIN cohort_session s ON s.id = a.session_id JOIN cohort c ON c.id = s.cohort_id JOIN programme p ON p.id = c.programme_id
+         FROM attendance_by_person a JOIN session_listing s ON s.id = a.session_id JOIN cohort_listing c ON c.id = s.cohort_id
+         JOIN programme_listing p ON p.id = c.programme_id
         WHERE a.user_id = $1 ORDER BY s.starts_at, s.id`,
       [userId],
     );
@@ -231,7 +262,8 @@ export class PersonalDataService {
   private async completions(db: EntityManager, userId: string, lang: Language) {
     const rows: (RoundNames & Record<string, unknown>)[] = await db.query(
       `SELECT ${ROUND_COLUMNS}, a.name AS agency, k.completed_at AS "completedAt", ${actedAs('k.marked_by_id', 'k.cohort_id')} AS "markedBy"
-         FROM completion k JOIN cohort c ON c.id = k.cohort_id JOIN programme p ON p.id = k.programme_id LEFT JOIN agency a ON a.id = k.agency_id
+         FROM completion_by_person k JOIN cohort_listing c ON c.id = k.cohort_id JOIN programme_listing p ON p.id = k.programme_id
+         LEFT JOIN agency_name a ON a.id = k.agency_id
         WHERE k.user_id = $1 ORDER BY k.completed_at, k.id`,
       [userId],
     );
@@ -241,11 +273,11 @@ export class PersonalDataService {
   /** The programmes and rounds the person is named a facilitator of. */
   private async facilitating(db: EntityManager, userId: string, lang: Language) {
     const programmes: { title: LocalizedText }[] = await db.query(
-      `SELECT p.title FROM programme_facilitator f JOIN programme p ON p.id = f.programme_id WHERE f.user_id = $1 ORDER BY p.position, p.id`,
+      `SELECT p.title FROM programme_facilitator_listing f JOIN programme_listing p ON p.id = f.programme_id WHERE f.user_id = $1 ORDER BY p.position, p.id`,
       [userId],
     );
     const rounds: RoundNames[] = await db.query(
-      `SELECT ${ROUND_COLUMNS} FROM cohort_facilitator f JOIN cohort c ON c.id = f.cohort_id JOIN programme p ON p.id = c.programme_id
+      `SELECT ${ROUND_COLUMNS} FROM facilitator_listing f JOIN cohort_listing c ON c.id = f.cohort_id JOIN programme_listing p ON p.id = c.programme_id
         WHERE f.user_id = $1 ORDER BY c.starts_at NULLS LAST, c.id`,
       [userId],
     );
@@ -256,7 +288,7 @@ export class PersonalDataService {
   private async threads(db: EntityManager, userId: string, lang: Language) {
     const rows: (ChannelNames & Record<string, unknown>)[] = await db.query(
       `SELECT t.id, t.title, ${CHANNEL_COLUMNS('ch')}, t.created_at AS "createdAt", t.pinned, t.locked
-         FROM forum_thread t JOIN forum_channel ch ON ch.id = t.channel_id ${CHANNEL_JOINS('ch')}
+         FROM forum_thread_by_person t JOIN forum_channel_name ch ON ch.id = t.channel_id ${CHANNEL_JOINS('ch')}
         WHERE t.author_id = $1 ORDER BY t.created_at, t.id`,
       [userId],
     );
@@ -275,7 +307,8 @@ export class PersonalDataService {
       `SELECT po.id, po.thread_id AS "threadId", t.title AS "threadTitle", ${CHANNEL_COLUMNS('ch')}, po.body, po.language,
               po.created_at AS "createdAt", po.edited_at AS "editedAt", po.deleted_at AS "deletedAt",
               po.hidden_at AS "hiddenAt", po.hidden_reason AS "hiddenReason"
-         FROM forum_post po JOIN forum_thread t ON t.id = po.thread_id JOIN forum_channel ch ON ch.id = t.channel_id ${CHANNEL_JOINS('ch')}
+         FROM forum_post_by_person po JOIN forum_thread_by_person t ON t.id = po.thread_id
+         JOIN forum_channel_name ch ON ch.id = t.channel_id ${CHANNEL_JOINS('ch')}
         WHERE po.author_id = $1 ORDER BY po.created_at, po.id`,
       [userId],
     );
@@ -289,8 +322,8 @@ export class PersonalDataService {
   private async forumSubscriptions(db: EntityManager, userId: string, lang: Language) {
     const rows: (ChannelNames & { thread: string | null; level: string })[] = await db.query(
       `SELECT ${CHANNEL_COLUMNS('ch')}, t.title AS thread, s.level
-         FROM forum_subscription s LEFT JOIN forum_thread t ON t.id = s.thread_id
-         JOIN forum_channel ch ON ch.id = coalesce(s.channel_id, t.channel_id) ${CHANNEL_JOINS('ch')}
+         FROM forum_subscription_by_person s LEFT JOIN forum_thread_by_person t ON t.id = s.thread_id
+         JOIN forum_channel_name ch ON ch.id = coalesce(s.channel_id, t.channel_id) ${CHANNEL_JOINS('ch')}
         WHERE s.user_id = $1 ORDER BY s.thread_id NULLS FIRST, s.id`,
       [userId],
     );
@@ -304,7 +337,8 @@ export class PersonalDataService {
   private async forumReadPositions(db: EntityManager, userId: string, lang: Language) {
     const rows: (ChannelNames & { thread: string; readUpTo: Date })[] = await db.query(
       `SELECT t.title AS thread, ${CHANNEL_COLUMNS('ch')}, r.read_up_to AS "readUpTo"
-         FROM forum_read r JOIN forum_thread t ON t.id = r.thread_id JOIN forum_channel ch ON ch.id = t.channel_id ${CHANNEL_JOINS('ch')}
+         FROM forum_read_by_person r JOIN forum_thread_by_person t ON t.id = r.thread_id
+         JOIN forum_channel_name ch ON ch.id = t.channel_id ${CHANNEL_JOINS('ch')}
         WHERE r.user_id = $1 ORDER BY r.read_up_to, t.id`,
       [userId],
     );
@@ -322,7 +356,7 @@ export class PersonalDataService {
   private async notifications(db: EntityManager, userId: string) {
     return db.query(
       `SELECT n.kind, n.subject, n.status, n.delivery, n.created_at AS "createdAt", n.due_at AS "dueAt", n.sent_at AS "sentAt", n.read_at AS "readAt"
-         FROM notification n, app_user u
+         FROM notification_by_person n, person u
         WHERE u.id = $1 AND (n.recipient_user_id = u.id OR (n.recipient_user_id IS NULL AND lower(n.recipient_email) = lower(u.email)))
         ORDER BY n.created_at DESC, n.id`,
       [userId],
@@ -332,7 +366,7 @@ export class PersonalDataService {
   /** Whether the person has a personal calendar address, and when it was made and last reset; never the address. */
   private async calendarFeed(db: EntityManager, userId: string) {
     const [feed]: { createdAt: Date; updatedAt: Date }[] = await db.query(
-      `SELECT created_at AS "createdAt", updated_at AS "updatedAt" FROM calendar_feed WHERE user_id = $1`,
+      `SELECT created_at AS "createdAt", updated_at AS "updatedAt" FROM calendar_feed_by_person WHERE user_id = $1`,
       [userId],
     );
     return feed ? { exists: true, ...feed } : { exists: false };
@@ -342,7 +376,7 @@ export class PersonalDataService {
   private async apiTokens(db: EntityManager, userId: string) {
     return db.query(
       `SELECT name, created_at AS "createdAt", expires_at AS "expiresAt", last_used_at AS "lastUsedAt", revoked_at AS "revokedAt"
-         FROM api_token WHERE user_id = $1 ORDER BY created_at, id`,
+         FROM api_token_listing WHERE user_id = $1 ORDER BY created_at, id`,
       [userId],
     );
   }
@@ -359,7 +393,7 @@ export class PersonalDataService {
   private async auditLog(db: EntityManager, userId: string) {
     return db.query(
       `SELECT action, created_at AS "createdAt", details, ${actedAs('actor_user_id', 'NULL')} AS "by"
-         FROM audit_log WHERE target_type = 'user' AND target_id = $1::text ORDER BY created_at, id`,
+         FROM audit_entry WHERE target_type = 'user' AND target_id = $1::text ORDER BY created_at, id`,
       [userId],
     );
   }
@@ -371,7 +405,7 @@ export class PersonalDataService {
   private async auditLogByYou(db: EntityManager, userId: string) {
     return db.query(
       `SELECT action, target_type AS "targetType", CASE WHEN target_type = 'user' THEN NULL ELSE target_id END AS "targetId", created_at AS "createdAt"
-         FROM audit_log WHERE actor_user_id = $1::uuid AND NOT (target_type = 'user' AND target_id = $1::text) ORDER BY created_at, id`,
+         FROM audit_entry WHERE actor_user_id = $1::uuid AND NOT (target_type = 'user' AND target_id = $1::text) ORDER BY created_at, id`,
       [userId],
     );
   }
@@ -379,11 +413,12 @@ export class PersonalDataService {
   /** How often the person, as an admin, facilitator or moderator, wrote in records about others or about rounds. */
   private async actionsOnOthersRecords(db: EntityManager, userId: string) {
     const [counts] = await db.query(
-      `SELECT (SELECT count(*)::int FROM attendance a WHERE a.marked_by_id = $1 AND a.user_id <> $1) AS "attendanceMarked",
-              (SELECT count(*)::int FROM completion k WHERE k.marked_by_id = $1 AND k.user_id <> $1) AS "completionsMarked",
-              (SELECT count(*)::int FROM enrolment_change h JOIN enrolment e ON e.id = h.enrolment_id WHERE h.changed_by_id = $1 AND e.user_id <> $1) AS "enrolmentChanges",
-              (SELECT count(*)::int FROM session_change s WHERE s.changed_by_id = $1) AS "sessionChanges",
-              (SELECT count(*)::int FROM forum_moderation m WHERE m.actor_id = $1) AS "moderationActions"`,
+      `SELECT (SELECT count(*)::int FROM attendance_by_person a WHERE a.marked_by_id = $1 AND a.user_id <> $1) AS "attendanceMarked",
+              (SELECT count(*)::int FROM completion_by_person k WHERE k.marked_by_id = $1 AND k.user_id <> $1) AS "completionsMarked",
+              (SELECT count(*)::int FROM enrolment_history h JOIN enrolment_by_person e ON e.id = h.enrolment_id
+                WHERE h.changed_by_id = $1 AND e.user_id <> $1) AS "enrolmentChanges",
+              (SELECT count(*)::int FROM session_change_by_person s WHERE s.changed_by_id = $1) AS "sessionChanges",
+              (SELECT count(*)::int FROM forum_moderation_by_person m WHERE m.actor_id = $1) AS "moderationActions"`,
       [userId],
     );
     return counts;

@@ -14,6 +14,7 @@ import { Channel, CHANNELS } from '../notifications/notification.entity';
 import { NotificationKinds } from '../notifications/notification-kinds';
 import { NotificationsService } from '../notifications/notifications.service';
 import { TEST_MESSAGE_KIND } from '../notifications/outbox.service';
+import { PasswordResetService } from './password-reset.service';
 import { SignInService } from './sign-in.service';
 
 /**
@@ -50,13 +51,14 @@ export class ProfileService {
     private readonly notifications: NotificationsService,
     private readonly kinds: NotificationKinds,
     private readonly signIns: SignInService,
+    private readonly passwordResets: PasswordResetService,
   ) {}
 
   async profile(userId: string): Promise<Profile> {
     const [row]: Profile[] = await this.dataSource.query(
       `SELECT id, email, display_name AS "displayName", agency_id AS "agencyId", language, erasure_requested_at AS "erasureRequestedAt",
               digest_hour AS "digestHour", digest_rhythm AS "digestRhythm", hide_name_from_participants AS "hideNameFromParticipants"
-         FROM app_user WHERE id = $1`,
+         FROM person WHERE id = $1`,
       [userId],
     );
     return row;
@@ -71,28 +73,17 @@ export class ProfileService {
     const agencyId = change.agencyId || null;
     if (agencyId) {
       const [moving]: { email: string; email_domains: string[] }[] = await this.dataSource.query(
-        `SELECT u.email, a.email_domains FROM app_user u JOIN agency a ON a.id = $2::uuid WHERE u.id = $1 AND u.agency_id IS DISTINCT FROM a.id`,
+        `SELECT u.email, a.email_domains FROM person u JOIN agency_name a ON a.id = $2::uuid WHERE u.id = $1 AND u.agency_id IS DISTINCT FROM a.id`,
         [userId, agencyId],
       );
       if (moving && !addressFitsDomains(moving.email, moving.email_domains)) throw new FieldErrors({ agencyId: withValues('profile.agency.outsideDomains', { domains: readableDomains(moving.email_domains).join(', ') }) });
     }
-    try {
-      const [, updated]: [unknown, number] = await this.dataSource.query(
-        `UPDATE app_user SET display_name = $2, agency_id = $3, language = $4, hide_name_from_participants = $5, updated_at = now()
-          WHERE id = $1 AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM agency WHERE id = $3::uuid))`,
-        [userId, change.displayName.trim(), agencyId, change.language, change.hideNameFromParticipants],
-      );
-      if (updated === 0) throw new FieldErrors({ agencyId: 'accounts.agency.unknown' });
-    } catch (error) {
-      // The agency was deleted between the check and the write.
-      if ((error as { code?: string }).code === '23503') throw new FieldErrors({ agencyId: 'accounts.agency.unknown' });
-      throw error;
-    }
+    await this.users.updateProfile(userId, { ...change, agencyId });
   }
 
   /** When the person's digest is due: an hour in Helsinki (null for the site's default) and a rhythm. */
   async setDigestTime(userId: string, hour: number | null, rhythm: DigestRhythm): Promise<void> {
-    await this.dataSource.query(`UPDATE app_user SET digest_hour = $2, digest_rhythm = $3, updated_at = now() WHERE id = $1`, [userId, hour, rhythm]);
+    await this.users.setDigestTime(userId, hour, rhythm);
   }
 
   /** The kinds a person may choose a channel for: all but security mail, which always comes by email. */
@@ -107,7 +98,7 @@ export class ProfileService {
 
   /** The channel of every choosable kind; "email" until the person chooses otherwise. */
   async preferences(userId: string): Promise<{ kind: string; channel: Channel; channels: readonly Channel[] }[]> {
-    const rows: { kind: string; channel: Channel }[] = await this.dataSource.query(`SELECT kind, channel FROM notification_preference WHERE user_id = $1`, [userId]);
+    const rows: { kind: string; channel: Channel }[] = await this.dataSource.query(`SELECT kind, channel FROM notification_choice WHERE user_id = $1`, [userId]);
     const chosen = new Map(rows.map((row) => [row.kind, row.channel]));
     return this.choosableKinds().map((kind) => ({ kind, channel: chosen.get(kind) ?? 'email', channels: this.channelsOf(kind) }));
   }
@@ -135,7 +126,7 @@ export class ProfileService {
     if (!user) throw new FieldErrors({ currentPassword: 'accounts.password.cannotChange' });
     if (!(await this.signIns.checkPassword(user.email, currentPassword, ip))) throw new FieldErrors({ currentPassword: 'profile.password.wrongCurrent' });
     try {
-      return await this.users.changePassword(userId, newPassword);
+      return await this.passwordResets.changePassword(userId, newPassword);
     } catch (error) {
       // UserService names the field "password"; on this form it is the new one.
       if (error instanceof FieldErrors && error.fields.password) throw new FieldErrors({ newPassword: error.fields.password });
@@ -148,18 +139,6 @@ export class ProfileService {
    * request changes nothing; `recorded` says which it was, so the page can say so.
    */
   async requestErasure(userId: string): Promise<{ requestedAt: Date; recorded: boolean }> {
-    return this.dataSource.transaction(async (manager) => {
-      const [[requested]]: [{ erasure_requested_at: Date }[], number] = await manager.query(
-        `UPDATE app_user SET erasure_requested_at = now(), updated_at = now()
-          WHERE id = $1 AND erasure_requested_at IS NULL RETURNING erasure_requested_at`,
-        [userId],
-      );
-      if (!requested) {
-        const [{ erasure_requested_at }]: { erasure_requested_at: Date }[] = await manager.query(`SELECT erasure_requested_at FROM app_user WHERE id = $1`, [userId]);
-        return { requestedAt: erasure_requested_at, recorded: false };
-      }
-      await this.users.audit(manager, { actorUserId: userId, action: 'erasure.requested', targetType: 'user', targetId: userId });
-      return { requestedAt: requested.erasure_requested_at, recorded: true };
-    });
+    return this.users.requestErasure(userId);
   }
 }

@@ -70,7 +70,7 @@ export class CalendarFeedService implements OnModuleInit {
       this.dataSource,
       'calendar-feed-owner',
       `SELECT f.user_id, u.language, ${personalDigest('f.user_id')} AS digest
-       FROM calendar_feed f JOIN app_user u ON u.id = f.user_id WHERE f.token_hash = $1 AND u.status = 'active'`,
+       FROM calendar_feed f JOIN person u ON u.id = f.user_id WHERE f.token_hash = $1 AND u.status = 'active'`,
       [tokenHash(token)],
     );
     return row ? { userId: row.user_id, language: row.language, sessionsDigest: row.digest } : null;

@@ -76,7 +76,7 @@ export class CalendarController {
   async cohortCalendar(@Param('id') id: string, @Viewer() viewer: Actor | null, @Lang() lang: Language, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() reply: FastifyReply) {
     checkedId(id);
     const own = viewer ? await this.roster.enrolmentOf(id, viewer.id) : null;
-    const cohort = await this.catalogue.cohort(id, lang, viewer, { participant: own?.status === 'confirmed' || own?.status === 'completed' });
+    const cohort = await this.catalogue.cohort(id, lang, viewer, { participant: own?.participant ?? false });
     const scope = this.calendar.cohortScope(cohort.id, cohort.mayJoin);
     return this.answer(reply, ifNoneMatch, {
       version: () => this.calendar.version(scope, lang),

@@ -7,6 +7,7 @@ import { CatalogueModule } from '../catalogue/catalogue.module';
 import { EnrolmentModule } from '../enrolment/enrolment.module';
 import { AdminEventsController } from './admin-events.controller';
 import { CalendarFeed } from './calendar-feed.entity';
+import { DemoNetworkEventsService } from './demo-network-events.service';
 import { EventsController } from './events.controller';
 import { NetworkEvent } from './network-event.entity';
 import { NetworkEventsService } from './network-events.service';
@@ -19,7 +20,7 @@ import { SessionCalendarService } from './session-calendar.service';
 @Module({
   imports: [TypeOrmModule.forFeature([CalendarFeed, NetworkEvent]), CatalogueModule, EnrolmentModule],
   controllers: [CalendarController, EventsController, AdminEventsController],
-  providers: [NetworkEventsService, CalendarFeedService, SessionCalendarService, RemindersService, ReminderNotifications],
-  exports: [NetworkEventsService],
+  providers: [NetworkEventsService, CalendarFeedService, SessionCalendarService, RemindersService, ReminderNotifications, DemoNetworkEventsService],
+  exports: [NetworkEventsService, DemoNetworkEventsService],
 })
 export class CalendarModule {}

@@ -2,12 +2,12 @@
 // write the events (each write audited; a change of time or status bumps the revision calendars
 // compare), and everyone reads the upcoming sessions of published rounds merged with the events, in
 // time order. Meeting links of cohort sessions never reach the page: they are for the participants.
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { sessionProblems } from '../catalogue/scheduling.rules';
 import { CONFIG, Config } from '../config/config';
-import { checkedId, constraintRefusal, FieldErrors, Refused, withValues } from '../errors/domain-errors';
+import { checkedId, constraintRefusal, FieldErrors, NotFound, Refused, withValues } from '../errors/domain-errors';
 import { fromHelsinki } from '../i18n/helsinki-time';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { UserService } from '../identity/user.service';
@@ -71,6 +71,8 @@ export interface NetworkEventForEdit extends NetworkEventInput {
   status: NetworkEventStatus;
   revision: number;
   updatedAt: Date;
+  /** A cancelled event is history: only one that is not may change. */
+  mayEdit: boolean;
 }
 
 export interface NetworkEventRow {
@@ -184,7 +186,7 @@ export class NetworkEventsService {
 
   /** Published programmes for the page's filter, in catalogue order. */
   async programmeOptions(lang: Language): Promise<ProgrammeOption[]> {
-    const rows: { slug: string; title: LocalizedText }[] = await this.dataSource.query(`SELECT slug, title FROM programme WHERE status = 'published' ORDER BY position, slug`);
+    const rows: { slug: string; title: LocalizedText }[] = await this.dataSource.query(`SELECT slug, title FROM programme_listing WHERE status = 'published' ORDER BY position, slug`);
     return rows.map((row) => ({ slug: row.slug, title: localized(row.title, lang) }));
   }
 
@@ -197,16 +199,16 @@ export class NetworkEventsService {
   async upcoming(filter: EventsFilter, lang: Language, now: Date = new Date()): Promise<{ items: EventItem[]; truncated: boolean }> {
     const programme = filter.programme || null;
     if (programme) {
-      const [found] = await this.dataSource.query(`SELECT 1 FROM programme WHERE slug = $1 AND status = 'published'`, [programme]);
+      const [found] = await this.dataSource.query(`SELECT 1 FROM programme_listing WHERE slug = $1 AND status = 'published'`, [programme]);
       if (!found) throw new FieldErrors({ programme: 'events.filter.programme.unknown' });
     }
     const [monthStart, monthEnd] = filter.month ? monthRange(filter.month) : [null, null];
     const rows: ItemRow[] = await this.dataSource.query(
       `SELECT 'session' AS kind, s.id, s.starts_at, s.ends_at, s.status, coalesce(s.place, c.place) AS place, NULL::text AS meeting_link,
               p.title, NULL::jsonb AS description, c.id AS cohort_id, c.name AS cohort_name
-         FROM cohort_session s
-         JOIN cohort c ON c.id = s.cohort_id AND c.status = 'published'
-         JOIN programme p ON p.id = c.programme_id AND p.status = 'published'
+         FROM session_listing s
+         JOIN cohort_listing c ON c.id = s.cohort_id AND c.status = 'published'
+         JOIN programme_listing p ON p.id = c.programme_id AND p.status = 'published'
         WHERE s.ends_at > $1
           AND ($2::text IS NULL OR p.slug = $2)
           AND ($3::timestamptz IS NULL OR s.starts_at >= $3)
@@ -249,8 +251,8 @@ export class NetworkEventsService {
 
   async findForEdit(id: string): Promise<NetworkEventForEdit> {
     const event = await this.dataSource.manager.findOne(NetworkEvent, { where: { id: checkedId(id) } });
-    if (!event) throw new NotFoundException();
-    return { ...event };
+    if (!event) throw new NotFound();
+    return { ...event, mayEdit: event.status !== 'cancelled' };
   }
 
   async create(actorId: string, input: NetworkEventInput): Promise<NetworkEvent> {
@@ -303,7 +305,7 @@ export class NetworkEventsService {
 
   private async lock(manager: EntityManager, id: string): Promise<NetworkEvent> {
     const event = await manager.findOne(NetworkEvent, { where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (!event) throw new NotFoundException();
+    if (!event) throw new NotFound();
     return event;
   }
 

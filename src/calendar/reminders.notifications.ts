@@ -12,14 +12,44 @@ import { formatDate } from '../i18n/dates';
 import { helsinkiDate } from '../i18n/helsinki-time';
 import { Language, translate } from '../i18n/i18n';
 import { programmeAndRound } from '../i18n/round-name';
-import { cohortPath, ENROLMENT_KINDS } from '../enrolment/enrolment.notifications';
+import { cohortPath, ENROLMENT_KINDS, EnrolmentMail } from '../enrolment/enrolment.notifications';
 import { MailAttachment, MailRecipient, NotificationKinds } from '../notifications/notification-kinds';
 import { CalendarEvent, writeCalendar } from './ics';
-import { REMINDER_KINDS, RemindersService } from './reminders.service';
+import { REMINDER_KINDS, RemindersService, SessionMail } from './reminders.service';
 import { SessionCalendarService } from './session-calendar.service';
 
 type Method = 'REQUEST' | 'CANCEL';
 
+/** Which session a mail is about and for whom; refresh adds the session as it is when the mail goes. */
+type AboutSession = { sessionId: string; cohortId: string; userId: string } & Partial<Omit<SessionMail, 'sessionId' | 'cohortId' | 'startsAt'>>;
+
+/** A reminder, planned inside PostgreSQL (sql/reminder-planning.sql) for the session's time then. */
+export type SessionReminderMail = AboutSession & {
+  offsetMinutes: number;
+  /** As planned (ISO text); the session's start as it is now once refreshed, which must be the same instant. */
+  startsAt: string | Date;
+};
+
+/** A session added, moved or cancelled (RemindersService.tellEveryone); the session's time comes with refresh. */
+export type SessionChangeMail = AboutSession & {
+  previousStartsAt: Date | string | null;
+  previousEndsAt: Date | string | null;
+  reason: string | null;
+  startsAt?: Date;
+};
+
+/** A round cancelled, to everyone who was in it or waiting (RemindersService.tellRoundCancelled). */
+export type CohortCancelledMail = { cohortId: string; cohortName: string; programmeTitle: string; hadSeat: boolean };
+
+declare module '../notifications/notification-kinds' {
+  interface NotificationPayloads {
+    [REMINDER_KINDS.reminder]: SessionReminderMail;
+    [REMINDER_KINDS.added]: SessionChangeMail;
+    [REMINDER_KINDS.moved]: SessionChangeMail;
+    [REMINDER_KINDS.cancelled]: SessionChangeMail;
+    [REMINDER_KINDS.cohortCancelled]: CohortCancelledMail;
+  }
+}
 
 @Injectable()
 export class ReminderNotifications implements OnModuleInit {
@@ -32,11 +62,11 @@ export class ReminderNotifications implements OnModuleInit {
   ) {}
 
   onModuleInit() {
-    const subject = (name: string) => (payload: Record<string, unknown>, lang: Language) =>
+    const subject = (name: string) => (payload: { programmeTitle?: string; cohortName?: string; startsAt?: Date | string }, lang: Language) =>
       translate(lang, `mail.${name}.subject`, {
         round: programmeAndRound(payload.programmeTitle, payload.cohortName, lang),
-        date: payload.startsAt ? formatDate(new Date(payload.startsAt as string), lang, 'date') : '',
-        time: payload.startsAt ? formatDate(new Date(payload.startsAt as string), lang, 'time') : '',
+        date: payload.startsAt ? formatDate(new Date(payload.startsAt), lang, 'date') : '',
+        time: payload.startsAt ? formatDate(new Date(payload.startsAt), lang, 'time') : '',
       });
     this.kinds.register({
       name: REMINDER_KINDS.reminder,
@@ -74,7 +104,7 @@ export class ReminderNotifications implements OnModuleInit {
       subject: subject(REMINDER_KINDS.cohortCancelled),
       aboutPath: cohortPath,
       // The sessions leave the calendars of those who had them.
-      attachments: async (payload, lang, to) => (payload.hadSeat ? this.invitations(await this.calendar.cohortEvents(String(payload.cohortId), lang), lang, to, 'CANCEL') : []),
+      attachments: async (payload, lang, to) => (payload.hadSeat ? this.invitations(await this.calendar.cohortEvents(payload.cohortId, lang), lang, to, 'CANCEL') : []),
     });
 
     // The digest lists the person's sessions of the coming week.
@@ -82,25 +112,22 @@ export class ReminderNotifications implements OnModuleInit {
 
     for (const kind of [ENROLMENT_KINDS['enrolment.confirmed'], ENROLMENT_KINDS['enrolment.promoted'], ENROLMENT_KINDS['enrolment.approved']]) {
       this.kinds.addAttachments(kind, async (payload, lang, to) =>
-        payload.status === 'confirmed' ? this.invitations(await this.calendar.cohortEvents(String(payload.cohortId), lang), lang, to, 'REQUEST') : [],
+        payload.status === 'confirmed' ? this.invitations(await this.calendar.cohortEvents(payload.cohortId, lang), lang, to, 'REQUEST') : [],
       );
     }
     this.kinds.addAttachments(ENROLMENT_KINDS['enrolment.cancelled'], async (payload, lang, to) =>
-      (await this.heldASeat(payload)) ? this.invitations(await this.calendar.cohortEvents(String(payload.cohortId), lang), lang, to, 'CANCEL') : [],
+      (await this.heldASeat(payload)) ? this.invitations(await this.calendar.cohortEvents(payload.cohortId, lang), lang, to, 'CANCEL') : [],
     );
   }
 
-  private async sessionInvitation(payload: Record<string, unknown>, lang: Language, to: MailRecipient, method: Method): Promise<MailAttachment[]> {
-    return this.invitations(await this.calendar.sessionEvents([String(payload.sessionId)], lang), lang, to, method);
+  private async sessionInvitation(payload: SessionChangeMail, lang: Language, to: MailRecipient, method: Method): Promise<MailAttachment[]> {
+    return this.invitations(await this.calendar.sessionEvents([payload.sessionId], lang), lang, to, method);
   }
 
   /** A cancelled enrolment had sessions in the person's calendar only if it had been confirmed. */
-  private async heldASeat(payload: Record<string, unknown>): Promise<boolean> {
-    const [row]: { from_status: string | null }[] = await this.dataSource.query(
-      `SELECT from_status FROM enrolment_change WHERE enrolment_id = $1 AND to_status = 'cancelled' ORDER BY created_at DESC LIMIT 1`,
-      [payload.enrolmentId],
-    );
-    return row?.from_status === 'confirmed';
+  private async heldASeat(payload: EnrolmentMail): Promise<boolean> {
+    const [row]: { held: boolean }[] = await this.dataSource.query(`SELECT held_seat_until_cancelled($1) AS held`, [payload.enrolmentId]);
+    return row.held;
   }
 
   private invitations(events: CalendarEvent[], lang: Language, to: MailRecipient, method: Method): MailAttachment[] {

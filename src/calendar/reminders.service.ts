@@ -1,5 +1,5 @@
 // What reminder and session-change mails say, read when they are sent. The reminder plan itself is
-// kept by PostgreSQL (migration Reminders: triggers plan and drop `session.reminder` rows whenever
+// kept by PostgreSQL (calendar/sql/reminder-planning.sql: triggers plan and drop `session.reminder` rows whenever
 // a seat, a facilitator, a session or a round changes); this service answers the worker's last
 // question, "is it still true, and what does it say now?": the session still at the time the
 // reminder was planned for, its round still published, the person still in it. It also writes the
@@ -14,6 +14,7 @@ import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { Batcher } from '../notifications/batcher';
 import { NotificationsService } from '../notifications/notifications.service';
 import { renderMarkdown } from '../views/markdown';
+import type { SessionChangeMail, SessionReminderMail } from './reminders.notifications';
 import { SESSION_COLUMNS, SessionRow } from './session-calendar.service';
 
 export const REMINDER_KINDS = {
@@ -82,7 +83,7 @@ export class RemindersService implements OnModuleInit {
   }
 
   /** A reminder goes only if its session is still at the planned time and the person still in the round. */
-  async refreshReminder(payload: Record<string, unknown>, lang: Language): Promise<Record<string, unknown> | null> {
+  async refreshReminder(payload: SessionReminderMail, lang: Language): Promise<SessionReminderMail | null> {
     const row = await this.sessionFor(payload);
     if (!row || row.status !== 'scheduled' || row.cohort_status !== 'published') return null;
     if (!sameInstant(payload.startsAt, row.starts_at) || !row.reminder_offsets.includes(Number(payload.offsetMinutes))) return null;
@@ -90,13 +91,13 @@ export class RemindersService implements OnModuleInit {
   }
 
   /** "A session was added" and "your session moved" go while the session is still on (a cancellation has a mail of its own). */
-  async refreshScheduled(payload: Record<string, unknown>, lang: Language): Promise<Record<string, unknown> | null> {
+  async refreshScheduled(payload: SessionChangeMail, lang: Language): Promise<SessionChangeMail | null> {
     const row = await this.sessionFor(payload);
     if (!row || row.status !== 'scheduled' || row.cohort_status !== 'published') return null;
     return { ...payload, ...this.mailView(row, lang) };
   }
 
-  async refreshCancelled(payload: Record<string, unknown>, lang: Language): Promise<Record<string, unknown> | null> {
+  async refreshCancelled(payload: SessionChangeMail, lang: Language): Promise<SessionChangeMail | null> {
     const row = await this.sessionFor(payload);
     if (!row || row.status !== 'cancelled') return null;
     return { ...payload, ...this.mailView(row, lang) };
@@ -109,10 +110,10 @@ export class RemindersService implements OnModuleInit {
    */
   private async tellEveryone(event: DomainEventOf<'session.changed'>, manager: EntityManager): Promise<void> {
     const people: { id: string; email: string; display_name: string; language: Language }[] = await manager.query(
-      `SELECT u.id, u.email, u.display_name, u.language FROM app_user u
+      `SELECT u.id, u.email, u.display_name, u.language FROM person u
        WHERE u.status = 'active'
-         AND u.id IN (SELECT user_id FROM enrolment WHERE cohort_id = $1 AND status IN ('confirmed', 'completed') UNION SELECT user_id FROM cohort_facilitator WHERE cohort_id = $1)
-         AND EXISTS (SELECT 1 FROM cohort WHERE id = $1 AND status = 'published')`,
+         AND u.id IN (SELECT user_id FROM cohort_member WHERE cohort_id = $1 AND is_in)
+         AND EXISTS (SELECT 1 FROM cohort_listing WHERE id = $1 AND status = 'published')`,
       [event.cohortId],
     );
     const kind = REMINDER_KINDS[event.change];
@@ -140,15 +141,14 @@ export class RemindersService implements OnModuleInit {
    */
   private async tellRoundCancelled(cohortId: string, manager: EntityManager): Promise<void> {
     const people: { id: string; email: string; display_name: string; language: Language; had_seat: boolean }[] = await manager.query(
-      `SELECT u.id, u.email, u.display_name, u.language, bool_or(p.had_seat) AS had_seat
-       FROM (SELECT user_id, status IN ('confirmed', 'completed') AS had_seat FROM enrolment WHERE cohort_id = $1 AND status IN ('confirmed', 'completed', 'waitlisted', 'pending_approval')
-             UNION ALL SELECT user_id, true FROM cohort_facilitator WHERE cohort_id = $1) p
-       JOIN app_user u ON u.id = p.user_id AND u.status = 'active'
-       GROUP BY u.id`,
+      `SELECT u.id, u.email, u.display_name, u.language, p.had_seat
+       FROM (SELECT user_id, bool_or(is_in) AS had_seat FROM cohort_member
+             WHERE cohort_id = $1 AND status IN ('confirmed', 'completed', 'waitlisted', 'pending_approval', 'facilitating') GROUP BY user_id) p
+       JOIN person u ON u.id = p.user_id AND u.status = 'active'`,
       [cohortId],
     );
     const [cohort]: { name: string; programme_title: LocalizedText }[] = await manager.query(
-      `SELECT c.name, p.title AS programme_title FROM cohort c JOIN programme p ON p.id = c.programme_id WHERE c.id = $1`,
+      `SELECT c.name, p.title AS programme_title FROM cohort_listing c JOIN programme_listing p ON p.id = c.programme_id WHERE c.id = $1`,
       [cohortId],
     );
     await this.notifications.notifyAll(
@@ -179,24 +179,24 @@ export class RemindersService implements OnModuleInit {
         this.dataSource,
         'reminder-sessions',
         `SELECT ${SESSION_COLUMNS}, c.reminder_offsets, n.number::int, n.count::int
-         FROM cohort_session s JOIN cohort c ON c.id = s.cohort_id JOIN programme p ON p.id = c.programme_id
+         FROM session_listing s JOIN cohort_listing c ON c.id = s.cohort_id JOIN programme_listing p ON p.id = c.programme_id
          CROSS JOIN LATERAL (
            SELECT count(*) FILTER (WHERE o.starts_at <= s.starts_at) AS number, count(*) AS count
-           FROM cohort_session o WHERE o.cohort_id = s.cohort_id AND (o.status = 'scheduled' OR o.id = s.id)) n
+           FROM session_listing o WHERE o.cohort_id = s.cohort_id AND (o.status = 'scheduled' OR o.id = s.id)) n
          WHERE s.id = ANY($1::uuid[])`,
         [[...new Set(keys.map((key) => key.sessionId))]],
       ),
       // A confirmed seat is looked up first through the one-active-seat index, whatever the table's
       // statistics say: without them (a freshly filled table before ANALYZE) the full rule below
       // walked the round's seats for each person, 0.5 ms a reminder in a round of 10,000. Only
-      // people without a confirmed seat are asked the full rule (the Reminders migration's).
+      // people without a confirmed seat are asked the full rule (session_reminders_person_in, sql/reminder-planning.sql).
       preparedQuery<{ i: string; person_in: boolean }>(
         this.dataSource,
         'reminder-people-in',
         `SELECT k.i,
-                coalesce((SELECT true FROM enrolment e WHERE e.cohort_id = s.cohort_id AND e.user_id = k.user_id AND e.status = 'confirmed'), false)
+                coalesce((SELECT true FROM cohort_member m WHERE m.cohort_id = s.cohort_id AND m.user_id = k.user_id AND m.status = 'confirmed'), false)
                 OR session_reminders_person_in(s.cohort_id, k.user_id) AS person_in
-         FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k(session_id, user_id, i) JOIN cohort_session s ON s.id = k.session_id`,
+         FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k(session_id, user_id, i) JOIN session_listing s ON s.id = k.session_id`,
         [keys.map((key) => key.sessionId), keys.map((key) => key.userId)],
       ),
     ]);

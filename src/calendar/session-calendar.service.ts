@@ -42,8 +42,7 @@ export interface SessionRow {
  * id. Starting from the person's rounds (indexes by user), not from every session there is.
  */
 function personalSessions(user: string): string {
-  return `s.cohort_id IN (SELECT cohort_id FROM enrolment WHERE user_id = ${user} AND status IN ('confirmed', 'completed')
-                          UNION SELECT cohort_id FROM cohort_facilitator WHERE user_id = ${user})
+  return `s.cohort_id IN (SELECT cohort_id FROM cohort_member WHERE user_id = ${user} AND is_in)
     AND c.status IN ('published', 'completed', 'cancelled') AND s.ends_at > now() - make_interval(days => ${FEED_HISTORY_DAYS})`;
 }
 
@@ -52,7 +51,7 @@ export function personalDigest(user: string): string {
   return `(SELECT ${digest('')} ${FROM_SESSIONS} WHERE ${personalSessions(user)})`;
 }
 
-const FROM_SESSIONS = `FROM cohort_session s JOIN cohort c ON c.id = s.cohort_id JOIN programme p ON p.id = c.programme_id`;
+const FROM_SESSIONS = `FROM session_listing s JOIN cohort_listing c ON c.id = s.cohort_id JOIN programme_listing p ON p.id = c.programme_id`;
 
 /** The digest of a set of sessions, as an aggregate (`over` '') or a window over the rows ('OVER ()'). */
 const digest = (over: string) =>
@@ -63,7 +62,7 @@ export const SESSION_COLUMNS = `s.id, s.cohort_id, s.starts_at, s.ends_at, s.sta
   coalesce(s.meeting_link, c.meeting_link) AS meeting_link, s.agenda, greatest(s.updated_at, c.updated_at, p.updated_at) AS updated_at,
   c.name AS cohort_name, c.status AS cohort_status, p.title AS programme_title`;
 
-/** Which sessions a feed shows, as SQL over cohort_session s, cohort c, programme p. */
+/** Which sessions a feed shows, as SQL over session_listing s, cohort_listing c, programme_listing p. */
 export interface FeedScope {
   /** Names its queries' prepared statements: one name per where clause. */
   name: 'personal' | 'public' | 'cohort';
@@ -130,7 +129,7 @@ export class SessionCalendarService {
   async sessionEvents(sessionIds: string[], lang: Language): Promise<CalendarEvent[]> {
     if (sessionIds.length === 0) return [];
     const rows: SessionRow[] = await this.dataSource.query(
-      `SELECT ${SESSION_COLUMNS} FROM cohort_session s JOIN cohort c ON c.id = s.cohort_id JOIN programme p ON p.id = c.programme_id
+      `SELECT ${SESSION_COLUMNS} FROM session_listing s JOIN cohort_listing c ON c.id = s.cohort_id JOIN programme_listing p ON p.id = c.programme_id
        WHERE s.id = ANY($1) ORDER BY s.starts_at`,
       [sessionIds],
     );
@@ -140,7 +139,7 @@ export class SessionCalendarService {
   /** A round's sessions still to come, with links, for invitations to a person with a seat. */
   async cohortEvents(cohortId: string, lang: Language): Promise<CalendarEvent[]> {
     const rows: SessionRow[] = await this.dataSource.query(
-      `SELECT ${SESSION_COLUMNS} FROM cohort_session s JOIN cohort c ON c.id = s.cohort_id JOIN programme p ON p.id = c.programme_id
+      `SELECT ${SESSION_COLUMNS} FROM session_listing s JOIN cohort_listing c ON c.id = s.cohort_id JOIN programme_listing p ON p.id = c.programme_id
        WHERE s.cohort_id = $1 AND s.status = 'scheduled' AND s.ends_at > now() ORDER BY s.starts_at`,
       [cohortId],
     );

@@ -5,9 +5,13 @@
 // to say (scheduling.rules.ts), as for every other way in.
 import { Transform, Type } from 'class-transformer';
 import { IsArray, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateBy, ValidateIf, ValidateNested } from 'class-validator';
-import { parseHelsinki, ShiftUnit } from '../i18n/helsinki-time';
+import { parseHelsinki, ShiftUnit, toHelsinki } from '../i18n/helsinki-time';
+import { Language, LOCALES, translate } from '../i18n/i18n';
+import { withValues } from '../errors/domain-errors';
+import { FieldMessages } from '../web/forms';
 import { filled, OptionalText, RequiredDate, RequiredText, RequiredTime } from '../web/form-fields';
 import { COHORT_STATUSES, CohortStatus, DELIVERY_MODES, DeliveryMode } from './cohort.entity';
+import { dayOffOf } from './finnish-holidays';
 import { PROGRAMME_STATUSES, PROGRAMME_THEMES, ProgrammeStatus, ProgrammeTheme } from './programme.entity';
 import { ProgrammeInput } from './programmes.service';
 import { CohortInput, MAX_SESSIONS, MAX_YEAR, MIN_YEAR, parseReminderOffsets, SessionInput } from './scheduling.rules';
@@ -325,6 +329,33 @@ export function sessionInputOf(form: SessionFormDto): SessionInput {
     meetingLink: blankToNull(form.meetingLink),
     agenda: blankToNull(form.agenda),
   };
+}
+
+/**
+ * A session on a weekend or a Finnish holiday is most often a slip of the calendar: the form asks
+ * (a message next to the date naming the day, and a box to tick) and saves it only when confirmed.
+ * Web forms only: an API client schedules deliberately, and the API takes such a session as given.
+ */
+export function dayOffQuestion(form: SessionFormDto, lang: Language): FieldMessages | null {
+  if (form.confirmDayOff === 'yes') return null;
+  const startsAt = parseHelsinki(form.date, form.start);
+  if (!startsAt) return null;
+  const dayOff = dayOffOf(toHelsinki(startsAt));
+  if (!dayOff) return null;
+  const day = new Intl.DateTimeFormat(LOCALES[lang], { weekday: 'short', day: 'numeric', month: 'numeric', year: 'numeric', timeZone: 'Europe/Helsinki' }).format(startsAt);
+  const what = 'holiday' in dayOff ? translate(lang, `holiday.${dayOff.holiday}`) : new Intl.DateTimeFormat(LOCALES[lang], { weekday: 'long', timeZone: 'Europe/Helsinki' }).format(startsAt);
+  return { date: withValues('session.dayOff.confirm', { day, what }) };
+}
+
+/** The day-off question of each filled row of the new-round page; null when none is asked. */
+export function daysOffQuestions(rows: SessionRowDto[], lang: Language): FieldMessages | null {
+  const questions = Object.fromEntries(
+    rows.flatMap((row, index) => {
+      const question = isBlankRow(row) ? null : dayOffQuestion(row as SessionFormDto, lang);
+      return question ? [[`sessions.${index}.date`, question.date]] : [];
+    }),
+  );
+  return Object.keys(questions).length ? questions : null;
 }
 
 export const SHIFT_UNITS: readonly ShiftUnit[] = ['weeks', 'months'];

@@ -3,15 +3,15 @@
 // admins plan rounds so that facilitators and rooms are not needed twice on one day), and the admin
 // record of a cohort and of a session (facilitators' emails for the form, the change history with
 // who made each change). Writing is SchedulingService's.
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { checkedId } from '../errors/domain-errors';
+import { checkedId, NotFound } from '../errors/domain-errors';
 import { fromHelsinki, toHelsinki } from '../i18n/helsinki-time';
 import { Language, localized } from '../i18n/i18n';
 import { Cohort, CohortStatus } from './cohort.entity';
 import { CohortSession, SessionStatus } from './cohort-session.entity';
-import { MAX_YEAR, MIN_YEAR } from './scheduling.rules';
+import { MAX_YEAR, MIN_YEAR, mayEditCohort } from './scheduling.rules';
 import { SessionChange, SessionChangeKind } from './session-change.entity';
 
 export interface TimelineSession {
@@ -75,6 +75,8 @@ export interface SessionChangeEntry {
 
 export interface CohortRecord {
   seatsTaken: number;
+  /** Its fields and sessions may still change (scheduling.rules.ts mayEditCohort). */
+  mayEdit: boolean;
   facilitatorEmails: string[];
   /** Newest first. */
   changes: SessionChangeEntry[];
@@ -94,6 +96,8 @@ export interface SessionForEdit {
   place: string | null;
   meetingLink: string | null;
   agenda: string | null;
+  /** A scheduled session of a round that may still change. */
+  mayEdit: boolean;
 }
 
 const DAY = 86_400_000;
@@ -225,7 +229,7 @@ export class AdminScheduleService {
   /** What the cohort page shows beyond the catalogue's cohort: seats taken, facilitators' emails, changes. */
   async cohortRecord(cohortId: string): Promise<CohortRecord> {
     const cohort = await this.dataSource.getRepository(Cohort).findOne({ where: { id: checkedId(cohortId) }, relations: { facilitators: true } });
-    if (!cohort) throw new NotFoundException();
+    if (!cohort) throw new NotFound();
     const changes = await this.dataSource.getRepository(SessionChange).find({
       where: { session: { cohortId: cohort.id } },
       relations: { changedBy: true },
@@ -233,6 +237,7 @@ export class AdminScheduleService {
     });
     return {
       seatsTaken: cohort.seatsTaken,
+      mayEdit: mayEditCohort(cohort.status),
       facilitatorEmails: (cohort.facilitators ?? []).map((user) => user.email).sort(),
       changes: changes.map((change) => ({
         id: change.id,
@@ -251,7 +256,7 @@ export class AdminScheduleService {
 
   async sessionForEdit(sessionId: string, lang: Language): Promise<SessionForEdit> {
     const session = await this.dataSource.getRepository(CohortSession).findOne({ where: { id: checkedId(sessionId) }, relations: { cohort: { programme: true } } });
-    if (!session?.cohort?.programme) throw new NotFoundException();
+    if (!session?.cohort?.programme) throw new NotFound();
     return {
       id: session.id,
       cohortId: session.cohortId,
@@ -265,6 +270,7 @@ export class AdminScheduleService {
       place: session.place,
       meetingLink: session.meetingLink,
       agenda: session.agenda,
+      mayEdit: session.status === 'scheduled' && mayEditCohort(session.cohort.status),
     };
   }
 }

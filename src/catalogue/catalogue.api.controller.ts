@@ -2,20 +2,16 @@
 // token); admins create and edit. The same services and permission checks as the pages.
 import { Body, Controller, Get, NotFoundException, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiErrorDto } from '../accounts/api.dto';
 import { Public, Requires } from '../access/access.decorator';
 import { Actor, Capability } from '../access/capabilities';
 import { CurrentActor, Viewer } from '../access/current-actor';
 import { Language } from '../i18n/i18n';
+import { ApiAdminWriteErrors, ApiBadRequestQuery, ApiConflictDto, ApiErrorDto } from '../web/api/errors.dto';
+import { DEFAULT_PAGE_SIZE, LanguageQuery } from '../web/api/request.dto';
 import { Lang } from '../web/language';
 import {
-  ApiAdminWriteErrors,
-  ApiBadRequestQuery,
-  ApiConflictDto,
   changesIn,
   CreateProgrammeDto,
-  DEFAULT_PAGE_SIZE,
-  LanguageQuery,
   ProgrammeDetailDto,
   programmeDetailDto,
   programmeDto,

@@ -1,8 +1,8 @@
 // What the programmes part of the JSON API takes and answers, and what the catalogue's API DTOs
-// share (dates, "may be left out but not null", error bodies). Validation messages are i18n keys
-// (web/forms.ts translates them into the API's English).
-import { applyDecorators, BadRequestException } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiProperty, ApiPropertyOptional, ApiUnauthorizedResponse, PartialType } from '@nestjs/swagger';
+// share (dates, people, change requests); what the whole API shares is in web/api/. Validation
+// messages are i18n keys (web/forms.ts translates them into the API's English).
+import { BadRequestException } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -20,17 +20,14 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { ApiErrorDto } from '../accounts/api.dto';
 import { withValues } from '../errors/domain-errors';
-import { Language, LANGUAGES, translate } from '../i18n/i18n';
+import { translate } from '../i18n/i18n';
+import { Omittable, PageQuery } from '../web/api/request.dto';
 import { PersonSummary, ProgrammeDetail, ProgrammeSummary } from './catalogue.service';
 import { PROGRAMME_STATUSES, PROGRAMME_THEMES, ProgrammeStatus, ProgrammeTheme } from './programme.entity';
 
-export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_FACILITATORS = 50;
 
 // ---- Shared by the catalogue's API DTOs ----
@@ -48,9 +45,6 @@ export const toDateTime = ({ value }: { value: unknown }) =>
 
 export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
-/** May be left out, but not sent as null (for fields that cannot be empty; IsOptional lets null through). */
-export const Omittable = () => ValidateIf((_, value) => value !== undefined);
-
 export const DATE_TIME_MESSAGE = 'api.dateTime.invalid';
 export const DATE_TIME_EXAMPLE = '2027-03-16T09:00:00+02:00';
 
@@ -61,37 +55,6 @@ export function changesIn<T extends object>(body: T): Partial<T> {
     throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: translate('en', 'api.nothingToChange') });
   }
   return changes;
-}
-
-/** A 409: the request is valid but cannot be done as things stand; `code` says why for programs. */
-export class ApiConflictDto extends ApiErrorDto {
-  @ApiProperty({ example: 'cohort.publish.programmeNotPublished', description: 'Stable reason code, for programs to act on.' })
-  code: string;
-}
-
-export class LanguageQuery {
-  @ApiPropertyOptional({ enum: LANGUAGES, description: 'Language of the texts; default from Accept-Language, else fi.' })
-  @IsOptional()
-  @IsIn(LANGUAGES, { message: 'form.language.unknown' })
-  lang?: Language;
-}
-
-const LIMIT_MESSAGE = withValues('api.limit.range', { min: 1, max: MAX_PAGE_SIZE });
-
-export class PageQuery extends LanguageQuery {
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page.' })
-  @IsOptional()
-  @IsString({ message: 'api.cursor.invalid' })
-  @MaxLength(1000, { message: 'api.cursor.invalid' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: LIMIT_MESSAGE })
-  @Min(1, { message: LIMIT_MESSAGE })
-  @Max(MAX_PAGE_SIZE, { message: LIMIT_MESSAGE })
-  limit?: number;
 }
 
 export class PersonDto {
@@ -263,19 +226,4 @@ export class UpdateProgrammeDto extends PartialType(CreateProgrammeDto, { skipNu
   @Omittable()
   @IsIn(PROGRAMME_STATUSES, { message: withValues('api.status.unknown', { statuses: PROGRAMME_STATUSES.join(', ') }) })
   status?: ProgrammeStatus;
-}
-
-/** The refusals every admin write documents: a bad body, no token, not an admin. */
-export function ApiAdminWriteErrors() {
-  return applyDecorators(
-    ApiBearerAuth(),
-    ApiBadRequestResponse({ type: ApiErrorDto, description: 'Refused, nothing stored: `fields` says what to fix in which field (or `message`, for a change that names no field).' }),
-    ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'No valid token.' }),
-    ApiForbiddenResponse({ type: ApiErrorDto, description: 'The token’s owner is not an admin.' }),
-  );
-}
-
-/** The refusal of a list's query: a parameter out of range, or a cursor this API did not give. */
-export function ApiBadRequestQuery() {
-  return ApiBadRequestResponse({ type: ApiErrorDto, description: 'A query parameter is not valid: `fields` says which and why.' });
 }

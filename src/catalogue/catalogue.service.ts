@@ -2,14 +2,14 @@
 // JSON API show them. Everyone reads what is published; drafts are for admins only. The online
 // meeting link is shown only to the cohort's facilitators and admins (and, with enrolment, to its
 // confirmed participants).
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Brackets, DataSource, In, Repository } from 'typeorm';
 import { Actor, can, Capability } from '../access/capabilities';
-import { decodeCursor, Page, pageOf } from '../database/cursor';
-import { checkedId, isUuid } from '../errors/domain-errors';
+import { checkedId, isUuid, NotFound } from '../errors/domain-errors';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { renderMarkdown } from '../views/markdown';
+import { decodeCursor, Page, pageOf } from '../web/api/cursor';
 import { Cohort, CohortStatus, DeliveryMode } from './cohort.entity';
 import { CohortSession, SessionStatus } from './cohort-session.entity';
 import { Programme, ProgrammeStatus, ProgrammeTheme } from './programme.entity';
@@ -244,7 +244,7 @@ export class CatalogueService {
   /** Like findCohort, but a hidden or unknown cohort is a 404. */
   async cohort(cohortId: string, lang: Language, actor: Actor | null, options: CohortReaderOptions = {}): Promise<CohortDetail> {
     const cohort = await this.findCohort(cohortId, lang, actor, options);
-    if (!cohort) throw new NotFoundException();
+    if (!cohort) throw new NotFound();
     return cohort;
   }
 

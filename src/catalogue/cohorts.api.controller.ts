@@ -3,14 +3,15 @@
 // schedule, edit, move, cancel and copy. Every write answers with what GET then shows.
 import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrorDto } from '../accounts/api.dto';
 import { Public, Requires } from '../access/access.decorator';
 import { Actor, Capability } from '../access/capabilities';
 import { CurrentActor, Viewer } from '../access/current-actor';
-import { FieldErrors } from '../errors/domain-errors';
+import { FieldErrors, NotFound } from '../errors/domain-errors';
 import { Language } from '../i18n/i18n';
+import { ApiAdminWriteErrors, ApiBadRequestQuery, ApiConflictDto, ApiErrorDto } from '../web/api/errors.dto';
+import { DEFAULT_PAGE_SIZE, LanguageQuery } from '../web/api/request.dto';
 import { Lang } from '../web/language';
-import { ApiAdminWriteErrors, ApiBadRequestQuery, ApiConflictDto, changesIn, DEFAULT_PAGE_SIZE, LanguageQuery } from './catalogue.dto';
+import { changesIn } from './catalogue.dto';
 import { CatalogueService } from './catalogue.service';
 import {
   CancelSessionDto,
@@ -70,7 +71,7 @@ export class CohortsApiController {
       cohortId = (await this.scheduling.schedule(actor.id, body.programmeId, scheduleInputOf(body), null, { refusePastSessions: true })).id;
     } catch (error) {
       // The only thing schedule() looks up by id is the programme: an unknown one is a field to fix.
-      if (error instanceof NotFoundException) throw new FieldErrors({ programmeId: 'api.programme.unknown' });
+      if (error instanceof NotFound) throw new FieldErrors({ programmeId: 'api.programme.unknown' });
       throw error;
     }
     return this.cohortAsShown(cohortId, lang, actor);

@@ -1,10 +1,10 @@
 // Owns programmes as admins keep them: created as drafts, edited (texts per language, theme, the
 // facilitators who usually run it), published, archived. Reading the catalogue is
 // CatalogueService's; this is the writing side.
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { checkedId, constraintRefusal, Refused, withValues } from '../errors/domain-errors';
+import { checkedId, constraintRefusal, NotFound, Refused, withValues } from '../errors/domain-errors';
 import { LocalizedText } from '../i18n/i18n';
 import { UserService } from '../identity/user.service';
 import { facilitatorsByEmail } from './facilitators';
@@ -125,7 +125,7 @@ export class ProgrammesService {
 
   async findForEdit(programmeId: string): Promise<ProgrammeForEdit> {
     const programme = await this.dataSource.manager.findOne(Programme, { where: { id: checkedId(programmeId) }, relations: { facilitators: true } });
-    if (!programme) throw new NotFoundException();
+    if (!programme) throw new NotFound();
     return {
       id: programme.id,
       status: programme.status,
@@ -149,7 +149,7 @@ export class ProgrammesService {
 
   private async lock(manager: EntityManager, programmeId: string): Promise<Programme> {
     const programme = await manager.findOne(Programme, { where: { id: checkedId(programmeId) }, lock: { mode: 'pessimistic_write' } });
-    if (!programme) throw new NotFoundException();
+    if (!programme) throw new NotFound();
     return programme;
   }
 }

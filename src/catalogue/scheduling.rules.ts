@@ -4,7 +4,7 @@
 import { Language, translate } from '../i18n/i18n';
 import { toHelsinki } from '../i18n/helsinki-time';
 import { withValues } from '../errors/domain-errors';
-import { DeliveryMode } from './cohort.entity';
+import { CohortStatus, DeliveryMode } from './cohort.entity';
 
 export const MIN_YEAR = 2000;
 export const MAX_YEAR = 2100;
@@ -15,6 +15,11 @@ export const MAX_REMINDERS = 10;
 /** Reminders go at most 60 days before a session (offsets in minutes). */
 export const MAX_REMINDER_OFFSET = 60 * 24 * 60;
 export const DEFAULT_REMINDER_OFFSETS = [7 * 24 * 60, 24 * 60];
+
+/** A round's fields and sessions change while it is a draft or published; cancelled and completed rounds are history. */
+export function mayEditCohort(status: CohortStatus): boolean {
+  return status === 'draft' || status === 'published';
+}
 
 export interface SessionInput {
   startsAt: Date;

@@ -3,10 +3,10 @@
 // the `session.changed` domain event in the same transaction); and "schedule the next round", which
 // copies a cohort into a new draft with every date moved by weeks or months. Only admins reach these
 // (the controllers' @Requires); the rules live here and in PostgreSQL's constraints.
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { checkedId, constraintRefusal, FieldErrors, Refused, withValues } from '../errors/domain-errors';
+import { checkedId, constraintRefusal, FieldErrors, NotFound, Refused, withValues } from '../errors/domain-errors';
 import { DomainEvents } from '../events/domain-events';
 import { addHelsinkiDays, shiftInHelsinki, ShiftUnit, toHelsinki } from '../i18n/helsinki-time';
 import { UserService } from '../identity/user.service';
@@ -15,7 +15,7 @@ import { CohortSession } from './cohort-session.entity';
 import { facilitatorsByEmail } from './facilitators';
 import { isDayOff } from './finnish-holidays';
 import { Programme } from './programme.entity';
-import { CohortInput, cohortProblems, DEFAULT_REMINDER_OFFSETS, MAX_SESSIONS, pastSessionProblems, SessionInput, sessionProblems, termLabel, termOf } from './scheduling.rules';
+import { CohortInput, cohortProblems, DEFAULT_REMINDER_OFFSETS, MAX_SESSIONS, mayEditCohort, pastSessionProblems, SessionInput, sessionProblems, termLabel, termOf } from './scheduling.rules';
 import { SessionChange, SessionChangeKind } from './session-change.entity';
 
 /** Which status a cohort may go to from which. Cancelled and completed rounds are history. */
@@ -101,7 +101,7 @@ export class SchedulingService {
   async updateCohort(actorId: string, cohortId: string, changes: Partial<CohortInput>): Promise<Cohort> {
     return this.write(async (manager) => {
       const cohort = await this.lockCohort(manager, cohortId);
-      if (cohort.status === 'cancelled' || cohort.status === 'completed') throw new Refused(`cohort.edit.${cohort.status}`);
+      if (!mayEditCohort(cohort.status)) throw new Refused(`cohort.edit.${cohort.status}`);
       const current: CohortInput = { ...cohort, facilitatorEmails: [] };
       const next = { ...current, ...definedOnly(changes) };
       const problems = cohortProblems(next);
@@ -143,7 +143,7 @@ export class SchedulingService {
   async addSession(actorId: string, cohortId: string, session: SessionInput, checks: EntryChecks = {}): Promise<CohortSession> {
     return this.write(async (manager) => {
       const cohort = await this.lockCohort(manager, cohortId);
-      if (cohort.status === 'cancelled' || cohort.status === 'completed') throw new Refused(`cohort.edit.${cohort.status}`);
+      if (!mayEditCohort(cohort.status)) throw new Refused(`cohort.edit.${cohort.status}`);
       const others = await this.scheduledSessions(manager, cohortId);
       if (others.length >= MAX_SESSIONS) throw new FieldErrors({ sessions: withValues('session.tooMany', { max: MAX_SESSIONS }) });
       const problems = sessionProblems([session], others, '');
@@ -209,7 +209,7 @@ export class SchedulingService {
       throw new FieldErrors({ amount: 'copy.amount.range' });
     }
     const source = await this.dataSource.manager.findOne(Cohort, { where: { id: checkedId(cohortId) }, relations: { facilitators: true } });
-    if (!source) throw new NotFoundException();
+    if (!source) throw new NotFound();
     const sessions = await this.scheduledSessions(this.dataSource.manager, cohortId);
     const shift = (date: Date) => shiftInHelsinki(date, request.amount, request.unit);
     const shifted: SessionInput[] = [];
@@ -245,22 +245,22 @@ export class SchedulingService {
 
   private async programme(manager: EntityManager, programmeId: string, options: { withFacilitators?: boolean } = {}): Promise<Programme> {
     const programme = await manager.findOne(Programme, { where: { id: checkedId(programmeId) }, relations: { facilitators: options.withFacilitators ?? false } });
-    if (!programme) throw new NotFoundException();
+    if (!programme) throw new NotFound();
     return programme;
   }
 
   private async lockCohort(manager: EntityManager, cohortId: string): Promise<Cohort> {
     const cohort = await manager.findOne(Cohort, { where: { id: checkedId(cohortId) }, lock: { mode: 'pessimistic_write' } });
-    if (!cohort) throw new NotFoundException();
+    if (!cohort) throw new NotFound();
     return cohort;
   }
 
   /** The session and its cohort, the cohort locked first (the order every write here takes). */
   private async lockSession(manager: EntityManager, sessionId: string): Promise<{ session: CohortSession; cohort: Cohort }> {
     const found = await manager.findOne(CohortSession, { where: { id: checkedId(sessionId) } });
-    if (!found) throw new NotFoundException();
+    if (!found) throw new NotFound();
     const cohort = await this.lockCohort(manager, found.cohortId);
-    if (cohort.status === 'cancelled' || cohort.status === 'completed') throw new Refused(`cohort.edit.${cohort.status}`);
+    if (!mayEditCohort(cohort.status)) throw new Refused(`cohort.edit.${cohort.status}`);
     const session = await manager.findOneOrFail(CohortSession, { where: { id: sessionId }, lock: { mode: 'pessimistic_write' } });
     return { session, cohort };
   }

@@ -1,6 +1,7 @@
 // The demo platform a new user meets: the four coaching programmes of the state developers' network,
 // their rounds in 2027, the agencies their participants come from, the people and who takes part in
-// which round. What they have written in the channels is in demo-discussions.ts.
+// which round. What they have written in the channels is in fixtures/discussions.json, read by
+// demo-discussions.ts.
 import { Language } from '../i18n/i18n';
 import { fromHelsinki } from '../i18n/helsinki-time';
 import { NewProgramme } from '../catalogue/programmes.service';

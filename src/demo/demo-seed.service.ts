@@ -1,22 +1,26 @@
 // Seeds the demo platform on an empty database outside production, so `npm start` shows a living
 // site. Safe to run from several processes at once: inserts skip rows that already exist, and the
 // rounds and the discussions are seeded under advisory locks by whichever process gets them first.
-import { ConflictException, ForbiddenException, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { DemoNetworkEventsService } from '../calendar/demo-network-events.service';
 import { CatalogueService } from '../catalogue/catalogue.service';
+import { DemoRoundsService } from '../catalogue/demo-rounds.service';
 import { ProgrammesService } from '../catalogue/programmes.service';
 import { SchedulingService } from '../catalogue/scheduling.service';
 import { CONFIG, Config } from '../config/config';
+import { NotAllowed, Refused } from '../errors/domain-errors';
 import { AgencyService } from '../identity/agency.service';
+import { DemoPeopleService } from '../identity/demo-people.service';
 import { LOGGER } from '../logging/logger';
 import { NotificationsService } from '../notifications/notifications.service';
 import { TEST_MESSAGE_KIND } from '../notifications/outbox.service';
 import { UserService } from '../identity/user.service';
-import { NetworkEvent } from '../calendar/network-event.entity';
 import { Actor } from '../access/capabilities';
 import { EnrolmentService } from '../enrolment/enrolment.service';
+import { DiscussionImportService } from '../forums/discussion-import.service';
 import { ForumsService } from '../forums/forums.service';
 import { ModerationService } from '../forums/moderation.service';
 import { DEMO_AGENCIES, DEMO_COHORTS, DEMO_ENROLMENTS, DEMO_FACILITATOR, DEMO_MAIL_RECIPIENTS, DEMO_NETWORK_EVENTS, DEMO_PASSWORD, DEMO_PROGRAMMES, DEMO_USERS } from './demo-data';
@@ -24,8 +28,6 @@ import { DemoChannel, demoInstant, DEMO_THREADS } from './demo-discussions';
 
 /** Arbitrary, fixed key of the advisory lock that lets one process at a time schedule the demo rounds ("demo" in ASCII). */
 const ROUNDS_LOCK_KEY = 0x64656d6f;
-/** Same, for the network events ("demE"). */
-const NETWORK_EVENTS_LOCK_KEY = 0x64656d45;
 /** Same, for the rounds' participants and the discussions ("demF"). */
 const DISCUSSIONS_LOCK_KEY = 0x64656d46;
 
@@ -57,6 +59,10 @@ export class DemoSeedService implements OnApplicationBootstrap {
     private readonly enrolment: EnrolmentService,
     private readonly forums: ForumsService,
     private readonly moderation: ModerationService,
+    private readonly people: DemoPeopleService,
+    private readonly rounds: DemoRoundsService,
+    private readonly networkEvents: DemoNetworkEventsService,
+    private readonly discussions: DiscussionImportService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -71,7 +77,8 @@ export class DemoSeedService implements OnApplicationBootstrap {
 
   /**
    * The rounds' participants (DEMO_ENROLMENTS, placed by the demo admin) and what the demo people
-   * have written (DEMO_THREADS), on a database without any post, once whatever processes start.
+   * have written (DEMO_THREADS, from fixtures/discussions.json), on a database without any post,
+   * once whatever processes start.
    * Posts are written through ForumsService as their authors, so rendering, counts, subscriptions
    * and read positions are the real ones; then their times are moved back to when the demo says
    * they were written (relative to `now`), the threads' activity and the authors' read positions
@@ -84,8 +91,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
     await lock.connect();
     try {
       await lock.query('SELECT pg_advisory_lock($1)', [DISCUSSIONS_LOCK_KEY]);
-      const [{ posts }]: { posts: number }[] = await lock.query(`SELECT count(*)::int AS posts FROM forum_post`);
-      if (posts > 0) return 0;
+      if (await this.discussions.hasPosts()) return 0;
       const people = await this.demoActors();
       const admin = people.get(DEMO_USERS.find((person) => person.admin)!.email);
       if (!admin) {
@@ -100,7 +106,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
         for (const email of participants) if (people.has(email)) await this.unlessRefused(() => this.enrolment.enrolByEmail(admin, cohortId, email, null));
       });
 
-      const channels = await this.demoChannels();
+      const channels = await this.demoChannels(rounds);
       const channelOf = (channel: DemoChannel) => ('network' in channel ? channels.get(channel.network) : channels.get(roundKey(channel.programmeSlug, channel.round)));
       const written: { id: string; at: Date }[] = [];
       const threadIds: string[] = [];
@@ -125,7 +131,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
           if (replied) written.push({ id: replied.postId, at: demoInstant(now, reply.at) });
         }
       });
-      await this.backdate(written, threadIds);
+      await this.discussions.backdate(written, threadIds);
       // These posts are history: their mail would have gone when they were written, not now (keys as
       // forum.notifications.ts writes them).
       await atMostAtOnce(written, WRITERS, (post) => this.notifications.cancel({ keyPrefix: `forum-post-${post.id}-` }).then(() => undefined));
@@ -138,37 +144,6 @@ export class DemoSeedService implements OnApplicationBootstrap {
   }
 
   /**
-   * Moves the posts to their demo times, and with them what follows from a post's time: its
-   * thread's start and latest activity, the moderation log's entries (made just after the thread
-   * opened) and each author's read position (up to their own latest post, so later replies are
-   * unread to them, as they would be).
-   */
-  private async backdate(posts: { id: string; at: Date }[], threadIds: string[]): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `UPDATE forum_post p SET created_at = v.at FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at) WHERE p.id = v.id`,
-        [posts.map((post) => post.id), posts.map((post) => post.at)],
-      );
-      await manager.query(
-        `UPDATE forum_thread t SET created_at = a.first_at, last_post_at = a.last_at, updated_at = a.last_at
-         FROM (SELECT thread_id, min(created_at) AS first_at, max(created_at) AS last_at FROM forum_post WHERE thread_id = ANY($1) GROUP BY thread_id) a
-         WHERE t.id = a.thread_id`,
-        [threadIds],
-      );
-      await manager.query(
-        `UPDATE forum_moderation m SET created_at = t.created_at + interval '2 minutes' FROM forum_thread t WHERE m.thread_id = t.id AND t.id = ANY($1)`,
-        [threadIds],
-      );
-      await manager.query(
-        `UPDATE forum_read r SET read_up_to = own.last_at
-         FROM (SELECT thread_id, author_id, max(created_at) AS last_at FROM forum_post WHERE thread_id = ANY($1) GROUP BY thread_id, author_id) own
-         WHERE r.thread_id = own.thread_id AND r.user_id = own.author_id`,
-        [threadIds],
-      );
-    });
-  }
-
-  /**
    * A demo write, or null when the database says no (403, 409): on a database an admin has used,
    * a demo person may no longer be in the round or the round may be over. The demo does without it.
    */
@@ -176,7 +151,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
     try {
       return await write();
     } catch (error) {
-      if (!(error instanceof ForbiddenException || error instanceof ConflictException)) throw error;
+      if (!(error instanceof NotAllowed || error instanceof Refused)) throw error;
       this.logger.debug({ err: error }, 'demo write refused');
       return null;
     }
@@ -184,40 +159,32 @@ export class DemoSeedService implements OnApplicationBootstrap {
 
   /** The demo people who have accounts, as the actors they post as. */
   private async demoActors(): Promise<Map<string, Actor>> {
-    const rows: Actor[] = await this.dataSource.query(
-      `SELECT id, email, display_name AS "displayName", agency_id AS "agencyId", language, site_role AS "siteRole",
-              email_verified_at IS NOT NULL AS "emailVerified" FROM app_user WHERE email = ANY($1) AND status = 'active'`,
-      [DEMO_USERS.map((person) => person.email)],
-    );
-    return new Map(rows.map((row) => [row.email, row]));
+    const people: Actor[] = await this.people.activeByEmail(DEMO_USERS.map((person) => person.email));
+    return new Map(people.map((person) => [person.email, person]));
   }
 
   /** The demo rounds that exist and are published, by programme slug and round name. */
   private async demoRounds(): Promise<Map<string, string>> {
-    const rows: { slug: string; name: string; id: string }[] = await this.dataSource.query(
-      `SELECT p.slug, c.name, c.id FROM cohort c JOIN programme p ON p.id = c.programme_id WHERE c.status = 'published'`,
-    );
-    return new Map(rows.map((row) => [roundKey(row.slug, row.name), row.id]));
+    return new Map((await this.rounds.published()).map((round) => [roundKey(round.programmeSlug, round.name), round.id]));
   }
 
-  /** Channels open for writing: the network's by their Finnish name, the rounds' forums by programme slug and round name. */
-  private async demoChannels(): Promise<Map<string, string>> {
-    const rows: { id: string; name: string | null; slug: string | null; round: string | null }[] = await this.dataSource.query(
-      `SELECT ch.id, ch.name->>'fi' AS name, p.slug, c.name AS round
-       FROM forum_channel ch LEFT JOIN cohort c ON c.id = ch.cohort_id LEFT JOIN programme p ON p.id = c.programme_id
-       WHERE ch.archived_at IS NULL AND (ch.cohort_id IS NULL OR c.status = 'published')`,
-    );
-    return new Map(rows.map((row) => [row.slug && row.round ? roundKey(row.slug, row.round) : row.name!, row.id]));
+  /**
+   * Channels open for writing: the network's by their Finnish name, the published rounds' forums by
+   * programme slug and round name (`rounds`, as demoRounds gives them).
+   */
+  private async demoChannels(rounds: Map<string, string>): Promise<Map<string, string>> {
+    const roundKeys = new Map([...rounds].map(([key, cohortId]) => [cohortId, key]));
+    const channels = new Map<string, string>();
+    for (const channel of await this.discussions.openChannels()) {
+      const key = channel.cohortId === null ? channel.name : roundKeys.get(channel.cohortId);
+      if (key !== undefined) channels.set(key, channel.id);
+    }
+    return channels;
   }
 
   /** The developer days (DEMO_NETWORK_EVENTS) on a database without any network event, once whatever processes start. */
   async seedNetworkEventsIfNone(): Promise<number> {
-    const added = await this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [NETWORK_EVENTS_LOCK_KEY]);
-      if ((await manager.count(NetworkEvent)) > 0) return 0;
-      await manager.insert(NetworkEvent, DEMO_NETWORK_EVENTS.map((event) => ({ ...event, status: 'published' as const, revision: 0 })));
-      return DEMO_NETWORK_EVENTS.length;
-    });
+    const added = await this.networkEvents.addIfNone(DEMO_NETWORK_EVENTS);
     if (added) this.logger.info({ networkEvents: added }, 'demo network events seeded');
     return added;
   }
@@ -232,8 +199,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
     await lock.connect();
     try {
       await lock.query('SELECT pg_advisory_lock($1)', [ROUNDS_LOCK_KEY]);
-      const [{ rounds }]: { rounds: number }[] = await lock.query(`SELECT count(*)::int AS rounds FROM cohort`);
-      if (rounds > 0) return 0;
+      if (await this.rounds.anyScheduled()) return 0;
       const admin = await this.users.findByEmail(DEMO_USERS.find((person) => person.admin)!.email);
       const coach = await this.users.findByEmail(DEMO_FACILITATOR);
       if (!admin || !coach) {
@@ -270,7 +236,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
     let added = 0;
     for (const person of DEMO_USERS) {
       try {
-        await this.users.register({
+        const user = await this.users.register({
           email: person.email,
           displayName: person.displayName,
           password: DEMO_PASSWORD,
@@ -280,7 +246,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
           // Made-up addresses nobody can read mail at: the demo accounts may do everything at once.
           emailVerified: true,
         });
-        if (person.networkDigestHour !== undefined) await this.networkChannelsInDigest(person.email, person.networkDigestHour);
+        if (person.networkDigestHour !== undefined) await this.networkChannelsInDigest(user.id, person.networkDigestHour);
         added++;
       } catch (error) {
         // Another process seeding at the same moment got there first.
@@ -292,16 +258,10 @@ export class DemoSeedService implements OnApplicationBootstrap {
   }
 
   /** The person's digest at `hour`, with every network channel's posts in it instead of mail of their own. */
-  private async networkChannelsInDigest(email: string, hour: number): Promise<void> {
+  private async networkChannelsInDigest(userId: string, hour: number): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(`UPDATE app_user SET digest_hour = $2 WHERE lower(email) = lower($1)`, [email, hour]);
-      await manager.query(
-        `INSERT INTO forum_subscription (user_id, channel_id, level)
-         SELECT u.id, ch.id, 'daily_digest' FROM app_user u CROSS JOIN forum_channel ch
-         WHERE lower(u.email) = lower($1) AND ch.kind = 'network'
-         ON CONFLICT (user_id, channel_id) WHERE channel_id IS NOT NULL DO NOTHING`,
-        [email],
-      );
+      await this.people.setDigestHour(userId, hour, manager);
+      await this.discussions.networkChannelsInDigest(userId, manager);
     });
   }
 

@@ -9,15 +9,15 @@ interface Queryable {
 }
 
 /**
- * The agency's seat cap when this enrolment is waitlisted and its agency holds every seat the cap
- * allows (confirmed or completed places); null when the person waits only because the round is full.
+ * The agency's seat cap when this enrolment is waitlisted and its agency has no room under it
+ * (enrolment_agency_has_room, the rule placement and promotion use); null when the person waits
+ * only because the round is full.
  */
 export async function agencyCapReached(db: Queryable, enrolmentId: string): Promise<number | null> {
   const [row] = (await db.query(
-    `SELECT c.agency_seat_cap AS cap FROM enrolment e JOIN cohort c ON c.id = e.cohort_id
+    `SELECT c.agency_seat_cap AS cap FROM enrolment e JOIN cohort_listing c ON c.id = e.cohort_id
      WHERE e.id = $1 AND e.status = 'waitlisted' AND c.agency_seat_cap IS NOT NULL AND e.agency_id IS NOT NULL
-       AND (SELECT count(*) FROM enrolment held
-            WHERE held.cohort_id = e.cohort_id AND held.agency_id = e.agency_id AND held.status IN ('confirmed', 'completed')) >= c.agency_seat_cap`,
+       AND NOT enrolment_agency_has_room(e.cohort_id, e.agency_id, c.agency_seat_cap)`,
     [enrolmentId],
   )) as { cap: number }[];
   return row?.cap ?? null;

@@ -11,7 +11,7 @@ import { JobHandler } from '../queue/job-handler.decorator';
 import { JobName } from '../queue/jobs';
 import { EnrolmentService } from './enrolment.service';
 
-/** How long a manager has before the one reminder (the request itself lapses after 14 days, see migration Trust). */
+/** How long a manager has before the one reminder (the request itself lapses after 14 days, see sql/approval-expiry.sql). */
 export const APPROVAL_REMINDER_AFTER = '3 days';
 /** Requests taken per run; a backlog beyond this is finished by the next runs. */
 const BATCH = 500;

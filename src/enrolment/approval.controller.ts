@@ -9,13 +9,13 @@ import type {} from '@fastify/view';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../access/access.decorator';
 import { Refused } from '../errors/domain-errors';
-import { Language, translate } from '../i18n/i18n';
-import { FieldMessages, translateFields, translateMessage, validateForm } from '../web/forms';
+import { Language } from '../i18n/i18n';
+import { translateFields, translateMessage, validateForm } from '../web/forms';
 import { Lang } from '../web/language';
+import { approvalAnsweredPage, approvalAskPage, approvalInvalidPage, approvalLapsedPage } from './approval.view';
 import { ApprovalFormDto } from './enrolment-web.dto';
 import { EnrolmentService } from './enrolment.service';
-import { ApprovalDetails, RosterService } from './roster.service';
-import { roundName } from '../i18n/round-name';
+import { RosterService } from './roster.service';
 
 const VIEW = 'enrolment/approval';
 
@@ -33,7 +33,7 @@ export class ApprovalController {
     const request = await this.enrolment.approvalRequest(token);
     if (!request) return this.linkInvalid(reply, lang, HttpStatus.CONFLICT, translateMessage(lang, 'enrolment.approval.linkInvalid'));
     if (request.lapsed) return this.lapsed(reply, lang);
-    return reply.header('cache-control', 'no-store').view(VIEW, this.askModel(token, await this.roster.approvalDetails(request.enrolmentId, lang), lang, null));
+    return reply.header('cache-control', 'no-store').view(VIEW, approvalAskPage(token, await this.roster.approvalDetails(request.enrolmentId, lang), lang, null));
   }
 
   @Post(':token')
@@ -44,19 +44,13 @@ export class ApprovalController {
     if (form.errors) {
       const errors = translateFields(form.errors, lang);
       if (!request) return this.linkInvalid(reply, lang, HttpStatus.BAD_REQUEST, Object.values(errors).join(' '));
-      return reply.status(HttpStatus.BAD_REQUEST).view(VIEW, this.askModel(token, await this.roster.approvalDetails(request.enrolmentId, lang), lang, errors));
+      return reply.status(HttpStatus.BAD_REQUEST).view(VIEW, approvalAskPage(token, await this.roster.approvalDetails(request.enrolmentId, lang), lang, errors));
     }
     if (!request) return this.linkInvalid(reply, lang, HttpStatus.CONFLICT, translateMessage(lang, 'enrolment.approval.linkInvalid'));
     const details = await this.roster.approvalDetails(request.enrolmentId, lang);
     try {
       const answered = await this.enrolment.answerApproval(token, form.value.decision);
-      const outcome =
-        answered.status === 'declined'
-          ? translate(lang, 'enrolment.approvalPage.declined', { name: details.personName, cohort: roundName(details.cohortName, lang) })
-          : answered.status === 'waitlisted'
-            ? translate(lang, 'enrolment.approvalPage.approvedWaitlisted', { name: details.personName, cohort: roundName(details.cohortName, lang), position: answered.waitlistPosition })
-            : translate(lang, 'enrolment.approvalPage.approvedConfirmed', { name: details.personName, cohort: roundName(details.cohortName, lang) });
-      return reply.status(HttpStatus.OK).header('cache-control', 'no-store').view(VIEW, { title: translate(lang, 'enrolment.approvalPage.answeredTitle'), answered: true, outcome, details });
+      return reply.status(HttpStatus.OK).header('cache-control', 'no-store').view(VIEW, approvalAnsweredPage(details, answered, lang));
     } catch (error) {
       if (!(error instanceof Refused)) throw error;
       if (error.reason === 'enrolment.approval.lapsed') return this.lapsed(reply, lang);
@@ -64,25 +58,12 @@ export class ApprovalController {
     }
   }
 
-  private askModel(token: string, details: ApprovalDetails, lang: Language, errors: FieldMessages | null) {
-    return {
-      title: translate(lang, 'enrolment.approvalPage.title'),
-      ask: true,
-      action: `/enrolments/approval/${encodeURIComponent(token)}`,
-      details,
-      error: errors ? Object.values(errors).join(' ') : null,
-    };
-  }
-
-  /** The request was not answered in time: it lapsed, and the person has been (or is about to be) told. */
+  /** The request was not answered in time: it lapsed (410). */
   private lapsed(reply: FastifyReply, lang: Language) {
-    return reply
-      .status(HttpStatus.GONE)
-      .header('cache-control', 'no-store')
-      .view(VIEW, { title: translate(lang, 'enrolment.approvalPage.lapsedTitle'), lapsed: true, message: translateMessage(lang, 'enrolment.approval.lapsed') });
+    return reply.status(HttpStatus.GONE).header('cache-control', 'no-store').view(VIEW, approvalLapsedPage(lang));
   }
 
   private linkInvalid(reply: FastifyReply, lang: Language, status: number, message: string) {
-    return reply.status(status).header('cache-control', 'no-store').view(VIEW, { title: translate(lang, 'enrolment.approvalPage.invalidTitle'), invalid: true, message });
+    return reply.status(status).header('cache-control', 'no-store').view(VIEW, approvalInvalidPage(lang, message));
   }
 }

@@ -17,12 +17,11 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiErrorDto } from '../accounts/api.dto';
 import { SignedIn } from '../access/access.decorator';
 import { Actor } from '../access/capabilities';
 import { CurrentActor } from '../access/current-actor';
-import { ApiConflictDto } from '../catalogue/catalogue.dto';
 import { Language } from '../i18n/i18n';
+import { ApiConflictDto, ApiErrorDto } from '../web/api/errors.dto';
 import { Lang } from '../web/language';
 import { EnrolDto, EnrolmentDto, enrolmentDto, EnrolResultDto, enrolResultDto, myEnrolmentDto, MyEnrolmentListDto } from './enrolment.dto';
 import { EnrolmentService } from './enrolment.service';

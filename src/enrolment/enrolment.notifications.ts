@@ -5,10 +5,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { translate } from '../i18n/i18n';
+import { LocalizedText, translate } from '../i18n/i18n';
 import { programmeAndRound } from '../i18n/round-name';
 import { NotificationKinds } from '../notifications/notification-kinds';
 import { agencyCapReached } from './agency-cap';
+import { EnrolmentStatus } from './enrolment.entity';
 
 export const ENROLMENT_KINDS = {
   'enrolment.confirmed': 'enrolment.confirmed',
@@ -25,6 +26,43 @@ export const ENROLMENT_KINDS = {
   'enrolment.approval-lapsed': 'enrolment.approval-lapsed',
 } as const;
 export type EnrolmentKind = keyof typeof ENROLMENT_KINDS;
+
+/**
+ * What an enrolment mail carries. EnrolmentService.notify writes it; enrolment_enrol
+ * (sql/enrol.sql) writes the confirmed and waitlisted ones inside PostgreSQL: keep the two alike.
+ */
+export type EnrolmentMail = {
+  enrolmentId: string;
+  cohortId: string;
+  cohortName: string;
+  /** In the recipient's language; the programme's title in every language when enrolment_enrol wrote it. */
+  programmeTitle: string | LocalizedText;
+  /** When the round starts: its ISO text once stored. */
+  startsAt: Date | string;
+  status: EnrolmentStatus;
+  waitlistPosition: number | null;
+  /** The agency's cap when that is why the person waits; added when the mail goes if enrolment_enrol wrote it. */
+  agencySeatCap?: number | null;
+  agencySeatCapIsOne?: boolean;
+} & EnrolmentMailExtras;
+
+/** What some kinds add to an enrolment mail. */
+export type EnrolmentMailExtras = {
+  /** To the manager (approval-requested, approval-reminder): the link that is their permission, and whose request it is. */
+  approvalUrl?: string;
+  personName?: string;
+  /** approval-reminder: when the fresh link stops working. */
+  expiresAt?: Date | string | null;
+  /** To the person (pending, approval-lapsed): whom the request went to. */
+  managerEmail?: string | null;
+  /** cancelled: why, and whether the person cancelled it themself. */
+  reason?: string | null;
+  byThemself?: boolean;
+};
+
+declare module '../notifications/notification-kinds' {
+  interface NotificationPayloads extends Record<EnrolmentKind, EnrolmentMail> {}
+}
 
 /** The round's page, for a message about a place in it. */
 export const cohortPath = (payload: Record<string, unknown>): string | null => (typeof payload.cohortId === 'string' ? `/cohorts/${payload.cohortId}` : null);
@@ -60,13 +98,13 @@ export class EnrolmentNotifications implements OnModuleInit {
   }
 
   /** Adds the agency's cap when that is why the person waits (agencySeatCap, and agencySeatCapIsOne for the wording). */
-  private async withWaitlistReason(payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+  private async withWaitlistReason(payload: EnrolmentMail): Promise<EnrolmentMail> {
     if (payload.status !== 'waitlisted' || typeof payload.enrolmentId !== 'string') return payload;
     const cap = 'agencySeatCap' in payload ? payload.agencySeatCap : await agencyCapReached(this.dataSource, payload.enrolmentId);
     return { ...payload, agencySeatCap: cap, agencySeatCapIsOne: cap === 1 };
   }
 
-  private async stillPending(payload: Record<string, unknown>): Promise<boolean> {
+  private async stillPending(payload: EnrolmentMail): Promise<boolean> {
     const [row] = await this.dataSource.query(`SELECT 1 FROM enrolment WHERE id = $1 AND status = 'pending_approval' AND NOT coalesce(approval_expires_at <= now(), false)`, [payload.enrolmentId]);
     return !!row;
   }

@@ -4,14 +4,17 @@
 // locks the cohort's row (FOR UPDATE), so with any number of web processes the seat counts, agency
 // caps and waitlist positions are decided one change at a time by PostgreSQL; unique indexes and
 // constraints (migration Enrolment) catch anything that would slip by. Each change writes its
-// history row and its notifications in the same transaction.
-import { ForbiddenException, Inject, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
+// history row and its notifications in the same transaction. The rules themselves are SQL in
+// enrolment/sql/ (refusal and enrolling: enrol.sql; placement and the agency cap: placement.sql;
+// who is next in line: promotion.sql), and the seat counters follow every status change by the
+// enrolment_seat_counts trigger (seat-counts.sql): this service never writes them.
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, can, Capability } from '../access/capabilities';
 import { mustHaveVerifiedEmail } from '../access/email-verified';
 import { CONFIG, Config } from '../config/config';
-import { checkedId, FieldErrors, isUuid, Refused, withValues } from '../errors/domain-errors';
+import { checkedId, FieldErrors, isUuid, NotAllowed, NotFound, Refused, withValues } from '../errors/domain-errors';
 import { DomainEvents } from '../events/domain-events';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { sameMailbox } from '../identity/mailbox';
@@ -19,7 +22,7 @@ import { newSecretToken, tokenHash } from '../identity/secret-token';
 import { isEmailAddress, NotificationsService, Recipient } from '../notifications/notifications.service';
 import { agencyCapReached } from './agency-cap';
 import { ACTIVE_STATUSES, EnrolmentStatus } from './enrolment.entity';
-import { ENROLMENT_KINDS, EnrolmentKind } from './enrolment.notifications';
+import { ENROLMENT_KINDS, EnrolmentKind, EnrolmentMailExtras } from './enrolment.notifications';
 
 /** The cohort row as a change sees it, locked. */
 interface LockedCohort {
@@ -28,15 +31,13 @@ interface LockedCohort {
   programme_title: LocalizedText;
   name: string;
   status: string;
-  capacity: number;
-  seats_taken: number;
   waitlist_length: number;
-  agency_seat_cap: number | null;
-  requires_approval: boolean;
-  enrolment_opens_at: Date;
-  enrolment_closes_at: Date;
   cancellation_deadline: Date | null;
   starts_at: Date;
+  /** Why the round refuses a person enrolling themself now, or null (the enrolment_refusal function). */
+  refusal_to_self: string | null;
+  /** Why it refuses a facilitator or admin adding someone, or null. */
+  refusal: string | null;
 }
 
 interface EnrolmentRow {
@@ -73,8 +74,9 @@ interface Person {
   agencyId: string | null;
 }
 
-const COHORT_COLUMNS = `c.id, c.programme_id, p.title AS programme_title, c.name, c.status, c.capacity, c.seats_taken, c.waitlist_length, c.agency_seat_cap,
-  c.requires_approval, c.enrolment_opens_at, c.enrolment_closes_at, c.cancellation_deadline, c.starts_at`;
+const COHORT_COLUMNS = `c.id, c.programme_id, p.title AS programme_title, c.name, c.status, c.waitlist_length, c.cancellation_deadline, c.starts_at,
+  enrolment_refusal(c.status, c.enrolment_opens_at, c.enrolment_closes_at, true) AS refusal_to_self,
+  enrolment_refusal(c.status, c.enrolment_opens_at, c.enrolment_closes_at, false) AS refusal`;
 const ENROLMENT_COLUMNS = `id, cohort_id, user_id, agency_id, status, waitlist_position, manager_email`;
 
 const view = (row: EnrolmentRow): EnrolmentView => ({ id: row.id, cohortId: row.cohort_id, userId: row.user_id, status: row.status, waitlistPosition: row.waitlist_position });
@@ -108,7 +110,7 @@ export class EnrolmentService implements OnModuleInit {
   private async releaseAll(manager: EntityManager, userId: string, changedBy: string, reason: string): Promise<void> {
     // Cohorts are locked in id order, as every change locks one: two leavers cannot deadlock.
     const held: { cohort_id: string }[] = await manager.query(
-      `SELECT e.cohort_id FROM enrolment e JOIN cohort c ON c.id = e.cohort_id
+      `SELECT e.cohort_id FROM enrolment e JOIN cohort_listing c ON c.id = e.cohort_id
         WHERE e.user_id = $1 AND e.status = ANY($2) AND c.status IN ('draft', 'published') AND c.ends_at > now()
         ORDER BY e.cohort_id`,
       [userId, ACTIVE_STATUSES],
@@ -151,7 +153,7 @@ export class EnrolmentService implements OnModuleInit {
       await this.mustManage(manager, actor, cohort.id);
       this.checkNotOver(cohort);
       const [person]: Person[] = await manager.query(
-        `SELECT id, email, display_name AS "displayName", language, agency_id AS "agencyId" FROM app_user WHERE lower(email) = lower($1) AND status = 'active'`,
+        `SELECT id, email, display_name AS "displayName", language, agency_id AS "agencyId" FROM person WHERE lower(email) = lower($1) AND status = 'active'`,
         [email.trim()],
       );
       if (!person) throw new FieldErrors({ email: 'enrolment.email.noAccount' });
@@ -169,9 +171,9 @@ export class EnrolmentService implements OnModuleInit {
       const cohort = await this.lockCohort(manager, cohortId);
       // Permission first, so nobody learns who else is enrolled from a 404.
       const managing = await this.mayManage(manager, actor, cohort.id);
-      if (!managing && actor.id !== userId.toLowerCase()) throw new ForbiddenException();
+      if (!managing && actor.id !== userId.toLowerCase()) throw new NotAllowed();
       const enrolment = await this.activeEnrolment(manager, cohort.id, checkedId(userId));
-      if (!enrolment) throw new NotFoundException();
+      if (!enrolment) throw new NotFound();
       if (!managing && new Date() >= (cohort.cancellation_deadline ?? cohort.starts_at)) throw new Refused('enrolment.cancel.pastDeadline');
       return this.release(manager, cohort, enrolment, actor.id, reason);
     });
@@ -212,7 +214,7 @@ export class EnrolmentService implements OnModuleInit {
     // A lapsed request keeps its link's hash (lapseApproval) so that the link can say it lapsed.
     const [row]: { id: string; cohort_id: string; display_name: string; lapsed: boolean }[] = await this.dataSource.query(
       `SELECT e.id, e.cohort_id, u.display_name, coalesce(e.approval_expires_at <= now(), false) AS lapsed
-       FROM enrolment e JOIN app_user u ON u.id = e.user_id
+       FROM enrolment e JOIN person u ON u.id = e.user_id
        WHERE e.approval_token_hash = $1 AND (e.status = 'pending_approval' OR (e.status = 'cancelled' AND e.approval_expires_at <= now()))`,
       [tokenHash(token)],
     );
@@ -289,7 +291,7 @@ export class EnrolmentService implements OnModuleInit {
       if (to.programme_id !== from.programme_id) throw new FieldErrors({ toCohortId: 'enrolment.move.otherProgramme' });
       this.checkNotOver(to);
       const enrolment = await this.activeEnrolment(manager, from.id, checkedId(userId));
-      if (!enrolment) throw new NotFoundException();
+      if (!enrolment) throw new NotFound();
       if (await this.activeEnrolment(manager, to.id, enrolment.user_id)) throw new FieldErrors({ toCohortId: 'enrolment.move.alreadyThere' });
       await this.release(manager, from, enrolment, actor.id, reason ?? 'enrolment.reason.moved', { silent: true });
       const person = await this.person(manager, enrolment.user_id);
@@ -304,7 +306,7 @@ export class EnrolmentService implements OnModuleInit {
       const cohort = await this.lockCohort(manager, cohortId);
       await this.mustManage(manager, actor, cohort.id);
       const enrolment = await this.activeEnrolment(manager, cohort.id, checkedId(userId));
-      if (!enrolment || enrolment.status !== 'waitlisted') throw new NotFoundException();
+      if (!enrolment || enrolment.status !== 'waitlisted') throw new NotFound();
       if (!Number.isInteger(position) || position < 1 || position > cohort.waitlist_length) {
         throw new FieldErrors({ position: withValues('enrolment.reorder.positionRange', { max: cohort.waitlist_length }) });
       }
@@ -343,7 +345,7 @@ export class EnrolmentService implements OnModuleInit {
       if (!enrolment || enrolment.status !== 'confirmed') throw new Refused('enrolment.complete.notConfirmed');
       // Nobody has completed a round that has not begun: a click on the wrong row before the first day would enter the register.
       const [first]: { started: boolean | null }[] = await manager.query(
-        `SELECT min(starts_at) <= now() AS started FROM cohort_session WHERE cohort_id = $1 AND status = 'scheduled'`,
+        `SELECT min(starts_at) <= now() AS started FROM session_listing WHERE cohort_id = $1 AND status = 'scheduled'`,
         [cohort.id],
       );
       if (!first?.started) throw new Refused('enrolment.complete.notStarted');
@@ -360,10 +362,10 @@ export class EnrolmentService implements OnModuleInit {
   /** Records whether a confirmed (or completed) participant was at a session. */
   async markAttendance(actor: Actor, sessionId: string, userId: string, present: boolean): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const [session]: { cohort_id: string }[] = await manager.query(`SELECT cohort_id FROM cohort_session WHERE id = $1`, [checkedId(sessionId)]);
-      if (!session) throw new NotFoundException();
+      const [session]: { cohort_id: string }[] = await manager.query(`SELECT cohort_id FROM session_listing WHERE id = $1`, [checkedId(sessionId)]);
+      if (!session) throw new NotFound();
       await this.mustManage(manager, actor, session.cohort_id);
-      const [participant] = await manager.query(`SELECT 1 FROM enrolment WHERE cohort_id = $1 AND user_id = $2 AND status IN ('confirmed', 'completed')`, [session.cohort_id, checkedId(userId)]);
+      const [participant] = await manager.query(`SELECT 1 FROM enrolment WHERE cohort_id = $1 AND user_id = $2 AND holds_seat(status)`, [session.cohort_id, checkedId(userId)]);
       if (!participant) throw new FieldErrors({ userId: 'enrolment.attendance.notParticipant' });
       await manager.query(
         `INSERT INTO attendance (session_id, user_id, present, marked_by_id) VALUES ($1, $2, $3, $4)
@@ -377,19 +379,19 @@ export class EnrolmentService implements OnModuleInit {
   async mayManage(manager: EntityManager, actor: Actor | null, cohortId: string): Promise<boolean> {
     if (!actor) return false;
     if (can(actor, Capability.CohortSchedule)) return true;
-    const [row] = await manager.query(`SELECT 1 FROM cohort_facilitator WHERE cohort_id = $1 AND user_id = $2`, [cohortId, actor.id]);
+    const [row] = await manager.query(`SELECT 1 FROM facilitator_listing WHERE cohort_id = $1 AND user_id = $2`, [cohortId, actor.id]);
     return !!row;
   }
 
   private async mustManage(manager: EntityManager, actor: Actor, cohortId: string): Promise<void> {
-    if (!(await this.mayManage(manager, actor, cohortId))) throw new ForbiddenException();
+    if (!(await this.mayManage(manager, actor, cohortId))) throw new NotAllowed();
   }
 
   private async lockCohort(manager: EntityManager, cohortId: string): Promise<LockedCohort> {
-    const [cohort]: LockedCohort[] = await manager.query(`SELECT ${COHORT_COLUMNS} FROM cohort c JOIN programme p ON p.id = c.programme_id WHERE c.id = $1 FOR UPDATE OF c`, [
+    const [cohort]: LockedCohort[] = await manager.query(`SELECT ${COHORT_COLUMNS} FROM cohort_listing c JOIN programme_listing p ON p.id = c.programme_id WHERE c.id = $1 FOR UPDATE OF c`, [
       checkedId(cohortId),
     ]);
-    if (!cohort) throw new NotFoundException();
+    if (!cohort) throw new NotFound();
     return cohort;
   }
 
@@ -403,21 +405,18 @@ export class EnrolmentService implements OnModuleInit {
   }
 
   private async person(manager: EntityManager, userId: string): Promise<Person> {
-    const [person]: Person[] = await manager.query(`SELECT id, email, display_name AS "displayName", language, agency_id AS "agencyId" FROM app_user WHERE id = $1`, [userId]);
+    const [person]: Person[] = await manager.query(`SELECT id, email, display_name AS "displayName", language, agency_id AS "agencyId" FROM person WHERE id = $1`, [userId]);
     return person;
   }
 
-  /** Only a published cohort whose enrolment window is open takes enrolments. */
+  /** Only a published cohort whose enrolment window is open takes a person enrolling themself (enrolment_refusal). */
   private checkOpen(cohort: LockedCohort): void {
-    if (cohort.status !== 'published') throw new Refused(`enrolment.refused.${cohort.status}`);
-    const now = new Date();
-    if (now < cohort.enrolment_opens_at) throw new Refused('enrolment.refused.notOpenYet');
-    if (now >= cohort.enrolment_closes_at) throw new Refused('enrolment.refused.closed');
+    if (cohort.refusal_to_self) throw new Refused(cohort.refusal_to_self);
   }
 
-  /** Facilitators may still change a draft's or a published cohort's roster, never a finished one's. */
+  /** Facilitators may still change a draft's or a published cohort's roster, never a finished one's (enrolment_refusal). */
   private checkNotOver(cohort: LockedCohort): void {
-    if (cohort.status === 'cancelled' || cohort.status === 'completed') throw new Refused(`enrolment.refused.${cohort.status}`);
+    if (cohort.refusal) throw new Refused(cohort.refusal);
   }
 
   /** Where a new person goes now (the enrolment_placement function: one rule for every way in). */
@@ -427,18 +426,18 @@ export class EnrolmentService implements OnModuleInit {
   }
 
   /**
-   * A new enrolment, confirmed or waitlisted, with its counts, history and notification, by the
-   * enrolment_enrol function (migration EnrolFunction): the cohort's lock is held only inside
+   * A new enrolment, confirmed or waitlisted, with its history and notification, by the
+   * enrolment_enrol function (enrolment/sql/enrol.sql): the cohort's lock is held only inside
    * PostgreSQL. Run on its own it is its own transaction; in a caller's transaction it joins it.
    * Returns the enrolment, or 'needsApproval' when a person enrolling themself must name a manager.
    */
   private async admitInOneGo(manager: EntityManager, cohortId: string, person: Person, changedBy: string, reason: string | null, self: boolean): Promise<EnrolOutcome | 'needsApproval'> {
-    const channels = await this.notifications.channelsFor(person.id, [ENROLMENT_KINDS['enrolment.confirmed'], ENROLMENT_KINDS['enrolment.waitlisted']]);
+    this.notifications.mustBeWritableInSql([ENROLMENT_KINDS['enrolment.confirmed'], ENROLMENT_KINDS['enrolment.waitlisted']]);
     const [result]: { out_id: string | null; out_status: EnrolmentStatus | null; out_position: number | null; out_created: boolean; out_refusal: string | null }[] = await manager.query(
-      `SELECT * FROM enrolment_enrol($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [cohortId, person.id, person.agencyId, changedBy, reason, self, person.email, person.displayName, person.language, channels['enrolment.confirmed'], channels['enrolment.waitlisted']],
+      `SELECT * FROM enrolment_enrol($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [cohortId, person.id, person.agencyId, changedBy, reason, self, person.email, person.displayName, person.language],
     );
-    if (result.out_refusal === 'notFound') throw new NotFoundException();
+    if (result.out_refusal === 'notFound') throw new NotFound();
     if (result.out_refusal === 'needsApproval') return 'needsApproval';
     if (result.out_refusal) throw new Refused(result.out_refusal);
     return { enrolment: { id: result.out_id!, cohortId, userId: person.id, status: result.out_status!, waitlistPosition: result.out_position }, created: result.out_created };
@@ -453,14 +452,7 @@ export class EnrolmentService implements OnModuleInit {
   /** A waiting (approved) enrolment gets its place by the rules as they stand now. */
   private async placeExisting(manager: EntityManager, cohort: LockedCohort, enrolment: EnrolmentRow, changedBy: string | null, reason: string): Promise<EnrolmentRow> {
     const place = await this.placement(manager, cohort, enrolment.agency_id);
-    const placed = await this.setStatus(manager, enrolment, place.status, place.position, changedBy, reason);
-    await manager.query(`UPDATE cohort SET seats_taken = seats_taken + $2, waitlist_length = waitlist_length + $3 WHERE id = $1`, [
-      cohort.id,
-      place.status === 'confirmed' ? 1 : 0,
-      place.status === 'waitlisted' ? 1 : 0,
-    ]);
-    this.applyCounts(cohort, place.status, +1);
-    return placed;
+    return this.setStatus(manager, enrolment, place.status, place.position, changedBy, reason);
   }
 
   private async requestApproval(manager: EntityManager, cohort: LockedCohort, person: Person, managerEmail: string): Promise<EnrolmentView> {
@@ -494,32 +486,18 @@ export class EnrolmentService implements OnModuleInit {
     options: { silent?: boolean } = {},
   ): Promise<EnrolmentView> {
     const ended = await this.setStatus(manager, enrolment, 'cancelled', null, changedBy, reason);
-    if (enrolment.status === 'confirmed') {
-      await manager.query(`UPDATE cohort SET seats_taken = seats_taken - 1 WHERE id = $1`, [cohort.id]);
-      this.applyCounts(cohort, 'confirmed', -1);
-    } else if (enrolment.status === 'waitlisted') {
-      await this.closeQueueGap(manager, cohort, enrolment.waitlist_position!);
-    }
+    if (enrolment.status === 'waitlisted') await this.closeQueueGap(manager, cohort, enrolment.waitlist_position!);
     if (!options.silent) await this.notify(manager, 'enrolment.cancelled', await this.person(manager, enrolment.user_id), cohort, ended, { reason, byThemself: changedBy === enrolment.user_id });
     await this.promote(manager, cohort, changedBy);
     return view(ended);
   }
 
-  /** Fills free seats from the queue, in order, skipping people whose agency is at its cap. */
+  /** Fills free seats from the queue, one at a time, each to whoever is next in line (enrolment/sql/promotion.sql). */
   private async promote(manager: EntityManager, cohort: LockedCohort, changedBy: string | null): Promise<void> {
-    while (cohort.seats_taken < cohort.capacity && cohort.waitlist_length > 0) {
-      const [next]: EnrolmentRow[] = await manager.query(
-        `SELECT ${ENROLMENT_COLUMNS} FROM enrolment e
-         WHERE e.cohort_id = $1 AND e.status = 'waitlisted'
-           AND ($2::int IS NULL OR e.agency_id IS NULL OR (
-             SELECT count(*) FROM enrolment c WHERE c.cohort_id = $1 AND c.agency_id = e.agency_id AND c.status IN ('confirmed', 'completed')) < $2)
-         ORDER BY e.waitlist_position LIMIT 1 FOR UPDATE`,
-        [cohort.id, cohort.agency_seat_cap],
-      );
+    for (;;) {
+      const [next]: EnrolmentRow[] = await manager.query(`SELECT ${ENROLMENT_COLUMNS} FROM enrolment WHERE id = (SELECT enrolment_next_in_line($1)) FOR UPDATE`, [cohort.id]);
       if (!next) return;
       const promoted = await this.setStatus(manager, next, 'confirmed', null, changedBy, 'enrolment.reason.seatFreed');
-      await manager.query(`UPDATE cohort SET seats_taken = seats_taken + 1 WHERE id = $1`, [cohort.id]);
-      this.applyCounts(cohort, 'confirmed', +1);
       await this.closeQueueGap(manager, cohort, next.waitlist_position!);
       await this.notify(manager, 'enrolment.promoted', await this.person(manager, next.user_id), cohort, promoted);
     }
@@ -532,20 +510,11 @@ export class EnrolmentService implements OnModuleInit {
       `WITH moved AS (
          UPDATE enrolment SET waitlist_position = waitlist_position - 1, updated_at = now()
          WHERE cohort_id = $1 AND status = 'waitlisted' AND waitlist_position > $2 RETURNING id, waitlist_position
-       ), recorded AS (
-         INSERT INTO enrolment_change (enrolment_id, cohort_id, from_status, to_status, from_position, to_position, reason, created_at)
-         SELECT id, $1, 'waitlisted', 'waitlisted', waitlist_position + 1, waitlist_position, 'enrolment.reason.queueMovedUp', clock_timestamp() FROM moved
        )
-       UPDATE cohort SET waitlist_length = waitlist_length - 1 WHERE id = $1`,
+       INSERT INTO enrolment_change (enrolment_id, cohort_id, from_status, to_status, from_position, to_position, reason, created_at)
+       SELECT id, $1, 'waitlisted', 'waitlisted', waitlist_position + 1, waitlist_position, 'enrolment.reason.queueMovedUp', clock_timestamp() FROM moved`,
       [cohort.id, position],
     );
-    this.applyCounts(cohort, 'waitlisted', -1);
-  }
-
-  /** Keeps the locked row's counts in step with what was written, for the rest of the transaction. */
-  private applyCounts(cohort: LockedCohort, status: 'confirmed' | 'waitlisted', by: number): void {
-    if (status === 'confirmed') cohort.seats_taken += by;
-    else cohort.waitlist_length += by;
   }
 
   private async setStatus(
@@ -592,7 +561,7 @@ export class EnrolmentService implements OnModuleInit {
     to: Pick<Person, 'email' | 'language'> & Partial<Person>,
     cohort: LockedCohort,
     enrolment: EnrolmentRow,
-    extra: Record<string, unknown> = {},
+    extra: EnrolmentMailExtras = {},
   ): Promise<void> {
     const recipient: Recipient = { userId: to.id, email: to.email, name: to.displayName, language: to.language };
     await this.notifications.notify(

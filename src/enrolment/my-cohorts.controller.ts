@@ -6,8 +6,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { SignedIn } from '../access/access.decorator';
 import { Actor } from '../access/capabilities';
 import { CurrentActor } from '../access/current-actor';
-import { Language, translate } from '../i18n/i18n';
+import { Language } from '../i18n/i18n';
 import { Lang } from '../web/language';
+import { myCohortsPage } from './my-cohorts.view';
 import { RosterService } from './roster.service';
 
 @ApiExcludeController()
@@ -20,21 +21,6 @@ export class MyCohortsController {
   @Render('enrolment/my-cohorts')
   async list(@CurrentActor() actor: Actor, @Lang() lang: Language) {
     const [cohorts, facilitated] = await Promise.all([this.roster.myCohorts(actor.id, lang), this.roster.facilitatedRounds(actor.id, lang)]);
-    return {
-      title: translate(lang, 'enrolment.myCohorts.title'),
-      cohorts: cohorts.map((cohort) => ({
-        ...cohort,
-        href: cohort.cohortVisible ? `/cohorts/${cohort.cohortId}` : null,
-        statusLabel: cohort.status === 'waitlisted' ? translate(lang, 'enrolment.status.waitlistedAt', { position: cohort.waitlistPosition }) : translate(lang, `enrolment.status.${cohort.status}`),
-        cohortStatusKey: cohort.cohortStatus === 'cancelled' || cohort.cohortStatus === 'completed' ? `cohort.status.${cohort.cohortStatus}` : null,
-      })),
-      facilitated: facilitated.map((round) => ({
-        ...round,
-        href: `/cohorts/${round.cohortId}`,
-        rosterHref: `/cohorts/${round.cohortId}/roster`,
-        forumHref: `/cohorts/${round.cohortId}/forum`,
-        draft: round.cohortStatus === 'draft',
-      })),
-    };
+    return myCohortsPage(cohorts, facilitated, lang);
   }
 }

@@ -8,11 +8,11 @@
 // is shown to other participants without it ("a participant from <agency>"); facilitators and admins,
 // who run the round and have its roster anyway, and the person themselves still see the name.
 // Facilitators are always named: they are named on the round's public page too.
-import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Actor } from '../access/capabilities';
-import { checkedId } from '../errors/domain-errors';
+import { checkedId, NotAllowed, NotFound } from '../errors/domain-errors';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { EnrolmentService } from './enrolment.service';
 
@@ -62,25 +62,25 @@ export class ParticipantsService {
     checkedId(cohortId);
     const [cohort]: { id: string; name: string; title: LocalizedText; member: boolean }[] = await this.dataSource.query(
       `SELECT c.id, c.name, p.title,
-         EXISTS (SELECT 1 FROM enrolment e WHERE e.cohort_id = c.id AND e.user_id = $2 AND e.status IN ('confirmed', 'completed')) AS member
-       FROM cohort c JOIN programme p ON p.id = c.programme_id WHERE c.id = $1`,
+         EXISTS (SELECT 1 FROM enrolment e WHERE e.cohort_id = c.id AND e.user_id = $2 AND holds_seat(e.status)) AS member
+       FROM cohort_listing c JOIN programme_listing p ON p.id = c.programme_id WHERE c.id = $1`,
       [cohortId, actor.id],
     );
-    if (!cohort) throw new NotFoundException();
+    if (!cohort) throw new NotFound();
     const runs = await this.enrolment.mayManage(this.dataSource.manager, actor, cohortId);
-    if (!runs && !cohort.member) throw new ForbiddenException();
+    if (!runs && !cohort.member) throw new NotAllowed();
 
     const [participants, facilitators]: [MemberRow[], MemberRow[]] = await Promise.all([
       // The agency the person enrolled from: the one the roster and the seat caps count.
       this.dataSource.query(
         `SELECT u.id AS user_id, u.display_name, u.status AS user_status, u.hide_name_from_participants AS hide_name, a.name AS agency
-         FROM enrolment e JOIN app_user u ON u.id = e.user_id LEFT JOIN agency a ON a.id = e.agency_id
-         WHERE e.cohort_id = $1 AND e.status IN ('confirmed', 'completed')`,
+         FROM enrolment e JOIN person u ON u.id = e.user_id LEFT JOIN agency_name a ON a.id = e.agency_id
+         WHERE e.cohort_id = $1 AND holds_seat(e.status)`,
         [cohortId],
       ),
       this.dataSource.query(
         `SELECT u.id AS user_id, u.display_name, u.status AS user_status, false AS hide_name, a.name AS agency
-         FROM cohort_facilitator f JOIN app_user u ON u.id = f.user_id LEFT JOIN agency a ON a.id = u.agency_id
+         FROM facilitator_listing f JOIN person u ON u.id = f.user_id LEFT JOIN agency_name a ON a.id = u.agency_id
          WHERE f.cohort_id = $1`,
         [cohortId],
       ),

@@ -17,6 +17,13 @@ import { JobName } from '../queue/jobs';
 
 export const ROSTER_SUMMARY_KIND = 'roster.summary';
 
+declare module '../notifications/notification-kinds' {
+  interface NotificationPayloads {
+    /** `until` (ISO text) is where the next summary starts; the rest is what the mail shows. */
+    [ROSTER_SUMMARY_KIND]: { date: string; since: string; until: string; count: number; cohorts: RosterSummaryCohort[] };
+  }
+}
+
 /**
  * A change's time is its transaction's start, and a transaction still open when the summary runs
  * commits later with an earlier time: a summary therefore covers changes up to this long ago only,
@@ -28,7 +35,7 @@ const FIRST_SUMMARY_SPAN = '1 day';
 /** Lines per cohort in one email; the rest are counted, and the roster itself has them all. */
 const MAX_CHANGES_PER_COHORT = 100;
 /** SQL for where a facilitator's previous summary stopped ($1 the kind, $2 the facilitator). */
-const PREVIOUS_UNTIL = `SELECT (n.payload->>'until')::timestamptz FROM notification n
+const PREVIOUS_UNTIL = `SELECT (n.payload->>'until')::timestamptz FROM outbox_entry n
   WHERE n.kind = $1 AND n.recipient_user_id = $2 AND n.status <> 'cancelled' AND n.payload->>'until' IS NOT NULL
   ORDER BY n.created_at DESC LIMIT 1`;
 
@@ -83,8 +90,8 @@ export class RosterSummaryService implements OnModuleInit {
   @JobHandler(JobName.RosterSummary)
   async send(): Promise<{ summaries: number }> {
     const facilitators: Facilitator[] = await this.dataSource.query(
-      `SELECT u.id, u.email, u.display_name, u.language FROM app_user u
-       WHERE u.status = 'active' AND u.id IN (SELECT user_id FROM cohort_facilitator)
+      `SELECT u.id, u.email, u.display_name, u.language FROM person u
+       WHERE u.status = 'active' AND u.id IN (SELECT user_id FROM facilitator_listing)
        ORDER BY u.id`,
     );
     let summaries = 0;
@@ -101,7 +108,7 @@ export class RosterSummaryService implements OnModuleInit {
       const key = `roster-summary-${facilitator.id}-${helsinkiDate(now)}`;
       // Two runs at once (a retry beside the scheduled run) take turns per facilitator.
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [key]);
-      const [already] = await manager.query(`SELECT 1 FROM notification WHERE key = $1 AND status <> 'cancelled'`, [key]);
+      const [already] = await manager.query(`SELECT 1 FROM outbox_entry WHERE key = $1 AND status <> 'cancelled'`, [key]);
       if (already) return false;
       const [{ since }]: { since: Date }[] = await manager.query(
         `SELECT coalesce((${PREVIOUS_UNTIL}), $3::timestamptz - interval '${FIRST_SUMMARY_SPAN}') AS since`,
@@ -111,10 +118,10 @@ export class RosterSummaryService implements OnModuleInit {
         `SELECT c.cohort_id, co.name AS cohort_name, u.display_name AS person_name, c.from_status, c.to_status,
                 c.from_position, c.to_position, c.reason, c.created_at
          FROM enrolment_change c
-         JOIN cohort_facilitator f ON f.cohort_id = c.cohort_id AND f.user_id = $1
-         JOIN cohort co ON co.id = c.cohort_id
+         JOIN facilitator_listing f ON f.cohort_id = c.cohort_id AND f.user_id = $1
+         JOIN cohort_listing co ON co.id = c.cohort_id
          JOIN enrolment e ON e.id = c.enrolment_id
-         JOIN app_user u ON u.id = e.user_id
+         JOIN person u ON u.id = e.user_id
          WHERE c.created_at > $2 AND c.created_at <= $3
          ORDER BY co.starts_at, co.name, c.cohort_id, c.created_at, c.id`,
         [facilitator.id, since, until],

@@ -2,16 +2,17 @@
 // a cohort's roster (agency mix, the people in each status, the waitlist in order, attendance and
 // the history of changes) and what a manager's approval link is about. It never changes anything:
 // every change goes through EnrolmentService, which also decides who may manage a roster.
-import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Actor, can, Capability } from '../access/capabilities';
-import { checkedId } from '../errors/domain-errors';
+import { checkedId, NotAllowed, NotFound } from '../errors/domain-errors';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { CohortStatus } from '../catalogue/cohort.entity';
 import { ACTIVE_STATUSES, EnrolmentStatus } from './enrolment.entity';
 import { EnrolmentService } from './enrolment.service';
 import { agencyCapReached } from './agency-cap';
+import { holdsSeat } from './seats';
 
 /** The reader's own place in a cohort: the active enrolment, else the latest one. */
 export interface OwnEnrolment {
@@ -21,6 +22,8 @@ export interface OwnEnrolment {
   waitlistPosition: number | null;
   managerEmail: string | null;
   active: boolean;
+  /** Holds a seat, or held one to the end: confirmed or completed. */
+  participant: boolean;
   /** Waitlisted because their agency holds every seat its cap allows: the cap; null otherwise. */
   agencySeatCap: number | null;
 }
@@ -71,6 +74,17 @@ export interface RosterEntry {
   enrolledAt: Date;
 }
 
+/** A person on the roster with what its forms may do with them (EnrolmentService's rules). */
+export interface RosterRow extends RosterEntry {
+  /** A place held or waited for, which may be given up or moved to another round. */
+  mayRemove: boolean;
+  mayMove: boolean;
+  /** On a waitlist of more than one. */
+  mayReorder: boolean;
+  /** A confirmed participant, who may be marked completed. */
+  mayComplete: boolean;
+}
+
 export interface RosterChange {
   createdAt: Date;
   personName: string;
@@ -99,7 +113,7 @@ export interface Roster {
     endsAt: Date;
   };
   /** Confirmed and completed first (by name), the waitlist in order, those waiting for approval, then the cancelled and declined (latest first). */
-  entries: RosterEntry[];
+  entries: RosterRow[];
   /** Confirmed (and completed) places per agency, most first; agency null for people without one. */
   agencyMix: { agency: string | null; count: number }[];
   /** Scheduled sessions, in order. */
@@ -138,9 +152,28 @@ export function ownCancellationClosesAt(cohort: { cancellationDeadline: Date | n
   return cohort.cancellationDeadline ?? cohort.startsAt;
 }
 
+/** What placeRights reads of a round (as the catalogue answers it). */
+export interface PlaceCohort {
+  id: string;
+  status: CohortStatus;
+  enrolmentWindow: string;
+  cancellationDeadline: Date | null;
+  startsAt: Date;
+}
+
+export interface PlaceRights {
+  /** An admin or one of the round's facilitators. */
+  manages: boolean;
+  enrolmentOpen: boolean;
+  mayEnrol: boolean;
+  mayCancel: boolean;
+  /** A place the reader holds that only those who run the round may cancel now: the deadline passed. */
+  cancelClosed: boolean;
+}
+
 /** The round's (`c`) next session not yet over, as `n`: what its lists show as "next". */
 const NEXT_SESSION_JOIN = `LEFT JOIN LATERAL (
-         SELECT s.starts_at, s.ends_at FROM cohort_session s
+         SELECT s.starts_at, s.ends_at FROM session_listing s
          WHERE s.cohort_id = c.id AND s.status = 'scheduled' AND s.ends_at > now() ORDER BY s.starts_at LIMIT 1
        ) n ON true`;
 
@@ -165,6 +198,7 @@ export class RosterService {
       waitlistPosition: row.waitlist_position,
       managerEmail: row.manager_email,
       active: isActive(row.status),
+      participant: holdsSeat(row.status),
       agencySeatCap: row.status === 'waitlisted' ? await agencyCapReached(this.dataSource, row.id) : null,
     };
   }
@@ -188,8 +222,8 @@ export class RosterService {
       `SELECT DISTINCT ON (e.cohort_id) e.id, e.status, e.waitlist_position, e.cohort_id, c.name, c.status AS cohort_status,
          p.status AS programme_status, p.title, c.starts_at, c.ends_at, n.starts_at AS next_starts_at, n.ends_at AS next_ends_at
        FROM enrolment e
-       JOIN cohort c ON c.id = e.cohort_id
-       JOIN programme p ON p.id = c.programme_id
+       JOIN cohort_listing c ON c.id = e.cohort_id
+       JOIN programme_listing p ON p.id = c.programme_id
        ${NEXT_SESSION_JOIN}
        WHERE e.user_id = $1
        ORDER BY e.cohort_id, e.status = ANY($2) DESC, e.created_at DESC`,
@@ -235,9 +269,9 @@ export class RosterService {
       `SELECT c.id AS cohort_id, c.name, c.status AS cohort_status, p.title, c.starts_at, c.ends_at, c.capacity, c.seats_taken, c.waitlist_length,
          (SELECT count(*)::int FROM enrolment e WHERE e.cohort_id = c.id AND e.status = 'pending_approval') AS pending_approvals,
          n.starts_at AS next_starts_at, n.ends_at AS next_ends_at
-       FROM cohort_facilitator f
-       JOIN cohort c ON c.id = f.cohort_id
-       JOIN programme p ON p.id = c.programme_id
+       FROM facilitator_listing f
+       JOIN cohort_listing c ON c.id = f.cohort_id
+       JOIN programme_listing p ON p.id = c.programme_id
        ${NEXT_SESSION_JOIN}
        WHERE f.user_id = $1 AND c.ends_at > now() AND c.status <> 'cancelled'
        ORDER BY c.starts_at, c.id`,
@@ -263,11 +297,29 @@ export class RosterService {
     return this.enrolment.mayManage(this.dataSource.manager, actor, checkedId(cohortId));
   }
 
+  /**
+   * What the reader may do with their own place on a round's page, by the rules EnrolmentService.enrol
+   * and cancel apply: enrol while enrolment is open (unless they hold, wait for or finished a place),
+   * cancel a place before the deadline (those who run the round at any time); and whether they run it.
+   */
+  async placeRights(viewer: Actor | null, cohort: PlaceCohort, own: OwnEnrolment | null): Promise<PlaceRights> {
+    const manages = viewer ? await this.mayManage(viewer, cohort.id) : false;
+    const enrolmentOpen = cohort.status === 'published' && cohort.enrolmentWindow === 'open';
+    const cancelOpen = new Date() < ownCancellationClosesAt(cohort);
+    return {
+      manages,
+      enrolmentOpen,
+      mayEnrol: !!viewer && enrolmentOpen && !own?.active && own?.status !== 'completed',
+      mayCancel: !!own?.active && (manages || cancelOpen),
+      cancelClosed: !!own?.active && !manages && !cancelOpen,
+    };
+  }
+
   /** An unknown cohort is a 404; one the actor does not run, a 403. */
   async mustManage(actor: Actor, cohortId: string): Promise<void> {
-    const [cohort] = await this.dataSource.query(`SELECT 1 FROM cohort WHERE id = $1`, [checkedId(cohortId)]);
-    if (!cohort) throw new NotFoundException();
-    if (!(await this.mayManage(actor, cohortId))) throw new ForbiddenException();
+    const [cohort] = await this.dataSource.query(`SELECT 1 FROM cohort_listing WHERE id = $1`, [checkedId(cohortId)]);
+    if (!cohort) throw new NotFound();
+    if (!(await this.mayManage(actor, cohortId))) throw new NotAllowed();
   }
 
   /** The roster of a cohort the actor runs. */
@@ -287,28 +339,28 @@ export class RosterService {
       ends_at: Date;
     }[] = await db.query(
       `SELECT c.id, c.name, c.programme_id, p.title, c.status, c.capacity, c.seats_taken, c.waitlist_length, c.starts_at, c.ends_at
-       FROM cohort c JOIN programme p ON p.id = c.programme_id WHERE c.id = $1`,
+       FROM cohort_listing c JOIN programme_listing p ON p.id = c.programme_id WHERE c.id = $1`,
       [cohortId],
     );
     const [entries, sessions, attendance, moveTargets, history] = await Promise.all([
       this.entries(cohort.id),
-      db.query(`SELECT id, starts_at AS "startsAt", ends_at AS "endsAt" FROM cohort_session WHERE cohort_id = $1 AND status = 'scheduled' ORDER BY starts_at`, [cohort.id]) as Promise<
+      db.query(`SELECT id, starts_at AS "startsAt", ends_at AS "endsAt" FROM session_listing WHERE cohort_id = $1 AND status = 'scheduled' ORDER BY starts_at`, [cohort.id]) as Promise<
         { id: string; startsAt: Date; endsAt: Date }[]
       >,
-      db.query(`SELECT a.session_id, a.user_id, a.present FROM attendance a JOIN cohort_session s ON s.id = a.session_id WHERE s.cohort_id = $1`, [cohort.id]) as Promise<
+      db.query(`SELECT a.session_id, a.user_id, a.present FROM attendance a JOIN session_listing s ON s.id = a.session_id WHERE s.cohort_id = $1`, [cohort.id]) as Promise<
         { session_id: string; user_id: string; present: boolean }[]
       >,
       db.query(
-        `SELECT c.id, c.name, c.status, c.starts_at AS "startsAt" FROM cohort c
+        `SELECT c.id, c.name, c.status, c.starts_at AS "startsAt" FROM cohort_listing c
          WHERE c.programme_id = $1 AND c.id <> $2 AND c.status IN ('draft', 'published')
-           AND ($3 OR EXISTS (SELECT 1 FROM cohort_facilitator f WHERE f.cohort_id = c.id AND f.user_id = $4))
+           AND ($3 OR EXISTS (SELECT 1 FROM facilitator_listing f WHERE f.cohort_id = c.id AND f.user_id = $4))
          ORDER BY c.starts_at, c.name`,
         [cohort.programme_id, cohort.id, can(actor, Capability.CohortSchedule), actor.id],
       ) as Promise<Roster['moveTargets']>,
       this.history(cohort.id),
     ]);
     const mix = new Map<string | null, number>();
-    for (const entry of entries) if (entry.status === 'confirmed' || entry.status === 'completed') mix.set(entry.agency, (mix.get(entry.agency) ?? 0) + 1);
+    for (const entry of entries) if (holdsSeat(entry.status)) mix.set(entry.agency, (mix.get(entry.agency) ?? 0) + 1);
     return {
       cohort: {
         id: cohort.id,
@@ -322,7 +374,13 @@ export class RosterService {
         startsAt: cohort.starts_at,
         endsAt: cohort.ends_at,
       },
-      entries,
+      entries: entries.map((entry) => ({
+        ...entry,
+        mayRemove: isActive(entry.status),
+        mayMove: isActive(entry.status),
+        mayReorder: entry.status === 'waitlisted' && cohort.waitlist_length > 1,
+        mayComplete: entry.status === 'confirmed',
+      })),
       agencyMix: [...mix]
         .map(([agency, count]) => ({ agency, count }))
         .sort((a, b) => b.count - a.count || (a.agency === null ? 1 : b.agency === null ? -1 : byName(a.agency, b.agency))),
@@ -335,7 +393,7 @@ export class RosterService {
 
   /** Whether a session is one of the cohort's scheduled sessions (attendance is marked only for those). */
   async isScheduledSessionOf(cohortId: string, sessionId: string): Promise<boolean> {
-    const [row] = await this.dataSource.query(`SELECT 1 FROM cohort_session WHERE id = $1 AND cohort_id = $2 AND status = 'scheduled'`, [checkedId(sessionId), checkedId(cohortId)]);
+    const [row] = await this.dataSource.query(`SELECT 1 FROM session_listing WHERE id = $1 AND cohort_id = $2 AND status = 'scheduled'`, [checkedId(sessionId), checkedId(cohortId)]);
     return !!row;
   }
 
@@ -345,14 +403,14 @@ export class RosterService {
       await this.dataSource.query(
         `SELECT u.display_name, u.email, a.name AS agency, c.id AS cohort_id, c.name, p.title, c.starts_at, c.ends_at
          FROM enrolment e
-         JOIN app_user u ON u.id = e.user_id
-         LEFT JOIN agency a ON a.id = e.agency_id
-         JOIN cohort c ON c.id = e.cohort_id
-         JOIN programme p ON p.id = c.programme_id
+         JOIN person u ON u.id = e.user_id
+         LEFT JOIN agency_name a ON a.id = e.agency_id
+         JOIN cohort_listing c ON c.id = e.cohort_id
+         JOIN programme_listing p ON p.id = c.programme_id
          WHERE e.id = $1`,
         [enrolmentId],
       );
-    if (!row) throw new NotFoundException();
+    if (!row) throw new NotFound();
     return {
       personName: row.display_name,
       personEmail: row.email,
@@ -381,7 +439,7 @@ export class RosterService {
     }[] = await this.dataSource.query(
       `SELECT e.id, e.user_id, u.display_name, u.email, u.status AS user_status, a.name AS agency, e.status, e.waitlist_position,
          e.manager_email, e.created_at, e.updated_at
-       FROM enrolment e JOIN app_user u ON u.id = e.user_id LEFT JOIN agency a ON a.id = e.agency_id
+       FROM enrolment e JOIN person u ON u.id = e.user_id LEFT JOIN agency_name a ON a.id = e.agency_id
        WHERE e.cohort_id = $1`,
       [cohortId],
     );
@@ -424,8 +482,8 @@ export class RosterService {
          b.display_name AS by_name, b.status AS by_status, h.reason
        FROM enrolment_change h
        JOIN enrolment e ON e.id = h.enrolment_id
-       JOIN app_user u ON u.id = e.user_id
-       LEFT JOIN app_user b ON b.id = h.changed_by_id
+       JOIN person u ON u.id = e.user_id
+       LEFT JOIN person b ON b.id = h.changed_by_id
        WHERE h.cohort_id = $1
        ORDER BY h.created_at DESC, h.id DESC
        LIMIT 500`,

@@ -1,8 +1,10 @@
-// What a service says when it refuses: FieldErrors (400) names the fields at fault, Refused (409)
-// says why the thing cannot be done as things stand ("3 people are confirmed"). Both carry i18n
-// keys, never sentences: the web shows them in the reader's language, the API in English
-// (HttpExceptionFilter). A key may carry values for its placeholders: `withValues(key, { confirmed })`.
-import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
+// What a service says when it refuses, as domain errors with a code, never HTTP exceptions:
+// NotFound (the thing is not there, or the person may not know it is), NotAllowed (the person may
+// not do this), FieldErrors names the fields at fault, Refused says why the thing cannot be done as
+// things stand ("3 people are confirmed"). They carry i18n keys, never sentences: the one filter
+// (web/http-exception.filter.ts) maps each to its status (404, 403, 400, 409) and shows it in the
+// reader's language on a page, in English in the API. A key may carry values for its placeholders:
+// `withValues(key, { confirmed })`.
 
 /** A message key with values for its {placeholders}, as one string: "key?confirmed=3". */
 export function withValues(key: string, values: Record<string, string | number>): string {
@@ -16,9 +18,40 @@ export function messageParts(message: string): { key: string; values: Record<str
   return { key: message.slice(0, at), values: Object.fromEntries(new URLSearchParams(message.slice(at + 1))) };
 }
 
-export class FieldErrors extends BadRequestException {
+/**
+ * A service's refusal; `code` says which. `status` is the HTTP status the one filter answers it
+ * with, kept here so each refusal states it once (and tests can ask a service's refusal for it).
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  abstract readonly status: 400 | 403 | 404 | 409;
+}
+
+/** Nothing there by that id, or nothing the person may know is there: 404. */
+export class NotFound extends DomainError {
+  readonly code = 'notFound';
+  readonly status = 404;
+  constructor() {
+    super('Not Found');
+  }
+}
+
+/** The person may not do this: 403, saying why when `reason` (a message key) is given. */
+export class NotAllowed extends DomainError {
+  readonly code: string;
+  readonly status = 403;
+  constructor(readonly reason?: string) {
+    super(reason ?? 'Forbidden');
+    this.code = reason ?? 'notAllowed';
+  }
+}
+
+/** The fields at fault, each with its message key: 400. */
+export class FieldErrors extends DomainError {
+  readonly code = 'fields';
+  readonly status = 400;
   constructor(readonly fields: Record<string, string>) {
-    super({ statusCode: 400, error: 'Bad Request', fields });
+    super('Bad Request');
   }
 }
 
@@ -31,9 +64,13 @@ export function constraintRefusal(error: unknown, fields: Record<string, [string
   return field ? new FieldErrors({ [field[0]]: field[1] }) : error;
 }
 
-export class Refused extends ConflictException {
+/** Cannot be done as things stand: 409, `reason` a message key (maybe withValues), `code` its key. */
+export class Refused extends DomainError {
+  readonly code: string;
+  readonly status = 409;
   constructor(readonly reason: string) {
-    super({ statusCode: 409, error: 'Conflict', code: messageParts(reason).key });
+    super(reason);
+    this.code = messageParts(reason).key;
   }
 }
 
@@ -45,6 +82,6 @@ export function isUuid(value: unknown): value is string {
 
 /** An id from a path that cannot name anything (not a UUID) is answered like an unknown one: 404. */
 export function checkedId(id: string): string {
-  if (!isUuid(id)) throw new NotFoundException();
+  if (!isUuid(id)) throw new NotFound();
   return id;
 }

@@ -16,10 +16,10 @@
 //   in one transaction under an advisory lock that creating also takes, so two admins reordering at
 //   once cannot interleave and ties or gaps left by older data do not stall a move. Moving the first
 //   one up, or the last one down, changes nothing.
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { checkedId, constraintRefusal, FieldErrors, Refused, withValues } from '../errors/domain-errors';
+import { checkedId, constraintRefusal, FieldErrors, NotFound, Refused, withValues } from '../errors/domain-errors';
 import { Language, LANGUAGES, localized, LocalizedText } from '../i18n/i18n';
 import { UserService } from '../identity/user.service';
 import { ChannelKind } from './forum-channel.entity';
@@ -117,7 +117,7 @@ const SELECT_CHANNEL = `SELECT ch.id, ch.kind, ch.cohort_id, ch.name, ch.descrip
     c.name AS cohort_name, c.status AS cohort_status, p.title AS programme_title,
     (SELECT count(*)::int FROM forum_thread t WHERE t.channel_id = ch.id) AS thread_count,
     (SELECT max(t.last_post_at) FROM forum_thread t WHERE t.channel_id = ch.id) AS last_activity_at
-  FROM forum_channel ch LEFT JOIN cohort c ON c.id = ch.cohort_id LEFT JOIN programme p ON p.id = c.programme_id`;
+  FROM forum_channel ch LEFT JOIN cohort_listing c ON c.id = ch.cohort_id LEFT JOIN programme_listing p ON p.id = c.programme_id`;
 
 /** The network's channels in their order, ties as ForumsService.channels breaks them. */
 const NETWORK_ORDER = `ORDER BY ch.position, ch.created_at, ch.id`;
@@ -239,7 +239,7 @@ export class ChannelsAdminService {
   private async find(manager: EntityManager, id: string, lock = false): Promise<ChannelRow> {
     checkedId(id);
     const [row]: ChannelRow[] = await manager.query(`${SELECT_CHANNEL} WHERE ch.id = $1 ${lock ? 'FOR UPDATE OF ch' : ''}`, [id]);
-    if (!row) throw new NotFoundException();
+    if (!row) throw new NotFound();
     return row;
   }
 

@@ -2,7 +2,7 @@
 // recipients) applies the same rule in the same query that reads the data:
 // - network and announcements channels: every signed-in person reads them;
 // - a cohort channel: its confirmed (or completed) participants, its facilitators and admins.
-//   Waitlisted, pending and cancelled people do not;
+//   Waitlisted, pending and cancelled people do not (enrolment's cohort_member.is_in says who is in);
 // - moderators: admins everywhere, facilitators in their own cohorts' channels;
 // - the announcements channel: only admins and facilitators (of any round) start threads.
 import { Actor } from '../access/capabilities';
@@ -14,18 +14,17 @@ export function mayReadSql(ch: string, user: string, admin: string): string {
 
 /** Whether the person is in channel `ch`'s round: a confirmed (or completed) participant or a facilitator; false for other channels. */
 export function inRoundSql(ch: string, user: string): string {
-  return `(EXISTS (SELECT 1 FROM enrolment e WHERE e.cohort_id = ${ch}.cohort_id AND e.user_id = ${user} AND e.status IN ('confirmed', 'completed'))
-    OR EXISTS (SELECT 1 FROM cohort_facilitator f WHERE f.cohort_id = ${ch}.cohort_id AND f.user_id = ${user}))`;
+  return `EXISTS (SELECT 1 FROM cohort_member m WHERE m.cohort_id = ${ch}.cohort_id AND m.user_id = ${user} AND m.is_in)`;
 }
 
 /** Whether the person moderates channel `ch`. */
 export function mayModerateSql(ch: string, user: string, admin: string): string {
-  return `(${admin} OR (${ch}.cohort_id IS NOT NULL AND EXISTS (SELECT 1 FROM cohort_facilitator f WHERE f.cohort_id = ${ch}.cohort_id AND f.user_id = ${user})))`;
+  return `(${admin} OR (${ch}.cohort_id IS NOT NULL AND EXISTS (SELECT 1 FROM facilitator_listing f WHERE f.cohort_id = ${ch}.cohort_id AND f.user_id = ${user})))`;
 }
 
 /** Whether the person may start a thread in channel `ch` (reading it aside). */
 export function mayStartThreadSql(ch: string, user: string, admin: string): string {
-  return `(${ch}.kind <> 'announcements' OR ${admin} OR EXISTS (SELECT 1 FROM cohort_facilitator f WHERE f.user_id = ${user}))`;
+  return `(${ch}.kind <> 'announcements' OR ${admin} OR EXISTS (SELECT 1 FROM facilitator_listing f WHERE f.user_id = ${user}))`;
 }
 
 export const isAdmin = (actor: Actor): boolean => actor.siteRole === 'admin';

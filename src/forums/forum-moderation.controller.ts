@@ -7,51 +7,18 @@ import { Body, Controller, Get, HttpStatus, NotFoundException, Param, Post, Res 
 import { ApiExcludeController } from '@nestjs/swagger';
 import type {} from '@fastify/view';
 import type { FastifyReply } from 'fastify';
-import { IsOptional, IsString, IsUUID } from 'class-validator';
 import { SignedIn } from '../access/access.decorator';
 import { Actor } from '../access/capabilities';
 import { CurrentActor } from '../access/current-actor';
-import { checkedId, FieldErrors, Refused } from '../errors/domain-errors';
-import { Language, translate } from '../i18n/i18n';
-import { translateFields, translateMessage, validateForm } from '../web/forms';
+import { checkedId, FieldErrors } from '../errors/domain-errors';
+import { Language } from '../i18n/i18n';
+import { formRoundTrip } from '../web/form-round-trip';
+import { fieldText, translateFields, validateForm } from '../web/forms';
 import { Lang } from '../web/language';
-import { authorName } from './author-name';
-import { ButtonFormDto, cursorOf, refusedForm, text, threadHref, threadPageModel, ThreadPageServices } from './forums.controller';
+import { ButtonFormDto, HideFormDto, MoveFormDto } from './forums-web.dto';
 import { ForumsService } from './forums.service';
+import { cursorOf, moderationLogPage, refusedForm, threadHref, threadPageModel, ThreadPageServices } from './forums.view';
 import { ModerationService, THREAD_SWITCH_NAMES, ThreadSwitch } from './moderation.service';
-
-export class MoveFormDto {
-  @IsString({ message: 'forum.move.channelRequired' })
-  channelId: string;
-
-  @IsOptional()
-  @IsString({ message: 'forum.hide.reasonRequired' })
-  reason?: string;
-
-  @IsOptional()
-  @IsString({ message: 'api.cursor.invalid' })
-  cursor?: string;
-}
-
-/** Hiding names the post's thread, whose page shows the form again if the reason is refused. */
-export class HideFormDto {
-  @IsString({ message: 'forum.hide.reasonRequired' })
-  reason: string;
-
-  @IsUUID('all', { message: 'forums.hide.threadUnknown' })
-  threadId: string;
-
-  @IsOptional()
-  @IsString({ message: 'api.cursor.invalid' })
-  cursor?: string;
-}
-
-/** The moderation log's words for each action. */
-function entryDetails(entry: { action: string; details: Record<string, unknown> }, channelNames: Map<string, string>, lang: Language): string | null {
-  if (entry.action !== 'move') return null;
-  const name = (id: unknown) => (typeof id === 'string' && channelNames.get(id)) || translate(lang, 'forums.log.otherChannel');
-  return translate(lang, 'forums.log.moved', { from: name(entry.details.from), to: name(entry.details.to) });
-}
 
 @ApiExcludeController()
 @SignedIn()
@@ -78,30 +45,25 @@ export class ForumModerationController {
   @Post('threads/:id/move')
   async move(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const form = await validateForm(MoveFormDto, body);
-    const values = { channelId: text(body, 'channelId'), reason: text(body, 'reason') };
-    const cursor = cursorOf(text(body, 'cursor'));
-    let errors = form.errors;
-    if (!errors) {
-      try {
+    const values = { channelId: fieldText(body, 'channelId'), reason: fieldText(body, 'reason') };
+    const cursor = cursorOf(fieldText(body, 'cursor'));
+    return formRoundTrip({
+      reply,
+      lang,
+      errors: form.errors,
+      change: async () => {
         await this.moderation.moveThread(actor, id, form.value!.channelId, form.value!.reason);
-        return reply.redirect(threadHref(id, { cursor, done: 'moved' }), 303);
-      } catch (error) {
-        if (error instanceof Refused) {
-          const model = await threadPageModel(this.pages, actor, id, lang, { cursor, refusal: translateMessage(lang, error.reason), move: { ...values, errors: null } });
-          return reply.status(HttpStatus.CONFLICT).view('forums/thread', model);
-        }
-        if (!(error instanceof FieldErrors)) throw error;
-        errors = error.fields;
-      }
-    }
-    const model = await threadPageModel(this.pages, actor, id, lang, { cursor, move: { ...values, errors: translateFields(errors, lang) } });
-    return reply.status(HttpStatus.BAD_REQUEST).view('forums/thread', model);
+        return threadHref(id, { cursor, done: 'moved' });
+      },
+      view: 'forums/thread',
+      page: (state) => threadPageModel(this.pages, actor, id, lang, { cursor, refusal: state.refusal, move: { ...values, errors: state.errors ?? null } }),
+    });
   }
 
   @Post('posts/:id/hide')
   async hide(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const form = await validateForm(HideFormDto, body);
-    const cursor = cursorOf(text(body, 'cursor'));
+    const cursor = cursorOf(fieldText(body, 'cursor'));
     let errors = form.errors;
     if (!errors) {
       try {
@@ -113,11 +75,11 @@ export class ForumModerationController {
       }
     }
     // Without a thread to show the form in again, the messages on a page of their own.
-    const threadId = text(body, 'threadId');
+    const threadId = fieldText(body, 'threadId');
     const unknownFields = Object.keys(errors).filter((field) => field !== 'reason');
     if (unknownFields.length) return refusedForm(reply, lang, errors);
     const message = translateFields(errors, lang).reason;
-    const model = await threadPageModel(this.pages, actor, checkedId(threadId), lang, { cursor, hide: { postId: id, reason: text(body, 'reason'), error: message } });
+    const model = await threadPageModel(this.pages, actor, checkedId(threadId), lang, { cursor, hide: { postId: id, reason: fieldText(body, 'reason'), error: message } });
     return reply.status(HttpStatus.BAD_REQUEST).view('forums/thread', model);
   }
 
@@ -132,19 +94,6 @@ export class ForumModerationController {
   @Get('threads/:id/moderation')
   async log(@Param('id') id: string, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const [entries, channels] = await Promise.all([this.moderation.history(actor, id), this.forums.channels(actor, lang)]);
-    const channelNames = new Map(channels.map((channel) => [channel.id, channel.name]));
-    return reply.view('forums/moderation-log', {
-      title: translate(lang, 'forums.log.title'),
-      threadHref: threadHref(id),
-      entries: entries.map((entry) => ({
-        createdAt: entry.createdAt,
-        datetime: entry.createdAt.toISOString(),
-        actorName: authorName(entry.actorName, lang),
-        action: translate(lang, `forums.log.action.${entry.action}`),
-        reason: entry.reason,
-        details: entryDetails(entry, channelNames, lang),
-        postHref: entry.postId ? threadHref(id, { anchor: `post-${entry.postId}` }) : null,
-      })),
-    });
+    return reply.view('forums/moderation-log', moderationLogPage(id, entries, channels, lang));
   }
 }

@@ -17,13 +17,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Actor } from '../access/capabilities';
-import { decodeCursor, encodeCursor, Page } from '../database/cursor';
 import { FieldErrors } from '../errors/domain-errors';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { markdownAsText } from '../views/markdown';
 import { isAdmin, mayModerateSql, mayReadSql } from './forum-access';
 import { POSTS_PER_PAGE } from './forums.service';
 import { roundName } from '../i18n/round-name';
+import { decodeCursor, encodeCursor, Page } from '../web/api/cursor';
 
 export const MAX_QUERY_LENGTH = 200;
 export const SEARCH_RESULTS_PER_PAGE = 20;
@@ -80,7 +80,7 @@ export class ForumSearchService {
          SELECT websearch_to_tsquery('finnish', $1) AS fi, websearch_to_tsquery('swedish', $1) AS sv, websearch_to_tsquery('english', $1) AS en
        ), readable AS MATERIALIZED (
          SELECT ch.id, ch.name, c.name AS cohort_name, p.title AS programme_title, ${mayModerateSql('ch', '$2', '$3')} AS may_moderate
-         FROM forum_channel ch LEFT JOIN cohort c ON c.id = ch.cohort_id LEFT JOIN programme p ON p.id = c.programme_id
+         FROM forum_channel ch LEFT JOIN cohort_listing c ON c.id = ch.cohort_id LEFT JOIN programme_listing p ON p.id = c.programme_id
          WHERE ${mayReadSql('ch', '$2', '$3')}
        ), recent AS MATERIALIZED (
          SELECT w.id, w.thread_id, w.author_id, w.language, w.search
@@ -106,7 +106,7 @@ export class ForumSearchService {
        SELECT top.id, top.thread_id, t.title, t.channel_id, r.name AS channel_name, r.cohort_name, r.programme_title, u.display_name AS author_name,
               po.created_at, top.language, top.rank, po.body, page_after.key AS page_after_key, page_after.id AS page_after_id
        FROM top JOIN forum_post po ON po.id = top.id JOIN forum_thread t ON t.id = top.thread_id JOIN readable r ON r.id = t.channel_id
-       LEFT JOIN app_user u ON u.id = top.author_id
+       LEFT JOIN person u ON u.id = top.author_id
        -- The thread page shows posts $9 at a time from the first: the post that ends the page before this one's.
        CROSS JOIN LATERAL (SELECT count(*)::int AS n FROM forum_post o WHERE o.thread_id = po.thread_id AND (o.created_at, o.id) < (po.created_at, po.id)) earlier
        LEFT JOIN LATERAL (

@@ -9,14 +9,14 @@
 // An unsubscribe address names a person and a channel or thread, signed with an HMAC under the
 // server's secret: no table of tokens, and the address stays valid as long as SESSION_SECRET does
 // (changing it breaks the links in mail already sent, which then answer 404).
-import { ForbiddenException, Inject, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../access/capabilities';
 import { mustHaveVerifiedEmail } from '../access/email-verified';
 import { CONFIG, Config } from '../config/config';
-import { checkedId, FieldErrors } from '../errors/domain-errors';
+import { checkedId, FieldErrors, NotAllowed, NotFound } from '../errors/domain-errors';
 import { DomainEvents } from '../events/domain-events';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { roundName } from '../i18n/round-name';
@@ -143,10 +143,10 @@ export class ForumSubscriptions implements OnModuleInit {
     const { userId, target } = decoded;
     const [row]: { title: string | null; name: LocalizedText; programme_title: LocalizedText | null; cohort_name: string | null }[] = await this.dataSource.query(
       `SELECT t.title, ch.name, p.title AS programme_title, c.name AS cohort_name
-       FROM app_user u
+       FROM person u
        JOIN forum_channel ch ON ch.id = coalesce($2::uuid, (SELECT channel_id FROM forum_thread WHERE id = $3::uuid))
        LEFT JOIN forum_thread t ON t.id = $3::uuid
-       LEFT JOIN cohort c ON c.id = ch.cohort_id LEFT JOIN programme p ON p.id = c.programme_id
+       LEFT JOIN cohort_listing c ON c.id = ch.cohort_id LEFT JOIN programme_listing p ON p.id = c.programme_id
        WHERE u.id = $1 AND u.status <> 'erased'`,
       [userId, 'channelId' in target ? target.channelId : null, 'threadId' in target ? target.threadId : null],
     );
@@ -200,8 +200,8 @@ export class ForumSubscriptions implements OnModuleInit {
        WHERE ch.id = coalesce($1::uuid, (SELECT channel_id FROM forum_thread WHERE id = $2::uuid))`,
       [channelId, threadId, actor.id, isAdmin(actor)],
     );
-    if (!row) throw new NotFoundException();
-    if (!row.may_read) throw new ForbiddenException('forum.channel.notMember');
+    if (!row) throw new NotFound();
+    if (!row.may_read) throw new NotAllowed('forum.channel.notMember');
     return row;
   }
 

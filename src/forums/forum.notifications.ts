@@ -36,6 +36,39 @@ import { channelName, defaultLevelSql, ForumSubscriptions, SubscriptionTarget } 
 
 export const FORUM_KINDS = { post: 'forum.post', mention: 'forum.mention' } as const;
 
+/**
+ * A post's mail to one reader (a follower's, or a mention's): which post and what its subject needs,
+ * as written with the post; refresh adds the rest as the post stands when the mail goes.
+ */
+export type ForumPostMail = {
+  postId: string;
+  threadId: string;
+  channelId: string;
+  userId: string;
+  opensThread: boolean;
+  threadTitle: string;
+  /** The author's name as written; in the reader's language ("a former member") once refreshed. */
+  authorName: string | null;
+  /** A facilitator's message to the whole round, sent whatever the reader chose. */
+  toWholeRound?: boolean;
+  channelName?: string;
+  bodyText?: string;
+  bodyHtml?: string;
+  edited?: boolean;
+  postUrl?: string;
+  channelKind?: ChannelKind;
+  /** A follower's mail: whether the thread's own choice brought it, and the address that turns that off. */
+  followsThread?: boolean;
+  unsubscribeUrl?: string;
+};
+
+declare module '../notifications/notification-kinds' {
+  interface NotificationPayloads {
+    [FORUM_KINDS.post]: ForumPostMail;
+    [FORUM_KINDS.mention]: ForumPostMail;
+  }
+}
+
 /** At most this many different names are looked up for one post: a post is not a mailing list. */
 export const MAX_MENTIONS = 20;
 
@@ -51,7 +84,7 @@ export function mentionedNames(body: string): string[] {
 }
 
 /** The post itself in its thread, as the mail links it. */
-export const postPath = (payload: Record<string, unknown>): string | null =>
+export const postPath = (payload: Pick<ForumPostMail, 'threadId' | 'postId'>): string | null =>
   typeof payload.threadId === 'string' && typeof payload.postId === 'string' ? `/threads/${payload.threadId}#post-${payload.postId}` : null;
 
 /** A post just written, in its transaction. */
@@ -113,7 +146,7 @@ interface PostForReader {
   defaultLevel: SubscriptionLevel;
 }
 
-/** Whether app_user `u` is an admin, for the access rules. */
+/** Whether person `u` is an admin, for the access rules. */
 const ADMIN = `coalesce(u.site_role = 'admin', false)`;
 
 interface Person {
@@ -131,10 +164,9 @@ interface Person {
  */
 function followerCandidates(event: PostWritten): string {
   const rows = `SELECT user_id FROM forum_subscription WHERE thread_id = $2 UNION ALL SELECT user_id FROM forum_subscription WHERE channel_id = $1`;
-  // Uncorrelated, so that PostgreSQL joins the few candidates to app_user instead of asking per person.
+  // Uncorrelated, so that PostgreSQL joins the few candidates to person instead of asking per person.
   const round = `(SELECT cohort_id FROM forum_channel WHERE id = $1)`;
-  const members = `SELECT e.user_id FROM enrolment e WHERE e.cohort_id = ${round} AND e.status IN ('confirmed', 'completed')
-    UNION ALL SELECT f.user_id FROM cohort_facilitator f WHERE f.cohort_id = ${round}`;
+  const members = `SELECT m.user_id FROM cohort_member m WHERE m.cohort_id = ${round} AND m.is_in`;
   if (event.toWholeRound) return `AND u.id IN (${members})`;
   if (event.channelKind === 'cohort') return `AND u.id IN (${rows} UNION ALL ${members})`;
   if (event.channelKind === 'network' && !event.opensThread) return `AND u.id IN (${rows})`;
@@ -175,7 +207,7 @@ export class ForumNotifications implements OnModuleInit {
       name: FORUM_KINDS.mention,
       template: 'forum-mention',
       secretLinks: [],
-      subject: (payload, lang) => translate(lang, 'mail.forum.mention.subject', { author: authorName(payload.authorName as string | null, lang), thread: payload.threadTitle }),
+      subject: (payload, lang) => translate(lang, 'mail.forum.mention.subject', { author: authorName(payload.authorName, lang), thread: payload.threadTitle }),
       refresh: (payload, lang) => this.refresh(payload, lang, false),
       aboutPath: postPath,
     });
@@ -184,10 +216,10 @@ export class ForumNotifications implements OnModuleInit {
   /** Writes the post's mail for everyone who follows it, and its mentions, in the post's transaction. */
   async postWritten(event: PostWritten, manager: EntityManager): Promise<void> {
     const [about]: { title: string; author_name: string | null }[] = await manager.query(
-      `SELECT t.title, u.display_name AS author_name FROM forum_thread t LEFT JOIN app_user u ON u.id = $2 WHERE t.id = $1`,
+      `SELECT t.title, u.display_name AS author_name FROM forum_thread t LEFT JOIN person u ON u.id = $2 WHERE t.id = $1`,
       [event.threadId, event.authorId],
     );
-    const payload = (userId: string) => ({
+    const payload = (userId: string): ForumPostMail => ({
       postId: event.postId,
       threadId: event.threadId,
       channelId: event.channelId,
@@ -210,7 +242,7 @@ export class ForumNotifications implements OnModuleInit {
 
     const followers: (Person & { level: SubscriptionLevel })[] = await manager.query(
       `SELECT u.id, u.email, u.display_name, u.language, lvl.level
-       FROM app_user u
+       FROM person u
        JOIN forum_channel ch ON ch.id = $1
        LEFT JOIN forum_subscription ts ON ts.user_id = u.id AND ts.thread_id = $2
        LEFT JOIN forum_subscription cs ON cs.user_id = u.id AND cs.channel_id = $1
@@ -219,7 +251,7 @@ export class ForumNotifications implements OnModuleInit {
          ${followerCandidates(event)}
          AND lvl.level IN ('every_post', 'daily_digest', CASE WHEN $4 THEN 'new_threads' END)
          AND ${mayReadSql('ch', 'u.id', ADMIN)}
-         ${mentioned.length > 0 ? `AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.key = 'forum-mention-' || $5::text || '-' || u.id AND n.status IN ('pending', 'queued', 'sending'))` : ''}`,
+         ${mentioned.length > 0 ? `AND NOT notification_live('forum-mention-' || $5::text || '-' || u.id)` : ''}`,
       [event.channelId, event.threadId, event.authorId, event.opensThread, ...(mentioned.length > 0 ? [event.postId] : [])],
     );
     if (followers.length === 0) return;
@@ -227,7 +259,7 @@ export class ForumNotifications implements OnModuleInit {
     await this.notifications.notifyAll(
       FORUM_KINDS.post,
       followers.map(
-        (person): Notice => ({
+        (person): Notice<typeof FORUM_KINDS.post> => ({
           recipient: recipient(person),
           key: `forum-post-${event.postId}-${person.id}`,
           payload: payload(person.id),
@@ -243,7 +275,7 @@ export class ForumNotifications implements OnModuleInit {
     const names = mentionedNames(event.body);
     if (names.length === 0) return [];
     return manager.query(
-      `SELECT u.id, u.email, u.display_name, u.language FROM app_user u JOIN forum_channel ch ON ch.id = $2
+      `SELECT u.id, u.email, u.display_name, u.language FROM person u JOIN forum_channel ch ON ch.id = $2
        WHERE u.status = 'active' AND lower(split_part(u.email, '@', 1)) = ANY($1::text[]) AND u.id <> $3
          AND ${mayReadSql('ch', 'u.id', ADMIN)}`,
       [names, event.channelId, event.authorId],
@@ -255,7 +287,7 @@ export class ForumNotifications implements OnModuleInit {
    * deleted or hidden, the reader may no longer read the channel or may not see the post yet (a
    * reflection thread they have not answered), or, for a follower's mail, they turned it off.
    */
-  private async refresh(payload: Record<string, unknown>, lang: Language, follower: boolean): Promise<Record<string, unknown> | null> {
+  private async refresh(payload: ForumPostMail, lang: Language, follower: boolean): Promise<ForumPostMail | null> {
     if (typeof payload.postId !== 'string' || typeof payload.userId !== 'string') return null;
     const found = await this.posts.load({ postId: payload.postId, userId: payload.userId });
     if (!found || found.post.gone || !found.mayRead || !found.seesPost) return null;
@@ -296,8 +328,8 @@ export class ForumNotifications implements OnModuleInit {
                 (p.deleted_at IS NOT NULL OR p.hidden_at IS NOT NULL) AS gone,
                 p.id = (SELECT o.id FROM forum_post o WHERE o.thread_id = t.id ORDER BY o.created_at, o.id LIMIT 1) AS opens
          FROM forum_post p JOIN forum_thread t ON t.id = p.thread_id JOIN forum_channel ch ON ch.id = t.channel_id
-         LEFT JOIN cohort c ON c.id = ch.cohort_id LEFT JOIN programme pr ON pr.id = c.programme_id
-         LEFT JOIN app_user au ON au.id = p.author_id
+         LEFT JOIN cohort_listing c ON c.id = ch.cohort_id LEFT JOIN programme_listing pr ON pr.id = c.programme_id
+         LEFT JOIN person au ON au.id = p.author_id
          WHERE p.id = ANY($1::uuid[])`,
         [[...new Set(keys.map((key) => key.postId))]],
       ),
@@ -309,7 +341,7 @@ export class ForumNotifications implements OnModuleInit {
                 ts.level AS thread_level, cs.level AS channel_level, ${defaultLevelSql('ch', 'u.id')} AS default_level
          FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k(post_id, user_id, i)
          JOIN forum_post p ON p.id = k.post_id JOIN forum_thread t ON t.id = p.thread_id JOIN forum_channel ch ON ch.id = t.channel_id
-         JOIN app_user u ON u.id = k.user_id
+         JOIN person u ON u.id = k.user_id
          LEFT JOIN forum_subscription ts ON ts.user_id = u.id AND ts.thread_id = t.id
          LEFT JOIN forum_subscription cs ON cs.user_id = u.id AND cs.channel_id = ch.id`,
         [keys.map((key) => key.postId), keys.map((key) => key.userId)],

@@ -18,12 +18,12 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { ApiErrorDto } from '../accounts/api.dto';
 import { SignedIn } from '../access/access.decorator';
 import { Actor } from '../access/capabilities';
 import { CurrentActor } from '../access/current-actor';
-import { ApiBadRequestQuery, ApiConflictDto, LanguageQuery } from '../catalogue/catalogue.dto';
 import { Language } from '../i18n/i18n';
+import { ApiBadRequestQuery, ApiConflictDto, ApiErrorDto } from '../web/api/errors.dto';
+import { LanguageQuery } from '../web/api/request.dto';
 import { Lang } from '../web/language';
 import { ForumSearchService } from './forum-search.service';
 import {

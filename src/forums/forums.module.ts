@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { EnrolmentModule } from '../enrolment/enrolment.module';
 import { AdminChannelsController } from './admin-channels.controller';
 import { ChannelsAdminService } from './channels-admin.service';
+import { DiscussionImportService } from './discussion-import.service';
 import { CohortForumController } from './cohort-forum.controller';
 import { ForumChannel } from './forum-channel.entity';
 import { ForumModerationController } from './forum-moderation.controller';
@@ -24,7 +25,7 @@ import { UnsubscribeController } from './unsubscribe.controller';
 @Module({
   imports: [TypeOrmModule.forFeature([ForumChannel, ForumThread, ForumPost, ForumRead, ForumSubscription, ForumModeration]), EnrolmentModule],
   controllers: [ForumsController, ForumModerationController, ForumsApiController, AdminChannelsController, UnsubscribeController, CohortForumController, RoundMessageController],
-  providers: [ForumsService, ModerationService, ForumSearchService, ForumNotifications, ForumSubscriptions, ChannelsAdminService],
-  exports: [ForumsService, ModerationService],
+  providers: [ForumsService, ModerationService, ForumSearchService, ForumNotifications, ForumSubscriptions, ChannelsAdminService, DiscussionImportService],
+  exports: [ForumsService, ModerationService, DiscussionImportService],
 })
 export class ForumsModule {}

@@ -4,19 +4,18 @@
 // "unread" right on every device. Web pages and the JSON API both call these methods.
 //
 // Refusals: FieldErrors (400) for what was typed (empty or too long title or body, a reply to a
-// post not in the thread), ForbiddenException (403) for a forum the person may not post in or a
+// post not in the thread), NotAllowed (403) for a forum the person may not post in or a
 // post not theirs, Refused (409) for a locked thread, an archived channel or an edit after the
 // window. Each check happens inside the write's transaction, against rows it has locked, so nothing
 // is half-saved and a thread locked meanwhile is not posted in.
-import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../access/capabilities';
 import { mustHaveVerifiedEmail } from '../access/email-verified';
 import { CONFIG, Config } from '../config/config';
-import { decodeCursor, encodeCursor, Page } from '../database/cursor';
 import { preparedQuery } from '../database/prepared';
-import { checkedId, FieldErrors, isUuid, Refused, withValues } from '../errors/domain-errors';
+import { checkedId, FieldErrors, isUuid, NotAllowed, NotFound, Refused, withValues } from '../errors/domain-errors';
 import { isLanguage, Language, localized, LocalizedText } from '../i18n/i18n';
 import { markdownAsText, markdownOutsideCode, MentionedPerson, renderPost } from '../views/markdown';
 import { ChannelKind } from './forum-channel.entity';
@@ -26,6 +25,7 @@ import { levelShown, SubscriptionLevels, threadLevelsSql } from './forum-subscri
 import { SubscriptionLevel } from './forum-subscription.entity';
 import { detectLanguage } from './language-detection';
 import { roundName } from '../i18n/round-name';
+import { decodeCursor, encodeCursor, Page } from '../web/api/cursor';
 
 export const MAX_TITLE_LENGTH = 200;
 export const MAX_BODY_LENGTH = 20_000;
@@ -58,6 +58,8 @@ export interface ChannelSummary extends ChannelRights {
   threadCount: number;
   unreadThreads: number;
   lastActivityAt: Date | null;
+  /** The person's new threads may be mailed at once rather than after the edit window: announcements by facilitators and admins, and any moderator's thread. */
+  mayAnnounce: boolean;
 }
 
 export interface ThreadSummary {
@@ -93,10 +95,19 @@ export interface PostView {
   unread: boolean;
 }
 
+/** A post on its thread's page, with what the reader may do with it there. */
+export interface ThreadPost extends PostView {
+  /** A live post in a thread the reader may reply in. */
+  mayReplyTo: boolean;
+  /** A moderator's: the live post may be hidden, or the hidden one shown again. */
+  mayHide: boolean;
+  mayUnhide: boolean;
+}
+
 export interface ThreadPage {
   thread: ThreadSummary;
   channel: ChannelSummary;
-  posts: PostView[];
+  posts: ThreadPost[];
   /** Cursor of the next page, null on the last. */
   nextCursor: string | null;
   /** A reflection thread whose other replies the reader sees once they have posted. */
@@ -107,6 +118,16 @@ export interface ThreadPage {
   firstPage: boolean;
   /** The reader's subscription level for the thread, as its page shows it (read with the thread). */
   subscriptionLevel: SubscriptionLevel;
+}
+
+/** A thread with posts the person has not read, as their home page lists it. */
+export interface UnreadThread {
+  id: string;
+  title: string;
+  lastPostAt: Date;
+  channelId: string;
+  /** The channel's name, or "Programme: round" for a round's own channel. */
+  channelName: string;
 }
 
 /** A channel row with its round's name and programme title, as the forum and admin pages read it. */
@@ -150,7 +171,7 @@ const CHANNEL_COLUMNS = (user: string, admin: string) => `ch.id, ch.kind, ch.coh
   ${mayReadSql('ch', user, admin)} AS may_read, ${mayModerateSql('ch', user, admin)} AS may_moderate,
   ${mayStartThreadSql('ch', user, admin)} AS may_start_thread`;
 
-const FROM_CHANNEL = `forum_channel ch LEFT JOIN cohort c ON c.id = ch.cohort_id LEFT JOIN programme p ON p.id = c.programme_id`;
+const FROM_CHANNEL = `forum_channel ch LEFT JOIN cohort_listing c ON c.id = ch.cohort_id LEFT JOIN programme_listing p ON p.id = c.programme_id`;
 
 /**
  * An instant as a cursor or read position holds it: to the microsecond, as PostgreSQL keeps it (a
@@ -163,8 +184,8 @@ const POST_COLUMNS = `p.id, p.author_id, u.display_name AS author_name, p.body_h
   p.edited_at, p.deleted_at IS NOT NULL AS deleted, p.hidden_at IS NOT NULL AS hidden, p.hidden_reason, p.reply_to_id, ru.display_name AS reply_to_author,
   CASE WHEN rt.deleted_at IS NULL AND rt.hidden_at IS NULL THEN left(rt.body, 160) END AS reply_to_excerpt`;
 
-const FROM_POSTS = `forum_post p LEFT JOIN app_user u ON u.id = p.author_id
-  LEFT JOIN forum_post rt ON rt.id = p.reply_to_id LEFT JOIN app_user ru ON ru.id = rt.author_id`;
+const FROM_POSTS = `forum_post p LEFT JOIN person u ON u.id = p.author_id
+  LEFT JOIN forum_post rt ON rt.id = p.reply_to_id LEFT JOIN person ru ON ru.id = rt.author_id`;
 
 const THREAD_COLUMNS = `t.id, t.channel_id, t.title, u.display_name AS author_name, t.pinned, t.locked, t.post_first, t.reply_count, t.last_post_at,
   ${instantKey('t.last_post_at')} AS last_post_key, t.created_at`;
@@ -200,9 +221,54 @@ export class ForumsService {
       `SELECT ${CHANNEL_COLUMNS('$2', '$3')} FROM ${FROM_CHANNEL} WHERE ch.id = $1 ${lock ? 'FOR SHARE OF ch' : ''}`,
       [channelId, actor.id, isAdmin(actor)],
     );
-    if (!row) throw new NotFoundException();
-    if (!row.may_read) throw new ForbiddenException('forum.channel.notMember');
+    if (!row) throw new NotFound();
+    if (!row.may_read) throw new NotAllowed('forum.channel.notMember');
     return this.channelSummary(row, lang);
+  }
+
+  /**
+   * The latest `limit` threads with posts the person has not read, in their own channels (the
+   * network's and the forums of the rounds they are in), and how many there are in all: one
+   * prepared statement, as the home page asks it on every visit (planning it cost about as much as
+   * running it). An admin's right to read every round's forum does not make those forums theirs, so
+   * it is left out here.
+   */
+  async unreadThreads(actor: Actor, lang: Language, limit: number): Promise<{ threads: UnreadThread[]; count: number }> {
+    const rows = await preparedQuery<{
+      id: string;
+      title: string;
+      last_post_at: Date;
+      channel_id: string;
+      channel_name: LocalizedText;
+      cohort_name: string | null;
+      programme_title: LocalizedText | null;
+      total: number;
+    }>(
+      this.dataSource,
+      'unread-threads',
+      `SELECT t.id, t.title, t.last_post_at, ch.id AS channel_id, ch.name AS channel_name, c.name AS cohort_name, p.title AS programme_title,
+              count(*) OVER ()::int AS total
+         FROM forum_thread t
+         JOIN forum_channel ch ON ch.id = t.channel_id
+         LEFT JOIN cohort_listing c ON c.id = ch.cohort_id
+         LEFT JOIN programme_listing p ON p.id = c.programme_id
+         LEFT JOIN forum_read r ON r.thread_id = t.id AND r.user_id = $1
+        WHERE ch.archived_at IS NULL AND ${mayReadSql('ch', '$1', 'false')}
+          AND (r.read_up_to IS NULL OR r.read_up_to < t.last_post_at)
+        ORDER BY t.last_post_at DESC, t.id
+        LIMIT $2`,
+      [actor.id, limit],
+    );
+    return {
+      count: rows[0]?.total ?? 0,
+      threads: rows.map((row) => ({
+        id: row.id,
+        title: row.title,
+        lastPostAt: row.last_post_at,
+        channelId: row.channel_id,
+        channelName: row.programme_title ? `${localized(row.programme_title, lang)}: ${row.cohort_name}` : localized(row.channel_name, lang),
+      })),
+    };
   }
 
   /** The id of a round's own channel, or null when it has none (an unknown round neither). Reading it is checked where it opens. */
@@ -211,13 +277,20 @@ export class ForumsService {
     return row?.id ?? null;
   }
 
+  /** The channel a person is about to start a thread in; refused up front for the reasons startThread gives. */
+  async channelToStartThreadIn(actor: Actor, channelId: string, lang: Language): Promise<ChannelSummary> {
+    const channel = await this.channel(actor, channelId, lang);
+    mustStartThreadIn(channel);
+    return channel;
+  }
+
   /** A channel's threads, pinned first, then by latest activity; `cursor` from the previous page. */
   async threads(actor: Actor, channelId: string, lang: Language, cursor?: string, limit = THREADS_PER_PAGE): Promise<{ channel: ChannelSummary } & Page<ThreadSummary>> {
     const channel = await this.channel(actor, channelId, lang);
     const after = cursor ? decodeCursor(cursor, ['int', 'instant', 'uuid']) : null;
     const rows: ThreadRow[] = await this.dataSource.query(
       `SELECT ${THREAD_COLUMNS}, (r.read_up_to IS NULL OR r.read_up_to < t.last_post_at) AS unread
-       FROM forum_thread t LEFT JOIN app_user u ON u.id = t.author_id
+       FROM forum_thread t LEFT JOIN person u ON u.id = t.author_id
        LEFT JOIN forum_read r ON r.thread_id = t.id AND r.user_id = $2
        WHERE t.channel_id = $1 ${after ? 'AND (t.pinned::int, t.last_post_at, t.id) < ($4, $5, $6)' : ''}
        ORDER BY t.pinned DESC, t.last_post_at DESC, t.id DESC LIMIT $3`,
@@ -235,8 +308,7 @@ export class ForumsService {
     const body = checkedBody(input.body);
     return this.dataSource.transaction(async (manager) => {
       const channel = await this.channel(actor, channelId, lang, manager, true);
-      if (channel.archived) throw new Refused('forum.channel.archived');
-      if (!channel.mayStartThread) throw new ForbiddenException('forum.channel.announcementsOnly');
+      mustStartThreadIn(channel);
       const [thread]: { id: string }[] = await manager.query(`INSERT INTO forum_thread (channel_id, author_id, title) VALUES ($1, $2, $3) RETURNING id`, [
         channelId,
         actor.id,
@@ -244,7 +316,7 @@ export class ForumsService {
       ]);
       const postId = await this.insertPost(manager, actor, thread.id, body, postLanguage(input.language, body, actor.language), null);
       await this.notifications.postWritten(
-        { postId, threadId: thread.id, channelId, channelKind: channel.kind, authorId: actor.id, opensThread: true, sendNow: !!input.sendNow && mayAnnounce(channel), body },
+        { postId, threadId: thread.id, channelId, channelKind: channel.kind, authorId: actor.id, opensThread: true, sendNow: !!input.sendNow && channel.mayAnnounce, body },
         manager,
       );
       return { threadId: thread.id, postId };
@@ -261,11 +333,11 @@ export class ForumsService {
     mustHaveVerifiedEmail(actor);
     checkedId(cohortId);
     const [found]: { id: string }[] = await this.dataSource.query(`SELECT id FROM forum_channel WHERE cohort_id = $1`, [cohortId]);
-    if (!found) throw new NotFoundException();
+    if (!found) throw new NotFound();
     return this.dataSource.transaction(async (manager) => {
       // Rights before the text: someone who may not write to the round hears nothing about what they typed.
       const channel = await this.channel(actor, found.id, lang, manager, true);
-      if (!channel.mayModerate) throw new ForbiddenException();
+      if (!channel.mayModerate) throw new NotAllowed();
       const title = checkedTitle(input.title);
       const body = checkedBody(input.body);
       if (channel.archived) throw new Refused('forum.channel.archived');
@@ -310,7 +382,7 @@ export class ForumsService {
     const body = checkedBody(input.body);
     return this.dataSource.transaction(async (manager) => {
       const post = await this.ownPost(manager, actor, postId);
-      if (!this.withinEditWindow(post.created_at)) throw new Refused(withValues('forum.edit.windowPassed', { minutes: this.config.forumEditWindowMinutes }));
+      if (!this.withinEditWindow(post.created_at)) throw new Refused(this.editWindowPassed());
       const language = input.language === undefined ? post.language : postLanguage(input.language, body, actor.language);
       await manager.query(`UPDATE forum_post SET body = $2, body_html = $3, language = $4, edited_at = now() WHERE id = $1`, [postId, body, await this.postHtml(manager, post.thread_id, body), language]);
       return { threadId: post.thread_id };
@@ -327,11 +399,12 @@ export class ForumsService {
     });
   }
 
-  /** The post as its author edits it (the Markdown as written). */
-  async postForEdit(actor: Actor, postId: string): Promise<{ id: string; threadId: string; body: string; language: Language; mayEdit: boolean }> {
+  /** The post as its author edits it (the Markdown as written), and why editing is closed (a message; null while the edit window is open). */
+  async postForEdit(actor: Actor, postId: string): Promise<{ id: string; threadId: string; body: string; language: Language; mayEdit: boolean; closedReason: string | null }> {
     checkedId(postId);
     const post = await this.ownPost(this.dataSource.manager, actor, postId);
-    return { id: post.id, threadId: post.thread_id, body: post.body, language: post.language, mayEdit: this.withinEditWindow(post.created_at) };
+    const mayEdit = this.withinEditWindow(post.created_at);
+    return { id: post.id, threadId: post.thread_id, body: post.body, language: post.language, mayEdit, closedReason: mayEdit ? null : this.editWindowPassed() };
   }
 
   /**
@@ -371,7 +444,7 @@ export class ForumsService {
            -- The page's subscription form, read here rather than in a statement of its own.
            ${threadLevelsSql('t', 'ch', '$2')}
          FROM forum_thread t JOIN ${FROM_CHANNEL} ON ch.id = t.channel_id
-         LEFT JOIN app_user u ON u.id = t.author_id
+         LEFT JOIN person u ON u.id = t.author_id
          LEFT JOIN forum_read r ON r.thread_id = t.id AND r.user_id = $2
          WHERE t.id = $1)
        SELECT 0 AS part, row_to_json(h) AS head, NULL AS id, NULL AS author_id, NULL AS author_name, NULL AS body_html, NULL AS language, NULL AS created_at,
@@ -389,8 +462,8 @@ export class ForumsService {
       [threadId, actor.id, admin, limit + 1, cursor?.[0] ?? null, !!options.fromUnread, cursor?.[1] ?? null],
     );
     const head = rows[0]?.head;
-    if (!head) throw new NotFoundException();
-    if (!head.may_read) throw new ForbiddenException('forum.channel.notMember');
+    if (!head) throw new NotFound();
+    if (!head.may_read) throw new NotAllowed('forum.channel.notMember');
     if (badCursor) throw badCursor;
     const thread = threadSummary({ ...head.thread, last_post_at: new Date(head.thread.last_post_at), created_at: new Date(head.thread.created_at), unread: false });
     const channel = this.channelSummary(head, lang);
@@ -398,11 +471,16 @@ export class ForumsService {
     const after = cursor ?? (options.fromUnread && head.read_up_to ? head.read_up_to : null);
     const shown = rows.slice(1, limit + 1);
     const readUpTo = head.read_up_to ?? '';
-    const posts = shown.map((row) => this.postView(row, actor, readUpTo));
     const last = shown[shown.length - 1];
     // Only a page that goes past the read position writes (an upsert that changes nothing still locks and logs the row).
     if (options.markRead !== false && last && last.created_key > readUpTo) await this.markRead(actor.id, threadId, last.created_key);
     const closedReason = channel.archived ? 'forum.channel.archived' : thread.locked && !channel.mayModerate ? 'forum.thread.locked' : null;
+    const posts = shown.map((row): ThreadPost => {
+      const post = this.postView(row, actor, readUpTo);
+      const live = !post.deleted && !post.hidden;
+      // The same rules as reply (a live post to answer) and ModerationService (no deleted post is hidden or shown again).
+      return { ...post, mayReplyTo: !closedReason && live, mayHide: channel.mayModerate && live, mayUnhide: channel.mayModerate && !post.deleted && post.hidden };
+    });
     return {
       thread,
       channel,
@@ -427,11 +505,11 @@ export class ForumsService {
       `SELECT ${POST_COLUMNS}, t.channel_id, t.id AS thread_id, t.post_first AS thread_post_first FROM ${FROM_POSTS} JOIN forum_thread t ON t.id = p.thread_id WHERE p.id = $1`,
       [postId],
     );
-    if (!row) throw new NotFoundException();
+    if (!row) throw new NotFound();
     const channel = await this.channel(actor, row.channel_id, lang);
     if (row.thread_post_first && !channel.mayModerate && row.author_id !== actor.id) {
       const page = await this.threadPageGate(actor.id, row.thread_id);
-      if (page.gated && page.openingPostId !== row.id) throw new NotFoundException();
+      if (page.gated && page.openingPostId !== row.id) throw new NotFound();
     }
     return this.postView(row, actor, '\uffff');
   }
@@ -460,7 +538,7 @@ export class ForumsService {
   /** The thread and its channel, locked for the write, with the checks every reply makes. */
   private async threadForWriting(manager: EntityManager, actor: Actor, threadId: string, lang: Language): Promise<{ thread: { id: string; locked: boolean }; channel: ChannelSummary }> {
     const [thread]: { id: string; channel_id: string; locked: boolean }[] = await manager.query(`SELECT id, channel_id, locked FROM forum_thread WHERE id = $1 FOR SHARE`, [threadId]);
-    if (!thread) throw new NotFoundException();
+    if (!thread) throw new NotFound();
     const channel = await this.channel(actor, thread.channel_id, lang, manager, true);
     if (channel.archived) throw new Refused('forum.channel.archived');
     if (thread.locked && !channel.mayModerate) throw new Refused('forum.thread.locked');
@@ -479,7 +557,7 @@ export class ForumsService {
     const people: { local: string; display_name: string; cohort_id: string | null }[] = await manager.query(
       `SELECT lower(split_part(u.email, '@', 1)) AS local, u.display_name, ch.cohort_id
        FROM forum_thread t JOIN forum_channel ch ON ch.id = t.channel_id
-       JOIN app_user u ON lower(split_part(u.email, '@', 1)) = ANY($2::text[])
+       JOIN person u ON lower(split_part(u.email, '@', 1)) = ANY($2::text[])
        WHERE t.id = $1 AND u.status = 'active' AND NOT u.hide_name_from_participants
          AND ${mayReadSql('ch', 'u.id', `coalesce(u.site_role = 'admin', false)`)}`,
       [threadId, names],
@@ -523,9 +601,9 @@ export class ForumsService {
          WHERE p.id = $1 FOR UPDATE OF p`,
         [postId, actor.id, isAdmin(actor)],
       );
-    if (!post || post.deleted_at) throw new NotFoundException();
-    if (post.author_id !== actor.id) throw new ForbiddenException('forum.post.notYours');
-    if (!post.may_read) throw new ForbiddenException('forum.channel.notMember');
+    if (!post || post.deleted_at) throw new NotFound();
+    if (post.author_id !== actor.id) throw new NotAllowed('forum.post.notYours');
+    if (!post.may_read) throw new NotAllowed('forum.channel.notMember');
     if (post.hidden_at) throw new Refused('forum.post.hidden');
     return post;
   }
@@ -534,8 +612,13 @@ export class ForumsService {
     return Date.now() - new Date(createdAt).getTime() <= this.config.forumEditWindowMinutes * 60_000;
   }
 
+  private editWindowPassed(): string {
+    return withValues('forum.edit.windowPassed', { minutes: this.config.forumEditWindowMinutes });
+  }
+
   private channelSummary(row: ChannelRow, lang: Language): ChannelSummary {
     const cohortName = row.cohort_id && row.programme_title ? `${localized(row.programme_title, lang)}: ${roundName(row.cohort_name ?? '', lang)}` : null;
+    const mayStartThread = row.may_read && row.may_start_thread && !row.archived_at;
     return {
       id: row.id,
       kind: row.kind,
@@ -548,7 +631,8 @@ export class ForumsService {
       lastActivityAt: row.last_activity_at ? new Date(row.last_activity_at) : null,
       mayRead: row.may_read,
       mayModerate: row.may_moderate,
-      mayStartThread: row.may_read && row.may_start_thread && !row.archived_at,
+      mayStartThread,
+      mayAnnounce: row.may_moderate || (row.kind === 'announcements' && mayStartThread),
     };
   }
 
@@ -597,9 +681,10 @@ interface PostRow {
   reply_to_excerpt: string | null;
 }
 
-/** Announcements by facilitators and admins (and any moderator's thread) may be mailed at once rather than after the edit window. */
-export function mayAnnounce(channel: ChannelSummary): boolean {
-  return channel.mayModerate || (channel.kind === 'announcements' && channel.mayStartThread);
+/** Whether the person may start a thread in the channel: 409 when it is archived, 403 when only facilitators and admins start threads there. */
+function mustStartThreadIn(channel: ChannelSummary): void {
+  if (channel.archived) throw new Refused('forum.channel.archived');
+  if (!channel.mayStartThread) throw new NotAllowed('forum.channel.announcementsOnly');
 }
 
 function threadSummary(row: ThreadRow): ThreadSummary {

@@ -2,11 +2,11 @@
 // unlock a thread, make it a reflection thread ("post first"), move it to another channel they
 // moderate, and hide a post with a reason (or show it again). Each action is written to the
 // moderation log in its own transaction, with who, when and why.
-import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../access/capabilities';
-import { checkedId, FieldErrors, Refused, withValues } from '../errors/domain-errors';
+import { checkedId, FieldErrors, NotAllowed, NotFound, Refused, withValues } from '../errors/domain-errors';
 import { Language } from '../i18n/i18n';
 import { isAdmin, mayModerateSql } from './forum-access';
 import { ModerationAction } from './forum-moderation.entity';
@@ -66,7 +66,7 @@ export class ModerationService {
         [toChannelId, actor.id, isAdmin(actor)],
       );
       if (!target) throw new FieldErrors({ channelId: 'forum.move.channelRequired' });
-      if (!target.may_moderate) throw new ForbiddenException('forum.moderation.notModerator');
+      if (!target.may_moderate) throw new NotAllowed('forum.moderation.notModerator');
       if (target.archived_at) throw new Refused('forum.channel.archived');
       await manager.query(`UPDATE forum_thread SET channel_id = $2, updated_at = now() WHERE id = $1`, [threadId, toChannelId]);
       await this.log(manager, actor, 'move', threadId, null, optionalReason(reason), { from: thread.channel_id, to: toChannelId });
@@ -106,7 +106,7 @@ export class ModerationService {
     const rows: { action: ModerationAction; actor_name: string | null; post_id: string | null; reason: string | null; details: Record<string, unknown>; created_at: Date }[] =
       await this.dataSource.query(
         `SELECT m.action, u.display_name AS actor_name, m.post_id, m.reason, m.details, m.created_at
-         FROM forum_moderation m LEFT JOIN app_user u ON u.id = m.actor_id WHERE m.thread_id = $1 ORDER BY m.created_at DESC, m.id`,
+         FROM forum_moderation m LEFT JOIN person u ON u.id = m.actor_id WHERE m.thread_id = $1 ORDER BY m.created_at DESC, m.id`,
         [threadId],
       );
     return rows.map((row) => ({ action: row.action, actorName: row.actor_name, postId: row.post_id, reason: row.reason, details: row.details, createdAt: new Date(row.created_at) }));
@@ -118,7 +118,7 @@ export class ModerationService {
     const rows: { id: string; name: Record<Language, string | undefined>; cohort_name: string | null; programme_title: Record<Language, string | undefined> | null }[] =
       await this.dataSource.query(
         `SELECT ch.id, ch.name, c.name AS cohort_name, p.title AS programme_title
-         FROM forum_channel ch LEFT JOIN cohort c ON c.id = ch.cohort_id LEFT JOIN programme p ON p.id = c.programme_id
+         FROM forum_channel ch LEFT JOIN cohort_listing c ON c.id = ch.cohort_id LEFT JOIN programme_listing p ON p.id = c.programme_id
          WHERE ch.archived_at IS NULL AND ch.id <> $1 AND ${mayModerateSql('ch', '$2', '$3')}
          ORDER BY ch.kind = 'cohort', ch.position, ch.created_at`,
         [thread.channel_id, actor.id, isAdmin(actor)],
@@ -136,8 +136,8 @@ export class ModerationService {
        FROM forum_thread t JOIN forum_channel ch ON ch.id = t.channel_id WHERE t.id = $1 ${lock ? 'FOR UPDATE OF t' : ''}`,
       [threadId, actor.id, isAdmin(actor)],
     );
-    if (!row) throw new NotFoundException();
-    if (!row.may_moderate) throw new ForbiddenException('forum.moderation.notModerator');
+    if (!row) throw new NotFound();
+    if (!row.may_moderate) throw new NotAllowed('forum.moderation.notModerator');
     return row;
   }
 
@@ -146,7 +146,7 @@ export class ModerationService {
       `SELECT id, thread_id, hidden_at, deleted_at FROM forum_post WHERE id = $1 FOR UPDATE`,
       [postId],
     );
-    if (!post || post.deleted_at) throw new NotFoundException();
+    if (!post || post.deleted_at) throw new NotFound();
     await this.moderatedThread(manager, actor, post.thread_id, false);
     return post;
   }

@@ -7,9 +7,10 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type {} from '@fastify/view';
 import type { FastifyReply } from 'fastify';
 import { PublicByToken } from '../access/access.decorator';
-import { Language, translate } from '../i18n/i18n';
+import { Language } from '../i18n/i18n';
 import { Lang } from '../web/language';
-import { ForumSubscriptions, UnsubscribeTarget } from './forum-subscriptions.service';
+import { ForumSubscriptions } from './forum-subscriptions.service';
+import { unsubscribePage } from './unsubscribe.view';
 
 @ApiExcludeController()
 @Controller('unsubscribe/forum')
@@ -21,7 +22,7 @@ export class UnsubscribeController {
   async confirm(@Param('token') token: string, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const target = await this.subscriptions.unsubscribeTarget(token, lang);
     if (!target) throw new NotFoundException();
-    return privatePage(reply).view('forums/unsubscribe', { ...view(target, lang), action: `/unsubscribe/forum/${token}` });
+    return privatePage(reply).view('forums/unsubscribe', { ...unsubscribePage(target, lang), action: `/unsubscribe/forum/${token}` });
   }
 
   @PublicByToken()
@@ -30,20 +31,11 @@ export class UnsubscribeController {
   async unsubscribe(@Param('token') token: string, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const target = await this.subscriptions.unsubscribe(token, lang);
     if (!target) throw new NotFoundException();
-    return privatePage(reply).view('forums/unsubscribe-done', view(target, lang));
+    return privatePage(reply).view('forums/unsubscribe-done', unsubscribePage(target, lang));
   }
 }
 
 /** The token is a key: the page stays out of caches and its address out of Referer headers. */
 function privatePage(reply: FastifyReply): FastifyReply {
   return reply.header('Cache-Control', 'no-store').header('Referrer-Policy', 'no-referrer');
-}
-
-function view(target: UnsubscribeTarget, lang: Language) {
-  const thread = 'threadId' in target.target;
-  return {
-    title: translate(lang, 'forum.unsubscribe.title'),
-    question: translate(lang, thread ? 'forum.unsubscribe.thread.question' : 'forum.unsubscribe.channel.question', { name: target.name }),
-    done: translate(lang, thread ? 'forum.unsubscribe.thread.done' : 'forum.unsubscribe.channel.done', { name: target.name }),
-  };
 }

@@ -7,8 +7,8 @@ import IORedis from 'ioredis';
 import { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { CONFIG, Config } from '../config/config';
+import { connectRedis } from '../database/redis';
 import { LOGGER } from '../logging/logger';
-import { connectRedis } from '../queue/redis';
 
 export type Dependency = 'database' | 'redis';
 export type DependencyState = 'up' | 'down';

@@ -1,10 +1,12 @@
 // What an admin sees first at /admin: the rounds coming up with their seats and waitlists, the
-// rounds whose enrolment closes within the week, and the messages that failed to go out. Only reads.
+// rounds whose enrolment closes within the week, and the messages that failed to go out (from the
+// outbox's own service). Only reads.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CohortStatus } from '../catalogue/cohort.entity';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
+import { FailedMessage, OutboxService } from '../notifications/outbox.service';
 
 export const OVERVIEW_ROUNDS = 20;
 export const OVERVIEW_FAILED_MESSAGES = 5;
@@ -22,14 +24,6 @@ export interface OverviewRound {
   seatsTaken: number;
   waitlistLength: number;
   pendingApprovals: number;
-}
-
-export interface FailedMessage {
-  id: string;
-  kind: string;
-  recipientEmail: string;
-  lastError: string | null;
-  updatedAt: Date;
 }
 
 export interface AdminOverview {
@@ -56,33 +50,31 @@ interface RoundRow {
 }
 
 const ROUND_COLUMNS = `c.id, c.name, p.title, c.status, c.starts_at, c.enrolment_closes_at, c.capacity, c.seats_taken, c.waitlist_length,
-  (SELECT count(*)::int FROM enrolment e WHERE e.cohort_id = c.id AND e.status = 'pending_approval') AS pending_approvals`;
+  (SELECT count(*)::int FROM cohort_member m WHERE m.cohort_id = c.id AND m.status = 'pending_approval') AS pending_approvals`;
 
 @Injectable()
 export class AdminOverviewService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+  ) {}
 
   async overview(lang: Language, now: Date = new Date()): Promise<AdminOverview> {
-    const [upcoming, closing, failed]: [RoundRow[], RoundRow[], (FailedMessage & { total: number })[]] = await Promise.all([
+    const [upcoming, closing, failed]: [RoundRow[], RoundRow[], { count: number; latest: FailedMessage[] }] = await Promise.all([
       this.dataSource.query(
-        `SELECT ${ROUND_COLUMNS} FROM cohort c JOIN programme p ON p.id = c.programme_id
+        `SELECT ${ROUND_COLUMNS} FROM cohort_listing c JOIN programme_listing p ON p.id = c.programme_id
           WHERE c.status IN ('draft', 'published') AND c.starts_at > $1
           ORDER BY c.starts_at, c.id LIMIT $2`,
         [now, OVERVIEW_ROUNDS],
       ),
       this.dataSource.query(
-        `SELECT ${ROUND_COLUMNS} FROM cohort c JOIN programme p ON p.id = c.programme_id
+        `SELECT ${ROUND_COLUMNS} FROM cohort_listing c JOIN programme_listing p ON p.id = c.programme_id
           WHERE c.status = 'published' AND c.enrolment_opens_at <= $1 AND c.enrolment_closes_at > $1
             AND c.enrolment_closes_at <= $1::timestamptz + make_interval(days => $2)
           ORDER BY c.enrolment_closes_at, c.id`,
         [now, CLOSING_WINDOW_DAYS],
       ),
-      this.dataSource.query(
-        `SELECT id, kind, recipient_email AS "recipientEmail", last_error AS "lastError", updated_at AS "updatedAt", count(*) OVER ()::int AS total
-           FROM notification WHERE status = 'failed'
-          ORDER BY updated_at DESC, id LIMIT $1`,
-        [OVERVIEW_FAILED_MESSAGES],
-      ),
+      this.outbox.failed(OVERVIEW_FAILED_MESSAGES),
     ]);
     const round = (row: RoundRow): OverviewRound => ({
       cohortId: row.id,
@@ -99,8 +91,8 @@ export class AdminOverviewService {
     return {
       upcomingRounds: upcoming.map(round),
       closingSoon: closing.map(round),
-      failedCount: failed[0]?.total ?? 0,
-      failedMessages: failed.map(({ total: _total, ...message }) => message),
+      failedCount: failed.count,
+      failedMessages: failed.latest,
     };
   }
 }

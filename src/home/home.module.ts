@@ -4,13 +4,14 @@ import { Module } from '@nestjs/common';
 import { CalendarModule } from '../calendar/calendar.module';
 import { CatalogueModule } from '../catalogue/catalogue.module';
 import { EnrolmentModule } from '../enrolment/enrolment.module';
+import { ForumsModule } from '../forums/forums.module';
 import { AdminOverviewController } from './admin-overview.controller';
 import { AdminOverviewService } from './admin-overview.service';
 import { HomeController } from './home.controller';
 import { HomeService } from './home.service';
 
 @Module({
-  imports: [CatalogueModule, EnrolmentModule, CalendarModule],
+  imports: [CatalogueModule, EnrolmentModule, CalendarModule, ForumsModule],
   controllers: [HomeController, AdminOverviewController],
   providers: [HomeService, AdminOverviewService],
 })

@@ -1,12 +1,12 @@
 // Agencies: the list people choose from, and the admin's upkeep of it (add, rename, merge
 // duplicates). Names are unique whatever their case; the database's agency_name_unique decides.
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { Language, LOCALES } from '../i18n/i18n';
 import { Agency } from './agency.entity';
 import { UserService } from './user.service';
-import { FieldErrors, isUuid } from '../errors/domain-errors';
+import { FieldErrors, isUuid, NotFound } from '../errors/domain-errors';
 import { parseEmailDomains } from './email-domains';
 
 const collators = new Map<Language, Intl.Collator>();
@@ -90,11 +90,11 @@ export class AgencyService {
   }
 
   async rename(actorUserId: string, agencyId: string, name: string): Promise<void> {
-    if (!isUuid(agencyId)) throw new NotFoundException();
+    if (!isUuid(agencyId)) throw new NotFound();
     try {
       await this.dataSource.transaction(async (manager) => {
         const [agency]: AgencyView[] = await manager.query(`SELECT id, name FROM agency WHERE id = $1 FOR UPDATE`, [agencyId]);
-        if (!agency) throw new NotFoundException();
+        if (!agency) throw new NotFound();
         if (agency.name === name) return;
         await manager.query(`UPDATE agency SET name = $2 WHERE id = $1`, [agencyId, name]);
         await this.users.audit(manager, { actorUserId, action: 'agency.renamed', targetType: 'agency', targetId: agencyId, details: { from: agency.name, to: name } });
@@ -111,13 +111,13 @@ export class AgencyService {
    * `domains`), nothing saved. People already in the agency stay whatever their address.
    */
   async setEmailDomains(actorUserId: string, agencyId: string, typed: string): Promise<void> {
-    if (!isUuid(agencyId)) throw new NotFoundException();
+    if (!isUuid(agencyId)) throw new NotFound();
     const parsed = parseEmailDomains(typed);
     if ('error' in parsed) throw new FieldErrors({ domains: parsed.error });
     const { domains } = parsed;
     await this.dataSource.transaction(async (manager) => {
       const [agency]: { email_domains: string[] }[] = await manager.query(`SELECT email_domains FROM agency WHERE id = $1 FOR UPDATE`, [agencyId]);
-      if (!agency) throw new NotFoundException();
+      if (!agency) throw new NotFound();
       if (agency.email_domains.join(' ') === domains.join(' ')) return;
       await manager.query(`UPDATE agency SET email_domains = $2 WHERE id = $1`, [agencyId, domains]);
       await this.users.audit(manager, { actorUserId, action: 'agency.email-domains', targetType: 'agency', targetId: agencyId, details: { from: agency.email_domains, to: domains } });
@@ -133,7 +133,7 @@ export class AgencyService {
 
   /** Folds a duplicate agency into another: its people move over and it is gone. Returns how many moved. */
   async merge(actorUserId: string, agencyId: string, intoId: string): Promise<number> {
-    if (!isUuid(agencyId)) throw new NotFoundException();
+    if (!isUuid(agencyId)) throw new NotFound();
     if (!isUuid(intoId)) throw new FieldErrors({ into: 'admin.agency.chooseTarget' });
     if (agencyId.toLowerCase() === intoId.toLowerCase()) throw new FieldErrors({ into: 'admin.agency.notIntoItself' });
     return this.dataSource.transaction(async (manager) => {
@@ -142,7 +142,7 @@ export class AgencyService {
       const locked: AgencyView[] = await manager.query(`SELECT id, name FROM agency WHERE id IN ($1, $2) ORDER BY id FOR UPDATE`, [agencyId, intoId]);
       const merged = locked.find((agency) => agency.id === agencyId.toLowerCase());
       const into = locked.find((agency) => agency.id === intoId.toLowerCase());
-      if (!merged) throw new NotFoundException();
+      if (!merged) throw new NotFound();
       if (!into) throw new FieldErrors({ into: 'admin.agency.chooseTarget' });
       const [, usersMoved] = (await manager.query(`UPDATE app_user SET agency_id = $2, updated_at = now() WHERE agency_id = $1`, [merged.id, into.id])) as [unknown, number];
       await manager.query(`DELETE FROM agency WHERE id = $1`, [merged.id]);

@@ -1,9 +1,10 @@
 // Personal access tokens for the JSON API: issued to a person, listed and revoked by them. A token is
 // shown once, when issued; only its SHA-256 is kept, so a copy of the database signs nobody in.
-// (Checking a token on each request is Authentication's part, in access/.)
+// (Checking a token on each request is Authentication's part, in access/: it reads the view
+// live_api_token, src/identity/sql/tokens-and-audit.sql.)
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { newSecretToken, tokenHash } from './secret-token';
 
 /** Tells a Verso token apart in logs and secret scanners. */
@@ -65,5 +66,16 @@ export class ApiTokensService {
       [tokenId, userId],
     );
     return rows.length === 1;
+  }
+
+  /** Revokes every token the person still has, in `manager`'s transaction; returns how many. */
+  async revokeAll(manager: EntityManager, userId: string): Promise<number> {
+    const [, revoked] = (await manager.query(`UPDATE api_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId])) as [unknown, number];
+    return revoked;
+  }
+
+  /** Notes that the token signed a request in now. */
+  async markUsed(tokenId: string): Promise<void> {
+    await this.dataSource.query(`UPDATE api_token SET last_used_at = now() WHERE id = $1`, [tokenId]);
   }
 }

@@ -1,12 +1,12 @@
 // Erasing a person who asked to be forgotten: their account stays as an empty shell (so what they
 // took part in can later show "deleted user"), and everything that says who they were goes, in one
 // transaction, so an erasure is never half done.
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainEvents } from '../events/domain-events';
 import { UserService } from './user.service';
-import { FieldErrors } from '../errors/domain-errors';
+import { FieldErrors, NotFound } from '../errors/domain-errors';
 import { UserStatus } from './user.entity';
 
 /** The address an erased account keeps: unique (email is), and in a domain that can never receive mail. */
@@ -29,7 +29,7 @@ export class ErasureService {
 
   /**
    * Erases the person, on their own request only (erasure_requested_at set). Refusals are
-   * FieldErrors on `erase`; an unknown person is a NotFoundException.
+   * FieldErrors on `erase`; an unknown person is NotFound.
    */
   async erase(actorUserId: string, userId: string): Promise<ErasureResult> {
     return this.dataSource.transaction(async (manager) => {
@@ -38,14 +38,15 @@ export class ErasureService {
         `SELECT id, email, status, erasure_requested_at FROM app_user WHERE id = $1 FOR UPDATE`,
         [userId],
       );
-      if (!user) throw new NotFoundException();
+      if (!user) throw new NotFound();
       if (user.status === 'erased') throw new FieldErrors({ erase: 'admin.erase.alreadyErased' });
       if (!user.erasure_requested_at) throw new FieldErrors({ erase: 'admin.erase.notRequested' });
       // An admin erasing themselves would end their own session mid-request and could leave no admin.
       if (userId === actorUserId) throw new FieldErrors({ erase: 'admin.erase.notYourself' });
 
-      // What they held elsewhere goes first (seats to the waitlist, subscriptions, the calendar feed),
-      // in this transaction: a subscriber that fails leaves the person as they were.
+      // What they held elsewhere goes first (seats to the waitlist, subscriptions, the calendar feed,
+      // reset links, sign-in sessions), in this transaction: a subscriber that fails leaves the person
+      // as they were.
       await this.events.publish(manager, { name: 'user.leaving', userId, actorUserId, reason: 'erased' });
 
       const shell = erasedEmail(userId);
@@ -59,28 +60,13 @@ export class ErasureService {
         [userId, shell],
       );
       await manager.query(`DELETE FROM api_token WHERE user_id = $1`, [userId]);
-      await manager.query(`DELETE FROM password_reset WHERE user_id = $1`, [userId]);
-      await manager.query(`DELETE FROM notification_preference WHERE user_id = $1`, [userId]);
-      // The session version bump already ends their sessions; deleting them also drops the rows naming them.
-      await manager.query(`DELETE FROM user_session WHERE sess->>'userId' = $1`, [userId]);
 
-      // Mail not yet handed to a worker is not sent at all (the worker only claims pending or queued rows).
-      const [, notificationsCancelled] = (await manager.query(
-        `UPDATE notification SET status = 'cancelled', updated_at = now()
-          WHERE (recipient_user_id = $1 OR lower(recipient_email) = lower($2)) AND status IN ('pending', 'queued')`,
-        [userId, user.email],
-      )) as [unknown, number];
-      // Rows sent to their address without a user id (a test message, say) are theirs too. An SMTP
-      // answer or error may quote the address, so one that does is dropped.
-      const [, notificationsScrubbed] = (await manager.query(
-        `UPDATE notification
-            SET recipient_email = $3, recipient_name = NULL, body_text = NULL, body_html = NULL, payload = '{}',
-                last_error = CASE WHEN strpos(lower(last_error), lower($2)) > 0 THEN NULL ELSE last_error END,
-                transport_result = CASE WHEN strpos(lower(transport_result), lower($2)) > 0 THEN NULL ELSE transport_result END,
-                updated_at = now()
-          WHERE recipient_user_id = $1 OR lower(recipient_email) = lower($2)`,
+      // Their notification choices go, mail not yet sent is not sent, and every notification to their
+      // account or address keeps no trace of them (src/notifications/sql/person-notifications.sql).
+      const [{ notificationsCancelled, notificationsScrubbed }]: ErasureResult[] = await manager.query(
+        `SELECT cancelled AS "notificationsCancelled", scrubbed AS "notificationsScrubbed" FROM notification_erase_person($1, $2, $3)`,
         [userId, user.email, shell],
-      )) as [unknown, number];
+      );
 
       const result = { notificationsCancelled, notificationsScrubbed };
       // Counts only: the log must not bring back what was just erased.

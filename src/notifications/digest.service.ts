@@ -1,5 +1,5 @@
 // Digests: notifications a person asked to get in their digest wait in the outbox until the
-// person's own hour (app_user.digest_hour, Helsinki; the site's DIGEST_HOUR when they chose none)
+// person's own hour (person.digest_hour, Helsinki; the site's DIGEST_HOUR when they chose none)
 // on the days of their rhythm (every day, weekdays, Mondays). An hourly job finds who is due and
 // queues one job per person, spread over the hour so a busy hour is not one long job; each
 // person's job turns their waiting items into one digest email, itself an outbox row with the same
@@ -25,6 +25,13 @@ import { QueueService } from '../queue/queue.service';
 import { NotificationKinds, UpcomingSession } from './notification-kinds';
 
 export const DIGEST_KIND = 'digest';
+
+declare module './notification-kinds' {
+  interface NotificationPayloads {
+    /** Written by the digest itself (not notify()): what digestPayload gives the template. */
+    [DIGEST_KIND]: ReturnType<DigestService['digestPayload']>;
+  }
+}
 
 /** A busy hour's digests start over its first 50 minutes, each person at the same minute every time. */
 export const DIGEST_SPREAD_MINUTES = 50;
@@ -107,7 +114,7 @@ export class DigestService implements OnModuleInit {
     const { key, hour, weekday } = helsinkiHour(now);
     // From the waiting items (a partial index holds just those), not from every account.
     const due: { id: string }[] = await this.dataSource.query(
-      `SELECT u.id FROM app_user u
+      `SELECT u.id FROM person u
        WHERE u.id IN (SELECT recipient_user_id FROM notification WHERE status = 'pending' AND delivery = 'digest' AND due_at <= $1)
          AND u.status = 'active'
          AND coalesce(u.digest_hour, $2) = $3
@@ -132,7 +139,7 @@ export class DigestService implements OnModuleInit {
   @JobHandler(JobName.DigestForPerson)
   async gatherFor({ userId }: JobData<JobName.DigestForPerson>): Promise<{ digestId: string | null }> {
     const [person]: DigestPerson[] = await this.dataSource.query(
-      `SELECT id, email, display_name, language, digest_rhythm FROM app_user WHERE id = $1 AND status = 'active'`,
+      `SELECT id, email, display_name, language, digest_rhythm FROM person WHERE id = $1 AND status = 'active'`,
       [userId],
     );
     if (!person) return { digestId: null };

@@ -5,10 +5,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor, Page } from '../database/cursor';
 import { preparedQuery } from '../database/prepared';
 import { isUuid } from '../errors/domain-errors';
 import { Language } from '../i18n/i18n';
+import { decodeCursor, encodeCursor, Page } from '../web/api/cursor';
 import { safeLocalPath } from '../web/local-path';
 import { DIGEST_KIND } from './digest.service';
 import { kindName, NotificationKinds } from './notification-kinds';

@@ -10,9 +10,22 @@ export interface MailAttachment {
   content: string | Buffer;
 }
 
-export interface NotificationKind {
+/**
+ * The payload of each notification kind, by the kind's stable name. Each area adds its own kinds
+ * where it defines them (`declare module '../notifications/notification-kinds'`), so the core names
+ * no area, and the compiler checks a payload where notify() is given it and where the kind's
+ * functions below read it. A payload is a type alias (not an interface), so that it is a
+ * Record<string, unknown> too, as the outbox's JSON is.
+ */
+export interface NotificationPayloads {}
+
+/** A kind's payload as declared; any object for a kind no area declared (tests register their own). */
+export type PayloadOf<K extends string> = K extends keyof NotificationPayloads ? NotificationPayloads[K] : Record<string, unknown>;
+
+/** A kind as its area registers it; `NotificationKind` alone is any kind, as the core reads rows of every kind. */
+export interface NotificationKind<K extends string = string> {
   /** Stable name, stored in rows. */
-  name: string;
+  name: K;
   /** Templates views/mail/<template>.html.hbs and .text.hbs; the name when omitted. */
   template?: string;
   /** Security mail (password reset…) always goes by email, whatever the recipient prefers. */
@@ -24,30 +37,31 @@ export interface NotificationKind {
    * the outbox page shows "[link hidden]" instead, and errors and logs of its sending never quote it
    * (see secret-links.ts). Required, so that a new kind has to answer the question.
    */
-  secretLinks: readonly string[];
+  secretLinks: readonly (keyof PayloadOf<K> & string)[];
   /** The channels a person may choose for it; all when omitted (reminders: no digest, which cannot remind on time). */
   channels?: readonly Channel[];
   /** Subject line in the recipient's language. */
-  subject(payload: Record<string, unknown>, lang: Language): string;
+  subject(payload: PayloadOf<K>, lang: Language): string;
   /** "Is this still true?", asked just before sending; false drops the message as stale. */
-  stillValid?(payload: Record<string, unknown>): Promise<boolean>;
+  stillValid?(payload: PayloadOf<K>): Promise<boolean>;
   /**
    * Re-reads what the message is about just before sending and returns what to render (the
    * session's time, place and agenda as they are now), or null when it is no longer true, which
-   * drops the message as stale. For messages written long before they go, like reminders.
+   * drops the message as stale. For messages written long before they go, like reminders. What it
+   * adds is declared in the payload's type as optional fields.
    */
-  refresh?(payload: Record<string, unknown>, lang: Language): Promise<Record<string, unknown> | null>;
-  attachments?: AttachmentProvider;
+  refresh?(payload: PayloadOf<K>, lang: Language): Promise<PayloadOf<K> | null>;
+  attachments?(payload: PayloadOf<K>, lang: Language, recipient: MailRecipient): Promise<MailAttachment[]>;
   /**
    * Extra mail headers, from the payload as it is sent (after refresh): a forum post's
    * List-Unsubscribe, for instance.
    */
-  headers?(payload: Record<string, unknown>, recipient: MailRecipient): Record<string, string>;
+  headers?(payload: PayloadOf<K>, recipient: MailRecipient): Record<string, string>;
   /**
    * The page on this site the message is about (`/threads/<id>#post-<id>`, `/cohorts/<id>`), from
    * its stored payload: where the person's notifications page takes them. None when omitted.
    */
-  aboutPath?(payload: Record<string, unknown>): string | null;
+  aboutPath?(payload: PayloadOf<K>): string | null;
 }
 
 /** A kind's name in the reader's language (notifications.kind.<name>); its stable name when it has none. */
@@ -76,7 +90,7 @@ export interface UpcomingSession {
 /** A person's sessions starting in [from, until), from the area that owns sessions. */
 export type UpcomingSessions = (userId: string, from: Date, until: Date, lang: Language) => Promise<UpcomingSession[]>;
 
-export type AttachmentProvider = (payload: Record<string, unknown>, lang: Language, recipient: MailRecipient) => Promise<MailAttachment[]>;
+export type AttachmentProvider<K extends string = string> = (payload: PayloadOf<K>, lang: Language, recipient: MailRecipient) => Promise<MailAttachment[]>;
 
 @Injectable()
 export class NotificationKinds {
@@ -84,9 +98,10 @@ export class NotificationKinds {
   private readonly addedAttachments = new Map<string, AttachmentProvider[]>();
   private upcoming?: UpcomingSessions;
 
-  register(kind: NotificationKind): void {
+  register<K extends string>(kind: NotificationKind<K>): void {
     if (this.kinds.has(kind.name)) throw new Error(`Notification kind "${kind.name}" is registered twice`);
-    this.kinds.set(kind.name, kind);
+    // Kept as any kind, read with what the outbox holds: the payload notify() was given, typed by the kind's name.
+    this.kinds.set(kind.name, kind as unknown as NotificationKind);
   }
 
   get(name: string): NotificationKind {
@@ -99,8 +114,8 @@ export class NotificationKinds {
    * Another area adds attachments to a kind it does not own (calendar invitations on enrolment
    * mail), so the owner need not know about it.
    */
-  addAttachments(name: string, provider: AttachmentProvider): void {
-    this.addedAttachments.set(name, [...(this.addedAttachments.get(name) ?? []), provider]);
+  addAttachments<K extends string>(name: K, provider: AttachmentProvider<K>): void {
+    this.addedAttachments.set(name, [...(this.addedAttachments.get(name) ?? []), provider as AttachmentProvider]);
   }
 
   /** Every attachment of a message of this kind: the kind's own, then those other areas added. */

@@ -1,7 +1,8 @@
 // Owns the notification core: the outbox in PostgreSQL, the relay into BullMQ, delivery over SMTP,
-// mail templates, preferences and digests, a person's own notifications page, the admin outbox page, and keeping secret links
-// out of everything but the mail itself. Areas register their kinds with NotificationKinds and call
-// NotificationsService; this module imports no area.
+// mail templates, preferences and digests, a person's own notifications page, the outbox as admins
+// browse it (their page is in ops/), and keeping secret links out of everything but the mail itself.
+// Areas register their kinds with NotificationKinds and call NotificationsService; this module
+// imports no area.
 import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -15,7 +16,6 @@ import { NotificationDelivery } from './notification-delivery.service';
 import { NotificationKinds } from './notification-kinds';
 import { NotificationsService } from './notifications.service';
 import { OutboxRelay } from './outbox-relay.service';
-import { OutboxController } from './outbox.controller';
 import { OutboxService } from './outbox.service';
 import { SecretLinks } from './secret-links';
 import { UnreadCountInterceptor } from './unread-count.interceptor';
@@ -23,7 +23,7 @@ import { UnreadCountInterceptor } from './unread-count.interceptor';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([Notification, NotificationPreference])],
-  controllers: [OutboxController, MyNotificationsController],
+  controllers: [MyNotificationsController],
   providers: [
     NotificationKinds,
     NotificationsService,
@@ -37,6 +37,6 @@ import { UnreadCountInterceptor } from './unread-count.interceptor';
     MyNotificationsService,
     { provide: APP_INTERCEPTOR, useClass: UnreadCountInterceptor },
   ],
-  exports: [NotificationKinds, NotificationsService, MyNotificationsService],
+  exports: [NotificationKinds, NotificationsService, MyNotificationsService, OutboxService],
 })
 export class NotificationsModule {}

@@ -7,7 +7,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Language } from '../i18n/i18n';
 import { Channel, NotificationPreference } from './notification.entity';
-import { NotificationKinds } from './notification-kinds';
+import { NotificationKinds, PayloadOf } from './notification-kinds';
 import { SecretLinks } from './secret-links';
 
 export interface Recipient {
@@ -28,9 +28,9 @@ export interface NotifyOptions {
 }
 
 /** One person's notification of a kind, for notifyAll(). */
-export interface Notice {
+export interface Notice<K extends string = string> {
   recipient: Recipient;
-  payload: Record<string, unknown>;
+  payload: PayloadOf<K>;
   key?: string;
   /**
    * 'digest' puts this one in the person's daily digest even if they take the kind by email (a
@@ -58,7 +58,7 @@ export class NotificationsService {
    * Records a notification in the outbox. Returns its id, or null when the recipient turned this
    * kind off, or a live notification with the same key already exists (it stays as it is).
    */
-  async notify(kind: string, recipient: Recipient, payload: Record<string, unknown>, options: NotifyOptions = {}): Promise<string | null> {
+  async notify<K extends string>(kind: K, recipient: Recipient, payload: PayloadOf<K>, options: NotifyOptions = {}): Promise<string | null> {
     const [id] = await this.insert(kind, [{ recipient, payload, key: options.key }], options);
     return id ?? null;
   }
@@ -68,29 +68,21 @@ export class NotificationsService {
    * moves): each person gets a row of their own with their own key and payload, unless they turned
    * the kind off or a live row with their key is already there. Returns how many were written.
    */
-  async notifyAll(kind: string, items: Notice[], options: Omit<NotifyOptions, 'key'> = {}): Promise<number> {
+  async notifyAll<K extends string>(kind: K, items: Notice<K>[], options: Omit<NotifyOptions, 'key'> = {}): Promise<number> {
     return (await this.insert(kind, items, options)).length;
   }
 
-  /** The one INSERT into the outbox from TypeScript; enrolment_enrol (migration EnrolFunction) writes the same row inside PostgreSQL: keep the two alike. */
+  /** Writes through notification_enqueue (notifications/sql/outbox.sql), the one INSERT into the outbox, which the areas' SQL uses too. */
   private async insert(kind: string, items: Notice[], options: Omit<NotifyOptions, 'key'>): Promise<string[]> {
     const definition = this.kinds.get(kind);
     if (items.length === 0) return [];
     const bad = items.find((item) => !isEmailAddress(item.recipient.email));
     if (bad) throw new Error(`Cannot notify "${bad.recipient.email}": not an email address`);
     const rows: { id: string }[] = await (options.manager ?? this.dataSource.manager).query(
-      `INSERT INTO notification (kind, key, recipient_user_id, recipient_email, recipient_name, language, payload, delivery, due_at)
-       SELECT $1, i.key, i.user_id, i.email, i.name, i.language, i.payload,
-              CASE WHEN $2 THEN 'email' WHEN i.delivery = 'digest' THEN 'digest' ELSE coalesce(pref.channel, 'email') END, coalesce($3, now())
-       FROM unnest($4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::text[]) AS i(key, user_id, email, name, language, payload, delivery)
-       LEFT JOIN notification_preference pref ON pref.user_id = i.user_id AND pref.kind = $1
-       WHERE $2 OR coalesce(pref.channel, 'email') <> 'off'
-       ON CONFLICT (key) WHERE key IS NOT NULL AND status IN ('pending', 'queued', 'sending') DO NOTHING
-       RETURNING id`,
+      `SELECT id FROM notification_enqueue($1, $2, $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::text[], $10::timestamptz[]) AS id`,
       [
         kind,
         !!definition.security,
-        options.dueAt ?? null,
         items.map((item) => item.key ?? null),
         items.map((item) => item.recipient.userId ?? null),
         items.map((item) => item.recipient.email.trim()),
@@ -98,6 +90,7 @@ export class NotificationsService {
         items.map((item) => item.recipient.language),
         items.map((item) => JSON.stringify(this.secrets.seal(definition, item.payload))),
         items.map((item) => item.delivery ?? null),
+        items.map(() => options.dueAt ?? null),
       ],
     );
     return rows.map((row) => row.id);
@@ -119,13 +112,13 @@ export class NotificationsService {
     await this.dataSource.getRepository(NotificationPreference).upsert({ userId, kind, channel }, ['userId', 'kind']);
   }
 
-  /** How a person wants each of these kinds, in one query: for writers that insert the row themselves (enrolment_enrol). */
-  async channelsFor(userId: string, kinds: string[]): Promise<Record<string, Channel>> {
+  /**
+   * For writers that call notification_enqueue inside PostgreSQL (enrolment_enrol): a row written
+   * there would hold its secret links in clear, so only kinds without any may be written that way.
+   */
+  mustBeWritableInSql(kinds: string[]): void {
     for (const kind of kinds) {
-      // A row written inside PostgreSQL would hold its secret links in clear: only notify() seals them.
       if (this.kinds.get(kind).secretLinks.length > 0) throw new Error(`Notification kind "${kind}" has secret links: write it with notify(), which seals them`);
     }
-    const rows: { kind: string; channel: Channel }[] = await this.dataSource.query(`SELECT kind, channel FROM notification_preference WHERE user_id = $1 AND kind = ANY($2)`, [userId, kinds]);
-    return Object.fromEntries(kinds.map((kind) => [kind, rows.find((row) => row.kind === kind)?.channel ?? 'email']));
   }
 }

@@ -1,5 +1,5 @@
 // Moves the outbox into the queue. Every worker process runs the relay: woken by PostgreSQL when
-// notifications are written (see the OutboxWakeUp migration), and twice a second anyway, it hands due
+// notifications are written (notification_written in sql/outbox.sql), and twice a second anyway, it hands due
 // pending rows (and rows due within the next day, as delayed jobs) to BullMQ with the row id as the
 // job id, so a row is queued once however many relays see it, then marks them queued. Rows due later
 // stay in PostgreSQL only. The sweep, a recurring job, re-enqueues rows whose job Redis no longer

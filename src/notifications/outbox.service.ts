@@ -1,16 +1,24 @@
-// What admins see and do with the outbox: list and filter it, read a message as sent, resend a
-// failed one, and send a test message to check that mail gets out.
+// What admins see and do with the outbox: list and filter it, the failed messages for their
+// overview, read a message as sent, resend a failed one, and send a test message to check that mail
+// gets out.
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { isStrictInstant } from '../database/cursor';
 import { FieldErrors, isUuid } from '../errors/domain-errors';
 import { Language, translate } from '../i18n/i18n';
+import { isStrictInstant } from '../web/api/cursor';
 import { Notification, NotificationStatus } from './notification.entity';
 import { NotificationKinds } from './notification-kinds';
 import { NotificationsService } from './notifications.service';
 
 export const TEST_MESSAGE_KIND = 'test-message';
+
+declare module './notification-kinds' {
+  interface NotificationPayloads {
+    /** When an admin asked for it (ISO text), which the mail shows. */
+    [TEST_MESSAGE_KIND]: { requestedAt: string };
+  }
+}
 const PAGE_SIZE = 50;
 
 export interface OutboxFilter {
@@ -34,6 +42,15 @@ export interface OutboxRow {
   subject: string | null;
   lastError: string | null;
   createdAt: Date;
+}
+
+/** A message that failed to go out, as the admins' overview lists it. */
+export interface FailedMessage {
+  id: string;
+  kind: string;
+  recipientEmail: string;
+  lastError: string | null;
+  updatedAt: Date;
 }
 
 @Injectable()
@@ -74,6 +91,17 @@ export class OutboxService implements OnModuleInit {
     const page = rows.slice(0, PAGE_SIZE);
     const last = page.at(-1);
     return { rows: page, next: more && last ? `${last.createdAt.toISOString()}|${last.id}` : null };
+  }
+
+  /** The latest `limit` failed messages, and how many have failed in all. */
+  async failed(limit: number): Promise<{ count: number; latest: FailedMessage[] }> {
+    const rows: (FailedMessage & { total: number })[] = await this.dataSource.query(
+      `SELECT id, kind, recipient_email AS "recipientEmail", last_error AS "lastError", updated_at AS "updatedAt", count(*) OVER ()::int AS total
+         FROM notification WHERE status = 'failed'
+        ORDER BY updated_at DESC, id LIMIT $1`,
+      [limit],
+    );
+    return { count: rows[0]?.total ?? 0, latest: rows.map(({ total: _total, ...message }) => message) };
   }
 
   async find(id: string): Promise<Notification | null> {

@@ -7,10 +7,10 @@ import { Job, Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { Logger } from 'pino';
 import { CONFIG, Config } from '../config/config';
+import { connectRedis } from '../database/redis';
 import { LOGGER } from '../logging/logger';
 import { JOB_HANDLER, JobHandlerFn } from './job-handler.decorator';
 import { EnqueueOptions, JobData, JobName, jobOptions, NOTIFICATION_QUEUE } from './jobs';
-import { connectRedis } from './redis';
 
 export interface FoundHandler {
   name: JobName;

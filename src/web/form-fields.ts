@@ -1,12 +1,14 @@
-// The field rules the admin forms share (programmes, rounds, sessions, network events). Messages are
-// i18n keys. Dates and times arrive as HTML date and time inputs send them ("2027-03-16", "09:00")
-// and are read as Helsinki wall-clock time; here they are only checked to be real dates and times.
+// The field rules the admin forms share (programmes, rounds, sessions, network events), and the
+// check of forms that have no fields. Messages are i18n keys. Dates and times arrive as HTML date
+// and time inputs send them ("2027-03-16", "09:00") and are read as Helsinki wall-clock time; here
+// they are only checked to be real dates and times.
 //
 // applyDecorators runs its list in order, as stacked decorators run bottom-up: each list below is the
 // stacked order reversed, so the first failed rule reported stays the type check.
 import { applyDecorators } from '@nestjs/common';
 import { IsNotEmpty, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
 import { parseHelsinki } from '../i18n/helsinki-time';
+import { FieldMessages } from './forms';
 
 export const filled = (value: unknown) => typeof value === 'string' && value.trim() !== '';
 
@@ -30,3 +32,12 @@ export const RequiredText = (max: number, tooLong: string, required: string) =>
 
 /** A text a form may leave blank, at most `max` characters. */
 export const OptionalText = (max: number, tooLong: string) => applyDecorators(IsString({ message: 'admin.form.text' }), MaxLength(max, { message: tooLong }), IsOptional());
+
+/**
+ * Forms that carry nothing but their CSRF token (deactivate, reactivate): any other field is
+ * refused like an unknown field of a DTO (class-validator cannot validate a class without rules).
+ */
+export function unknownFields(body: unknown): FieldMessages | null {
+  const names = Object.keys(body && typeof body === 'object' ? body : {}).filter((name) => name !== '_csrf');
+  return names.length ? Object.fromEntries(names.map((name) => [name, 'form.unknownField'])) : null;
+}

@@ -36,6 +36,12 @@ export function translateMessage(lang: Language, message: string): string {
   return translate(lang, key, values);
 }
 
+/** A form field's text as it was typed; '' when it is missing or not text (a repeated field, a file). */
+export function fieldText(body: unknown, field: string): string {
+  const value = (body && typeof body === 'object' ? (body as Record<string, unknown>) : {})[field];
+  return typeof value === 'string' ? value : '';
+}
+
 /** Validates a form post (without its CSRF field) against a DTO: the typed value, or the messages. */
 export async function validateForm<T extends object>(
   dto: new () => T,

@@ -10,12 +10,12 @@ import { LOGGER } from '../logging/logger';
 import { layoutLocals, SignInRequired } from '../access/access.guard';
 import { Authentication } from '../access/authentication.service';
 import { TooManyAttempts, tooManyAttemptsMessage } from '../access/rate-limits';
-import { FieldErrors, messageParts, Refused } from '../errors/domain-errors';
+import { DomainError, FieldErrors, messageParts, NotAllowed, NotFound, Refused } from '../errors/domain-errors';
 import { translateFields, translateMessage } from './forms';
 
 import { safeLocalPath } from './local-path';
 
-/** A service's ForbiddenException may say why with a message key (`forum.channel.notMember`) rather than a sentence. */
+/** A refusal may say why with a message key (`forum.channel.notMember`) rather than a sentence. */
 const isMessageKey = (message: string) => message in MESSAGES.en;
 
 /** Refusals of the request itself, before any route: their own page, in the reader's language. */
@@ -38,8 +38,23 @@ function pageMessage(exception: unknown, lang: Language): string {
   if (exception instanceof FieldErrors) return Object.values(translateFields(exception.fields, lang)).join(' ');
   if (exception instanceof TooManyAttempts) return tooManyAttemptsMessage(lang, exception.secondsToWait);
   if (exception instanceof Refused) return translateMessage(lang, exception.reason);
-  if (exception instanceof HttpException) return isMessageKey(exception.message) ? translate(lang, exception.message) : exception.message;
+  if (exception instanceof NotAllowed || exception instanceof HttpException) return isMessageKey(exception.message) ? translate(lang, exception.message) : exception.message;
   return '';
+}
+
+/** What an error says in the API: in English, as services refuse with message keys. */
+function jsonBody(exception: unknown, status: number, requestId: string): unknown {
+  if (exception instanceof FieldErrors) return { statusCode: status, error: 'Bad Request', fields: translateFields(exception.fields, 'en') };
+  if (exception instanceof Refused) return { statusCode: status, error: 'Conflict', code: messageParts(exception.reason).key, message: translateMessage('en', exception.reason) };
+  if (exception instanceof NotAllowed && isMessageKey(exception.message)) return { statusCode: status, error: 'Forbidden', code: exception.message, message: translate('en', exception.message) };
+  // Worded as Nest words its own 403 and 404, as the API answered them before these were domain errors.
+  if (exception instanceof NotAllowed && exception.reason) return { message: exception.message, error: 'Forbidden', statusCode: status };
+  if (exception instanceof NotAllowed || exception instanceof NotFound) return { message: exception.message, statusCode: status };
+  if (exception instanceof HttpException && isMessageKey(exception.message)) {
+    return { statusCode: status, error: exception.name.replace(/Exception$/, ''), code: exception.message, message: translate('en', exception.message) };
+  }
+  if (exception instanceof HttpException) return exception.getResponse();
+  return { statusCode: status, error: 'Internal Server Error', message: 'Something went wrong', requestId };
 }
 
 /** The error page's view model: what went wrong, in the reader's language. */
@@ -78,23 +93,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
   /** Answers a request with this error: also for refusals made before Nest's routing (web/request-safety.ts). */
   async respond(exception: unknown, request: FastifyRequest, reply: FastifyReply) {
     if (exception instanceof SignInRequired) return reply.redirect(signInPath(request), 303);
-    const status = exception instanceof HttpException ? exception.getStatus() : HttpStatus.INTERNAL_SERVER_ERROR;
+    const status = exception instanceof DomainError ? exception.status : exception instanceof HttpException ? exception.getStatus() : HttpStatus.INTERNAL_SERVER_ERROR;
     if (status >= 500 && !(exception instanceof HttpException)) {
       this.logger.error({ err: exception, reqId: request.id, url: request.url }, 'unhandled error');
     }
 
     if (wantsJson(request)) {
-      // The API speaks English; services refuse with message keys.
-      const body =
-        exception instanceof FieldErrors
-          ? { statusCode: status, error: 'Bad Request', fields: translateFields(exception.fields, 'en') }
-          : exception instanceof Refused
-            ? { statusCode: status, error: 'Conflict', code: messageParts(exception.reason).key, message: translateMessage('en', exception.reason) }
-            : exception instanceof HttpException && isMessageKey(exception.message)
-              ? { statusCode: status, error: exception.name.replace(/Exception$/, ''), code: exception.message, message: translate('en', exception.message) }
-              : exception instanceof HttpException
-                ? exception.getResponse()
-                : { statusCode: status, error: 'Internal Server Error', message: 'Something went wrong', requestId: request.id };
+      const body = jsonBody(exception, status, request.id);
       return reply.status(status).send(typeof body === 'string' ? { statusCode: status, message: body } : body);
     }
 

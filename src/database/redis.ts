@@ -1,3 +1,5 @@
+// The Redis connections of the process (the queue, its worker, rate limits, the readiness probe),
+// beside the PostgreSQL connection: plumbing every area may use.
 import IORedis, { RedisOptions } from 'ioredis';
 import { Logger } from 'pino';
 

@@ -1,7 +1,7 @@
 // Cursor pagination for lists that grow: the cursor is the sort key of the last item served, so a
 // page never repeats or skips an item when others are added meanwhile (as OFFSET would). It is
 // opaque to clients: base64url of a JSON array, checked on the way back in.
-import { FieldErrors, isUuid } from '../errors/domain-errors';
+import { FieldErrors, isUuid } from '../../errors/domain-errors';
 
 /**
  * What each part of a sort key must be; a cursor whose parts are not is refused before it reaches

@@ -5,11 +5,11 @@ import type { FastifyReply } from 'fastify';
 import { isLanguage, Language, LANGUAGES, translate } from '../i18n/i18n';
 import { Requires } from '../access/access.decorator';
 import { Capability } from '../access/capabilities';
+import { NOTIFICATION_STATUSES, NotificationStatus } from '../notifications/notification.entity';
+import { kindName } from '../notifications/notification-kinds';
+import { isEmailAddress } from '../notifications/notifications.service';
+import { OutboxFilter, OutboxService } from '../notifications/outbox.service';
 import { Lang } from '../web/language';
-import { NOTIFICATION_STATUSES, NotificationStatus } from './notification.entity';
-import { kindName } from './notification-kinds';
-import { isEmailAddress } from './notifications.service';
-import { OutboxFilter, OutboxService } from './outbox.service';
 
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 
@@ -21,7 +21,7 @@ export class OutboxController {
 
   @Get()
   async list(@Query() query: Record<string, unknown>, @Lang() lang: Language, @Res() reply: FastifyReply) {
-    return reply.view('notifications/outbox', await this.listPage(query, lang));
+    return reply.view('ops/outbox', await this.listPage(query, lang));
   }
 
   /** "Send a test message": checks that mail gets out. A bad address re-shows the form with its message. */
@@ -31,7 +31,7 @@ export class OutboxController {
     const language = isLanguage(body?.language) ? body.language : lang;
     if (!isEmailAddress(email)) {
       const page = await this.listPage({}, lang);
-      return reply.status(HttpStatus.BAD_REQUEST).view('notifications/outbox', {
+      return reply.status(HttpStatus.BAD_REQUEST).view('ops/outbox', {
         ...page,
         testForm: {
           email,
@@ -48,7 +48,7 @@ export class OutboxController {
   async show(@Param('id') id: string, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const message = await this.outbox.find(id);
     if (!message) throw new NotFoundException();
-    return reply.view('notifications/outbox-message', {
+    return reply.view('ops/outbox-message', {
       title: translate(lang, 'outbox.message.title'),
       message,
       kindLabel: kindName(message.kind, lang),

@@ -1,21 +1,21 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { User } from './user.entity';
+import { User } from '../identity/user.entity';
 
-/** A one-time password reset link: only its SHA-256 is stored; it expires and works once. */
-@Entity('password_reset')
-export class PasswordReset {
+/** A one-time link proving a new account's address: only its SHA-256 is stored; it expires and works once. */
+@Entity('email_verification')
+export class EmailVerification {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Index('password_reset_user')
+  @Index('email_verification_user')
   @Column({ type: 'uuid' })
   userId: string;
 
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'password_reset_user_fk' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'email_verification_user_fk' })
   user?: User;
 
-  @Index('password_reset_hash_unique', { unique: true })
+  @Index('email_verification_hash_unique', { unique: true })
   @Column({ type: 'text' })
   tokenHash: string;
 

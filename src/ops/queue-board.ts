@@ -6,9 +6,10 @@ import { ForbiddenException, HttpException } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Authentication } from '../access/authentication.service';
 import { can, Capability } from '../access/capabilities';
+import { DomainError } from '../errors/domain-errors';
 import { translate } from '../i18n/i18n';
+import { QueueService } from '../queue/queue.service';
 import { HttpExceptionFilter, signInPath } from '../web/http-exception.filter';
-import { QueueService } from './queue.service';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 
@@ -31,7 +32,7 @@ export async function mountQueueBoard(app: NestFastifyApplication, errors: HttpE
       });
       // Nest's error handler does not reach this scope: its refusals (a bad cookie, a broken address) go through the filter here.
       scope.setErrorHandler((error: Error & { statusCode?: number }, request, reply) =>
-        errors.respond(error instanceof HttpException || !error.statusCode ? error : new HttpException(error.message, error.statusCode), request, reply),
+        errors.respond(error instanceof HttpException || error instanceof DomainError || !error.statusCode ? error : new HttpException(error.message, error.statusCode), request, reply),
       );
       await scope.register(board.registerPlugin() as never);
     },

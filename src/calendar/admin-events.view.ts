@@ -1,0 +1,96 @@
+// What the admin pages for network events show (admin-events.controller.ts): the list, and the form
+// (new, or an event's page with its form and the cancel button), with the input of a refused form
+// kept and each message next to its input.
+import { messageParts } from '../errors/domain-errors';
+import { formatHelsinkiInput } from '../i18n/helsinki-time';
+import { Language, localized, translate } from '../i18n/i18n';
+import { FieldMessages, fieldText } from '../web/forms';
+import { NetworkEventForEdit, NetworkEventRow } from './network-events.service';
+
+const LANGUAGE_CODES = ['fi', 'sv', 'en'] as const;
+const suffix = (code: string) => code[0].toUpperCase() + code.slice(1);
+const FORM_FIELDS = [...LANGUAGE_CODES.flatMap((code) => [`title${suffix(code)}`, `description${suffix(code)}`]), 'date', 'start', 'end', 'place', 'meetingLink'];
+export const NOTICES = ['created', 'saved', 'cancelled'] as const;
+
+export type Values = Record<string, string>;
+
+export const valuesOfBody = (body: unknown): Values => Object.fromEntries(FORM_FIELDS.map((field) => [field, fieldText(body, field)]));
+
+export function valuesOfEvent(event: NetworkEventForEdit): Values {
+  const { date, time: start } = formatHelsinkiInput(event.startsAt);
+  const values: Values = { date, start, end: formatHelsinkiInput(event.endsAt).time, place: event.place ?? '', meetingLink: event.meetingLink ?? '' };
+  for (const code of LANGUAGE_CODES) {
+    values[`title${suffix(code)}`] = event.title[code] ?? '';
+    values[`description${suffix(code)}`] = event.description[code] ?? '';
+  }
+  return values;
+}
+
+/** The service's `startsAt`/`endsAt` as the form's start and end inputs (the date input when the date is out of range). */
+export function formErrors(fields: FieldMessages): FieldMessages {
+  return Object.fromEntries(
+    Object.entries(fields).map(([field, message]) => {
+      if (field !== 'startsAt' && field !== 'endsAt') return [field, message];
+      if (messageParts(message).key === 'schedule.date.outOfRange') return ['date', message];
+      return [field === 'startsAt' ? 'start' : 'end', message];
+    }),
+  );
+}
+
+const otherErrors = (errors: FieldMessages | null) =>
+  errors ? Object.entries(errors).filter(([field]) => !FORM_FIELDS.includes(field)).map(([field, message]) => ({ field, message })) : [];
+
+/** The form's inputs with their values and messages. */
+function eventForm(values: Values, errors: FieldMessages | null, lang: Language) {
+  const field = (id: string, name: string) => ({ id, name, value: values[name] ?? '', error: errors?.[name] ?? null });
+  return {
+    languages: LANGUAGE_CODES.map((code) => ({
+      code,
+      required: code === 'fi',
+      legend: translate(lang, `admin.programme.texts.${code}`),
+      title: field(`event-title-${code}`, `title${suffix(code)}`),
+      description: field(`event-description-${code}`, `description${suffix(code)}`),
+    })),
+    date: field('event-date', 'date'),
+    start: field('event-start', 'start'),
+    end: field('event-end', 'end'),
+    place: field('event-place', 'place'),
+    meetingLink: field('event-meeting-link', 'meetingLink'),
+  };
+}
+
+export function eventsListPage(events: NetworkEventRow[], lang: Language) {
+  return {
+    title: translate(lang, 'admin.events.title'),
+    events: events.map((event) => ({
+      ...event,
+      cancelled: event.status === 'cancelled',
+      statusLabel: translate(lang, `networkEvent.status.${event.status}`),
+    })),
+  };
+}
+
+/** The new-event form (`event` null) or an event's page with its form and the cancel button. */
+export function eventFormPage(lang: Language, event: NetworkEventForEdit | null, values: Values, errors: FieldMessages | null, state: { notice?: string | null; refusal?: string }) {
+  return {
+    title: event ? translate(lang, 'admin.events.edit') : translate(lang, 'admin.events.new'),
+    notice: state.notice ?? null,
+    refusal: state.refusal ?? null,
+    errors,
+    otherErrors: otherErrors(errors),
+    event: event && {
+      id: event.id,
+      title: localized(event.title, lang),
+      startsAt: event.startsAt,
+      endsAt: event.endsAt,
+      cancelled: event.status === 'cancelled',
+      status: event.status,
+      statusLabel: translate(lang, `networkEvent.status.${event.status}`),
+      revision: event.revision,
+      updatedAt: event.updatedAt,
+    },
+    editable: !event || event.mayEdit,
+    action: event ? `/admin/events/${event.id}` : '/admin/events',
+    form: eventForm(values, errors, lang),
+  };
+}

@@ -1,0 +1,28 @@
+// What the demo seed (src/demo) reads of the rounds: whether any exist, and the published ones by
+// their programme's slug and their name, the way the demo data names them.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+export interface PublishedRound {
+  id: string;
+  programmeSlug: string;
+  name: string;
+}
+
+@Injectable()
+export class DemoRoundsService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Whether any round has been scheduled, whatever its status. */
+  async anyScheduled(): Promise<boolean> {
+    const [{ rounds }]: { rounds: boolean }[] = await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM cohort) AS rounds`);
+    return rounds;
+  }
+
+  async published(): Promise<PublishedRound[]> {
+    return this.dataSource.query(
+      `SELECT c.id, p.slug AS "programmeSlug", c.name FROM cohort c JOIN programme p ON p.id = c.programme_id WHERE c.status = 'published'`,
+    );
+  }
+}

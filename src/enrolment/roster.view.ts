@@ -1,0 +1,197 @@
+// What a cohort's roster page shows: the agency mix, the people by status with the forms their
+// row offers (from RosterService's `may…` flags), attendance, the history of changes in words,
+// and a refused form again with its input and messages; and the roster as a CSV file.
+import { stringify } from 'csv-stringify/sync';
+import { formatHelsinkiInput } from '../i18n/helsinki-time';
+import { Language, translate } from '../i18n/i18n';
+import { roundName } from '../i18n/round-name';
+import { fieldText, FieldMessages } from '../web/forms';
+import { EnrolmentStatus } from './enrolment.entity';
+import { HOLDS_SEAT_STATUSES, holdsSeat } from './seats';
+import { Roster, RosterChange, RosterEntry, RosterRow } from './roster.service';
+
+export const NOTICES = ['enrolledConfirmed', 'enrolledWaitlisted', 'alreadyEnrolled', 'removed', 'moved', 'reordered', 'completed', 'attendance'] as const;
+export type Notice = (typeof NOTICES)[number];
+
+export type FormName = 'enrol' | 'remove' | 'move' | 'position' | 'complete' | 'attendance';
+/** The fields each form shows messages next to; others go in the summary. */
+const FORM_FIELDS: Record<FormName, string[]> = {
+  enrol: ['email', 'reason'],
+  remove: ['reason'],
+  move: ['toCohortId', 'reason'],
+  position: ['position', 'reason'],
+  complete: [],
+  attendance: [],
+};
+
+/** Which form was refused, for whom, with what was typed and what was wrong. */
+export interface Refusal {
+  form: FormName;
+  /** The row's person, or the attendance form's session. */
+  target?: string;
+  body: unknown;
+  errors: FieldMessages | null;
+}
+
+const GROUPS: { key: string; statuses: readonly EnrolmentStatus[] }[] = [
+  { key: 'confirmed', statuses: HOLDS_SEAT_STATUSES },
+  { key: 'waitlisted', statuses: ['waitlisted'] },
+  { key: 'pending', statuses: ['pending_approval'] },
+  { key: 'cancelled', statuses: ['cancelled', 'declined'] },
+];
+
+const nameOf = (person: { name: string; erased: boolean }, lang: Language) => (person.erased ? translate(lang, 'accounts.deletedUser') : person.name);
+
+function statusLabel(status: EnrolmentStatus, position: number | null, lang: Language): string {
+  return status === 'waitlisted' && position !== null ? translate(lang, 'enrolment.status.waitlistedAt', { position }) : translate(lang, `enrolment.status.${status}`);
+}
+
+/** A reason as written, or the sentence of an `enrolment.reason.*` key the service wrote. */
+function reasonText(reason: string | null, lang: Language): string | null {
+  if (!reason) return null;
+  return /^enrolment\.reason\.[A-Za-z]+$/.test(reason) ? translate(lang, reason) : reason;
+}
+
+function changedByText(change: RosterChange, lang: Language): string {
+  if (change.changedBy) return nameOf(change.changedBy, lang);
+  return translate(lang, change.reason === 'enrolment.reason.managerApproved' || change.reason === 'enrolment.reason.managerDeclined' ? 'enrolment.history.byManager' : 'enrolment.history.bySystem');
+}
+
+/** A cell Excel would read as a formula (=, +, -, @) is kept as text. */
+const safeCell = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+
+/** An ASCII file name from the cohort's name: "Kevät 2027 – verkossa" → "kevat-2027-verkossa". */
+export function asciiFileName(name: string): string {
+  const ascii = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80);
+  return ascii || 'roster';
+}
+
+/** The roster as Finnish Excel opens it: UTF-8 with a BOM, `;` between fields, a header row in the reader's language. */
+export function rosterCsv(entries: RosterEntry[], lang: Language): string {
+  const header = ['name', 'email', 'agency', 'status', 'waitlistPosition', 'enrolledAt'].map((column) => translate(lang, `enrolment.csv.${column}`));
+  const rows = entries.map((entry) => {
+    const { date, time } = formatHelsinkiInput(entry.enrolledAt);
+    return [
+      safeCell(nameOf(entry, lang)),
+      safeCell(entry.email),
+      safeCell(entry.agency ?? ''),
+      translate(lang, `enrolment.status.${entry.status}`),
+      entry.waitlistPosition === null ? '' : String(entry.waitlistPosition),
+      `${date} ${time}`,
+    ];
+  });
+  return stringify([header, ...rows], { bom: true, delimiter: ';', record_delimiter: 'windows' });
+}
+
+/** The roster page: a change just made (`notice`), or the refused form again with why (`refusal`, or the messages in `refused`). */
+export function rosterPage(roster: Roster, lang: Language, state: { notice?: Notice | null; refusal?: string; refused?: Refusal }) {
+  const { cohort } = roster;
+  const refused = state.refused;
+  const errors = refused?.errors ?? null;
+  /** The refused form's messages and input, when it is this form (of this row). */
+  const refusedHere = (form: FormName, target?: string) => (refused?.form === form && (target === undefined || refused.target === target) ? refused : null);
+  const field = (form: FormName, name: string, target?: string, fallback = '') => {
+    const here = refusedHere(form, target);
+    return { value: here ? fieldText(here.body, name) : fallback, error: here?.errors?.[name] ?? null };
+  };
+  const idPart = (value: string) => value.replace(/[^A-Za-z0-9-]/g, '');
+  const participants = roster.entries.filter((entry) => holdsSeat(entry.status));
+
+  const row = (entry: RosterRow) => {
+    const move = field('move', 'toCohortId', entry.userId);
+    const open = !!refusedHere('remove', entry.userId) || !!refusedHere('move', entry.userId) || !!refusedHere('position', entry.userId) || !!refusedHere('complete', entry.userId);
+    return {
+      userId: entry.userId,
+      idPart: idPart(entry.userId),
+      ids: Object.fromEntries(['position', 'positionReason', 'move', 'moveReason', 'removeReason'].map((name) => [name, `${name}-${idPart(entry.userId)}`])),
+      name: nameOf(entry, lang),
+      email: entry.email,
+      agency: entry.agency,
+      status: entry.status,
+      statusLabel: translate(lang, `enrolment.status.${entry.status}`),
+      position: entry.waitlistPosition,
+      managerEmail: entry.status === 'pending_approval' ? entry.managerEmail : null,
+      enrolledAt: entry.enrolledAt,
+      open,
+      actionsLabel: translate(lang, 'enrolment.roster.actionsFor', { name: nameOf(entry, lang) }),
+      canRemove: entry.mayRemove,
+      // A refused move shows its form again with the message, even when no round is left to choose.
+      canMove: entry.mayMove && (roster.moveTargets.length > 0 || !!refusedHere('move', entry.userId)),
+      canReorder: entry.mayReorder,
+      canComplete: entry.mayComplete,
+      remove: { reason: field('remove', 'reason', entry.userId) },
+      move: {
+        error: move.error,
+        options: roster.moveTargets.map((target) => ({
+          value: target.id,
+          label: target.status === 'draft' ? translate(lang, 'enrolment.roster.move.draftOption', { name: target.name }) : target.name,
+          selected: target.id === move.value,
+        })),
+        reason: field('move', 'reason', entry.userId),
+      },
+      positionForm: { position: field('position', 'position', entry.userId, String(entry.waitlistPosition ?? '')), reason: field('position', 'reason', entry.userId) },
+      completeError: refusedHere('complete', entry.userId) ? Object.values(errors ?? {}).join(' ') || null : null,
+    };
+  };
+  const attendanceRefused = refusedHere('attendance');
+  const known = refused ? FORM_FIELDS[refused.form] : [];
+  return {
+    title: translate(lang, 'enrolment.roster.title', { cohort: roundName(cohort.name, lang) }),
+    cohort: {
+      ...cohort,
+      statusLabel: translate(lang, `cohort.status.${cohort.status}`),
+      over: cohort.status === 'cancelled' || cohort.status === 'completed',
+    },
+    csvHref: `/cohorts/${cohort.id}/roster.csv`,
+    notice: state.notice ? translate(lang, `enrolment.roster.notice.${state.notice}`) : null,
+    refusal: state.refusal ?? null,
+    errors,
+    otherErrors:
+      errors && refused?.form !== 'complete' && refused?.form !== 'attendance'
+        ? Object.entries(errors)
+            .filter(([name]) => !known.includes(name))
+            .map(([name, message]) => ({ field: name, message }))
+        : [],
+    agencyMix: roster.agencyMix.map((line) => ({ agency: line.agency ?? translate(lang, 'enrolment.roster.noAgency'), count: line.count })),
+    enrolForm: { email: field('enrol', 'email'), reason: field('enrol', 'reason') },
+    groups: GROUPS.map((group) => {
+      const rows = roster.entries.filter((entry) => group.statuses.includes(entry.status)).map(row);
+      return { key: group.key, heading: translate(lang, `enrolment.roster.group.${group.key}`, { count: rows.length }), empty: translate(lang, `enrolment.roster.group.${group.key}.empty`), rows };
+    }),
+    attendance: {
+      sessions: roster.sessions.map((session, index) => ({
+        ...session,
+        number: index + 1,
+        formId: `attendance-${session.id}`,
+        people: participants.map((entry) => entry.userId).join(','),
+        saveLabel: translate(lang, 'enrolment.attendance.saveSession', { number: index + 1 }),
+      })),
+      people: participants.map((entry) => ({
+        name: nameOf(entry, lang),
+        cells: roster.sessions.map((session, index) => ({
+          formId: `attendance-${session.id}`,
+          name: `present.${entry.userId}`,
+          inputId: `present-${session.id}-${entry.userId}`,
+          checked: roster.attendance.get(`${session.id}/${entry.userId}`) === true,
+          marked: roster.attendance.has(`${session.id}/${entry.userId}`),
+          label: translate(lang, 'enrolment.attendance.cellLabel', { name: nameOf(entry, lang), number: index + 1 }),
+        })),
+      })),
+      error: attendanceRefused?.errors ? Object.values(attendanceRefused.errors).join(' ') : null,
+    },
+    history: roster.history.map((change) => ({
+      createdAt: change.createdAt,
+      person: nameOf({ name: change.personName, erased: change.personErased }, lang),
+      from: change.fromStatus ? statusLabel(change.fromStatus, change.fromPosition, lang) : translate(lang, 'enrolment.history.new'),
+      to: statusLabel(change.toStatus, change.toPosition, lang),
+      by: changedByText(change, lang),
+      reason: reasonText(change.reason, lang),
+    })),
+  };
+}

@@ -1,0 +1,25 @@
+-- The round's seat counters follow its enrolments: every insert, status change or delete of an
+-- enrolment adds what it took or gave back (a seat: holds_seat; a place in the queue: waitlisted)
+-- through catalogue's cohort_seats_add. No other code changes the counters. A change that moves
+-- neither (pending approval to cancelled, confirmed to completed) does not touch the cohort row.
+CREATE OR REPLACE FUNCTION enrolment_seat_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  taken integer := 0;
+  waitlisted integer := 0;
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    taken := taken - holds_seat(OLD.status)::integer;
+    waitlisted := waitlisted - (OLD.status = 'waitlisted')::integer;
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    taken := taken + holds_seat(NEW.status)::integer;
+    waitlisted := waitlisted + (NEW.status = 'waitlisted')::integer;
+  END IF;
+  IF taken <> 0 OR waitlisted <> 0 THEN
+    PERFORM cohort_seats_add(CASE WHEN TG_OP = 'DELETE' THEN OLD.cohort_id ELSE NEW.cohort_id END, taken, waitlisted);
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER enrolment_seat_counts AFTER INSERT OR UPDATE OF status OR DELETE ON enrolment FOR EACH ROW EXECUTE FUNCTION enrolment_seat_counts();

@@ -1,0 +1,22 @@
+// What the admin overview shows: the rounds coming up and those whose enrolment closes soon, with
+// the ways to their pages and rosters, and the messages that failed to go out.
+import { Language, translate } from '../i18n/i18n';
+import { AdminOverview, OverviewRound } from './admin-overview.service';
+
+const round = (row: OverviewRound) => ({
+  ...row,
+  href: `/admin/cohorts/${row.cohortId}`,
+  rosterHref: `/cohorts/${row.cohortId}/roster`,
+  draft: row.status === 'draft',
+  full: row.seatsTaken >= row.capacity,
+});
+
+export function adminOverviewPage(overview: AdminOverview, lang: Language) {
+  return {
+    title: translate(lang, 'adminOverview.title'),
+    upcomingRounds: overview.upcomingRounds.map(round),
+    closingSoon: overview.closingSoon.map(round),
+    failedCount: overview.failedCount,
+    failedMessages: overview.failedMessages.map((message) => ({ ...message, href: `/admin/outbox/${message.id}` })),
+  };
+}
