@@ -1,6 +1,6 @@
 // Round names that come from the term ("Kevät 2027", "ryhmä 1") in the reader's language, on the
 // pages that name a round; a name of the programme team's own wording stays as written.
-import { roundName } from '../src/i18n/round-name';
+import { cohortNameIn as roundName } from '../src/i18n/cohort-name';
 import { newCohort, newProgramme } from './support/catalogue';
 import { startTestApp, TestApp } from './support/test-app';
 

@@ -51,7 +51,7 @@ export function usersPage(
     statuses: USER_STATUSES.map((value) => ({ value, label: translate(lang, `admin.status.${value}`), selected: value === filter.status })),
     sorts: USER_SORTS.map((value) => ({ value, label: translate(lang, `admin.users.sort.${value}`), selected: value === (filter.sort ?? 'newest') })),
     erasureRequests: erasureRequests.map((row) => rowView(row, lang)),
-    rows: listing.rows.map((row) => ({ ...rowView(row, lang), facilitator: row.facilitatedCount > 0, facilitating: row.facilitating.map((round) => ({ ...round, href: `/admin/cohorts/${round.id}` })) })),
+    rows: listing.rows.map((row) => ({ ...rowView(row, lang), facilitator: row.facilitatedCount > 0, facilitating: row.facilitating.map((cohort) => ({ ...cohort, href: `/admin/cohorts/${cohort.id}` })) })),
     page: listing.page,
     nextHref: listing.hasNext ? listing.nextHref : null,
   };

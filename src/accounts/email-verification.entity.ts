@@ -1,30 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { User } from '../identity/user.entity';
+import { OneTimeLink } from './one-time-link';
 
-/** A one-time link proving a new account's address: only its SHA-256 is stored; it expires and works once. */
+/** A one-time link proving a new account's address (one-time-link.ts). */
 @Entity('email_verification')
-export class EmailVerification {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Index('email_verification_user')
-  @Column({ type: 'uuid' })
-  userId: string;
-
+@Index('email_verification_user', ['userId'])
+@Index('email_verification_hash_unique', ['tokenHash'], { unique: true })
+export class EmailVerification extends OneTimeLink {
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'email_verification_user_fk' })
   user?: User;
-
-  @Index('email_verification_hash_unique', { unique: true })
-  @Column({ type: 'text' })
-  tokenHash: string;
-
-  @Column({ type: 'timestamptz' })
-  expiresAt: Date;
-
-  @Column({ type: 'timestamptz', nullable: true })
-  usedAt: Date | null;
-
-  @CreateDateColumn({ type: 'timestamptz' })
-  createdAt: Date;
 }

@@ -9,11 +9,11 @@ import { Actor } from '../access/capabilities';
 import { RateLimits, TooManyAttempts } from '../access/rate-limits';
 import { CONFIG, Config } from '../config/config';
 import { translate } from '../i18n/i18n';
-import { newSecretToken, tokenHash } from '../identity/secret-token';
 import { User } from '../identity/user.entity';
 import { NewUser, UserService } from '../identity/user.service';
 import { NotificationKinds } from '../notifications/notification-kinds';
 import { NotificationsService } from '../notifications/notifications.service';
+import { endLinks, issueLink, spendLink } from './one-time-link';
 
 export const EMAIL_VERIFICATION_KIND = 'email-verification';
 export const VERIFICATION_LINK_HOURS = 24;
@@ -85,15 +85,8 @@ export class EmailVerificationService implements OnModuleInit {
   async verify(token: unknown): Promise<VerificationOutcome> {
     if (typeof token !== 'string' || !TOKEN_SHAPE.test(token)) return { verified: false };
     return this.dataSource.transaction(async (manager) => {
-      const [spent]: [{ user_id: string }[], number] = await manager.query(
-        `UPDATE email_verification v SET used_at = now()
-          FROM person u
-         WHERE v.token_hash = $1 AND v.used_at IS NULL AND v.expires_at > now() AND u.id = v.user_id AND u.status = 'active'
-         RETURNING v.user_id`,
-        [tokenHash(token)],
-      );
-      if (spent.length !== 1) return { verified: false };
-      const userId = spent[0].user_id;
+      const userId = await spendLink(manager, 'email_verification', token);
+      if (!userId) return { verified: false };
       await this.users.markEmailVerified(manager, userId);
       await this.users.audit(manager, { actorUserId: userId, action: 'user.email-verified', targetType: 'user', targetId: userId });
       return { verified: true, userId };
@@ -101,14 +94,9 @@ export class EmailVerificationService implements OnModuleInit {
   }
 
   private async mailLink(manager: EntityManager, person: Pick<User, 'id' | 'email' | 'displayName' | 'language'>): Promise<void> {
-    const token = newSecretToken();
     // Only the newest link works: an older mail may sit in a mailbox that is no longer the person's alone.
-    await manager.query(`UPDATE email_verification SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [person.id]);
-    await manager.query(`INSERT INTO email_verification (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(hours => $3))`, [
-      person.id,
-      tokenHash(token),
-      VERIFICATION_LINK_HOURS,
-    ]);
+    await endLinks(manager, 'email_verification', person.id);
+    const token = await issueLink(manager, 'email_verification', person.id, VERIFICATION_LINK_HOURS * 60);
     await this.notifications.notify(
       EMAIL_VERIFICATION_KIND,
       { userId: person.id, email: person.email, name: person.displayName, language: person.language },

@@ -1,30 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { User } from '../identity/user.entity';
+import { OneTimeLink } from './one-time-link';
 
-/** A one-time password reset link: only its SHA-256 is stored; it expires and works once. */
+/** A one-time password reset link (one-time-link.ts). */
 @Entity('password_reset')
-export class PasswordReset {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Index('password_reset_user')
-  @Column({ type: 'uuid' })
-  userId: string;
-
+@Index('password_reset_user', ['userId'])
+@Index('password_reset_hash_unique', ['tokenHash'], { unique: true })
+export class PasswordReset extends OneTimeLink {
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'password_reset_user_fk' })
   user?: User;
-
-  @Index('password_reset_hash_unique', { unique: true })
-  @Column({ type: 'text' })
-  tokenHash: string;
-
-  @Column({ type: 'timestamptz' })
-  expiresAt: Date;
-
-  @Column({ type: 'timestamptz', nullable: true })
-  usedAt: Date | null;
-
-  @CreateDateColumn({ type: 'timestamptz' })
-  createdAt: Date;
 }

@@ -5,7 +5,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { newSecretToken, tokenHash } from '../identity/secret-token';
 import { LimitKind, RateLimits, TooManyAttempts } from '../access/rate-limits';
 import { CONFIG, Config } from '../config/config';
 import { translate } from '../i18n/i18n';
@@ -15,6 +14,7 @@ import { FieldErrors } from '../errors/domain-errors';
 import { DomainEvents } from '../events/domain-events';
 import { NotificationKinds } from '../notifications/notification-kinds';
 import { NotificationsService } from '../notifications/notifications.service';
+import { endLinks, issueLink, linkHolder, spendLink } from './one-time-link';
 
 export const PASSWORD_RESET_KIND = 'password-reset';
 export const RESET_LINK_MINUTES = 60;
@@ -24,12 +24,6 @@ declare module '../notifications/notification-kinds' {
     /** The link, a secret, and how many minutes it works. */
     [PASSWORD_RESET_KIND]: { link: string; minutes: number };
   }
-}
-
-interface LinkHolder {
-  id: string;
-  email: string;
-  display_name: string;
 }
 
 @Injectable()
@@ -54,7 +48,7 @@ export class PasswordResetService implements OnModuleInit {
     // A person who leaves cannot come back through a link mailed before; an erased person's links go.
     this.events.on('user.leaving', async ({ userId, reason }, manager) => {
       if (reason === 'erased') await manager.query(`DELETE FROM password_reset WHERE user_id = $1`, [userId]);
-      else await manager.query(`UPDATE password_reset SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [userId]);
+      else await endLinks(manager, 'password_reset', userId);
     });
   }
 
@@ -75,13 +69,8 @@ export class PasswordResetService implements OnModuleInit {
 
     const user = await this.users.findByEmail(account);
     if (!user || user.status !== 'active') return;
-    const token = newSecretToken();
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(`INSERT INTO password_reset (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(mins => $3))`, [
-        user.id,
-        tokenHash(token),
-        RESET_LINK_MINUTES,
-      ]);
+      const token = await issueLink(manager, 'password_reset', user.id, RESET_LINK_MINUTES);
       await this.notifications.notify(
         PASSWORD_RESET_KIND,
         { userId: user.id, email: user.email, name: user.displayName, language: user.language },
@@ -93,7 +82,7 @@ export class PasswordResetService implements OnModuleInit {
 
   /** Whether the link still works: known, unused, unexpired, and its person still active. */
   async linkWorks(token: string): Promise<boolean> {
-    return (await this.holderOf(token)) !== null;
+    return (await linkHolder(this.dataSource.manager, 'password_reset', token)) !== null;
   }
 
   /**
@@ -103,7 +92,7 @@ export class PasswordResetService implements OnModuleInit {
    * failed sign-ins from there are forgotten.
    */
   async resetPassword(token: string, password: string, ip: string): Promise<{ id: string; sessionVersion: number } | null> {
-    const holder = await this.holderOf(token);
+    const holder = await linkHolder(this.dataSource.manager, 'password_reset', token);
     if (!holder) return null;
     const problem = passwordProblem(password, { email: holder.email, displayName: holder.display_name });
     if (problem) throw new FieldErrors({ password: `accounts.password.${problem}` });
@@ -112,12 +101,8 @@ export class PasswordResetService implements OnModuleInit {
     // It commits before the password changes because changePassword runs its own transaction and
     // marks this person's reset rows used in it: holding this row's lock across that call would wait
     // on ourselves. If the change then fails, the link stays spent (fails closed).
-    const [spent]: [{ user_id: string }[], number] = await this.dataSource.query(
-      `UPDATE password_reset SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id`,
-      [tokenHash(token)],
-    );
-    if (spent.length !== 1) return null;
-    const userId = spent[0].user_id;
+    const userId = await spendLink(this.dataSource.manager, 'password_reset', token);
+    if (!userId) return null;
     try {
       const sessionVersion = await this.changePassword(userId, password);
       // Whoever reads the mailbox owns the account: earlier failed sign-ins from here no longer hold it back.
@@ -138,17 +123,8 @@ export class PasswordResetService implements OnModuleInit {
   async changePassword(userId: string, password: string): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const sessionVersion = await this.users.changePassword(manager, userId, password);
-      await manager.query(`UPDATE password_reset SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [userId]);
+      await endLinks(manager, 'password_reset', userId);
       return sessionVersion;
     });
-  }
-
-  private async holderOf(token: string): Promise<LinkHolder | null> {
-    const [holder]: LinkHolder[] = await this.dataSource.query(
-      `SELECT u.id, u.email, u.display_name FROM password_reset r JOIN person u ON u.id = r.user_id
-        WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now() AND u.status = 'active'`,
-      [tokenHash(token)],
-    );
-    return holder ?? null;
   }
 }

@@ -19,7 +19,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { NotFound } from '../errors/domain-errors';
 import { Language, localized, LocalizedText, MESSAGES, translate } from '../i18n/i18n';
-import { roundName } from '../i18n/round-name';
+import { cohortNameIn } from '../i18n/cohort-name';
+import { OneTimeLinkTable } from './one-time-link';
 
 /** The parts of the download, in the order they appear (after `readme` and `exportedAt`). */
 export const PERSONAL_DATA_PARTS = [
@@ -131,12 +132,12 @@ function actedAs(actor: string, cohort: string): string {
 }
 
 /** A round's programme and name, as the person reads them elsewhere. */
-interface RoundNames {
+interface CohortNames {
   programme_title: LocalizedText;
   cohort_name: string;
 }
-const ROUND_COLUMNS = `p.title AS programme_title, c.name AS cohort_name`;
-const roundNames = (row: RoundNames, lang: Language) => ({ programme: localized(row.programme_title, lang), cohort: roundName(row.cohort_name, lang) });
+const OVERVIEW_COHORT_COLUMNS = `p.title AS programme_title, c.name AS cohort_name`;
+const cohortNames = (row: CohortNames, lang: Language) => ({ programme: localized(row.programme_title, lang), cohort: cohortNameIn(row.cohort_name, lang) });
 
 /**
  * A channel's name as people see it: a round's forum is named after its round. The same rule as
@@ -151,7 +152,7 @@ const CHANNEL_JOINS = (channel: string) => `LEFT JOIN cohort_listing cc ON cc.id
 const CHANNEL_COLUMNS = (channel: string) => `${channel}.name AS channel_name, cp.title AS channel_programme_title, cc.name AS channel_cohort_name`;
 const channelName = (row: ChannelNames, lang: Language): string =>
   row.channel_programme_title && row.channel_cohort_name
-    ? `${localized(row.channel_programme_title, lang)}: ${roundName(row.channel_cohort_name, lang)}`
+    ? `${localized(row.channel_programme_title, lang)}: ${cohortNameIn(row.channel_cohort_name, lang)}`
     : localized(row.channel_name, lang);
 
 @Injectable()
@@ -225,8 +226,8 @@ export class PersonalDataService {
    * manager's address stays in (the person gave it).
    */
   private async enrolments(db: EntityManager, userId: string, lang: Language) {
-    const rows: (RoundNames & Record<string, unknown> & { history: { at: string; reason: string | null }[] })[] = await db.query(
-      `SELECT e.id, ${ROUND_COLUMNS}, e.status, e.waitlist_position AS "waitlistPosition", e.manager_email AS "managerEmail",
+    const rows: (CohortNames & Record<string, unknown> & { history: { at: string; reason: string | null }[] })[] = await db.query(
+      `SELECT e.id, ${OVERVIEW_COHORT_COLUMNS}, e.status, e.waitlist_position AS "waitlistPosition", e.manager_email AS "managerEmail",
               e.approval_expires_at AS "approvalExpiresAt", e.created_at AS "createdAt", e.updated_at AS "updatedAt",
               e.confirmed_at AS "confirmedAt", e.completed_at AS "completedAt",
               coalesce((SELECT json_agg(json_build_object(
@@ -239,7 +240,7 @@ export class PersonalDataService {
       [userId],
     );
     return rows.map(({ programme_title, cohort_name, history, ...enrolment }) => ({
-      ...roundNames({ programme_title, cohort_name }, lang),
+      ...cohortNames({ programme_title, cohort_name }, lang),
       ...enrolment,
       // json_agg writes times as PostgreSQL does ("+00:00"); every other time in the file is JavaScript's ISO form.
       history: history.map((change) => ({ ...change, at: new Date(change.at), reason: translatedReason(change.reason, lang) })),
@@ -247,27 +248,27 @@ export class PersonalDataService {
   }
 
   private async attendance(db: EntityManager, userId: string, lang: Language) {
-    const rows: (RoundNames & Record<string, unknown>)[] = await db.query(
-      `SELECT ${ROUND_COLUMNS}, s.starts_at AS "sessionStartsAt", s.ends_at AS "sessionEndsAt", a.present,
+    const rows: (CohortNames & Record<string, unknown>)[] = await db.query(
+      `SELECT ${OVERVIEW_COHORT_COLUMNS}, s.starts_at AS "sessionStartsAt", s.ends_at AS "sessionEndsAt", a.present,
               a.marked_at AS "markedAt", ${actedAs('a.marked_by_id', 's.cohort_id')} AS "markedBy"
          FROM attendance_by_person a JOIN session_listing s ON s.id = a.session_id JOIN cohort_listing c ON c.id = s.cohort_id
          JOIN programme_listing p ON p.id = c.programme_id
         WHERE a.user_id = $1 ORDER BY s.starts_at, s.id`,
       [userId],
     );
-    return rows.map(({ programme_title, cohort_name, ...row }) => ({ ...roundNames({ programme_title, cohort_name }, lang), ...row }));
+    return rows.map(({ programme_title, cohort_name, ...row }) => ({ ...cohortNames({ programme_title, cohort_name }, lang), ...row }));
   }
 
   /** The register of trained developers: the agency is the one the person was with when they completed. */
   private async completions(db: EntityManager, userId: string, lang: Language) {
-    const rows: (RoundNames & Record<string, unknown>)[] = await db.query(
-      `SELECT ${ROUND_COLUMNS}, a.name AS agency, k.completed_at AS "completedAt", ${actedAs('k.marked_by_id', 'k.cohort_id')} AS "markedBy"
+    const rows: (CohortNames & Record<string, unknown>)[] = await db.query(
+      `SELECT ${OVERVIEW_COHORT_COLUMNS}, a.name AS agency, k.completed_at AS "completedAt", ${actedAs('k.marked_by_id', 'k.cohort_id')} AS "markedBy"
          FROM completion_by_person k JOIN cohort_listing c ON c.id = k.cohort_id JOIN programme_listing p ON p.id = k.programme_id
          LEFT JOIN agency_name a ON a.id = k.agency_id
         WHERE k.user_id = $1 ORDER BY k.completed_at, k.id`,
       [userId],
     );
-    return rows.map(({ programme_title, cohort_name, ...row }) => ({ ...roundNames({ programme_title, cohort_name }, lang), ...row }));
+    return rows.map(({ programme_title, cohort_name, ...row }) => ({ ...cohortNames({ programme_title, cohort_name }, lang), ...row }));
   }
 
   /** The programmes and rounds the person is named a facilitator of. */
@@ -276,12 +277,12 @@ export class PersonalDataService {
       `SELECT p.title FROM programme_facilitator_listing f JOIN programme_listing p ON p.id = f.programme_id WHERE f.user_id = $1 ORDER BY p.position, p.id`,
       [userId],
     );
-    const rounds: RoundNames[] = await db.query(
-      `SELECT ${ROUND_COLUMNS} FROM facilitator_listing f JOIN cohort_listing c ON c.id = f.cohort_id JOIN programme_listing p ON p.id = c.programme_id
+    const cohorts: CohortNames[] = await db.query(
+      `SELECT ${OVERVIEW_COHORT_COLUMNS} FROM facilitator_listing f JOIN cohort_listing c ON c.id = f.cohort_id JOIN programme_listing p ON p.id = c.programme_id
         WHERE f.user_id = $1 ORDER BY c.starts_at NULLS LAST, c.id`,
       [userId],
     );
-    return { programmes: programmes.map((row) => localized(row.title, lang)), rounds: rounds.map((row) => roundNames(row, lang)) };
+    return { programmes: programmes.map((row) => localized(row.title, lang)), rounds: cohorts.map((row) => cohortNames(row, lang)) };
   }
 
   /** The threads the person started (their opening posts are among the posts). */
@@ -382,7 +383,7 @@ export class PersonalDataService {
   }
 
   /** The dates of the one-time links mailed to the person (address checks, password resets). */
-  private async linkDates(db: EntityManager, table: 'email_verification' | 'password_reset', userId: string) {
+  private async linkDates(db: EntityManager, table: OneTimeLinkTable, userId: string) {
     return db.query(
       `SELECT created_at AS "createdAt", expires_at AS "expiresAt", used_at AS "usedAt" FROM ${table} WHERE user_id = $1 ORDER BY created_at, id`,
       [userId],

@@ -19,7 +19,7 @@ import { CalendarFeedService } from './calendar-feed.service';
 import { CalendarEvent, writeCalendar } from './ics';
 import { NetworkEventsService } from './network-events.service';
 import { FeedScope, SessionCalendarService } from './session-calendar.service';
-import { roundName } from '../i18n/round-name';
+import { cohortNameIn } from '../i18n/cohort-name';
 
 interface CalendarAnswer {
   /** The feed's version, known without writing it: asked only of a client that has a version. */
@@ -80,7 +80,7 @@ export class CalendarController {
     const scope = this.calendar.cohortScope(cohort.id, cohort.mayJoin);
     return this.answer(reply, ifNoneMatch, {
       version: () => this.calendar.version(scope, lang),
-      full: () => this.write(scope, lang, `${cohort.programmeTitle}: ${roundName(cohort.name, lang)}`),
+      full: () => this.write(scope, lang, `${cohort.programmeTitle}: ${cohortNameIn(cohort.name, lang)}`),
       filename: `${cohort.programmeSlug}-${cohort.term}.ics`,
       personal: cohort.mayJoin,
     });

@@ -1,11 +1,11 @@
 // What the calendar's web pages accept: the admin form for a network event and the public events
 // page's filter. Messages are i18n keys (web/forms.ts translates); what an event must be (in order,
 // within 2000–2100) is NetworkEventsService's to say.
-import { IsNotEmpty, IsOptional, IsString, IsUrl, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
 import { MAX_YEAR, MIN_YEAR } from '../catalogue/scheduling.rules';
 import { withValues } from '../errors/domain-errors';
 import { parseHelsinki } from '../i18n/helsinki-time';
-import { filled, OptionalText, RequiredDate, RequiredTime } from '../web/form-fields';
+import { OptionalMeetingLink, OptionalText, RequiredDate, RequiredTime } from '../web/form-fields';
 import { MAX_DESCRIPTION_LENGTH, MAX_LINK_LENGTH, MAX_PLACE_LENGTH, MAX_TITLE_LENGTH, NetworkEventInput } from './network-events.service';
 
 const TITLE_TOO_LONG = withValues('networkEvent.title.tooLong', { max: MAX_TITLE_LENGTH });
@@ -45,11 +45,7 @@ export class NetworkEventFormDto {
   @OptionalText(MAX_PLACE_LENGTH, 'admin.place.tooLong')
   place?: string;
 
-  @IsOptional()
-  @ValidateIf((form: NetworkEventFormDto) => filled(form.meetingLink))
-  @IsUrl({ protocols: ['https'], require_protocol: true }, { message: 'admin.meetingLink.https' })
-  @MaxLength(MAX_LINK_LENGTH, { message: 'admin.meetingLink.tooLong' })
-  @IsString({ message: 'admin.form.text' })
+  @OptionalMeetingLink(MAX_LINK_LENGTH)
   meetingLink?: string;
 }
 

@@ -14,7 +14,7 @@ import { UserService } from '../identity/user.service';
 import { markdownAsText, renderMarkdown } from '../views/markdown';
 import { CalendarEvent } from './ics';
 import { NetworkEvent, NetworkEventStatus } from './network-event.entity';
-import { roundName } from '../i18n/round-name';
+import { cohortNameIn } from '../i18n/cohort-name';
 
 export const MAX_TITLE_LENGTH = 200;
 export const MAX_DESCRIPTION_LENGTH = 20_000;
@@ -344,7 +344,7 @@ function itemOf(row: ItemRow, lang: Language): EventItem {
       endsAt: row.ends_at,
       cancelled,
       // The round's name in the title's language, so the whole title is marked with one language.
-      title: `${localized(row.title, lang)}: ${roundName(row.cohort_name ?? '', titleLang)}`,
+      title: `${localized(row.title, lang)}: ${cohortNameIn(row.cohort_name ?? '', titleLang)}`,
       titleLang,
       place: row.place,
       meetingLink: null,

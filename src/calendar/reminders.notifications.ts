@@ -11,7 +11,7 @@ import { CONFIG, Config } from '../config/config';
 import { formatDate } from '../i18n/dates';
 import { helsinkiDate } from '../i18n/helsinki-time';
 import { Language, translate } from '../i18n/i18n';
-import { programmeAndRound } from '../i18n/round-name';
+import { programmeAndCohort } from '../i18n/cohort-name';
 import { cohortPath, ENROLMENT_KINDS, EnrolmentMail } from '../enrolment/enrolment.notifications';
 import { MailAttachment, MailRecipient, NotificationKinds } from '../notifications/notification-kinds';
 import { CalendarEvent, writeCalendar } from './ics';
@@ -64,7 +64,7 @@ export class ReminderNotifications implements OnModuleInit {
   onModuleInit() {
     const subject = (name: string) => (payload: { programmeTitle?: string; cohortName?: string; startsAt?: Date | string }, lang: Language) =>
       translate(lang, `mail.${name}.subject`, {
-        round: programmeAndRound(payload.programmeTitle, payload.cohortName, lang),
+        round: programmeAndCohort(payload.programmeTitle, payload.cohortName, lang),
         date: payload.startsAt ? formatDate(new Date(payload.startsAt), lang, 'date') : '',
         time: payload.startsAt ? formatDate(new Date(payload.startsAt), lang, 'time') : '',
       });

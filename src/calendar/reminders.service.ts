@@ -78,7 +78,7 @@ export class RemindersService implements OnModuleInit {
   onModuleInit() {
     this.events.on('session.changed', (event, manager) => this.tellEveryone(event, manager));
     this.events.on('cohort.status-changed', async (event, manager) => {
-      if (event.to === 'cancelled') await this.tellRoundCancelled(event.cohortId, manager);
+      if (event.to === 'cancelled') await this.tellCohortCancelled(event.cohortId, manager);
     });
   }
 
@@ -139,7 +139,7 @@ export class RemindersService implements OnModuleInit {
    * A cancelled round: everyone with a seat, in the queue or waiting for approval, and its
    * facilitators, hear it in the cancellation's transaction (their reminders are dropped by then).
    */
-  private async tellRoundCancelled(cohortId: string, manager: EntityManager): Promise<void> {
+  private async tellCohortCancelled(cohortId: string, manager: EntityManager): Promise<void> {
     const people: { id: string; email: string; display_name: string; language: Language; had_seat: boolean }[] = await manager.query(
       `SELECT u.id, u.email, u.display_name, u.language, p.had_seat
        FROM (SELECT user_id, bool_or(is_in) AS had_seat FROM cohort_member

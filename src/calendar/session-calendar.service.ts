@@ -11,7 +11,7 @@ import { Language, localized, LocalizedText, translate } from '../i18n/i18n';
 import { markdownAsText } from '../views/markdown';
 import { UpcomingSession } from '../notifications/notification-kinds';
 import { CalendarEvent } from './ics';
-import { roundName } from '../i18n/round-name';
+import { cohortNameIn } from '../i18n/cohort-name';
 
 /** Changing how events are written changes every feed's version, so cached copies are refetched. */
 const FORMAT_VERSION = 1;
@@ -157,7 +157,7 @@ export class SessionCalendarService {
     return rows.map((row) => ({
       startsAt: new Date(row.starts_at),
       endsAt: new Date(row.ends_at),
-      roundName: `${localized(row.programme_title, lang)}: ${roundName(row.cohort_name, lang)}`,
+      cohortNameIn: `${localized(row.programme_title, lang)}: ${cohortNameIn(row.cohort_name, lang)}`,
       // The person holds a seat or facilitates: they may see the meeting link.
       place: row.place ?? row.meeting_link,
       path: `/cohorts/${row.cohort_id}`,
@@ -178,7 +178,7 @@ export class SessionCalendarService {
       sequence: row.revision,
       startsAt: new Date(row.starts_at),
       endsAt: new Date(row.ends_at),
-      summary: `${localized(row.programme_title, lang)}: ${roundName(row.cohort_name, lang)}`,
+      summary: `${localized(row.programme_title, lang)}: ${cohortNameIn(row.cohort_name, lang)}`,
       description: description.join('\n\n'),
       location: row.place ?? link ?? null,
       url: cohortUrl,

@@ -4,12 +4,12 @@
 // times. What they must be (in order, within 2000–2100, not overlapping) is the scheduling rules'
 // to say (scheduling.rules.ts), as for every other way in.
 import { Transform, Type } from 'class-transformer';
-import { IsArray, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateBy, ValidateIf, ValidateNested } from 'class-validator';
+import { IsArray, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateBy, ValidateIf, ValidateNested } from 'class-validator';
 import { parseHelsinki, ShiftUnit, toHelsinki } from '../i18n/helsinki-time';
 import { Language, LOCALES, translate } from '../i18n/i18n';
 import { withValues } from '../errors/domain-errors';
 import { FieldMessages } from '../web/forms';
-import { filled, OptionalText, RequiredDate, RequiredText, RequiredTime } from '../web/form-fields';
+import { filled, OptionalMeetingLink, OptionalText, RequiredDate, RequiredText, RequiredTime } from '../web/form-fields';
 import { COHORT_STATUSES, CohortStatus, DELIVERY_MODES, DeliveryMode } from './cohort.entity';
 import { dayOffOf } from './finnish-holidays';
 import { PROGRAMME_STATUSES, PROGRAMME_THEMES, ProgrammeStatus, ProgrammeTheme } from './programme.entity';
@@ -22,9 +22,6 @@ const blankToNull = (value: string | undefined) => (value?.trim() ? value.trim()
 /** Reminder offsets as people type them ("14 d, 2 d, 2 h", blank for none), each one readable. */
 const IsReminderOffsetsInput = (message: string) =>
   ValidateBy({ name: 'isReminderOffsetsInput', validator: { validate: (value) => typeof value === 'string' && parseReminderOffsets(value) !== null } }, { message });
-
-/** An online meeting link: https only, so no link leaks a meeting in the clear. */
-const MEETING_LINK = { protocols: ['https'], require_protocol: true };
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const TERM = /^(\d{4})-(spring|autumn)$/;
@@ -156,11 +153,7 @@ export class CohortFieldsDto {
   @OptionalText(300, 'admin.place.tooLong')
   place?: string;
 
-  @IsOptional()
-  @ValidateIf((form: CohortFieldsDto) => filled(form.meetingLink))
-  @IsUrl(MEETING_LINK, { message: 'admin.meetingLink.https' })
-  @MaxLength(2000, { message: 'admin.meetingLink.tooLong' })
-  @IsString({ message: 'admin.form.text' })
+  @OptionalMeetingLink(2000)
   meetingLink?: string;
 
   @OptionalText(5000, 'admin.facilitatorEmails.tooLong')
@@ -190,11 +183,7 @@ export class SessionRowDto {
   @OptionalText(300, 'admin.place.tooLong')
   place?: string;
 
-  @IsOptional()
-  @ValidateIf((row: SessionRowDto) => filled(row.meetingLink))
-  @IsUrl(MEETING_LINK, { message: 'admin.meetingLink.https' })
-  @MaxLength(2000, { message: 'admin.meetingLink.tooLong' })
-  @IsString({ message: 'admin.form.text' })
+  @OptionalMeetingLink(2000)
   meetingLink?: string;
 
   @OptionalText(10_000, 'admin.session.agenda.tooLong')
@@ -294,11 +283,7 @@ export class SessionFormDto {
   @OptionalText(300, 'admin.place.tooLong')
   place?: string;
 
-  @IsOptional()
-  @ValidateIf((form: SessionFormDto) => filled(form.meetingLink))
-  @IsUrl(MEETING_LINK, { message: 'admin.meetingLink.https' })
-  @MaxLength(2000, { message: 'admin.meetingLink.tooLong' })
-  @IsString({ message: 'admin.form.text' })
+  @OptionalMeetingLink(2000)
   meetingLink?: string;
 
   @OptionalText(10_000, 'admin.session.agenda.tooLong')

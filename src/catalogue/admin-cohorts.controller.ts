@@ -14,7 +14,7 @@ import { Actor, Capability } from '../access/capabilities';
 import { CurrentActor } from '../access/current-actor';
 import { formatHelsinkiInput } from '../i18n/helsinki-time';
 import { Language, translate } from '../i18n/i18n';
-import { roundName } from '../i18n/round-name';
+import { cohortNameIn } from '../i18n/cohort-name';
 import { confirmationPage, confirmedForm } from '../web/confirmation';
 import { formRoundTrip } from '../web/form-round-trip';
 import { FieldMessages, translateFields, validateForm } from '../web/forms';
@@ -44,7 +44,7 @@ import {
   COPY_FIELDS,
   copyPage,
   formErrors,
-  newRoundPage,
+  newCohortPage,
   sessionPage,
   termPage,
   valuesOf,
@@ -71,20 +71,20 @@ export class AdminCohortsController {
   // The new round: one page with the cohort's fields and its sessions.
 
   @Get('programmes/:id/cohorts/new')
-  async newRound(@Param('id') programmeId: string, @Lang() lang: Language, @Res() reply: FastifyReply) {
+  async newCohortForm(@Param('id') programmeId: string, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const programme = await this.programmes.findForEdit(programmeId);
     const values = { capacity: '20', deliveryMode: 'on_site', facilitatorEmails: programme.facilitatorEmails.join('\n'), reminderOffsets: formatReminderOffsets(DEFAULT_REMINDER_OFFSETS) };
-    return reply.view('admin/cohort-form', newRoundPage(programme, lang, values, [], DEFAULT_ROWS, null));
+    return reply.view('admin/cohort-form', newCohortPage(programme, lang, values, [], DEFAULT_ROWS, null));
   }
 
   @Post('programmes/:id/cohorts')
-  async scheduleRound(@Param('id') programmeId: string, @Body() body: unknown, @CurrentActor() { id: actorId }: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
+  async scheduleCohort(@Param('id') programmeId: string, @Body() body: unknown, @CurrentActor() { id: actorId }: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const fields = withSessionRows(body);
     const rows = (Array.isArray(fields.sessions) ? fields.sessions : []).map((row: unknown) => valuesOf(row, SESSION_ROW_FIELDS));
     const values = valuesOf(fields, COHORT_FIELDS);
     const form = await validateForm(CohortFormDto, fields);
     const rowCount = Math.max(DEFAULT_ROWS, rows.length);
-    const page = async (count: number, errors: FieldMessages | null) => newRoundPage(await this.programmes.findForEdit(programmeId), lang, values, rows, count, errors);
+    const page = async (count: number, errors: FieldMessages | null) => newCohortPage(await this.programmes.findForEdit(programmeId), lang, values, rows, count, errors);
 
     // "Add a session row" saves nothing: it shows the form again with one more row, refusing only fields no form has.
     if (fields.addRow === '1') {
@@ -136,7 +136,7 @@ export class AdminCohortsController {
       if (cohort.status !== 'cancelled') {
         return confirmationPage(reply, {
           question: translate(lang, 'admin.cohort.cancel.confirm.question'),
-          consequence: translate(lang, 'admin.cohort.cancel.confirm.consequence', { round: `${cohort.programmeTitle}, ${roundName(cohort.name, lang, { inSentence: true })}` }),
+          consequence: translate(lang, 'admin.cohort.cancel.confirm.consequence', { round: `${cohort.programmeTitle}, ${cohortNameIn(cohort.name, lang, { inSentence: true })}` }),
           yes: translate(lang, 'admin.cohort.cancel.confirm.yes'),
           action: `/admin/cohorts/${id}/status`,
           backHref: `/admin/cohorts/${id}`,

@@ -137,7 +137,7 @@ const onDayOff = (values: Values) => typeof values.date === 'string' && typeof v
 
 const sessionFieldNames = (rows: number) => Array.from({ length: rows }, (_, row) => SESSION_ROW_FIELDS.map((field) => `sessions.${row}.${field}`)).flat();
 
-export function newRoundPage(programme: ProgrammeForEdit, lang: Language, values: Values, rows: Values[], rowCount: number, errors: FieldMessages | null) {
+export function newCohortPage(programme: ProgrammeForEdit, lang: Language, values: Values, rows: Values[], rowCount: number, errors: FieldMessages | null) {
   const title = localized(programme.title, lang);
   return {
     title: translate(lang, 'admin.cohort.new.title', { programme: title }),
@@ -243,7 +243,7 @@ export function termPage(timeline: TermTimeline, lang: Language) {
     termLabel: termLabel(timeline.term, lang),
     previous: termLink(timeline.previousTerm),
     next: termLink(timeline.nextTerm),
-    terms: timeline.termsWithRounds.map((term) => ({ ...termLink(term)!, current: term === timeline.term })),
+    terms: timeline.termsWithCohorts.map((term) => ({ ...termLink(term)!, current: term === timeline.term })),
     weeks: timeline.weeks,
     columns: timeline.weeks.length + 2,
     programmes: timeline.programmes.map((programme) => ({

@@ -95,7 +95,7 @@ export class AdminProgrammesController {
 
   private async programmePage(id: string, actor: Actor, lang: Language, state: Parameters<typeof programmePage>[3]) {
     const programme = await this.programmes.findForEdit(id);
-    const rounds = await this.catalogue.cohortPage({ programme: programme.id, limit: 100 }, actor, lang);
-    return programmePage(programme, rounds.items, lang, state);
+    const cohorts = await this.catalogue.cohortPage({ programme: programme.id, limit: 100 }, actor, lang);
+    return programmePage(programme, cohorts.items, lang, state);
   }
 }

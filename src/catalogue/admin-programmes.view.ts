@@ -13,7 +13,7 @@ const LANGUAGE_CODES = ['fi', 'sv', 'en'] as const;
 const FORM_FIELDS = ['slug', 'theme', 'position', 'facilitatorEmails', ...TEXT_FIELDS.flatMap((field) => LANGUAGE_CODES.map((code) => `${field}${capitalised(code)}`))];
 
 export type FormValues = Record<string, string>;
-type ProgrammeRounds = Awaited<ReturnType<CatalogueService['cohortPage']>>['items'];
+type ProgrammeCohorts = Awaited<ReturnType<CatalogueService['cohortPage']>>['items'];
 
 function capitalised(code: string): string {
   return code[0].toUpperCase() + code.slice(1);
@@ -70,7 +70,7 @@ export function newProgrammePage(lang: Language, values: FormValues, errors: Fie
 /** The programme's page: its form (with what was typed, when refused), status and rounds. */
 export function programmePage(
   programme: ProgrammeForEdit,
-  rounds: ProgrammeRounds,
+  cohorts: ProgrammeCohorts,
   lang: Language,
   state: { notice?: string | null; values?: FormValues; errors?: FieldMessages; refusal?: string },
 ) {
@@ -85,6 +85,6 @@ export function programmePage(
     statusError: errors?.status ?? null,
     statusActions: PROGRAMME_STATUSES.filter((status) => status !== programme.status).map((value) => ({ value, label: translate(lang, `admin.programme.statusAction.${value}`) })),
     form: programmeForm(state.values ?? valuesOfProgramme(programme), errors, lang),
-    cohorts: rounds.map((cohort) => ({ ...cohort, statusLabel: translate(lang, `cohort.status.${cohort.status}`), isDraft: cohort.status === 'draft' })),
+    cohorts: cohorts.map((cohort) => ({ ...cohort, statusLabel: translate(lang, `cohort.status.${cohort.status}`), isDraft: cohort.status === 'draft' })),
   };
 }

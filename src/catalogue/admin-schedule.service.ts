@@ -56,7 +56,7 @@ export interface TermTimeline {
   programmes: { id: string; title: string; cohorts: TimelineCohort[] }[];
   clashes: Clash[];
   /** Every term that has a round, in time order. */
-  termsWithRounds: string[];
+  termsWithCohorts: string[];
 }
 
 export interface SessionChangeEntry {
@@ -222,7 +222,7 @@ export class AdminScheduleService {
       weeks,
       programmes,
       clashes,
-      termsWithRounds: terms.map((row) => row.term).sort((a, b) => termIndex(a) - termIndex(b)),
+      termsWithCohorts: terms.map((row) => row.term).sort((a, b) => termIndex(a) - termIndex(b)),
     };
   }
 

@@ -9,7 +9,7 @@ import { CatalogueService } from './catalogue.service';
 import { Cohort } from './cohort.entity';
 import { CohortsApiController } from './cohorts.api.controller';
 import { CohortSession } from './cohort-session.entity';
-import { DemoRoundsService } from './demo-rounds.service';
+import { DemoCohortsService } from './demo-cohorts.service';
 import { Programme } from './programme.entity';
 import { ProgrammesService } from './programmes.service';
 import { SchedulingService } from './scheduling.service';
@@ -19,7 +19,7 @@ import { AdminScheduleService } from './admin-schedule.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Programme, Cohort, CohortSession, SessionChange]), IdentityModule],
   controllers: [CatalogueController, CatalogueApiController, CohortsApiController, AdminProgrammesController, AdminCohortsController],
-  providers: [CatalogueService, ProgrammesService, SchedulingService, AdminScheduleService, DemoRoundsService],
-  exports: [CatalogueService, ProgrammesService, SchedulingService, DemoRoundsService],
+  providers: [CatalogueService, ProgrammesService, SchedulingService, AdminScheduleService, DemoCohortsService],
+  exports: [CatalogueService, ProgrammesService, SchedulingService, DemoCohortsService],
 })
 export class CatalogueModule {}

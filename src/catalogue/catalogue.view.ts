@@ -6,24 +6,24 @@ import { AgencyService } from '../identity/agency.service';
 import { CatalogueService, CohortDetail, CohortSummary, ProgrammeDetail, ProgrammeSummary } from './catalogue.service';
 
 /** Enough upcoming rounds to find every listed programme's next one. */
-const HOME_ROUNDS = 200;
+const HOME_COHORTS = 200;
 
 /** The programmes page (views/catalogue/home.hbs): each published programme with its next round, and the agencies taking part. */
 export async function catalogueFront(catalogue: CatalogueService, agencies: AgencyService, lang: Language) {
   const [programmes, upcoming, agencyList] = await Promise.all([
     catalogue.listProgrammes(lang),
-    catalogue.cohortPage({ status: 'published', from: new Date(), limit: HOME_ROUNDS }, null, lang),
+    catalogue.cohortPage({ status: 'published', from: new Date(), limit: HOME_COHORTS }, null, lang),
     agencies.list(lang),
   ]);
   return {
     title: translate(lang, 'home.title'),
-    programmes: programmes.map((programme) => programmeCard(programme, upcoming.items.find((round) => round.programmeId === programme.id))),
+    programmes: programmes.map((programme) => programmeCard(programme, upcoming.items.find((cohort) => cohort.programmeId === programme.id))),
     agencies: agencyList,
   };
 }
 
 /** A programme's page (views/catalogue/programme.hbs) with its upcoming rounds. */
-export function programmePage(programme: ProgrammeDetail, rounds: CohortSummary[]) {
+export function programmePage(programme: ProgrammeDetail, cohorts: CohortSummary[]) {
   return {
     title: programme.title,
     programme: {
@@ -32,7 +32,7 @@ export function programmePage(programme: ProgrammeDetail, rounds: CohortSummary[
       draft: programme.status === 'draft',
       archived: programme.status === 'archived',
     },
-    rounds: rounds.map(roundView),
+    cohorts: cohorts.map(cohortSummaryView),
   };
 }
 
@@ -42,33 +42,33 @@ function programmeCard(programme: ProgrammeSummary, next: CohortSummary | undefi
     title: programme.title,
     summary: programme.summary,
     themeKey: `theme.${programme.theme}`,
-    nextRound: next ? roundView(next) : null,
+    nextCohort: next ? cohortSummaryView(next) : null,
   };
 }
 
 const ENROLMENT_KEYS = { not_open_yet: 'catalogue.enrolment.notOpenYet', open: 'catalogue.enrolment.open', closed: 'catalogue.enrolment.closed' } as const;
 
 /** A round as the programme page and the home page list it. */
-function roundView(round: CohortSummary) {
-  const history = round.status === 'cancelled' || round.status === 'completed';
+function cohortSummaryView(cohort: CohortSummary) {
+  const history = cohort.status === 'cancelled' || cohort.status === 'completed';
   return {
-    id: round.id,
-    name: round.name,
-    termLabel: round.termLabel,
-    startsAt: round.startsAt,
-    endsAt: round.endsAt,
-    sessionCount: round.sessionCount,
-    deliveryModeKey: `deliveryMode.${round.deliveryMode}`,
-    place: round.place,
-    capacity: round.capacity,
-    seatsLeft: round.seatsLeft,
-    waitlistLength: round.waitlistLength,
+    id: cohort.id,
+    name: cohort.name,
+    termLabel: cohort.termLabel,
+    startsAt: cohort.startsAt,
+    endsAt: cohort.endsAt,
+    sessionCount: cohort.sessionCount,
+    deliveryModeKey: `deliveryMode.${cohort.deliveryMode}`,
+    place: cohort.place,
+    capacity: cohort.capacity,
+    seatsLeft: cohort.seatsLeft,
+    waitlistLength: cohort.waitlistLength,
     /** Null for a published round: only the other statuses are marked. */
-    statusKey: round.status === 'published' ? null : `cohort.status.${round.status}`,
-    cancelled: round.status === 'cancelled',
+    statusKey: cohort.status === 'published' ? null : `cohort.status.${cohort.status}`,
+    cancelled: cohort.status === 'cancelled',
     /** Null for a cancelled or completed round, which nobody enrols in whatever its dates. */
-    enrolmentKey: history ? null : ENROLMENT_KEYS[round.enrolmentWindow],
-    enrolmentDate: round.enrolmentWindow === 'not_open_yet' ? round.enrolmentOpensAt : round.enrolmentWindow === 'open' ? round.enrolmentClosesAt : null,
+    enrolmentKey: history ? null : ENROLMENT_KEYS[cohort.enrolmentWindow],
+    enrolmentDate: cohort.enrolmentWindow === 'not_open_yet' ? cohort.enrolmentOpensAt : cohort.enrolmentWindow === 'open' ? cohort.enrolmentClosesAt : null,
   };
 }
 
@@ -80,7 +80,7 @@ export const webAddress = (link: string | null) => (link && /^https?:\/\//i.test
 /** A round's page (views/catalogue/cohort.hbs) without the reader's enrolment. */
 export function cohortView(cohort: CohortDetail) {
   return {
-    ...roundView(cohort),
+    ...cohortSummaryView(cohort),
     enrolmentOpensAt: cohort.enrolmentOpensAt,
     enrolmentClosesAt: cohort.enrolmentClosesAt,
     programmeSlug: cohort.programmeSlug,

@@ -48,6 +48,16 @@ const ClearableText = (max: number) =>
   // In the order the stacked decorators ran (bottom-up), so which failure is reported first is unchanged.
   applyDecorators(MaxLength(max, { message: withValues('api.text.tooLong', { max }) }), IsString({ message: withValues('api.text.tooLong', { max }) }), IsOptional(), Transform(blankToNull));
 
+/** An optional online meeting link, https only; blank or null clears it. */
+const ClearableMeetingLink = () =>
+  applyDecorators(
+    IsUrl({ protocols: ['https'], require_protocol: true }, { message: 'api.meetingLink.https' }),
+    MaxLength(LINK_MAX, { message: withValues('api.text.tooLong', { max: LINK_MAX }) }),
+    IsString({ message: 'api.meetingLink.https' }),
+    IsOptional(),
+    Transform(blankToNull),
+  );
+
 // ---- Answers ----
 
 export class ProgrammeRefDto {
@@ -268,11 +278,7 @@ export class NewSessionDto {
   place?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: LINK_MAX, example: 'https://meet.example.fi/verso-kevat', description: 'Null or left out: the cohort’s link.' })
-  @Transform(blankToNull)
-  @IsOptional()
-  @IsString({ message: 'api.meetingLink.https' })
-  @MaxLength(LINK_MAX, { message: withValues('api.text.tooLong', { max: LINK_MAX }) })
-  @IsUrl({ protocols: ['https'], require_protocol: true }, { message: 'api.meetingLink.https' })
+  @ClearableMeetingLink()
   meetingLink?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: AGENDA_MAX, description: 'Markdown.' })
@@ -330,11 +336,7 @@ export class CreateCohortDto {
   place?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: LINK_MAX, description: 'Shown only to facilitators, admins and confirmed participants.' })
-  @Transform(blankToNull)
-  @IsOptional()
-  @IsString({ message: 'api.meetingLink.https' })
-  @MaxLength(LINK_MAX, { message: withValues('api.text.tooLong', { max: LINK_MAX }) })
-  @IsUrl({ protocols: ['https'], require_protocol: true }, { message: 'api.meetingLink.https' })
+  @ClearableMeetingLink()
   meetingLink?: string | null;
 
   @ApiPropertyOptional({ type: [String], description: 'Who runs the round: the emails of active accounts. Replaces the list.' })

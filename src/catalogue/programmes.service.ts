@@ -20,15 +20,8 @@ export interface ProgrammeInput {
   facilitatorEmails: string[];
 }
 
-/** A programme as the demo data writes it: published at once. */
-export interface NewProgramme {
-  slug: string;
-  title: LocalizedText;
-  summary: LocalizedText;
-  description: LocalizedText;
-  theme: ProgrammeTheme;
-  position: number;
-}
+/** A programme as the demo data writes it: published at once, with no facilitators. */
+export type NewProgramme = Omit<ProgrammeInput, 'facilitatorEmails'>;
 
 /** What a programme form shows: the stored texts and facilitators' emails. */
 export interface ProgrammeForEdit extends ProgrammeInput {

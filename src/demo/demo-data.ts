@@ -151,7 +151,7 @@ function sessions(from: number, to: number, days: [number, number, number][], ag
 
 const VALTIOKONTTORI = 'Valtiokonttori, Sörnäisten rantatie 13, Helsinki';
 
-const ROUND_DEFAULTS: Omit<CohortInput, 'enrolmentOpensAt' | 'enrolmentClosesAt' | 'cancellationDeadline'> = {
+const COHORT_DEFAULTS: Omit<CohortInput, 'enrolmentOpensAt' | 'enrolmentClosesAt' | 'cancellationDeadline'> = {
   capacity: 20,
   agencySeatCap: null,
   requiresApproval: false,
@@ -170,7 +170,7 @@ export const DEMO_COHORTS: { programmeSlug: string; round: CohortInput & { sessi
   {
     programmeSlug: 'kompleksisuus-ja-systeemiajattelu',
     round: {
-      ...ROUND_DEFAULTS,
+      ...COHORT_DEFAULTS,
       name: 'Kevät 2027',
       agencySeatCap: 3,
       enrolmentOpensAt: at(2026, 11, 2, 9),
@@ -187,7 +187,7 @@ export const DEMO_COHORTS: { programmeSlug: string; round: CohortInput & { sessi
   {
     programmeSlug: 'kompleksisuus-ja-systeemiajattelu',
     round: {
-      ...ROUND_DEFAULTS,
+      ...COHORT_DEFAULTS,
       name: 'Syksy 2027',
       agencySeatCap: 3,
       enrolmentOpensAt: at(2027, 5, 3, 9),
@@ -200,7 +200,7 @@ export const DEMO_COHORTS: { programmeSlug: string; round: CohortInput & { sessi
   {
     programmeSlug: 'dialogisuus-yhteiskehittelyssa',
     round: {
-      ...ROUND_DEFAULTS,
+      ...COHORT_DEFAULTS,
       name: 'Kevät 2027 – verkossa',
       capacity: 24,
       deliveryMode: 'online',
@@ -219,7 +219,7 @@ export const DEMO_COHORTS: { programmeSlug: string; round: CohortInput & { sessi
   {
     programmeSlug: 'ennakointi-osana-organisaation-toimintaa',
     round: {
-      ...ROUND_DEFAULTS,
+      ...COHORT_DEFAULTS,
       name: 'Kevät 2027',
       requiresApproval: true,
       deliveryMode: 'hybrid',
@@ -234,7 +234,7 @@ export const DEMO_COHORTS: { programmeSlug: string; round: CohortInput & { sessi
   {
     programmeSlug: 'valmentava-johtajuus',
     round: {
-      ...ROUND_DEFAULTS,
+      ...COHORT_DEFAULTS,
       name: 'Kevät 2027 – ryhmä 1',
       requiresApproval: true,
       agencySeatCap: 4,
@@ -252,7 +252,7 @@ export const DEMO_COHORTS: { programmeSlug: string; round: CohortInput & { sessi
   {
     programmeSlug: 'valmentava-johtajuus',
     round: {
-      ...ROUND_DEFAULTS,
+      ...COHORT_DEFAULTS,
       name: 'Kevät 2027 – ryhmä 2',
       requiresApproval: true,
       agencySeatCap: 4,

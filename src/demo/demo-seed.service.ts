@@ -7,7 +7,7 @@ import { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { DemoNetworkEventsService } from '../calendar/demo-network-events.service';
 import { CatalogueService } from '../catalogue/catalogue.service';
-import { DemoRoundsService } from '../catalogue/demo-rounds.service';
+import { DemoCohortsService } from '../catalogue/demo-cohorts.service';
 import { ProgrammesService } from '../catalogue/programmes.service';
 import { SchedulingService } from '../catalogue/scheduling.service';
 import { CONFIG, Config } from '../config/config';
@@ -27,14 +27,14 @@ import { DEMO_AGENCIES, DEMO_COHORTS, DEMO_ENROLMENTS, DEMO_FACILITATOR, DEMO_MA
 import { DemoChannel, demoInstant, DEMO_THREADS } from './demo-discussions';
 
 /** Arbitrary, fixed key of the advisory lock that lets one process at a time schedule the demo rounds ("demo" in ASCII). */
-const ROUNDS_LOCK_KEY = 0x64656d6f;
+const COHORTS_LOCK_KEY = 0x64656d6f;
 /** Same, for the rounds' participants and the discussions ("demF"). */
 const DISCUSSIONS_LOCK_KEY = 0x64656d46;
 
 /** How many demo writes run at once: a start has connections to spare, and posting one by one was the slowest part of the seed. */
 const WRITERS = 4;
 
-const roundKey = (programmeSlug: string, round: string) => `${programmeSlug}/${round}`;
+const cohortKey = (programmeSlug: string, round: string) => `${programmeSlug}/${round}`;
 
 /** `work` on every item, at most `limit` at a time. */
 async function atMostAtOnce<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -60,7 +60,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
     private readonly forums: ForumsService,
     private readonly moderation: ModerationService,
     private readonly people: DemoPeopleService,
-    private readonly rounds: DemoRoundsService,
+    private readonly cohorts: DemoCohortsService,
     private readonly networkEvents: DemoNetworkEventsService,
     private readonly discussions: DiscussionImportService,
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -98,16 +98,16 @@ export class DemoSeedService implements OnApplicationBootstrap {
         this.logger.info('demo discussions not seeded: the demo admin is missing');
         return 0;
       }
-      const rounds = await this.demoRounds();
+      const cohorts = await this.demoCohorts();
       // Round by round, a few at a time: each enrolment locks only its own round.
       await atMostAtOnce(DEMO_ENROLMENTS, WRITERS, async ({ programmeSlug, round, participants }) => {
-        const cohortId = rounds.get(roundKey(programmeSlug, round));
+        const cohortId = cohorts.get(cohortKey(programmeSlug, round));
         if (!cohortId) return;
         for (const email of participants) if (people.has(email)) await this.unlessRefused(() => this.enrolment.enrolByEmail(admin, cohortId, email, null));
       });
 
-      const channels = await this.demoChannels(rounds);
-      const channelOf = (channel: DemoChannel) => ('network' in channel ? channels.get(channel.network) : channels.get(roundKey(channel.programmeSlug, channel.round)));
+      const channels = await this.demoChannels(cohorts);
+      const channelOf = (channel: DemoChannel) => ('network' in channel ? channels.get(channel.network) : channels.get(cohortKey(channel.programmeSlug, channel.round)));
       const written: { id: string; at: Date }[] = [];
       const threadIds: string[] = [];
       // Thread by thread, a few at a time: a post locks only its own thread (its channel is only shared).
@@ -164,19 +164,19 @@ export class DemoSeedService implements OnApplicationBootstrap {
   }
 
   /** The demo rounds that exist and are published, by programme slug and round name. */
-  private async demoRounds(): Promise<Map<string, string>> {
-    return new Map((await this.rounds.published()).map((round) => [roundKey(round.programmeSlug, round.name), round.id]));
+  private async demoCohorts(): Promise<Map<string, string>> {
+    return new Map((await this.cohorts.published()).map((cohort) => [cohortKey(cohort.programmeSlug, cohort.name), cohort.id]));
   }
 
   /**
    * Channels open for writing: the network's by their Finnish name, the published rounds' forums by
-   * programme slug and round name (`rounds`, as demoRounds gives them).
+   * programme slug and round name (`rounds`, as demoCohorts gives them).
    */
-  private async demoChannels(rounds: Map<string, string>): Promise<Map<string, string>> {
-    const roundKeys = new Map([...rounds].map(([key, cohortId]) => [cohortId, key]));
+  private async demoChannels(cohorts: Map<string, string>): Promise<Map<string, string>> {
+    const cohortKeys = new Map([...cohorts].map(([key, cohortId]) => [cohortId, key]));
     const channels = new Map<string, string>();
     for (const channel of await this.discussions.openChannels()) {
-      const key = channel.cohortId === null ? channel.name : roundKeys.get(channel.cohortId);
+      const key = channel.cohortId === null ? channel.name : cohortKeys.get(channel.cohortId);
       if (key !== undefined) channels.set(key, channel.id);
     }
     return channels;
@@ -198,8 +198,8 @@ export class DemoSeedService implements OnApplicationBootstrap {
     const lock = this.dataSource.createQueryRunner();
     await lock.connect();
     try {
-      await lock.query('SELECT pg_advisory_lock($1)', [ROUNDS_LOCK_KEY]);
-      if (await this.rounds.anyScheduled()) return 0;
+      await lock.query('SELECT pg_advisory_lock($1)', [COHORTS_LOCK_KEY]);
+      if (await this.cohorts.anyScheduled()) return 0;
       const admin = await this.users.findByEmail(DEMO_USERS.find((person) => person.admin)!.email);
       const coach = await this.users.findByEmail(DEMO_FACILITATOR);
       if (!admin || !coach) {
@@ -224,7 +224,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
       this.logger.info({ rounds: added }, 'demo rounds seeded');
       return added;
     } finally {
-      await lock.query('SELECT pg_advisory_unlock($1)', [ROUNDS_LOCK_KEY]).catch(() => undefined);
+      await lock.query('SELECT pg_advisory_unlock($1)', [COHORTS_LOCK_KEY]).catch(() => undefined);
       await lock.release();
     }
   }

@@ -1,7 +1,7 @@
 // What a manager's approval page shows: whose enrolment in which round waits, with the Approve and
 // Decline buttons; after the answer, what came of it; and a link that no longer works or lapsed.
 import { Language, translate } from '../i18n/i18n';
-import { roundName } from '../i18n/round-name';
+import { cohortNameIn } from '../i18n/cohort-name';
 import { FieldMessages, translateMessage } from '../web/forms';
 import { EnrolmentStatus } from './enrolment.entity';
 import { ApprovalDetails } from './roster.service';
@@ -19,7 +19,7 @@ export function approvalAskPage(token: string, details: ApprovalDetails, lang: L
 
 /** What the manager's answer came to: declined, or a seat or a waitlist place. */
 export function approvalAnsweredPage(details: ApprovalDetails, answered: { status: EnrolmentStatus; waitlistPosition: number | null }, lang: Language) {
-  const values = { name: details.personName, cohort: roundName(details.cohortName, lang) };
+  const values = { name: details.personName, cohort: cohortNameIn(details.cohortName, lang) };
   const outcome =
     answered.status === 'declined'
       ? translate(lang, 'enrolment.approvalPage.declined', values)

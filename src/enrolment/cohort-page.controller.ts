@@ -18,7 +18,7 @@ import { confirmationPage, confirmedForm } from '../web/confirmation';
 import { formRoundTrip } from '../web/form-round-trip';
 import { validateForm } from '../web/forms';
 import { Lang } from '../web/language';
-import { cohortPage, CohortPageState, Notice, NOTICES, RefusedPlaceForm, roundInSentence } from './cohort-page.view';
+import { cohortPage, CohortPageState, Notice, NOTICES, RefusedPlaceForm, cohortInSentence } from './cohort-page.view';
 import { CancelFormDto, EnrolFormDto, reasonOf } from './enrolment-web.dto';
 import { EnrolmentService } from './enrolment.service';
 import { RosterService } from './roster.service';
@@ -61,7 +61,7 @@ export class CohortPageController {
     if (cohort && (await this.roster.placeRights(actor, cohort, own)).mayCancel) {
       return confirmationPage(reply, {
         question: translate(lang, 'enrolment.cancel.confirm.question'),
-        consequence: translate(lang, 'enrolment.cancel.confirm.consequence', { round: roundInSentence(cohort, lang) }),
+        consequence: translate(lang, 'enrolment.cancel.confirm.consequence', { round: cohortInSentence(cohort, lang) }),
         yes: translate(lang, 'enrolment.cancel.confirm.yes'),
         action: `/cohorts/${id}/cancel`,
         backHref: `/cohorts/${id}`,

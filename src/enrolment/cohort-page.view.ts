@@ -5,7 +5,7 @@ import { Actor } from '../access/capabilities';
 import { cohortView } from '../catalogue/catalogue.view';
 import { CohortDetail } from '../catalogue/catalogue.service';
 import { Language, translate } from '../i18n/i18n';
-import { roundName } from '../i18n/round-name';
+import { cohortNameIn } from '../i18n/cohort-name';
 import { fieldText, FieldMessages } from '../web/forms';
 import { OwnEnrolment, ownCancellationClosesAt, PlaceRights } from './roster.service';
 
@@ -55,7 +55,7 @@ function noticeText(notice: Notice, own: OwnEnrolment | null, lang: Language): s
 }
 
 /** The round, in the sentence that asks whether to cancel a place in it. */
-export const roundInSentence = (cohort: { name: string; programmeTitle: string }, lang: Language) => `${cohort.programmeTitle}, ${roundName(cohort.name, lang, { inSentence: true })}`;
+export const cohortInSentence = (cohort: { name: string; programmeTitle: string }, lang: Language) => `${cohort.programmeTitle}, ${cohortNameIn(cohort.name, lang, { inSentence: true })}`;
 
 /** The round's page with the reader's place: `viewer` null for someone not signed in. */
 export function cohortPage(cohort: CohortDetail, viewer: Actor | null, own: OwnEnrolment | null, rights: PlaceRights, lang: Language, state: CohortPageState) {
@@ -64,7 +64,7 @@ export function cohortPage(cohort: CohortDetail, viewer: Actor | null, own: OwnE
   const mine = (form: 'enrol' | 'cancel') => (refused?.form === form ? errors : null);
   const known = refused?.form === 'enrol' ? ENROL_FIELDS : CANCEL_FIELDS;
   return {
-    title: `${roundName(cohort.name, lang)} – ${cohort.programmeTitle}`,
+    title: `${cohortNameIn(cohort.name, lang)} – ${cohort.programmeTitle}`,
     cohort: cohortView(cohort),
     notice: state.notice ? noticeText(state.notice, own, lang) : null,
     refusal: state.refusal ?? null,

@@ -25,7 +25,7 @@ import { ApiConflictDto, ApiErrorDto } from '../web/api/errors.dto';
 import { Lang } from '../web/language';
 import { EnrolDto, EnrolmentDto, enrolmentDto, EnrolResultDto, enrolResultDto, myEnrolmentDto, MyEnrolmentListDto } from './enrolment.dto';
 import { EnrolmentService } from './enrolment.service';
-import { RoundPeopleDto, roundPeopleDto } from './participants.dto';
+import { CohortPeopleDto, cohortPeopleDto } from './participants.dto';
 import { ParticipantsService } from './participants.service';
 import { RosterService } from './roster.service';
 
@@ -74,12 +74,12 @@ export class EnrolmentApiController {
 
   @Get('cohorts/:id/participants')
   @SignedIn()
-  @ApiOkResponse({ type: RoundPeopleDto, description: 'Who is in the round, as its participants page shows it: for its confirmed (and completed) participants, its facilitators and admins.' })
+  @ApiOkResponse({ type: CohortPeopleDto, description: 'Who is in the round, as its participants page shows it: for its confirmed (and completed) participants, its facilitators and admins.' })
   @ApiUnauthorizedResponse({ type: ApiErrorDto, description: NO_TOKEN })
   @ApiForbiddenResponse({ type: ApiErrorDto, description: 'You are not in the round (waitlisted, waiting for approval, cancelled, or in another round): nothing about who is in it.' })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No cohort has this id.' })
-  async roundPeople(@Param('id') id: string, @CurrentActor() actor: Actor, @Lang() lang: Language): Promise<RoundPeopleDto> {
-    return roundPeopleDto(await this.participants.roundPeople(actor, id, lang));
+  async cohortPeople(@Param('id') id: string, @CurrentActor() actor: Actor, @Lang() lang: Language): Promise<CohortPeopleDto> {
+    return cohortPeopleDto(await this.participants.cohortPeople(actor, id, lang));
   }
 
   @Get('me/enrolments')

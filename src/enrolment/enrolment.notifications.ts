@@ -6,7 +6,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { LocalizedText, translate } from '../i18n/i18n';
-import { programmeAndRound } from '../i18n/round-name';
+import { programmeAndCohort } from '../i18n/cohort-name';
 import { NotificationKinds } from '../notifications/notification-kinds';
 import { agencyCapReached } from './agency-cap';
 import { EnrolmentStatus } from './enrolment.entity';
@@ -84,7 +84,7 @@ export class EnrolmentNotifications implements OnModuleInit {
         secretLinks: toManager ? ['approvalUrl'] : [],
         subject: (payload, lang) =>
           translate(lang, `mail.${name}.subject`, {
-            round: programmeAndRound(payload.programmeTitle, payload.cohortName, lang),
+            round: programmeAndCohort(payload.programmeTitle, payload.cohortName, lang),
             position: payload.waitlistPosition,
             person: payload.personName,
           }),

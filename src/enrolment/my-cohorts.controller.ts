@@ -20,7 +20,7 @@ export class MyCohortsController {
   @Get('cohorts')
   @Render('enrolment/my-cohorts')
   async list(@CurrentActor() actor: Actor, @Lang() lang: Language) {
-    const [cohorts, facilitated] = await Promise.all([this.roster.myCohorts(actor.id, lang), this.roster.facilitatedRounds(actor.id, lang)]);
+    const [cohorts, facilitated] = await Promise.all([this.roster.myCohorts(actor.id, lang), this.roster.facilitatedCohorts(actor.id, lang)]);
     return myCohortsPage(cohorts, facilitated, lang);
   }
 }

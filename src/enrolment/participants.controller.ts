@@ -2,7 +2,7 @@
 // facilitators with their agencies and the agency mix, for the round's own people and admins
 // (ParticipantsService decides who may look and whose name is hidden). For the round's facilitators
 // and admins the page also carries the form that writes to the whole round; that form is handled in
-// src/forums/round-message.controller.ts, which posts in the round's forum and shows this page again
+// src/forums/cohort-message.controller.ts, which posts in the round's forum and shows this page again
 // when the form is refused.
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -25,7 +25,7 @@ export class ParticipantsController {
 
   @Get('participants')
   async page(@Param('id') id: string, @Query('sent') sent: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
-    const people = await this.participants.roundPeople(actor, id, lang);
+    const people = await this.participants.cohortPeople(actor, id, lang);
     const sentThreadId = typeof sent === 'string' && isUuid(sent) ? sent : null;
     return reply.header('cache-control', 'no-store').view('enrolment/participants', participantsPage(people, lang, { sentThreadId }));
   }

@@ -1,9 +1,9 @@
 // What the JSON API answers about who is in a round: the same view as the web page
 // (ParticipantsService decides who may ask and whose name is hidden from the reader).
 import { ApiProperty } from '@nestjs/swagger';
-import { RoundMember, RoundPeople } from './participants.service';
+import { CohortMember, CohortPeople } from './participants.service';
 
-export class RoundMemberDto {
+export class CohortMemberDto {
   @ApiProperty({ type: String, nullable: true, example: 'Aino Virtanen', description: 'Null when hidden from you (they hide their name from other participants) or the account was erased.' })
   name: string | null;
 
@@ -25,7 +25,7 @@ export class AgencyCountDto {
   count: number;
 }
 
-export class RoundPeopleDto {
+export class CohortPeopleDto {
   @ApiProperty({ format: 'uuid' })
   cohortId: string;
 
@@ -35,11 +35,11 @@ export class RoundPeopleDto {
   @ApiProperty({ example: 'Kompleksisuus ja systeemiajattelu', description: 'In the request’s language.' })
   programmeTitle: string;
 
-  @ApiProperty({ type: [RoundMemberDto], description: 'Confirmed and completed participants, by agency, then name.' })
-  participants: RoundMemberDto[];
+  @ApiProperty({ type: [CohortMemberDto], description: 'Confirmed and completed participants, by agency, then name.' })
+  participants: CohortMemberDto[];
 
-  @ApiProperty({ type: [RoundMemberDto] })
-  facilitators: RoundMemberDto[];
+  @ApiProperty({ type: [CohortMemberDto] })
+  facilitators: CohortMemberDto[];
 
   @ApiProperty({ type: [AgencyCountDto], description: 'Confirmed and completed participants per agency, most first.' })
   agencyMix: AgencyCountDto[];
@@ -48,9 +48,9 @@ export class RoundPeopleDto {
   mayWriteToRound: boolean;
 }
 
-const memberDto = (member: RoundMember): RoundMemberDto => ({ name: member.name, hidesName: member.hidesName, agency: member.agency, you: member.self });
+const memberDto = (member: CohortMember): CohortMemberDto => ({ name: member.name, hidesName: member.hidesName, agency: member.agency, you: member.self });
 
-export function roundPeopleDto(people: RoundPeople): RoundPeopleDto {
+export function cohortPeopleDto(people: CohortPeople): CohortPeopleDto {
   return {
     cohortId: people.cohort.id,
     cohortName: people.cohort.name,

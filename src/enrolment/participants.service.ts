@@ -16,7 +16,7 @@ import { checkedId, NotAllowed, NotFound } from '../errors/domain-errors';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { EnrolmentService } from './enrolment.service';
 
-export interface RoundMember {
+export interface CohortMember {
   /** Null when the reader may not see it: a participant who hid their name, or an erased account. */
   name: string | null;
   /** Hidden from this reader. */
@@ -29,10 +29,10 @@ export interface RoundMember {
   self: boolean;
 }
 
-export interface RoundPeople {
+export interface CohortPeople {
   cohort: { id: string; name: string; programmeTitle: string };
-  participants: RoundMember[];
-  facilitators: RoundMember[];
+  participants: CohortMember[];
+  facilitators: CohortMember[];
   /** Confirmed (and completed) participants per agency, most first; agency null for people without one. */
   agencyMix: { agency: string | null; count: number }[];
   /** The reader runs the round (a facilitator of it, or an admin): they may write to everyone. */
@@ -58,7 +58,7 @@ export class ParticipantsService {
   ) {}
 
   /** The round's people as the reader may see them; 404 for an unknown round, 403 for someone not in it. */
-  async roundPeople(actor: Actor, cohortId: string, lang: Language): Promise<RoundPeople> {
+  async cohortPeople(actor: Actor, cohortId: string, lang: Language): Promise<CohortPeople> {
     checkedId(cohortId);
     const [cohort]: { id: string; name: string; title: LocalizedText; member: boolean }[] = await this.dataSource.query(
       `SELECT c.id, c.name, p.title,
@@ -85,7 +85,7 @@ export class ParticipantsService {
         [cohortId],
       ),
     ]);
-    const member = (row: MemberRow): RoundMember => {
+    const member = (row: MemberRow): CohortMember => {
       const self = row.user_id === actor.id;
       const erased = row.user_status === 'erased';
       const hidden = row.hide_name && !runs && !self;

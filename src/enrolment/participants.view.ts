@@ -3,16 +3,16 @@
 // writes to all of it, with what was typed and what was wrong with it.
 import { Language, translate } from '../i18n/i18n';
 import { FieldMessages } from '../web/forms';
-import { RoundMember, RoundPeople } from './participants.service';
+import { CohortMember, CohortPeople } from './participants.service';
 
 /** The write-to-the-round form as it was sent, and what was wrong with it. */
-export interface RoundMessageForm {
+export interface CohortMessageForm {
   title: string;
   body: string;
   errors: FieldMessages | null;
 }
 
-function memberItem(member: RoundMember, lang: Language) {
+function memberItem(member: CohortMember, lang: Language) {
   const agency = member.agency ?? translate(lang, 'enrolment.roster.noAgency');
   const name = member.erased
     ? translate(lang, 'accounts.deletedUser')
@@ -21,7 +21,7 @@ function memberItem(member: RoundMember, lang: Language) {
 }
 
 /** The page's view model; `write` is the refused form, `sentThreadId` the thread just written to the round. */
-export function participantsPage(people: RoundPeople, lang: Language, state: { write?: RoundMessageForm; sentThreadId?: string | null } = {}) {
+export function participantsPage(people: CohortPeople, lang: Language, state: { write?: CohortMessageForm; sentThreadId?: string | null } = {}) {
   const { cohort } = people;
   const errors = state.write?.errors ?? null;
   return {

@@ -13,7 +13,7 @@ import { Actor } from '../access/capabilities';
 import { CurrentActor } from '../access/current-actor';
 import { FieldErrors } from '../errors/domain-errors';
 import { Language, translate } from '../i18n/i18n';
-import { roundName } from '../i18n/round-name';
+import { cohortNameIn } from '../i18n/cohort-name';
 import { confirmationPage, confirmedForm } from '../web/confirmation';
 import { unknownFields } from '../web/form-fields';
 import { formRoundTrip } from '../web/form-round-trip';
@@ -75,7 +75,7 @@ export class RosterController {
           question: translate(lang, 'enrolment.roster.remove.confirm.question'),
           consequence: translate(lang, 'enrolment.roster.remove.confirm.consequence', {
             name: person.erased ? translate(lang, 'enrolment.roster.remove.confirm.erased') : person.name,
-            round: `${cohort.programmeTitle}, ${roundName(cohort.name, lang, { inSentence: true })}`,
+            round: `${cohort.programmeTitle}, ${cohortNameIn(cohort.name, lang, { inSentence: true })}`,
           }),
           yes: translate(lang, 'enrolment.roster.remove.confirm.yes'),
           action: `/cohorts/${id}/roster/${userId}/remove`,

@@ -46,7 +46,7 @@ export interface MyCohort {
 }
 
 /** A round the person facilitates, as their own pages list it. */
-export interface FacilitatedRound {
+export interface FacilitatedCohort {
   cohortId: string;
   cohortName: string;
   cohortStatus: CohortStatus;
@@ -251,7 +251,7 @@ export class RosterService {
    * The rounds the person facilitates that have not ended (nor been cancelled), soonest first, with
    * their seats, waitlist and approvals waiting: what a facilitator's own pages list.
    */
-  async facilitatedRounds(userId: string, lang: Language): Promise<FacilitatedRound[]> {
+  async facilitatedCohorts(userId: string, lang: Language): Promise<FacilitatedCohort[]> {
     const rows: {
       cohort_id: string;
       name: string;

@@ -4,7 +4,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { formatHelsinkiInput } from '../i18n/helsinki-time';
 import { Language, translate } from '../i18n/i18n';
-import { roundName } from '../i18n/round-name';
+import { cohortNameIn } from '../i18n/cohort-name';
 import { fieldText, FieldMessages } from '../web/forms';
 import { EnrolmentStatus } from './enrolment.entity';
 import { HOLDS_SEAT_STATUSES, holdsSeat } from './seats';
@@ -142,7 +142,7 @@ export function rosterPage(roster: Roster, lang: Language, state: { notice?: Not
   const attendanceRefused = refusedHere('attendance');
   const known = refused ? FORM_FIELDS[refused.form] : [];
   return {
-    title: translate(lang, 'enrolment.roster.title', { cohort: roundName(cohort.name, lang) }),
+    title: translate(lang, 'enrolment.roster.title', { cohort: cohortNameIn(cohort.name, lang) }),
     cohort: {
       ...cohort,
       statusLabel: translate(lang, `cohort.status.${cohort.status}`),

@@ -24,7 +24,7 @@ import { Language, LANGUAGES, localized, LocalizedText } from '../i18n/i18n';
 import { UserService } from '../identity/user.service';
 import { ChannelKind } from './forum-channel.entity';
 import { ChannelColumns } from './forums.service';
-import { roundName } from '../i18n/round-name';
+import { cohortNameIn } from '../i18n/cohort-name';
 
 export const MAX_CHANNEL_NAME_LENGTH = 100;
 export const MAX_CHANNEL_DESCRIPTION_LENGTH = 1000;
@@ -269,6 +269,6 @@ export class ChannelsAdminService {
 }
 
 function displayName(row: ChannelRow, lang: Language): string {
-  if (row.cohort_id) return row.programme_title ? `${localized(row.programme_title, lang)}: ${roundName(row.cohort_name ?? '', lang)}` : roundName(row.cohort_name ?? '', lang);
+  if (row.cohort_id) return row.programme_title ? `${localized(row.programme_title, lang)}: ${cohortNameIn(row.cohort_name ?? '', lang)}` : cohortNameIn(row.cohort_name ?? '', lang);
   return localized(row.name, lang);
 }

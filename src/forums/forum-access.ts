@@ -9,11 +9,11 @@ import { Actor } from '../access/capabilities';
 
 /** Whether `$user` (an SQL expression for a user id) may read channel `ch` (a forum_channel row alias). */
 export function mayReadSql(ch: string, user: string, admin: string): string {
-  return `(${ch}.cohort_id IS NULL OR ${admin} OR ${inRoundSql(ch, user)})`;
+  return `(${ch}.cohort_id IS NULL OR ${admin} OR ${inCohortSql(ch, user)})`;
 }
 
 /** Whether the person is in channel `ch`'s round: a confirmed (or completed) participant or a facilitator; false for other channels. */
-export function inRoundSql(ch: string, user: string): string {
+export function inCohortSql(ch: string, user: string): string {
   return `EXISTS (SELECT 1 FROM cohort_member m WHERE m.cohort_id = ${ch}.cohort_id AND m.user_id = ${user} AND m.is_in)`;
 }
 

@@ -22,7 +22,7 @@ import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { markdownAsText } from '../views/markdown';
 import { isAdmin, mayModerateSql, mayReadSql } from './forum-access';
 import { POSTS_PER_PAGE } from './forums.service';
-import { roundName } from '../i18n/round-name';
+import { cohortNameIn } from '../i18n/cohort-name';
 import { decodeCursor, encodeCursor, Page } from '../web/api/cursor';
 
 export const MAX_QUERY_LENGTH = 200;
@@ -123,7 +123,7 @@ export class ForumSearchService {
       threadId: row.thread_id,
       threadTitle: row.title,
       channelId: row.channel_id,
-      channelName: row.programme_title ? `${localized(row.programme_title, lang)}: ${roundName(row.cohort_name ?? '', lang)}` : localized(row.channel_name, lang),
+      channelName: row.programme_title ? `${localized(row.programme_title, lang)}: ${cohortNameIn(row.cohort_name ?? '', lang)}` : localized(row.channel_name, lang),
       authorName: row.author_name,
       createdAt: new Date(row.created_at),
       language: row.language,

@@ -19,9 +19,9 @@ import { CONFIG, Config } from '../config/config';
 import { checkedId, FieldErrors, NotAllowed, NotFound } from '../errors/domain-errors';
 import { DomainEvents } from '../events/domain-events';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
-import { roundName } from '../i18n/round-name';
+import { cohortNameIn } from '../i18n/cohort-name';
 import { ChannelKind } from './forum-channel.entity';
-import { inRoundSql, isAdmin, mayReadSql } from './forum-access';
+import { inCohortSql, isAdmin, mayReadSql } from './forum-access';
 import { SUBSCRIPTION_LEVELS, SubscriptionLevel } from './forum-subscription.entity';
 
 export type SubscriptionTarget = { channelId: string } | { threadId: string };
@@ -36,7 +36,7 @@ export interface UnsubscribeTarget {
 
 /** A channel's name as people see it: a cohort's forum is named after its round. */
 export function channelName(row: { name: LocalizedText; programme_title: LocalizedText | null; cohort_name: string | null }, lang: Language): string {
-  return row.programme_title && row.cohort_name ? `${localized(row.programme_title, lang)}: ${roundName(row.cohort_name, lang)}` : localized(row.name, lang);
+  return row.programme_title && row.cohort_name ? `${localized(row.programme_title, lang)}: ${cohortNameIn(row.cohort_name, lang)}` : localized(row.name, lang);
 }
 
 /**
@@ -47,7 +47,7 @@ export function channelName(row: { name: LocalizedText; programme_title: Localiz
  */
 export function defaultLevelSql(ch: string, user: string): string {
   return `(CASE ${ch}.kind WHEN 'announcements' THEN 'every_post' WHEN 'network' THEN 'new_threads'
-    ELSE CASE WHEN ${inRoundSql(ch, user)} THEN 'every_post' ELSE 'off' END END)`;
+    ELSE CASE WHEN ${inCohortSql(ch, user)} THEN 'every_post' ELSE 'off' END END)`;
 }
 
 /** A person's levels for a channel or thread as read with it: their own choice, their channel's, and what applies without either. */

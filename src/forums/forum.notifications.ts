@@ -165,8 +165,8 @@ interface Person {
 function followerCandidates(event: PostWritten): string {
   const rows = `SELECT user_id FROM forum_subscription WHERE thread_id = $2 UNION ALL SELECT user_id FROM forum_subscription WHERE channel_id = $1`;
   // Uncorrelated, so that PostgreSQL joins the few candidates to person instead of asking per person.
-  const round = `(SELECT cohort_id FROM forum_channel WHERE id = $1)`;
-  const members = `SELECT m.user_id FROM cohort_member m WHERE m.cohort_id = ${round} AND m.is_in`;
+  const channelCohort = `(SELECT cohort_id FROM forum_channel WHERE id = $1)`;
+  const members = `SELECT m.user_id FROM cohort_member m WHERE m.cohort_id = ${channelCohort} AND m.is_in`;
   if (event.toWholeRound) return `AND u.id IN (${members})`;
   if (event.channelKind === 'cohort') return `AND u.id IN (${rows} UNION ALL ${members})`;
   if (event.channelKind === 'network' && !event.opensThread) return `AND u.id IN (${rows})`;

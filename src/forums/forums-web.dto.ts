@@ -99,7 +99,7 @@ export class HideFormDto {
   cursor?: string;
 }
 
-export class RoundMessageFormDto {
+export class CohortMessageFormDto {
   @IsString({ message: 'forum.title.required' })
   title: string;
 

@@ -26,6 +26,7 @@ import { ForumSubscriptions } from './forum-subscriptions.service';
 import { ButtonFormDto, ChannelSubscriptionFormDto, PostEditFormDto, ReplyFormDto, ThreadFormDto, ThreadSubscriptionFormDto } from './forums-web.dto';
 import { checkedBody, checkedTitle, ForumsService } from './forums.service';
 import {
+  addressedPage,
   ChannelPageState,
   channelPageModel,
   channelsPage,
@@ -66,12 +67,8 @@ export class ForumsController {
 
   @Get('channels/:id')
   async channel(@Param('id') id: string, @Query('cursor') cursor: unknown, @Query('done') done: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
-    try {
-      return reply.view('forums/channel', await this.channelPage(actor, id, lang, { cursor: cursorOf(cursor), notice: done === 'subscribed' ? translate(lang, 'forums.notice.subscribed') : null }));
-    } catch (error) {
-      if (error instanceof FieldErrors) return refusedForm(reply, lang, error.fields);
-      throw error;
-    }
+    const notice = done === 'subscribed' ? translate(lang, 'forums.notice.subscribed') : null;
+    return addressedPage(reply, lang, 'forums/channel', () => this.channelPage(actor, id, lang, { cursor: cursorOf(cursor), notice }));
   }
 
   @Post('channels/:id/subscription')
@@ -130,12 +127,7 @@ export class ForumsController {
       replyTo: fieldText(query, 'replyTo') || null,
       notice: threadNotice(fieldText(query, 'done'), lang),
     };
-    try {
-      return reply.view('forums/thread', await threadPageModel(this.pages, actor, id, lang, state));
-    } catch (error) {
-      if (error instanceof FieldErrors) return refusedForm(reply, lang, error.fields);
-      throw error;
-    }
+    return addressedPage(reply, lang, 'forums/thread', () => threadPageModel(this.pages, actor, id, lang, state));
   }
 
   @Post('threads/:id/posts')

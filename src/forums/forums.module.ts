@@ -19,12 +19,12 @@ import { ForumNotifications } from './forum.notifications';
 import { ForumsApiController } from './forums.api.controller';
 import { ForumsService } from './forums.service';
 import { ModerationService } from './moderation.service';
-import { RoundMessageController } from './round-message.controller';
+import { CohortMessageController } from './cohort-message.controller';
 import { UnsubscribeController } from './unsubscribe.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ForumChannel, ForumThread, ForumPost, ForumRead, ForumSubscription, ForumModeration]), EnrolmentModule],
-  controllers: [ForumsController, ForumModerationController, ForumsApiController, AdminChannelsController, UnsubscribeController, CohortForumController, RoundMessageController],
+  controllers: [ForumsController, ForumModerationController, ForumsApiController, AdminChannelsController, UnsubscribeController, CohortForumController, CohortMessageController],
   providers: [ForumsService, ModerationService, ForumSearchService, ForumNotifications, ForumSubscriptions, ChannelsAdminService, DiscussionImportService],
   exports: [ForumsService, ModerationService, DiscussionImportService],
 })

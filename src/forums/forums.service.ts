@@ -24,7 +24,7 @@ import { ForumNotifications, mentionedNames } from './forum.notifications';
 import { levelShown, SubscriptionLevels, threadLevelsSql } from './forum-subscriptions.service';
 import { SubscriptionLevel } from './forum-subscription.entity';
 import { detectLanguage } from './language-detection';
-import { roundName } from '../i18n/round-name';
+import { cohortNameIn } from '../i18n/cohort-name';
 import { decodeCursor, encodeCursor, Page } from '../web/api/cursor';
 
 export const MAX_TITLE_LENGTH = 200;
@@ -329,7 +329,7 @@ export class ForumsService {
    * whatever they chose for the forum (ForumNotifications). 404 for an unknown round, 403 for anyone
    * who does not moderate its forum, 409 when the forum is archived.
    */
-  async writeToRound(actor: Actor, cohortId: string, input: { title: unknown; body: unknown }, lang: Language): Promise<{ threadId: string; postId: string }> {
+  async writeToCohort(actor: Actor, cohortId: string, input: { title: unknown; body: unknown }, lang: Language): Promise<{ threadId: string; postId: string }> {
     mustHaveVerifiedEmail(actor);
     checkedId(cohortId);
     const [found]: { id: string }[] = await this.dataSource.query(`SELECT id FROM forum_channel WHERE cohort_id = $1`, [cohortId]);
@@ -617,7 +617,7 @@ export class ForumsService {
   }
 
   private channelSummary(row: ChannelRow, lang: Language): ChannelSummary {
-    const cohortName = row.cohort_id && row.programme_title ? `${localized(row.programme_title, lang)}: ${roundName(row.cohort_name ?? '', lang)}` : null;
+    const cohortName = row.cohort_id && row.programme_title ? `${localized(row.programme_title, lang)}: ${cohortNameIn(row.cohort_name ?? '', lang)}` : null;
     const mayStartThread = row.may_read && row.may_start_thread && !row.archived_at;
     return {
       id: row.id,

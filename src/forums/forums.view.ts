@@ -7,7 +7,7 @@ import { HttpStatus } from '@nestjs/common';
 import type {} from '@fastify/view';
 import type { FastifyReply } from 'fastify';
 import { Actor } from '../access/capabilities';
-import { isUuid } from '../errors/domain-errors';
+import { FieldErrors, isUuid } from '../errors/domain-errors';
 import { Language, translate } from '../i18n/i18n';
 import { markdownAsText } from '../views/markdown';
 import { encodeCursor } from '../web/api/cursor';
@@ -46,6 +46,16 @@ export const cursorOf = (value: unknown): string | undefined => (typeof value ==
 export function refusedForm(reply: FastifyReply, lang: Language, errors: FieldMessages) {
   const messages = Object.values(translateFields(pageMessages(errors), lang));
   return reply.status(HttpStatus.BAD_REQUEST).view('errors/error', { title: translate(lang, 'error.generic.title'), message: messages.join(' '), status: 400 });
+}
+
+/** A page read from its address: the page, or the 400 page when the service refuses the address (a cursor we did not make). */
+export async function addressedPage(reply: FastifyReply, lang: Language, view: string, model: () => Promise<object>) {
+  try {
+    return reply.view(view, await model());
+  } catch (error) {
+    if (error instanceof FieldErrors) return refusedForm(reply, lang, error.fields);
+    throw error;
+  }
 }
 
 /** A page's messages: a page address that is not one we made says so in the page's words rather than the API's. */

@@ -10,7 +10,7 @@ import { checkedId, FieldErrors, NotAllowed, NotFound, Refused, withValues } fro
 import { Language } from '../i18n/i18n';
 import { isAdmin, mayModerateSql } from './forum-access';
 import { ModerationAction } from './forum-moderation.entity';
-import { roundName } from '../i18n/round-name';
+import { cohortNameIn } from '../i18n/cohort-name';
 
 export const MAX_REASON_LENGTH = 500;
 
@@ -125,7 +125,7 @@ export class ModerationService {
       );
     return rows.map((row) => ({
       id: row.id,
-      name: row.programme_title ? `${row.programme_title[lang] || row.programme_title.fi}: ${roundName(row.cohort_name ?? '', lang)}` : row.name[lang] || row.name.fi || '',
+      name: row.programme_title ? `${row.programme_title[lang] || row.programme_title.fi}: ${cohortNameIn(row.cohort_name ?? '', lang)}` : row.name[lang] || row.name.fi || '',
     }));
   }
 

@@ -8,12 +8,12 @@ import { CohortStatus } from '../catalogue/cohort.entity';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { FailedMessage, OutboxService } from '../notifications/outbox.service';
 
-export const OVERVIEW_ROUNDS = 20;
+export const OVERVIEW_COHORTS = 20;
 export const OVERVIEW_FAILED_MESSAGES = 5;
 /** "This week": the seven days from now, so a round closing on Monday is seen on Friday. */
 const CLOSING_WINDOW_DAYS = 7;
 
-export interface OverviewRound {
+export interface OverviewCohort {
   cohortId: string;
   cohortName: string;
   programmeTitle: string;
@@ -28,15 +28,15 @@ export interface OverviewRound {
 
 export interface AdminOverview {
   /** Draft and published rounds that have not started, soonest first. */
-  upcomingRounds: OverviewRound[];
+  upcomingCohorts: OverviewCohort[];
   /** Published rounds whose enrolment is open and closes within the week, soonest first. */
-  closingSoon: OverviewRound[];
+  closingSoon: OverviewCohort[];
   failedCount: number;
   /** The latest failed messages. */
   failedMessages: FailedMessage[];
 }
 
-interface RoundRow {
+interface OverviewCohortRow {
   id: string;
   name: string;
   title: LocalizedText;
@@ -49,7 +49,7 @@ interface RoundRow {
   pending_approvals: number;
 }
 
-const ROUND_COLUMNS = `c.id, c.name, p.title, c.status, c.starts_at, c.enrolment_closes_at, c.capacity, c.seats_taken, c.waitlist_length,
+const OVERVIEW_COHORT_COLUMNS = `c.id, c.name, p.title, c.status, c.starts_at, c.enrolment_closes_at, c.capacity, c.seats_taken, c.waitlist_length,
   (SELECT count(*)::int FROM cohort_member m WHERE m.cohort_id = c.id AND m.status = 'pending_approval') AS pending_approvals`;
 
 @Injectable()
@@ -60,15 +60,15 @@ export class AdminOverviewService {
   ) {}
 
   async overview(lang: Language, now: Date = new Date()): Promise<AdminOverview> {
-    const [upcoming, closing, failed]: [RoundRow[], RoundRow[], { count: number; latest: FailedMessage[] }] = await Promise.all([
+    const [upcoming, closing, failed]: [OverviewCohortRow[], OverviewCohortRow[], { count: number; latest: FailedMessage[] }] = await Promise.all([
       this.dataSource.query(
-        `SELECT ${ROUND_COLUMNS} FROM cohort_listing c JOIN programme_listing p ON p.id = c.programme_id
+        `SELECT ${OVERVIEW_COHORT_COLUMNS} FROM cohort_listing c JOIN programme_listing p ON p.id = c.programme_id
           WHERE c.status IN ('draft', 'published') AND c.starts_at > $1
           ORDER BY c.starts_at, c.id LIMIT $2`,
-        [now, OVERVIEW_ROUNDS],
+        [now, OVERVIEW_COHORTS],
       ),
       this.dataSource.query(
-        `SELECT ${ROUND_COLUMNS} FROM cohort_listing c JOIN programme_listing p ON p.id = c.programme_id
+        `SELECT ${OVERVIEW_COHORT_COLUMNS} FROM cohort_listing c JOIN programme_listing p ON p.id = c.programme_id
           WHERE c.status = 'published' AND c.enrolment_opens_at <= $1 AND c.enrolment_closes_at > $1
             AND c.enrolment_closes_at <= $1::timestamptz + make_interval(days => $2)
           ORDER BY c.enrolment_closes_at, c.id`,
@@ -76,7 +76,7 @@ export class AdminOverviewService {
       ),
       this.outbox.failed(OVERVIEW_FAILED_MESSAGES),
     ]);
-    const round = (row: RoundRow): OverviewRound => ({
+    const overviewCohort = (row: OverviewCohortRow): OverviewCohort => ({
       cohortId: row.id,
       cohortName: row.name,
       programmeTitle: localized(row.title, lang),
@@ -89,8 +89,8 @@ export class AdminOverviewService {
       pendingApprovals: row.pending_approvals,
     });
     return {
-      upcomingRounds: upcoming.map(round),
-      closingSoon: closing.map(round),
+      upcomingCohorts: upcoming.map(overviewCohort),
+      closingSoon: closing.map(overviewCohort),
       failedCount: failed.count,
       failedMessages: failed.latest,
     };

@@ -1,9 +1,9 @@
 // What the admin overview shows: the rounds coming up and those whose enrolment closes soon, with
 // the ways to their pages and rosters, and the messages that failed to go out.
 import { Language, translate } from '../i18n/i18n';
-import { AdminOverview, OverviewRound } from './admin-overview.service';
+import { AdminOverview, OverviewCohort } from './admin-overview.service';
 
-const round = (row: OverviewRound) => ({
+const cohortView = (row: OverviewCohort) => ({
   ...row,
   href: `/admin/cohorts/${row.cohortId}`,
   rosterHref: `/cohorts/${row.cohortId}/roster`,
@@ -14,8 +14,8 @@ const round = (row: OverviewRound) => ({
 export function adminOverviewPage(overview: AdminOverview, lang: Language) {
   return {
     title: translate(lang, 'adminOverview.title'),
-    upcomingRounds: overview.upcomingRounds.map(round),
-    closingSoon: overview.closingSoon.map(round),
+    upcomingCohorts: overview.upcomingCohorts.map(cohortView),
+    closingSoon: overview.closingSoon.map(cohortView),
     failedCount: overview.failedCount,
     failedMessages: overview.failedMessages.map((message) => ({ ...message, href: `/admin/outbox/${message.id}` })),
   };

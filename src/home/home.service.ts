@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { Actor } from '../access/capabilities';
 import { EventItem, NetworkEventsService } from '../calendar/network-events.service';
 import { DeliveryMode } from '../catalogue/cohort.entity';
-import { FacilitatedRound, MyCohort, RosterService } from '../enrolment/roster.service';
+import { FacilitatedCohort, MyCohort, RosterService } from '../enrolment/roster.service';
 import { isAdmin } from '../forums/forum-access';
 import { ForumsService, UnreadThread } from '../forums/forums.service';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
@@ -39,8 +39,8 @@ export interface MySession {
 export interface PersonalHome {
   sessions: MySession[];
   /** The places the person holds or waits for in rounds not over. */
-  rounds: MyCohort[];
-  facilitated: FacilitatedRound[];
+  cohorts: MyCohort[];
+  facilitated: FacilitatedCohort[];
   unreadThreads: UnreadThread[];
   /** All unread threads, of which `unreadThreads` are the latest. */
   unreadCount: number;
@@ -57,16 +57,16 @@ export class HomeService {
   ) {}
 
   async personalHome(actor: Actor, lang: Language, now: Date = new Date()): Promise<PersonalHome> {
-    const [sessions, rounds, facilitated, unread, networkEvents] = await Promise.all([
+    const [sessions, cohorts, facilitated, unread, networkEvents] = await Promise.all([
       this.nextSessions(actor, lang, now),
       this.roster.myCohorts(actor.id, lang),
-      this.roster.facilitatedRounds(actor.id, lang),
+      this.roster.facilitatedCohorts(actor.id, lang),
       this.forums.unreadThreads(actor, lang, HOME_UNREAD_THREADS),
       this.networkEvents.nextNetworkEvents(HOME_NETWORK_EVENTS, lang, now),
     ]);
     return {
       sessions,
-      rounds: rounds.filter((round) => round.active && round.cohortStatus !== 'cancelled' && round.cohortStatus !== 'completed'),
+      cohorts: cohorts.filter((cohort) => cohort.active && cohort.cohortStatus !== 'cancelled' && cohort.cohortStatus !== 'completed'),
       facilitated,
       unreadThreads: unread.threads,
       unreadCount: unread.count,

@@ -3,6 +3,7 @@
 // next events, each with the links that lead on.
 import { Actor, can, Capability } from '../access/capabilities';
 import { webAddress } from '../catalogue/catalogue.view';
+import { facilitatedCohortView } from '../enrolment/my-cohorts.view';
 import { Language, translate } from '../i18n/i18n';
 import { PersonalHome } from './home.service';
 
@@ -20,20 +21,14 @@ export function homePage(viewer: Actor, home: PersonalHome, lang: Language) {
       waiting: session.role === 'waitlisted' || session.role === 'pending_approval',
       roleKey: `myHome.role.${session.role}`,
     })),
-    rounds: home.rounds.map((round) => ({
-      ...round,
-      href: round.cohortVisible ? `/cohorts/${round.cohortId}` : null,
-      forumHref: round.status === 'confirmed' ? `/cohorts/${round.cohortId}/forum` : null,
+    cohorts: home.cohorts.map((cohort) => ({
+      ...cohort,
+      href: cohort.cohortVisible ? `/cohorts/${cohort.cohortId}` : null,
+      forumHref: cohort.status === 'confirmed' ? `/cohorts/${cohort.cohortId}/forum` : null,
       statusLabel:
-        round.status === 'waitlisted' ? translate(lang, 'enrolment.status.waitlistedAt', { position: round.waitlistPosition }) : translate(lang, `enrolment.status.${round.status}`),
+        cohort.status === 'waitlisted' ? translate(lang, 'enrolment.status.waitlistedAt', { position: cohort.waitlistPosition }) : translate(lang, `enrolment.status.${cohort.status}`),
     })),
-    facilitated: home.facilitated.map((round) => ({
-      ...round,
-      href: `/cohorts/${round.cohortId}`,
-      rosterHref: `/cohorts/${round.cohortId}/roster`,
-      forumHref: `/cohorts/${round.cohortId}/forum`,
-      draft: round.cohortStatus === 'draft',
-    })),
+    facilitated: home.facilitated.map(facilitatedCohortView),
     unreadThreads: home.unreadThreads.map((thread) => ({ ...thread, href: `/threads/${thread.id}` })),
     unreadCount: home.unreadCount,
     moreUnread: home.unreadCount > home.unreadThreads.length,

@@ -207,7 +207,7 @@ export class DigestService implements OnModuleInit {
         .map((item) => ({ subject: this.kinds.get(item.kind).subject(item.payload, lang), at: formatDate(new Date(item.due_at), lang, 'dateTime'), url: this.url(item) })),
       sessions: sessions.map((session) => ({
         when: `${formatDate(session.startsAt, lang, 'dateTime')}–${formatDate(session.endsAt, lang, 'time')}`,
-        round: session.roundName,
+        round: session.cohortNameIn,
         place: session.place,
         url: `${this.config.baseUrl}${session.path}`,
       })),

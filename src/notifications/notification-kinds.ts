@@ -81,7 +81,7 @@ export interface UpcomingSession {
   startsAt: Date;
   endsAt: Date;
   /** The round, in the reader's language (programme and round). */
-  roundName: string;
+  cohortNameIn: string;
   place: string | null;
   /** The round's page on this site. */
   path: string;

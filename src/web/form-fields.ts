@@ -6,7 +6,7 @@
 // applyDecorators runs its list in order, as stacked decorators run bottom-up: each list below is the
 // stacked order reversed, so the first failed rule reported stays the type check.
 import { applyDecorators } from '@nestjs/common';
-import { IsNotEmpty, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, IsUrl, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
 import { parseHelsinki } from '../i18n/helsinki-time';
 import { FieldMessages } from './forms';
 
@@ -32,6 +32,16 @@ export const RequiredText = (max: number, tooLong: string, required: string) =>
 
 /** A text a form may leave blank, at most `max` characters. */
 export const OptionalText = (max: number, tooLong: string) => applyDecorators(IsString({ message: 'admin.form.text' }), MaxLength(max, { message: tooLong }), IsOptional());
+
+/** An online meeting link a form may leave blank: https only, so no link leaks a meeting in the clear. */
+export const OptionalMeetingLink = (max: number) =>
+  applyDecorators(
+    IsString({ message: 'admin.form.text' }),
+    MaxLength(max, { message: 'admin.meetingLink.tooLong' }),
+    IsUrl({ protocols: ['https'], require_protocol: true }, { message: 'admin.meetingLink.https' }),
+    ValidateIf((_form, value) => filled(value)),
+    IsOptional(),
+  );
 
 /**
  * Forms that carry nothing but their CSRF token (deactivate, reactivate): any other field is

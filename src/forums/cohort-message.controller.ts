@@ -18,13 +18,13 @@ import { Language } from '../i18n/i18n';
 import { formRoundTrip } from '../web/form-round-trip';
 import { fieldChecks, fieldText, validateForm } from '../web/forms';
 import { Lang } from '../web/language';
-import { RoundMessageFormDto } from './forums-web.dto';
+import { CohortMessageFormDto } from './forums-web.dto';
 import { checkedBody, checkedTitle, ForumsService } from './forums.service';
 
 @ApiExcludeController()
 @SignedIn()
 @Controller('cohorts/:id')
-export class RoundMessageController {
+export class CohortMessageController {
   constructor(
     private readonly participants: ParticipantsService,
     private readonly forums: ForumsService,
@@ -32,15 +32,15 @@ export class RoundMessageController {
 
   @Post('participants/message')
   async write(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
-    const people = await this.participants.roundPeople(actor, id, lang);
+    const people = await this.participants.cohortPeople(actor, id, lang);
     if (!people.mayWriteToRound) throw new NotAllowed();
-    const form = await validateForm(RoundMessageFormDto, body);
+    const form = await validateForm(CohortMessageFormDto, body);
     return formRoundTrip({
       reply,
       lang,
       errors: form.errors ?? fieldChecks([() => checkedTitle(form.value!.title), () => checkedBody(form.value!.body)]),
       change: async () => {
-        const { threadId } = await this.forums.writeToRound(actor, id, { title: form.value!.title, body: form.value!.body }, lang);
+        const { threadId } = await this.forums.writeToCohort(actor, id, { title: form.value!.title, body: form.value!.body }, lang);
         return `/cohorts/${id}/participants?sent=${threadId}`;
       },
       view: 'enrolment/participants',

@@ -4,23 +4,23 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
-export interface PublishedRound {
+export interface PublishedCohort {
   id: string;
   programmeSlug: string;
   name: string;
 }
 
 @Injectable()
-export class DemoRoundsService {
+export class DemoCohortsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Whether any round has been scheduled, whatever its status. */
   async anyScheduled(): Promise<boolean> {
-    const [{ rounds }]: { rounds: boolean }[] = await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM cohort) AS rounds`);
-    return rounds;
+    const [{ scheduled }]: { scheduled: boolean }[] = await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM cohort) AS scheduled`);
+    return scheduled;
   }
 
-  async published(): Promise<PublishedRound[]> {
+  async published(): Promise<PublishedCohort[]> {
     return this.dataSource.query(
       `SELECT c.id, p.slug AS "programmeSlug", c.name FROM cohort c JOIN programme p ON p.id = c.programme_id WHERE c.status = 'published'`,
     );

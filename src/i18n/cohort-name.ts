@@ -14,10 +14,10 @@ const ONLINE = /^verkossa$/i;
 const HALF: Record<string, 'spring' | 'autumn'> = { kevät: 'spring', syksy: 'autumn' };
 
 /**
- * `roundName('Kevät 2027 – ryhmä 1', 'sv')` → "Våren 2027 – grupp 1". Inside a sentence
+ * `cohortNameIn('Kevät 2027 – ryhmä 1', 'sv')` → "Våren 2027 – grupp 1". Inside a sentence
  * (`inSentence`, as in "…systeemiajattelu, kevät 2027") a term at the start is written in lower case.
  */
-export function roundName(name: string, lang: Language, options: { inSentence?: boolean } = {}): string {
+export function cohortNameIn(name: string, lang: Language, options: { inSentence?: boolean } = {}): string {
   return name
     .split(SEPARATOR)
     .map((part, index) => {
@@ -36,8 +36,8 @@ export function roundName(name: string, lang: Language, options: { inSentence?: 
 }
 
 /** The programme and the round, as a mail subject names them: "Kompleksisuus ja systeemiajattelu, kevät 2027". */
-export function programmeAndRound(programmeTitle: unknown, cohortName: unknown, lang: Language): string {
-  const round = typeof cohortName === 'string' ? roundName(cohortName, lang, { inSentence: true }) : '';
-  if (typeof programmeTitle !== 'string' || !programmeTitle) return round;
-  return round ? `${programmeTitle}, ${round}` : programmeTitle;
+export function programmeAndCohort(programmeTitle: unknown, cohortName: unknown, lang: Language): string {
+  const cohort = typeof cohortName === 'string' ? cohortNameIn(cohortName, lang, { inSentence: true }) : '';
+  if (typeof programmeTitle !== 'string' || !programmeTitle) return cohort;
+  return cohort ? `${programmeTitle}, ${cohort}` : programmeTitle;
 }
