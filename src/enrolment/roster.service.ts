@@ -38,6 +38,8 @@ export interface MyCohort {
   cohortStatus: CohortStatus;
   /** False for a draft, whose page the person cannot open. */
   cohortVisible: boolean;
+  /** Whether the place lets the person into the round's forum (it holds a seat). */
+  mayReadForum: boolean;
   programmeTitle: string;
   startsAt: Date;
   endsAt: Date;
@@ -239,6 +241,7 @@ export class RosterService {
         cohortName: row.name,
         cohortStatus: row.cohort_status,
         cohortVisible: row.cohort_status !== 'draft' && row.programme_status !== 'draft',
+        mayReadForum: holdsSeat(row.status),
         programmeTitle: localized(row.title, lang),
         startsAt: row.starts_at,
         endsAt: row.ends_at,

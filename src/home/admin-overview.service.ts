@@ -24,6 +24,8 @@ export interface OverviewCohort {
   seatsTaken: number;
   waitlistLength: number;
   pendingApprovals: number;
+  /** Every seat is taken. */
+  full: boolean;
 }
 
 export interface AdminOverview {
@@ -87,6 +89,7 @@ export class AdminOverviewService {
       seatsTaken: row.seats_taken,
       waitlistLength: row.waitlist_length,
       pendingApprovals: row.pending_approvals,
+      full: row.seats_taken >= row.capacity,
     });
     return {
       upcomingCohorts: upcoming.map(overviewCohort),

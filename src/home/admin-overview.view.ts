@@ -8,7 +8,6 @@ const cohortView = (row: OverviewCohort) => ({
   href: `/admin/cohorts/${row.cohortId}`,
   rosterHref: `/cohorts/${row.cohortId}/roster`,
   draft: row.status === 'draft',
-  full: row.seatsTaken >= row.capacity,
 });
 
 export function adminOverviewPage(overview: AdminOverview, lang: Language) {

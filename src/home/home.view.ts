@@ -24,7 +24,7 @@ export function homePage(viewer: Actor, home: PersonalHome, lang: Language) {
     cohorts: home.cohorts.map((cohort) => ({
       ...cohort,
       href: cohort.cohortVisible ? `/cohorts/${cohort.cohortId}` : null,
-      forumHref: cohort.status === 'confirmed' ? `/cohorts/${cohort.cohortId}/forum` : null,
+      forumHref: cohort.mayReadForum ? `/cohorts/${cohort.cohortId}/forum` : null,
       statusLabel:
         cohort.status === 'waitlisted' ? translate(lang, 'enrolment.status.waitlistedAt', { position: cohort.waitlistPosition }) : translate(lang, `enrolment.status.${cohort.status}`),
     })),
