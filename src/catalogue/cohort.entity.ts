@@ -5,6 +5,9 @@ import { Programme } from './programme.entity';
 
 export const COHORT_STATUSES = ['draft', 'published', 'cancelled', 'completed'] as const;
 export type CohortStatus = (typeof COHORT_STATUSES)[number];
+/** How a round's completion is decided: from attendance (at least `completionMinSessions`, null: all), or marked by a facilitator alone. */
+export const COMPLETION_RULES = ['attendance', 'facilitator'] as const;
+export type CompletionRule = (typeof COMPLETION_RULES)[number];
 export const DELIVERY_MODES = ['on_site', 'online', 'hybrid'] as const;
 export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 
@@ -28,6 +31,8 @@ export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 @Check('cohort_enrolment_window', `enrolment_closes_at > enrolment_opens_at`)
 // At most 10 reminders per session, each between a minute and 60 days before it (in minutes).
 @Check('cohort_reminder_offsets_range', `cardinality(reminder_offsets) <= 10 AND array_position(reminder_offsets, NULL) IS NULL AND 1 <= ALL (reminder_offsets) AND 86400 >= ALL (reminder_offsets)`)
+@Check('cohort_completion_rule_known', `completion_rule IN ('attendance', 'facilitator')`)
+@Check('cohort_completion_min_sessions_range', `completion_min_sessions IS NULL OR completion_min_sessions BETWEEN 1 AND 100`)
 @Check('cohort_dates_in_range', `enrolment_opens_at >= '2000-01-01' AND enrolment_closes_at < '2101-01-01' AND (cancellation_deadline IS NULL OR cancellation_deadline BETWEEN '2000-01-01' AND '2101-01-01')`)
 export class Cohort {
   @PrimaryGeneratedColumn('uuid')
@@ -85,6 +90,13 @@ export class Cohort {
   /** Minutes before each session that its people get a reminder (default 7 days and 1 day). */
   @Column({ type: 'integer', array: true, default: () => `'{10080,1440}'` })
   reminderOffsets: number[];
+
+  @Column({ type: 'text', default: 'attendance' })
+  completionRule: CompletionRule;
+
+  /** Under the attendance rule: sessions attended to complete; null: every scheduled session. */
+  @Column({ type: 'integer', nullable: true })
+  completionMinSessions: number | null;
 
   @Column({ type: 'integer', default: 0 })
   seatsTaken: number;

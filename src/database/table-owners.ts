@@ -12,10 +12,12 @@ export type Area =
   | 'catalogue'
   | 'database'
   | 'enrolment'
+  | 'feedback'
   | 'forums'
   | 'health'
   | 'identity'
-  | 'notifications';
+  | 'notifications'
+  | 'register';
 
 /** Every table, by the area that owns (writes, and alone names) it. */
 export const TABLE_OWNERS: Record<string, Area> = {
@@ -48,6 +50,13 @@ export const TABLE_OWNERS: Record<string, Area> = {
   calendar_feed: 'calendar',
   network_event: 'calendar',
   running_process: 'health',
+  survey: 'feedback',
+  survey_question: 'feedback',
+  survey_response: 'feedback',
+  survey_answer: 'feedback',
+  survey_respondent: 'feedback',
+  historical_completion: 'register',
+  agency_contact: 'register',
 };
 
 /**

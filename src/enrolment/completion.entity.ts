@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Relation } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Relation } from 'typeorm';
 import { Cohort } from '../catalogue/cohort.entity';
 import { Programme } from '../catalogue/programme.entity';
 import { User } from '../identity/user.entity';
@@ -9,6 +9,9 @@ import { User } from '../identity/user.entity';
  */
 @Entity('completion')
 @Index('completion_one_per_programme', ['programmeId', 'userId'], { unique: true })
+@Index('completion_certificate_code', ['certificateCode'], { unique: true })
+@Index('completion_agency', ['agencyId', 'programmeId'])
+@Check('completion_person_or_anonymised', `(user_id IS NULL) = (anonymised_at IS NOT NULL)`)
 export class Completion {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -27,8 +30,9 @@ export class Completion {
   @JoinColumn({ name: 'cohort_id', foreignKeyConstraintName: 'completion_cohort_fk' })
   cohort?: Relation<Cohort>;
 
-  @Column({ type: 'uuid' })
-  userId: string;
+  /** Null once anonymised by the retention job (the programme, round, agency and year stay for the statistics). */
+  @Column({ type: 'uuid', nullable: true })
+  userId: string | null;
 
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'completion_user_fk' })
@@ -40,6 +44,13 @@ export class Completion {
 
   @Column({ type: 'uuid', nullable: true })
   markedById: string | null;
+
+  /** On the certificate: anyone may check it at /certificates/:code. Null once anonymised. */
+  @Column({ type: 'text', nullable: true })
+  certificateCode: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  anonymisedAt: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   completedAt: Date;

@@ -74,6 +74,10 @@ export class User {
   @Column({ type: 'boolean', default: false })
   hideNameFromParticipants: boolean;
 
+  /** Others may see the person in the register of trained developers (/developers); asked in the completion mail. */
+  @Column({ type: 'boolean', default: false })
+  listedInRegister: boolean;
+
   /** Set when the person asks to be erased; an admin confirms. */
   @Column({ type: 'timestamptz', nullable: true })
   erasureRequestedAt: Date | null;
