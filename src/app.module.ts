@@ -10,6 +10,7 @@ import { dataSourceOptions } from './database/data-source.options';
 import { DemoModule } from './demo/demo.module';
 import { EnrolmentModule } from './enrolment/enrolment.module';
 import { EventsModule } from './events/events.module';
+import { FeedbackModule } from './feedback/feedback.module';
 import { ForumsModule } from './forums/forums.module';
 import { HealthModule } from './health/health.module';
 import { HomeModule } from './home/home.module';
@@ -18,6 +19,7 @@ import { LOGGER } from './logging/logger';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OpsModule } from './ops/ops.module';
 import { QueueModule } from './queue/queue.module';
+import { RegisterModule } from './register/register.module';
 import { WebModule } from './web/web.module';
 
 /** Makes the validated config and the logger injectable everywhere. */
@@ -56,6 +58,8 @@ export class AppModule {
         EnrolmentModule,
         CalendarModule,
         ForumsModule,
+        FeedbackModule,
+        RegisterModule,
         HomeModule,
         OpsModule,
         DemoModule,
