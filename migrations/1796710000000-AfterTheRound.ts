@@ -18,6 +18,7 @@ export class AfterTheRound1796710000000 implements MigrationInterface {
         await queryRunner.query(`CREATE UNIQUE INDEX "survey_question_position" ON "survey_question"  ("survey_id", "position") `);
         await queryRunner.query(`CREATE TABLE "survey_response" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "survey_id" uuid NOT NULL, "user_id" uuid, "agency_id" uuid, "language" text NOT NULL DEFAULT 'fi', "submitted_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "survey_response_language_known" CHECK (language IN ('fi', 'sv', 'en')), CONSTRAINT "PK_d9326eb52bf8b23d56a39ce419a" PRIMARY KEY ("id"))`);
         await queryRunner.query(`CREATE UNIQUE INDEX "survey_response_one_per_person" ON "survey_response"  ("survey_id", "user_id") WHERE user_id IS NOT NULL`);
+        await queryRunner.query(`CREATE INDEX "survey_response_survey" ON "survey_response"  ("survey_id") `);
         await queryRunner.query(`CREATE TABLE "survey_answer" ("response_id" uuid NOT NULL, "question_id" uuid NOT NULL, "scale_value" smallint, "choices" smallint array, "text" text, CONSTRAINT "survey_answer_one_kind" CHECK (num_nonnulls(scale_value, choices, text) = 1), CONSTRAINT "survey_answer_text_length" CHECK (text IS NULL OR length(text) <= 5000), CONSTRAINT "survey_answer_scale_range" CHECK (scale_value IS NULL OR scale_value BETWEEN 1 AND 5), CONSTRAINT "PK_ec6edbad12cb8dbf977c1dd7027" PRIMARY KEY ("response_id", "question_id"))`);
         await queryRunner.query(`CREATE INDEX "survey_answer_question" ON "survey_answer"  ("question_id") `);
         await queryRunner.query(`CREATE TABLE "survey_respondent" ("survey_id" uuid NOT NULL, "user_id" uuid NOT NULL, "answered_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_469a000a9a5a26ea4fe34307614" PRIMARY KEY ("survey_id", "user_id"))`);
@@ -100,6 +101,7 @@ export class AfterTheRound1796710000000 implements MigrationInterface {
         await queryRunner.query(`DROP TABLE "survey_respondent"`);
         await queryRunner.query(`DROP INDEX "public"."survey_answer_question"`);
         await queryRunner.query(`DROP TABLE "survey_answer"`);
+        await queryRunner.query(`DROP INDEX "public"."survey_response_survey"`);
         await queryRunner.query(`DROP INDEX "public"."survey_response_one_per_person"`);
         await queryRunner.query(`DROP TABLE "survey_response"`);
         await queryRunner.query(`DROP INDEX "public"."survey_question_position"`);

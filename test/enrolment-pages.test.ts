@@ -534,12 +534,13 @@ describe('enrolment pages', () => {
       const bytes = res.body as Buffer;
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const lines = bytes.subarray(3).toString('utf8').trimEnd().split('\r\n');
-      expect(lines[0]).toBe('Nimi;Sähköposti;Virasto;Tila;Varasija;Ilmoittautunut');
-      expect(lines[1]).toMatch(new RegExp(`^Aino Äijälä;${first.user.email};Verohallinto;Vahvistettu;;\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}$`));
+      // Then attendance per session (none marked yet) and completion.
+      expect(lines[0]).toBe('Nimi;Sähköposti;Virasto;Tila;Varasija;Ilmoittautunut;Tapaaminen 1 (2027-03-16);Tapaaminen 2 (2027-04-13);Tapaaminen 3 (2027-05-11);Suoritettu');
+      expect(lines[1]).toMatch(new RegExp(`^Aino Äijälä;${first.user.email};Verohallinto;Vahvistettu;;\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2};;;;$`));
       expect(lines[2]).toMatch(new RegExp(`^"'=Öhman; Oskar";${second.user.email};Tulli;Varasijalla;1;`));
       const sv = await signIn(t, coach.user.email);
       sv.cookies.set('lang', 'sv');
-      expect((await sv.get(`/cohorts/${cohort.id}/roster.csv`)).text.slice(1).split('\r\n')[0]).toBe('Namn;E-post;Myndighet;Status;Reservplats;Anmäld');
+      expect((await sv.get(`/cohorts/${cohort.id}/roster.csv`)).text.slice(1).split('\r\n')[0]).toBe('Namn;E-post;Myndighet;Status;Reservplats;Anmäld;Träff 1 (2027-03-16);Träff 2 (2027-04-13);Träff 3 (2027-05-11);Genomfört');
     });
   });
 

@@ -407,6 +407,13 @@ function fixtureChoices(path: string, param: string, f: FuzzFixtures): string[] 
       return ['no-such-token'];
     case 'language':
       return ['fi', 'sv', 'en'];
+    case 'surveys':
+      return [f.surveyId];
+    case 'questions':
+      return [f.surveyQuestionId];
+    case 'certificates':
+      // A certificate code (nobody's here), or one's own certificate file by its completion's id.
+      return path.startsWith('/my/') ? ['00000000-0000-4000-8000-000000000000.pdf'] : ['K7QX-M3PA-9TRD'];
     default:
       throw new Error(`No fixture for :${param} of ${path}: say in fixtureChoices what it names`);
   }

@@ -14,6 +14,8 @@ export enum Capability {
   OutboxManage = 'outbox.manage',
   /** Administering the discussion channels: creating, renaming and ordering the network's, archiving any. */
   ChannelsManage = 'channels.manage',
+  /** Importing the register of trained developers' historical list. */
+  RegisterManage = 'register.manage',
 }
 
 export type CohortRole = 'facilitator' | 'participant';

@@ -24,7 +24,7 @@ import { connectRedis } from '../database/redis';
 import { Language, translate } from '../i18n/i18n';
 import { LOGGER } from '../logging/logger';
 
-export type LimitKind = 'sign-in-ip' | 'reset-account' | 'reset-ip' | 'verify-account';
+export type LimitKind = 'sign-in-ip' | 'reset-account' | 'reset-ip' | 'verify-account' | 'certificate-ip' | 'feedback-ip';
 
 /** Points (attempts) per window, and how long a key stays blocked once over. */
 const LIMITS: Record<LimitKind, { points: number; duration: number; blockDuration: number }> = {
@@ -35,6 +35,10 @@ const LIMITS: Record<LimitKind, { points: number; duration: number; blockDuratio
   'reset-ip': { points: 20, duration: 60 * 60, blockDuration: 60 * 60 },
   // New address-verification links asked for: 3 per account an hour (the one sent at sign-up is free).
   'verify-account': { points: 3, duration: 60 * 60, blockDuration: 60 * 60 },
+  // Certificate codes checked from one IP address: 60 in 15 minutes (an employer checks a few; guessing needs millions).
+  'certificate-ip': { points: 60, duration: 15 * 60, blockDuration: 15 * 60 },
+  // Answers to the site's open feedback form (anyone, also without an account): 10 per IP address an hour.
+  'feedback-ip': { points: 10, duration: 60 * 60, blockDuration: 60 * 60 },
 };
 
 /** Failures of one account from one address that cost no wait: typos and a forgotten Caps Lock. */

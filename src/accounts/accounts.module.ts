@@ -3,6 +3,7 @@
 // management, and API tokens.
 import { Module } from '@nestjs/common';
 import { ErasureService } from '../identity/erasure.service';
+import { RegisterModule } from '../register/register.module';
 import { AdminAgenciesController } from './admin-agencies.controller';
 import { AdminUsersService } from './admin-users.service';
 import { AdminUsersController } from './admin-users.controller';
@@ -18,6 +19,8 @@ import { ProfileService } from './profile.service';
 import { SignInService } from './sign-in.service';
 
 @Module({
+  // The register's agency contacts are granted on a person's admin page.
+  imports: [RegisterModule],
   controllers: [AuthController, EmailVerificationController, PasswordResetController, ProfileController, AdminUsersController, AdminAgenciesController, AuthApiController],
   providers: [SignInService, PasswordResetService, EmailVerificationService, ProfileService, PersonalDataService, AdminUsersService, ErasureService],
 })

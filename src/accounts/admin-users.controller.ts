@@ -16,14 +16,29 @@ import { unknownFields } from '../web/form-fields';
 import { FieldMessages, translateFields, validateForm } from '../web/forms';
 import { Lang } from '../web/language';
 import { EraseFormDto, RoleFormDto, UserListQueryDto } from './admin.dto';
+import { AgencyService } from '../identity/agency.service';
+import { AgencyContactsService } from '../register/agency-contacts.service';
+import { agencyContactSection } from '../register/agency-contacts.view';
 import { AdminUsersService } from './admin-users.service';
 import { USER_NOTICES, userPage, usersPage } from './admin-users.view';
+
+/** The agency forms' one field; anything else is refused as an unknown field. */
+function agencyFieldOf(body: unknown): { agencyId: unknown; errors: FieldMessages | null } {
+  const { _csrf: _ignored, agencyId, ...others } = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const names = Object.keys(others);
+  if (names.length) return { agencyId, errors: Object.fromEntries(names.map((name) => [name, 'form.unknownField'])) };
+  return { agencyId, errors: agencyId === undefined || agencyId === '' ? { agencyId: 'register.contact.agency.unknown' } : null };
+}
 
 @ApiExcludeController()
 @Requires(Capability.UsersManage)
 @Controller('admin/users')
 export class AdminUsersController {
-  constructor(private readonly adminUsers: AdminUsersService) {}
+  constructor(
+    private readonly adminUsers: AdminUsersService,
+    private readonly contacts: AgencyContactsService,
+    private readonly agencies: AgencyService,
+  ) {}
 
   @Get()
   async list(@Query() query: unknown, @Lang() lang: Language, @Res() reply: FastifyReply) {
@@ -68,6 +83,19 @@ export class AdminUsersController {
     return this.onUserPage(reply, id, actorId, lang, form.errors, 'erased', () => this.adminUsers.erase(actorId, id));
   }
 
+  /** Makes the person the register's contact for one agency (sees and exports its trained developers). */
+  @Post(':id/agency-contact')
+  async grantAgencyContact(@Param('id') id: string, @Body() body: unknown, @CurrentActor() { id: actorId }: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
+    const { errors, agencyId } = agencyFieldOf(body);
+    return this.onUserPage(reply, id, actorId, lang, errors, 'contactGranted', () => this.contacts.grant(actorId, id, agencyId));
+  }
+
+  @Post(':id/agency-contact/revoke')
+  async revokeAgencyContact(@Param('id') id: string, @Body() body: unknown, @CurrentActor() { id: actorId }: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
+    const { errors, agencyId } = agencyFieldOf(body);
+    return this.onUserPage(reply, id, actorId, lang, errors, 'contactRevoked', () => this.contacts.revoke(actorId, id, agencyId));
+  }
+
   /** A form of the person's page: its change leads back to the page with a notice; refused, the page again. */
   private onUserPage(reply: FastifyReply, id: string, actorId: string, lang: Language, errors: FieldMessages | null, notice: (typeof USER_NOTICES)[number], change: () => Promise<void>) {
     return formRoundTrip({
@@ -86,6 +114,7 @@ export class AdminUsersController {
   private async userPage(id: string, actorId: string, lang: Language, extra: Parameters<typeof userPage>[3]) {
     const user = await this.adminUsers.find(id, actorId);
     if (!user) throw new NotFoundException();
-    return userPage(user, actorId, lang, extra);
+    const agencyContact = user.status === 'erased' ? null : agencyContactSection(await this.contacts.contactAgencies(id), await this.agencies.list(lang), user.agencyName);
+    return { ...userPage(user, actorId, lang, extra), agencyContact };
   }
 }

@@ -7,9 +7,9 @@ import { USER_SORTS, UserListQueryDto } from './admin.dto';
 import { FacilitatorMark, UserRecord, UserRow } from './admin-users.service';
 
 /** What a successful form says on the page it leads back to (?done=…). */
-export const USER_NOTICES = ['role', 'deactivated', 'reactivated', 'erased'] as const;
+export const USER_NOTICES = ['role', 'deactivated', 'reactivated', 'erased', 'contactGranted', 'contactRevoked'] as const;
 /** Fields that have a place on the person's page; a message for any other goes in the summary. */
-const USER_FORM_FIELDS = ['role', 'status', 'erase', 'confirm'];
+const USER_FORM_FIELDS = ['role', 'status', 'erase', 'confirm', 'agencyId'];
 
 function nameOf(row: Pick<UserRow, 'displayName' | 'status'>, lang: Language): string {
   return row.status === 'erased' ? translate(lang, 'accounts.deletedUser') : row.displayName;

@@ -30,6 +30,7 @@ export const PERSONAL_DATA_PARTS = [
   'enrolments',
   'attendance',
   'completions',
+  'feedback',
   'facilitating',
   'threads',
   'posts',
@@ -66,6 +67,19 @@ export const COVERED_COLUMNS: Readonly<Record<string, PersonalDataPart>> = {
   'attendance_by_person.user_id': 'attendance',
   'completion.user_id': 'completions',
   'completion_by_person.user_id': 'completions',
+  // The register's imported list (issue 18): rows matched to the person by their address.
+  'historical_completion.user_id': 'completions',
+  'historical_completion_by_person.user_id': 'completions',
+  'historical_completion.email': 'completions',
+  'historical_completion_by_person.email': 'completions',
+  // The agencies whose register contact the person is.
+  'agency_contact.user_id': 'profile',
+  'agency_contact_by_person.user_id': 'profile',
+  // Feedback surveys (issue 18): that the person answered a survey, and their named answers (an anonymous answer holds no person).
+  'survey_respondent.user_id': 'feedback',
+  'survey_respondent_by_person.user_id': 'feedback',
+  'survey_response.user_id': 'feedback',
+  'survey_answer_by_person.user_id': 'feedback',
   'cohort_facilitator.user_id': 'facilitating',
   'facilitator_listing.user_id': 'facilitating',
   'programme_facilitator.user_id': 'facilitating',
@@ -113,6 +127,12 @@ export const LEFT_OUT: Readonly<Record<string, string>> = {
   'cohort_member.user_id': 'the enrolments and facilitator lists, read as enrolment_by_person and facilitator_listing',
   'outbox_entry.recipient_user_id': 'the notifications, read as notification_by_person',
   'live_api_token.user_id': 'the API tokens still valid, read with the others as api_token_listing',
+  'completion_listing.user_id': 'the completions, read as completion_by_person',
+  // An admin's acts on others' records in the register: each is in the audit log (auditLogByYou).
+  'historical_completion.imported_by_id': 'who imported a historical list: the import is in the audit log the download gives as auditLogByYou',
+  'historical_completion_by_person.imported_by_id': 'who imported a historical list: the import is in the audit log the download gives as auditLogByYou',
+  'agency_contact.granted_by_id': 'who made someone an agency contact: the grant is in the audit log the download gives as auditLogByYou',
+  'agency_contact_by_person.granted_by_id': 'who made someone an agency contact: the grant is in the audit log the download gives as auditLogByYou',
 };
 
 /** A reason in the person's language: the enrolment area writes its own as message keys; anything else is text a person typed. */
@@ -175,6 +195,7 @@ export class PersonalDataService {
         enrolments: await this.enrolments(db, userId, lang),
         attendance: await this.attendance(db, userId, lang),
         completions: await this.completions(db, userId, lang),
+        feedback: await this.feedback(db, userId, lang),
         facilitating: await this.facilitating(db, userId, lang),
         threads: await this.threads(db, userId, lang),
         posts: await this.posts(db, userId, lang),
@@ -205,7 +226,10 @@ export class PersonalDataService {
       `SELECT id, email, display_name AS "displayName", language, site_role AS "siteRole", status,
               email_verified_at AS "emailVerifiedAt", created_at AS "createdAt", updated_at AS "updatedAt",
               last_signed_in_at AS "lastSignedInAt", erasure_requested_at AS "erasureRequestedAt",
-              digest_hour AS "digestHour", digest_rhythm AS "digestRhythm", hide_name_from_participants AS "hideNameFromParticipants"
+              digest_hour AS "digestHour", digest_rhythm AS "digestRhythm", hide_name_from_participants AS "hideNameFromParticipants",
+              (SELECT o.listed_in_register FROM register_person o WHERE o.id = person.id) AS "listedInRegister",
+              (SELECT coalesce(json_agg(a.name ORDER BY a.name), '[]') FROM agency_contact_by_person c JOIN agency_name a ON a.id = c.agency_id
+                WHERE c.user_id = person.id) AS "registerContactFor"
          FROM person WHERE id = $1`,
       [userId],
     );
@@ -259,6 +283,34 @@ export class PersonalDataService {
     return rows.map(({ programme_title, cohort_name, ...row }) => ({ ...cohortNames({ programme_title, cohort_name }, lang), ...row }));
   }
 
+  /**
+   * The feedback surveys the person answered (when; for an anonymous survey nothing more is kept
+   * about them), and their answers to named surveys, question by question.
+   */
+  private async feedback(db: EntityManager, userId: string, lang: Language) {
+    const answered: { title: LocalizedText; cohort_name: string | null; answeredAt: Date }[] = await db.query(
+      `SELECT r.title, c.name AS cohort_name, r.answered_at AS "answeredAt"
+         FROM survey_respondent_by_person r LEFT JOIN cohort_listing c ON c.id = r.cohort_id
+        WHERE r.user_id = $1 ORDER BY r.answered_at, r.survey_id`,
+      [userId],
+    );
+    const answers: { survey_title: LocalizedText; prompt: LocalizedText; options: LocalizedText[]; scale: number | null; choices: number[] | null; text: string | null; submittedAt: Date }[] =
+      await db.query(
+        `SELECT a.survey_title, a.prompt, a.options, a.scale_value AS scale, a.choices, a.text, a.updated_at AS "submittedAt"
+           FROM survey_answer_by_person a WHERE a.user_id = $1 ORDER BY a.submitted_at, a.response_id, a.position`,
+        [userId],
+      );
+    return {
+      answered: answered.map(({ title, cohort_name, answeredAt }) => ({ survey: localized(title, lang), cohort: cohort_name && cohortNameIn(cohort_name, lang), answeredAt })),
+      namedAnswers: answers.map(({ survey_title, prompt, options, scale, choices, text, submittedAt }) => ({
+        survey: localized(survey_title, lang),
+        question: localized(prompt, lang),
+        answer: text ?? scale ?? (choices ?? []).map((choice) => (options[choice] ? localized(options[choice], lang) : String(choice))),
+        submittedAt,
+      })),
+    };
+  }
+
   /** The register of trained developers: the agency is the one the person was with when they completed. */
   private async completions(db: EntityManager, userId: string, lang: Language) {
     const rows: (CohortNames & Record<string, unknown>)[] = await db.query(
@@ -268,7 +320,17 @@ export class PersonalDataService {
         WHERE k.user_id = $1 ORDER BY k.completed_at, k.id`,
       [userId],
     );
-    return rows.map(({ programme_title, cohort_name, ...row }) => ({ ...cohortNames({ programme_title, cohort_name }, lang), ...row }));
+    // Completions from before Verso, imported from the network's old list and matched to the person by address.
+    const imported: { programme_title: LocalizedText; name: string | null; email: string | null; agency: string | null; year: number; importedAt: Date }[] = await db.query(
+      `SELECT p.title AS programme_title, h.person_name AS name, h.email, a.name AS agency, h.year, h.imported_at AS "importedAt"
+         FROM historical_completion_by_person h JOIN programme_listing p ON p.id = h.programme_id LEFT JOIN agency_name a ON a.id = h.agency_id
+        WHERE h.user_id = $1 ORDER BY h.year, h.id`,
+      [userId],
+    );
+    return [
+      ...rows.map(({ programme_title, cohort_name, ...row }) => ({ ...cohortNames({ programme_title, cohort_name }, lang), ...row })),
+      ...imported.map(({ programme_title, ...row }) => ({ programme: localized(programme_title, lang), imported: true, ...row })),
+    ];
   }
 
   /** The programmes and rounds the person is named a facilitator of. */

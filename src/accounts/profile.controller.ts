@@ -101,6 +101,25 @@ export class ProfileController {
     });
   }
 
+  /** The register setting (its own small form): a ticked box shows the person by name in /developers; anything but the box is refused. */
+  @Post('register')
+  async registerListing(@Body() body: unknown, @CurrentActor() actor: Actor, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const { listed, ...others } = fields(body);
+    const errors: Record<string, string> = Object.fromEntries(Object.keys(others).map((name) => [name, 'form.unknownField']));
+    if (listed !== undefined && listed !== '1') errors.listed = 'profile.register.bad';
+    return formRoundTrip({
+      reply,
+      lang: request.lang,
+      errors: Object.keys(errors).length ? errors : null,
+      change: async () => {
+        await this.profiles.setListedInRegister(actor.id, listed === '1');
+        return '/profile?saved=register#register';
+      },
+      view: 'accounts/profile',
+      page: (state) => this.page(actor, request.lang, { register: { listed: listed === '1', errors: state.errors ?? {} } }),
+    });
+  }
+
   /** As every form, but too many wrong current passwords in a row answer 429 with when to try again. */
   @Post('password')
   async changePassword(@Body() body: unknown, @CurrentActor() actor: Actor, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {

@@ -34,6 +34,8 @@ export interface Profile {
   digestHour: number | null;
   digestRhythm: DigestRhythm;
   hideNameFromParticipants: boolean;
+  /** Others see the person by name in the register of trained developers (/developers). */
+  listedInRegister: boolean;
 }
 
 export interface ProfileChange {
@@ -57,11 +59,17 @@ export class ProfileService {
   async profile(userId: string): Promise<Profile> {
     const [row]: Profile[] = await this.dataSource.query(
       `SELECT id, email, display_name AS "displayName", agency_id AS "agencyId", language, erasure_requested_at AS "erasureRequestedAt",
-              digest_hour AS "digestHour", digest_rhythm AS "digestRhythm", hide_name_from_participants AS "hideNameFromParticipants"
+              digest_hour AS "digestHour", digest_rhythm AS "digestRhythm", hide_name_from_participants AS "hideNameFromParticipants",
+              coalesce((SELECT r.listed_in_register FROM register_person r WHERE r.id = person.id), false) AS "listedInRegister"
          FROM person WHERE id = $1`,
       [userId],
     );
     return row;
+  }
+
+  /** The register setting: whether others see the person by name among the trained developers. */
+  async setListedInRegister(userId: string, listed: boolean): Promise<void> {
+    await this.users.setListedInRegister(userId, listed);
   }
 
   /**

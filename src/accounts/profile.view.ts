@@ -10,7 +10,7 @@ import { FieldMessages } from '../web/forms';
 import { Profile } from './profile.service';
 
 /** What `?saved=` may say, after a form was saved. */
-export const NOTICES = new Set(['profile', 'notifications', 'digest', 'password', 'erasure', 'erasureAlready']);
+export const NOTICES = new Set(['profile', 'notifications', 'digest', 'password', 'erasure', 'erasureAlready', 'register']);
 
 /** What a refused form puts back on the page (its messages translated). */
 export interface ProfileRefusal {
@@ -18,6 +18,7 @@ export interface ProfileRefusal {
   notifications?: { choices: Record<string, string>; errors: FieldMessages };
   digest?: { form: { hour: string; rhythm: string }; errors: FieldMessages };
   password?: { errors?: FieldMessages; error?: string };
+  register?: { listed: boolean; errors: FieldMessages };
 }
 
 export interface ProfileData {
@@ -78,6 +79,7 @@ export function profilePage({ profile, preferences, agencies, defaultDigestHour 
       })),
     },
     password: refusal.password ?? {},
+    register: { listed: refusal.register?.listed ?? profile.listedInRegister, errors: refusal.register?.errors ?? null },
     erasureRequestedAt: profile.erasureRequestedAt,
   };
 }

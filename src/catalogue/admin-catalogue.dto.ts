@@ -10,7 +10,7 @@ import { Language, LOCALES, translate } from '../i18n/i18n';
 import { withValues } from '../errors/domain-errors';
 import { FieldMessages } from '../web/forms';
 import { filled, OptionalMeetingLink, OptionalText, RequiredDate, RequiredText, RequiredTime } from '../web/form-fields';
-import { COHORT_STATUSES, CohortStatus, DELIVERY_MODES, DeliveryMode } from './cohort.entity';
+import { COHORT_STATUSES, CohortStatus, COMPLETION_RULES, CompletionRule, DELIVERY_MODES, DeliveryMode } from './cohort.entity';
 import { dayOffOf } from './finnish-holidays';
 import { PROGRAMME_STATUSES, PROGRAMME_THEMES, ProgrammeStatus, ProgrammeTheme } from './programme.entity';
 import { ProgrammeInput } from './programmes.service';
@@ -164,6 +164,18 @@ export class CohortFieldsDto {
   @IsReminderOffsetsInput('cohort.reminderOffsets.format')
   @IsString({ message: 'cohort.reminderOffsets.format' })
   reminderOffsets?: string;
+
+  /** From attendance, or marked by the facilitator; left out (a post not from our form): as it is. */
+  @IsOptional()
+  @IsIn(COMPLETION_RULES, { message: 'completion.rule.unknown' })
+  completionRule?: CompletionRule;
+
+  /** From attendance: at least this many sessions; blank: all of them. The range is the rules' to say. */
+  @IsOptional()
+  @Transform(trim)
+  @Matches(/^(\d{1,4})?$/, { message: 'completion.minSessions.number' })
+  @IsString({ message: 'completion.minSessions.number' })
+  completionMinSessions?: string;
 }
 
 /** One session row of the new-round page; a row left wholly blank is no session. */
@@ -254,6 +266,8 @@ export function cohortInputOf(form: CohortFieldsDto): CohortInput {
     facilitatorEmails: emailList(form.facilitatorEmails),
     // Left out (a post not from our form): the cohort's as they are, or the defaults for a new one.
     reminderOffsets: form.reminderOffsets === undefined ? undefined : parseReminderOffsets(form.reminderOffsets)!,
+    completionRule: form.completionRule,
+    completionMinSessions: form.completionRule === undefined ? undefined : form.completionRule === 'attendance' && form.completionMinSessions ? Number(form.completionMinSessions) : null,
   };
 }
 

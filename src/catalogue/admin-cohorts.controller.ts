@@ -73,7 +73,7 @@ export class AdminCohortsController {
   @Get('programmes/:id/cohorts/new')
   async newCohortForm(@Param('id') programmeId: string, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const programme = await this.programmes.findForEdit(programmeId);
-    const values = { capacity: '20', deliveryMode: 'on_site', facilitatorEmails: programme.facilitatorEmails.join('\n'), reminderOffsets: formatReminderOffsets(DEFAULT_REMINDER_OFFSETS) };
+    const values = { capacity: '20', deliveryMode: 'on_site', facilitatorEmails: programme.facilitatorEmails.join('\n'), reminderOffsets: formatReminderOffsets(DEFAULT_REMINDER_OFFSETS), completionRule: 'attendance' };
     return reply.view('admin/cohort-form', newCohortPage(programme, lang, values, [], DEFAULT_ROWS, null));
   }
 

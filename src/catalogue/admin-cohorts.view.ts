@@ -8,10 +8,11 @@ import { FieldMessages, fieldText } from '../web/forms';
 import { dayOffQuestion, SESSION_ROW_FIELDS, SessionFormDto, SHIFT_UNITS } from './admin-catalogue.dto';
 import { CohortRecord, SessionForEdit, TermTimeline } from './admin-schedule.service';
 import { CohortDetail } from './catalogue.service';
-import { DELIVERY_MODES } from './cohort.entity';
+import { COMPLETION_RULES, DELIVERY_MODES } from './cohort.entity';
 import { ProgrammeForEdit } from './programmes.service';
 import { formatReminderOffsets, MAX_SESSIONS, termLabel } from './scheduling.rules';
 import { COHORT_TRANSITIONS } from './scheduling.service';
+import { completionRuleText } from './completion-rule';
 
 export const COHORT_NOTICES = ['scheduled', 'saved', 'status', 'sessionAdded', 'sessionSaved', 'sessionCancelled', 'copied'] as const;
 export const COHORT_FIELDS = [
@@ -30,6 +31,8 @@ export const COHORT_FIELDS = [
   'meetingLink',
   'facilitatorEmails',
   'reminderOffsets',
+  'completionRule',
+  'completionMinSessions',
 ];
 /** The instants the service names, each shown by its date-and-time pair. */
 const COHORT_INSTANTS = ['enrolmentOpensAt', 'enrolmentClosesAt', 'cancellationDeadline'];
@@ -62,6 +65,8 @@ function cohortValues(cohort: CohortDetail, record: CohortRecord): Values {
     meetingLink: cohort.meetingLink ?? '',
     facilitatorEmails: record.facilitatorEmails.join('\n'),
     reminderOffsets: formatReminderOffsets(cohort.reminderOffsets),
+    completionRule: cohort.completionRule,
+    completionMinSessions: cohort.completionMinSessions === null ? '' : String(cohort.completionMinSessions),
   };
 }
 
@@ -118,6 +123,14 @@ function cohortForm(values: Values, errors: FieldMessages | null, lang: Language
     meetingLink: field('meetingLink'),
     facilitatorEmails: field('facilitatorEmails'),
     reminderOffsets: field('reminderOffsets'),
+    completionRules: COMPLETION_RULES.map((value) => ({
+      value,
+      id: `cohort-completion-rule-${value}`,
+      label: translate(lang, `completion.rule.option.${value}`),
+      checked: value === (values.completionRule || 'attendance'),
+    })),
+    completionRuleError: errors?.completionRule ?? null,
+    completionMinSessions: field('completionMinSessions'),
   };
 }
 
@@ -175,6 +188,7 @@ export function cohortPage(
       statusLabel: translate(lang, `cohort.status.${cohort.status}`),
       deliveryModeLabel: translate(lang, `deliveryMode.${cohort.deliveryMode}`),
       reminderOffsetsText: formatReminderOffsets(cohort.reminderOffsets),
+      completionRuleText: completionRuleText(cohort, lang),
       confirmed: record.seatsTaken,
     },
     editable: record.mayEdit,

@@ -10,7 +10,7 @@ import { checkedId, isUuid, NotFound } from '../errors/domain-errors';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { renderMarkdown } from '../views/markdown';
 import { decodeCursor, Page, pageOf } from '../web/api/cursor';
-import { Cohort, CohortStatus, DeliveryMode } from './cohort.entity';
+import { Cohort, CohortStatus, CompletionRule, DeliveryMode } from './cohort.entity';
 import { CohortSession, SessionStatus } from './cohort-session.entity';
 import { Programme, ProgrammeStatus, ProgrammeTheme } from './programme.entity';
 import { termLabel } from './scheduling.rules';
@@ -87,6 +87,9 @@ export interface CohortDetail extends CohortSummary {
   copiedFromId: string | null;
   /** Minutes before each session that reminders go, earliest first; empty: none. */
   reminderOffsets: number[];
+  /** How completion is decided: from attendance (at least completionMinSessions, null: all), or by the facilitator. */
+  completionRule: CompletionRule;
+  completionMinSessions: number | null;
 }
 
 /** What the catalogue cannot know about the reader of a cohort. */
@@ -228,6 +231,8 @@ export class CatalogueService {
       mayJoin,
       copiedFromId: row.copiedFromId,
       reminderOffsets: row.reminderOffsets,
+      completionRule: row.completionRule,
+      completionMinSessions: row.completionMinSessions,
       sessions: sessions.map((session) => ({
         id: session.id,
         startsAt: session.startsAt,

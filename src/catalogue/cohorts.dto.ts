@@ -10,7 +10,7 @@ import { ShiftUnit } from '../i18n/helsinki-time';
 import { Omittable, PageQuery } from '../web/api/request.dto';
 import { CohortDetail, CohortSummary, EnrolmentWindow, SessionView } from './catalogue.service';
 import { DATE_TIME_EXAMPLE, DATE_TIME_MESSAGE, MAX_FACILITATORS, PersonDto, personDto, toDateTime } from './catalogue.dto';
-import { COHORT_STATUSES, CohortStatus, DELIVERY_MODES, DeliveryMode } from './cohort.entity';
+import { COHORT_STATUSES, CohortStatus, COMPLETION_RULES, CompletionRule, DELIVERY_MODES, DeliveryMode } from './cohort.entity';
 import { SESSION_STATUSES, SessionStatus } from './cohort-session.entity';
 import { CohortInput, MAX_REMINDER_OFFSET, MAX_REMINDERS, parseReminderOffsets, SessionInput } from './scheduling.rules';
 import { CopyRequest } from './scheduling.service';
@@ -179,6 +179,12 @@ export class CohortDetailDto extends CohortDto {
 
   @ApiProperty({ type: 'integer', isArray: true, example: [10080, 1440], description: 'Minutes before each session that a reminder goes, earliest first; empty: no reminders.' })
   reminderOffsets: number[];
+
+  @ApiProperty({ enum: COMPLETION_RULES, description: 'How completion is decided: by the sessions attended (“attendance”), or marked by the facilitator.' })
+  completionRule: CompletionRule;
+
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Under the “attendance” rule: at least this many of the sessions; null: all of them.' })
+  completionMinSessions: number | null;
 }
 
 export function sessionDto(session: SessionView): SessionDto {
@@ -219,6 +225,8 @@ export function cohortDetailDto(cohort: CohortDetail): CohortDetailDto {
     sessions: cohort.sessions.map(sessionDto),
     copiedFromId: cohort.copiedFromId,
     reminderOffsets: cohort.reminderOffsets,
+    completionRule: cohort.completionRule,
+    completionMinSessions: cohort.completionMinSessions,
   };
 }
 
@@ -359,6 +367,16 @@ export class CreateCohortDto {
   @IsArray({ message: 'cohort.reminderOffsets.format' })
   reminderOffsets?: number[];
 
+  @ApiPropertyOptional({ enum: COMPLETION_RULES, default: 'attendance', description: 'How completion is decided: by the sessions attended (see completionMinSessions), or marked by the facilitator.' })
+  @Omittable()
+  @IsIn(COMPLETION_RULES, { message: 'completion.rule.unknown' })
+  completionRule?: CompletionRule;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, description: 'Under the “attendance” rule: at least this many of the sessions (at most their number); null or left out: all of them.' })
+  @IsOptional()
+  @IsInt({ message: 'completion.minSessions.number' })
+  completionMinSessions?: number | null;
+
   @ApiProperty({ type: [NewSessionDto], description: 'At least one; none may overlap another.' })
   @IsArray({ message: 'api.sessions.invalid' })
   @IsObject({ each: true, message: 'api.sessions.invalid' })
@@ -433,6 +451,8 @@ export function scheduleInputOf(body: CreateCohortDto): CohortInput & { sessions
     meetingLink: body.meetingLink ?? null,
     facilitatorEmails: body.facilitatorEmails,
     reminderOffsets: body.reminderOffsets,
+    completionRule: body.completionRule,
+    completionMinSessions: body.completionMinSessions ?? null,
     sessions: body.sessions.map(sessionInputOf),
   };
 }

@@ -4,7 +4,7 @@
 import { Language, translate } from '../i18n/i18n';
 import { toHelsinki } from '../i18n/helsinki-time';
 import { withValues } from '../errors/domain-errors';
-import { CohortStatus, DeliveryMode } from './cohort.entity';
+import { CohortStatus, CompletionRule, DeliveryMode } from './cohort.entity';
 
 export const MIN_YEAR = 2000;
 export const MAX_YEAR = 2100;
@@ -15,6 +15,8 @@ export const MAX_REMINDERS = 10;
 /** Reminders go at most 60 days before a session (offsets in minutes). */
 export const MAX_REMINDER_OFFSET = 60 * 24 * 60;
 export const DEFAULT_REMINDER_OFFSETS = [7 * 24 * 60, 24 * 60];
+/** "At least K of the sessions": K's ceiling while the round's sessions are not known (the constraint's). */
+export const MAX_COMPLETION_MIN_SESSIONS = 100;
 
 /** A round's fields and sessions change while it is a draft or published; cancelled and completed rounds are history. */
 export function mayEditCohort(status: CohortStatus): boolean {
@@ -45,6 +47,10 @@ export interface CohortInput {
   facilitatorEmails?: string[];
   /** Minutes before each session that reminders go; left out: 7 days and 1 day. */
   reminderOffsets?: number[];
+  /** How completion is decided; left out: the cohort's as it is, or from attendance for a new one. */
+  completionRule?: CompletionRule;
+  /** From attendance: at least this many of the scheduled sessions; null: all of them. */
+  completionMinSessions?: number | null;
 }
 
 function inRange(date: Date): boolean {
@@ -84,7 +90,21 @@ export function cohortProblems(input: CohortInput): Record<string, string> {
   if (!problems.enrolmentOpensAt && !problems.enrolmentClosesAt && input.enrolmentClosesAt <= input.enrolmentOpensAt) {
     problems.enrolmentClosesAt = 'cohort.enrolmentClosesAt.notAfterOpens';
   }
+  Object.assign(problems, completionProblems(input, null));
   return problems;
+}
+
+/**
+ * The completion rule: a known rule, and K (at least K of the sessions) a whole number from 1 to the
+ * round's number of scheduled sessions, or to 100 while they are not known (`sessionCount` null).
+ */
+export function completionProblems(input: Pick<CohortInput, 'completionRule' | 'completionMinSessions'>, sessionCount: number | null): Record<string, string> {
+  if (input.completionRule !== undefined && input.completionRule !== 'attendance' && input.completionRule !== 'facilitator') return { completionRule: 'completion.rule.unknown' };
+  const k = input.completionMinSessions;
+  if (k === undefined || k === null) return {};
+  const most = sessionCount && sessionCount > 0 ? Math.min(sessionCount, MAX_COMPLETION_MIN_SESSIONS) : MAX_COMPLETION_MIN_SESSIONS;
+  if (!Number.isInteger(k) || k < 1 || k > most) return { completionMinSessions: withValues('completion.minSessions.range', { max: most }) };
+  return {};
 }
 
 /**

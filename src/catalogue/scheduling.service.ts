@@ -15,7 +15,7 @@ import { CohortSession } from './cohort-session.entity';
 import { facilitatorsByEmail } from './facilitators';
 import { isDayOff } from './finnish-holidays';
 import { Programme } from './programme.entity';
-import { CohortInput, cohortProblems, DEFAULT_REMINDER_OFFSETS, MAX_SESSIONS, mayEditCohort, pastSessionProblems, SessionInput, sessionProblems, termLabel, termOf } from './scheduling.rules';
+import { CohortInput, completionProblems, cohortProblems, DEFAULT_REMINDER_OFFSETS, MAX_SESSIONS, mayEditCohort, pastSessionProblems, SessionInput, sessionProblems, termLabel, termOf } from './scheduling.rules';
 import { SessionChange, SessionChangeKind } from './session-change.entity';
 
 /** Which status a cohort may go to from which. Cancelled and completed rounds are history. */
@@ -59,6 +59,8 @@ const CONSTRAINT_FIELDS: Record<string, [string, string]> = {
   cohort_session_dates_in_range: ['sessions', 'schedule.date.outOfRange'],
   cohort_dates_in_range: ['enrolmentOpensAt', 'schedule.date.outOfRange'],
   cohort_reminder_offsets_range: ['reminderOffsets', 'cohort.reminderOffsets.range'],
+  cohort_completion_rule_known: ['completionRule', 'completion.rule.unknown'],
+  cohort_completion_min_sessions_range: ['completionMinSessions', 'completion.minSessions.range?max=100'],
 };
 
 @Injectable()
@@ -75,6 +77,7 @@ export class SchedulingService {
     if (checks.refusePastSessions) Object.assign(problems, pastSessionProblems(input.sessions, [], new Date(), 'sessions', problems));
     if (input.sessions.length === 0) problems.sessions = 'session.atLeastOne';
     if (input.sessions.length > MAX_SESSIONS) problems.sessions = withValues('session.tooMany', { max: MAX_SESSIONS });
+    Object.assign(problems, completionProblems(input, input.sessions.length || null));
     if (Object.keys(problems).length) throw new FieldErrors(problems);
     return this.write(async (manager) => {
       const programme = await this.programme(manager, programmeId, { withFacilitators: true });
@@ -92,6 +95,7 @@ export class SchedulingService {
         }),
       );
       for (const session of input.sessions) await this.insertSession(manager, actorId, cohort.id, session);
+      await this.events.publish(manager, { name: 'cohort.created', cohortId: cohort.id, programmeId: programme.id, copiedFromId });
       await this.users.audit(manager, { actorUserId: actorId, action: 'cohort.scheduled', targetType: 'cohort', targetId: cohort.id, details: { programmeId, sessions: input.sessions.length, copiedFromId } });
       return cohort;
     });
@@ -106,6 +110,9 @@ export class SchedulingService {
       const next = { ...current, ...definedOnly(changes) };
       const problems = cohortProblems(next);
       if (!problems.capacity && next.capacity < cohort.seatsTaken) problems.capacity = withValues('cohort.capacity.belowConfirmed', { confirmed: cohort.seatsTaken });
+      if (changes.completionMinSessions !== undefined) {
+        Object.assign(problems, completionProblems(next, await manager.count(CohortSession, { where: { cohortId: cohort.id, status: 'scheduled' } })));
+      }
       if (Object.keys(problems).length) throw new FieldErrors(problems);
       Object.assign(cohort, cohortFields(next));
       if (changes.name !== undefined) cohort.name = changes.name?.trim() || termLabel(cohort.term, 'fi');
@@ -357,5 +364,8 @@ function cohortFields(input: CohortInput) {
     place: blankToNull(input.place),
     meetingLink: blankToNull(input.meetingLink),
     reminderOffsets: [...(input.reminderOffsets ?? DEFAULT_REMINDER_OFFSETS)].sort((a, b) => b - a),
+    completionRule: input.completionRule ?? 'attendance',
+    // "Marked by the facilitator" counts no sessions.
+    completionMinSessions: input.completionRule === 'facilitator' ? null : (input.completionMinSessions ?? null),
   };
 }

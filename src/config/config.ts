@@ -121,6 +121,9 @@ class Environment {
   @WholeNumber(0, 23, 'DIGEST_HOUR must be a whole number from 0 to 23 (Helsinki time)')
   DIGEST_HOUR = 7;
 
+  @WholeNumber(1, 100, 'REGISTER_RETENTION_YEARS must be a whole number of years from 1 to 100')
+  REGISTER_RETENTION_YEARS = 10;
+
   @WholeNumber(0, 1440, 'FORUM_EDIT_WINDOW_MINUTES must be a whole number of minutes from 0 to 1440')
   FORUM_EDIT_WINDOW_MINUTES = 30;
 
@@ -172,6 +175,8 @@ export interface Config {
   firstAdmin?: { email: string; password: string };
   /** Hour of the day (Helsinki) when daily digests go out. */
   digestHour: number;
+  /** Years after a round ends (an imported completion: after its year) that the register keeps who completed; then the retention job anonymises it. */
+  registerRetentionYears: number;
   /** How long authors may edit a post; its mail goes out when this has passed, with the post as it then stands. */
   forumEditWindowMinutes: number;
   /** First retry wait of a failed job; doubles each attempt. */
@@ -251,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     firstAdmin: parsed.ADMIN_EMAIL && parsed.ADMIN_PASSWORD ? { email: parsed.ADMIN_EMAIL, password: parsed.ADMIN_PASSWORD } : undefined,
     digestHour: parsed.DIGEST_HOUR,
     forumEditWindowMinutes: parsed.FORUM_EDIT_WINDOW_MINUTES,
+    registerRetentionYears: parsed.REGISTER_RETENTION_YEARS,
     jobRetryDelayMs: parsed.JOB_RETRY_DELAY_MS,
     sendingLeaseSeconds: parsed.SENDING_LEASE_SECONDS,
     sweepIntervalMs: parsed.SWEEP_INTERVAL_MS,

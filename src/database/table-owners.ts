@@ -90,4 +90,8 @@ export const VIEW_EXPORTS: Record<string, Area> = {
   forum_moderation_by_person: 'forums',
   calendar_feed_by_person: 'calendar',
   notification_by_person: 'notifications',
+  completion_listing: 'enrolment',
+  register_person: 'identity',
+  historical_completion_by_person: 'register',
+  agency_contact_by_person: 'register',
 };

@@ -3,7 +3,7 @@
 // which round. What they have written in the channels is in fixtures/discussions.json, read by
 // demo-discussions.ts.
 import { Language } from '../i18n/i18n';
-import { fromHelsinki } from '../i18n/helsinki-time';
+import { addHelsinkiDays, fromHelsinki, helsinkiDate, shiftInHelsinki, toHelsinki } from '../i18n/helsinki-time';
 import { NewProgramme } from '../catalogue/programmes.service';
 import { CohortInput, SessionInput } from '../catalogue/scheduling.rules';
 import type { NetworkEventInput } from '../calendar/network-events.service';
@@ -329,3 +329,52 @@ export const DEMO_ENROLMENTS: { programmeSlug: string; round: string; participan
   { programmeSlug: 'valmentava-johtajuus', round: 'Kevät 2027 – ryhmä 1', participants: ['riikka.hakkinen@poliisi.fi', 'mikko.nieminen@vayla.fi', 'oskar.ohman@maanmittauslaitos.fi'] },
   { programmeSlug: 'valmentava-johtajuus', round: 'Kevät 2027 – ryhmä 2', participants: ['tuula.lehtonen@ruokavirasto.fi', 'antti.heikkila@migri.fi', 'asa.ostrom@tulli.fi'] },
 ];
+
+/**
+ * A round that has just ended, so that a new user meets what follows a round (issue 18): its last
+ * session ended two working days before the demo was seeded, the two before it four and eight weeks
+ * earlier. The feedback survey opens from it, and its attendance proposes the completions Sanna
+ * confirms. Mikko missed the second day, so under the round's rule (every session) he is not proposed.
+ */
+export const DEMO_RECENT_ROUND = {
+  programmeSlug: 'ennakointi-osana-organisaation-toimintaa',
+  participants: [
+    'aino.virtanen@verohallinto.fi',
+    'asa.ostrom@tulli.fi',
+    'liisa.karkkainen@oph.fi',
+    'riikka.hakkinen@poliisi.fi',
+    'mikko.nieminen@vayla.fi',
+    'tuula.lehtonen@ruokavirasto.fi',
+    'oskar.ohman@maanmittauslaitos.fi',
+  ],
+  /** Session numbers (0-based) a participant missed. */
+  absences: { 'mikko.nieminen@vayla.fi': [1] } as Record<string, number[]>,
+};
+
+/** The recent round's input relative to `now`: sessions 9–16 on working days, named by its term ("Syksy 2026"). */
+export function recentRoundInput(now: Date, name: (firstSessionStart: Date) => string): CohortInput & { sessions: SessionInput[] } {
+  let last = addHelsinkiDays(now, -2);
+  // Back to a working day (Monday–Friday).
+  while ([0, 6].includes(new Date(helsinkiDate(last)).getUTCDay())) last = addHelsinkiDays(last, -1);
+  const { year, month, day } = toHelsinki(last);
+  const lastStart = fromHelsinki({ year, month, day, hour: 9, minute: 0 });
+  const starts = [shiftInHelsinki(lastStart, -8, 'weeks'), shiftInHelsinki(lastStart, -4, 'weeks'), lastStart];
+  return {
+    ...COHORT_DEFAULTS,
+    name: name(starts[0]),
+    enrolmentOpensAt: shiftInHelsinki(starts[0], -4, 'months'),
+    enrolmentClosesAt: addHelsinkiDays(starts[0], -21),
+    cancellationDeadline: addHelsinkiDays(starts[0], -14),
+    place: VALTIOKONTTORI,
+    sessions: starts.map((startsAt, i) => ({
+      startsAt,
+      // 9–16 on the same day (no clock change falls inside a working day).
+      endsAt: new Date(startsAt.getTime() + 7 * 60 * 60 * 1000),
+      agenda: [
+        '**Ennakoinnin perusteet.** Heikot signaalit ja megatrendit oman viraston työssä.',
+        '**Skenaariot.** Rakennetaan kolme vaihtoehtoista tulevaisuutta ja niiden seuraukset.',
+        '**Ennakointi arjessa.** Miten ennakointi liitetään strategiaan ja suunnitteluun.',
+      ][i],
+    })),
+  };
+}

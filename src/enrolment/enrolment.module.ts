@@ -6,6 +6,7 @@ import { ApprovalDeadlinesService } from './approval-deadlines.service';
 import { Attendance } from './attendance.entity';
 import { CohortPageController } from './cohort-page.controller';
 import { Completion } from './completion.entity';
+import { CompletionRetentionService } from './completion-retention.service';
 import { EnrolmentChange } from './enrolment-change.entity';
 import { EnrolmentApiController } from './enrolment.api.controller';
 import { Enrolment } from './enrolment.entity';
@@ -17,11 +18,14 @@ import { ParticipantsService } from './participants.service';
 import { RosterController } from './roster.controller';
 import { RosterService } from './roster.service';
 import { RosterSummaryService } from './roster-summary.service';
+import { CertificateService } from './certificate.service';
+import { CertificatesController } from './certificates.controller';
+import { CompletionNotifications } from './completion.notifications';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Enrolment, EnrolmentChange, Attendance, Completion]), CatalogueModule],
-  controllers: [EnrolmentApiController, CohortPageController, MyCohortsController, ApprovalController, RosterController, ParticipantsController],
-  providers: [EnrolmentService, EnrolmentNotifications, RosterSummaryService, ApprovalDeadlinesService, RosterService, ParticipantsService],
-  exports: [EnrolmentService, RosterService, ParticipantsService],
+  controllers: [EnrolmentApiController, CohortPageController, MyCohortsController, ApprovalController, RosterController, ParticipantsController, CertificatesController],
+  providers: [EnrolmentService, EnrolmentNotifications, RosterSummaryService, ApprovalDeadlinesService, RosterService, ParticipantsService, CompletionRetentionService, CertificateService, CompletionNotifications],
+  exports: [EnrolmentService, RosterService, ParticipantsService, CompletionRetentionService],
 })
 export class EnrolmentModule {}

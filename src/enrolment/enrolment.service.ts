@@ -23,6 +23,9 @@ import { isEmailAddress, NotificationsService, Recipient } from '../notification
 import { agencyCapReached } from './agency-cap';
 import { ACTIVE_STATUSES, EnrolmentStatus } from './enrolment.entity';
 import { ENROLMENT_KINDS, EnrolmentKind, EnrolmentMailExtras } from './enrolment.notifications';
+import { newCertificateCode } from './certificate-code';
+import { completionProposals } from './completion-proposals';
+import { COMPLETION_CERTIFICATE } from './completion.notifications';
 
 /** The cohort row as a change sees it, locked. */
 interface LockedCohort {
@@ -335,7 +338,7 @@ export class EnrolmentService implements OnModuleInit {
 
   /**
    * Marks a confirmed participant as having completed the programme (the register of trained
-   * developers), once the round's first session has started.
+   * developers), once the round's first session has started; their certificate goes by mail.
    */
   async complete(actor: Actor, cohortId: string, userId: string): Promise<EnrolmentView> {
     return this.dataSource.transaction(async (manager) => {
@@ -343,20 +346,90 @@ export class EnrolmentService implements OnModuleInit {
       await this.mustManage(manager, actor, cohort.id);
       const enrolment = await this.activeEnrolment(manager, cohort.id, checkedId(userId));
       if (!enrolment || enrolment.status !== 'confirmed') throw new Refused('enrolment.complete.notConfirmed');
-      // Nobody has completed a round that has not begun: a click on the wrong row before the first day would enter the register.
-      const [first]: { started: boolean | null }[] = await manager.query(
-        `SELECT min(starts_at) <= now() AS started FROM session_listing WHERE cohort_id = $1 AND status = 'scheduled'`,
-        [cohort.id],
-      );
-      if (!first?.started) throw new Refused('enrolment.complete.notStarted');
-      await manager.query(
-        `INSERT INTO completion (programme_id, cohort_id, user_id, agency_id, marked_by_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (programme_id, user_id) DO NOTHING`,
-        [cohort.programme_id, cohort.id, enrolment.user_id, enrolment.agency_id, actor.id],
-      );
-      // A completed place is still a taken seat: the count stays.
-      const completed = await this.setStatus(manager, enrolment, 'completed', null, actor.id, null, { completed: true });
-      return view(completed);
+      await this.mustHaveBegun(manager, cohort);
+      return view(await this.completeOne(manager, actor, cohort, enrolment));
     });
+  }
+
+  /**
+   * "Confirm completions": everyone the round's rule proposes (completion-proposals.ts), in one
+   * transaction under the cohort's lock, so a second click (or a second tab) finds nobody left to
+   * confirm. Returns how many were marked.
+   */
+  async completeProposed(actor: Actor, cohortId: string): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const cohort = await this.lockCohort(manager, cohortId);
+      await this.mustManage(manager, actor, cohort.id);
+      const { proposed } = await completionProposals(manager, cohort.id);
+      if (proposed.length === 0) return 0;
+      await this.mustHaveBegun(manager, cohort);
+      let marked = 0;
+      for (const person of proposed) {
+        const enrolment = await this.activeEnrolment(manager, cohort.id, person.userId);
+        if (!enrolment || enrolment.status !== 'confirmed') continue;
+        await this.completeOne(manager, actor, cohort, enrolment);
+        marked++;
+      }
+      return marked;
+    });
+  }
+
+  /**
+   * Takes a completion back (marked by mistake): the place is confirmed again and the completion row
+   * is deleted, so its certificate code no longer verifies, and a certificate mail not yet sent is
+   * not sent (its kind re-reads the completion when it goes).
+   */
+  async undoCompletion(actor: Actor, cohortId: string, userId: string): Promise<EnrolmentView> {
+    return this.dataSource.transaction(async (manager) => {
+      const cohort = await this.lockCohort(manager, cohortId);
+      await this.mustManage(manager, actor, cohort.id);
+      const [enrolment]: EnrolmentRow[] = await manager.query(
+        `SELECT ${ENROLMENT_COLUMNS} FROM enrolment WHERE cohort_id = $1 AND user_id = $2 AND status = 'completed' FOR UPDATE`,
+        [cohort.id, checkedId(userId)],
+      );
+      if (!enrolment) throw new Refused('completion.undo.notCompleted');
+      await manager.query(`DELETE FROM completion WHERE cohort_id = $1 AND user_id = $2`, [cohort.id, enrolment.user_id]);
+      const [[row]]: [EnrolmentRow[], number] = await manager.query(
+        `UPDATE enrolment SET status = 'confirmed', completed_at = NULL, updated_at = now() WHERE id = $1 RETURNING ${ENROLMENT_COLUMNS}`,
+        [enrolment.id],
+      );
+      await this.history(manager, enrolment, 'confirmed', null, null, actor.id, 'enrolment.reason.completionUndone');
+      return view(row);
+    });
+  }
+
+  /** Nobody has completed a round that has not begun: a click on the wrong row before the first day would enter the register. */
+  private async mustHaveBegun(manager: EntityManager, cohort: LockedCohort): Promise<void> {
+    const [first]: { started: boolean | null }[] = await manager.query(
+      `SELECT min(starts_at) <= now() AS started FROM session_listing WHERE cohort_id = $1 AND status = 'scheduled'`,
+      [cohort.id],
+    );
+    if (!first?.started) throw new Refused('enrolment.complete.notStarted');
+  }
+
+  /**
+   * One completion: the completion row with a new certificate code, the place marked completed, and
+   * the certificate mail in the outbox, all in the caller's transaction. Someone who completed the
+   * programme in an earlier round keeps that completion (and certificate): no second one.
+   */
+  private async completeOne(manager: EntityManager, actor: Actor, cohort: LockedCohort, enrolment: EnrolmentRow): Promise<EnrolmentRow> {
+    const [created]: { id: string }[] = await manager.query(
+      `INSERT INTO completion (programme_id, cohort_id, user_id, agency_id, marked_by_id, certificate_code) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (programme_id, user_id) DO NOTHING RETURNING id`,
+      [cohort.programme_id, cohort.id, enrolment.user_id, enrolment.agency_id, actor.id, newCertificateCode()],
+    );
+    // A completed place is still a taken seat: the count stays.
+    const completed = await this.setStatus(manager, enrolment, 'completed', null, actor.id, null, { completed: true });
+    if (created) {
+      const person = await this.person(manager, enrolment.user_id);
+      await this.notifications.notify(
+        COMPLETION_CERTIFICATE,
+        { userId: person.id, email: person.email, name: person.displayName, language: person.language },
+        { completionId: created.id, cohortId: cohort.id },
+        { manager, key: `completion-certificate-${created.id}` },
+      );
+    }
+    return completed;
   }
 
   /** Records whether a confirmed (or completed) participant was at a session. */

@@ -47,7 +47,7 @@ export class RosterController {
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${fileName}"; filename*=UTF-8''${encodeURIComponent(`${roster.cohort.name}.csv`)}`)
       .header('cache-control', 'no-store')
-      .send(rosterCsv(roster.entries, lang));
+      .send(rosterCsv(roster.entries, lang, roster));
   }
 
   @Post('roster/enrol')
@@ -116,6 +116,24 @@ export class RosterController {
     return this.roundTrip(reply, id, actor, lang, { form: 'complete', target: userId, body, errors: unknownFields(body) }, async () => {
       await this.enrolment.complete(actor, id, userId);
       return 'completed';
+    });
+  }
+
+  /** "Confirm completions": everyone the rule proposes, at once. */
+  @Post('roster/completions')
+  async confirmCompletions(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
+    await this.roster.mustManage(actor, id);
+    return this.roundTrip(reply, id, actor, lang, { form: 'confirmCompletions', body, errors: unknownFields(body) }, async () =>
+      (await this.enrolment.completeProposed(actor, id)) > 0 ? 'completionsConfirmed' : 'noCompletionsToConfirm',
+    );
+  }
+
+  @Post('roster/:userId/undo-completion')
+  async undoCompletion(@Param('id') id: string, @Param('userId') userId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
+    await this.roster.mustManage(actor, id);
+    return this.roundTrip(reply, id, actor, lang, { form: 'undoCompletion', target: userId, body, errors: unknownFields(body) }, async () => {
+      await this.enrolment.undoCompletion(actor, id, userId);
+      return 'completionUndone';
     });
   }
 

@@ -13,6 +13,7 @@ import { ACTIVE_STATUSES, EnrolmentStatus } from './enrolment.entity';
 import { EnrolmentService } from './enrolment.service';
 import { agencyCapReached } from './agency-cap';
 import { holdsSeat } from './seats';
+import { completionProposals, CompletionProposals } from './completion-proposals';
 
 /** The reader's own place in a cohort: the active enrolment, else the latest one. */
 export interface OwnEnrolment {
@@ -85,6 +86,8 @@ export interface RosterRow extends RosterEntry {
   mayReorder: boolean;
   /** A confirmed participant, who may be marked completed. */
   mayComplete: boolean;
+  /** A completed participant, whose completion may be taken back. */
+  mayUndoCompletion: boolean;
 }
 
 export interface RosterChange {
@@ -126,6 +129,8 @@ export interface Roster {
   moveTargets: { id: string; name: string; status: CohortStatus; startsAt: Date }[];
   /** Newest first. */
   history: RosterChange[];
+  /** The round's completion rule, who meets it now (completion-proposals.ts), and when each person completed. */
+  completion: CompletionProposals & { completedAt: Map<string, Date> };
 }
 
 export interface ApprovalDetails {
@@ -362,6 +367,8 @@ export class RosterService {
       ) as Promise<Roster['moveTargets']>,
       this.history(cohort.id),
     ]);
+    const proposals = await completionProposals(db, cohort.id);
+    const completed: { user_id: string; completed_at: Date }[] = await db.query(`SELECT user_id, completed_at FROM completion WHERE cohort_id = $1 AND user_id IS NOT NULL`, [cohort.id]);
     const mix = new Map<string | null, number>();
     for (const entry of entries) if (holdsSeat(entry.status)) mix.set(entry.agency, (mix.get(entry.agency) ?? 0) + 1);
     return {
@@ -383,6 +390,7 @@ export class RosterService {
         mayMove: isActive(entry.status),
         mayReorder: entry.status === 'waitlisted' && cohort.waitlist_length > 1,
         mayComplete: entry.status === 'confirmed',
+        mayUndoCompletion: entry.status === 'completed',
       })),
       agencyMix: [...mix]
         .map(([agency, count]) => ({ agency, count }))
@@ -391,6 +399,7 @@ export class RosterService {
       attendance: new Map(attendance.map((row) => [`${row.session_id}/${row.user_id}`, row.present])),
       moveTargets,
       history,
+      completion: { ...proposals, completedAt: new Map(completed.map((row) => [row.user_id, row.completed_at])) },
     };
   }
 

@@ -9,11 +9,12 @@ import { fieldText, FieldMessages } from '../web/forms';
 import { EnrolmentStatus } from './enrolment.entity';
 import { HOLDS_SEAT_STATUSES, holdsSeat } from './seats';
 import { Roster, RosterChange, RosterEntry, RosterRow } from './roster.service';
+import { completionRuleText } from '../catalogue/completion-rule';
 
-export const NOTICES = ['enrolledConfirmed', 'enrolledWaitlisted', 'alreadyEnrolled', 'removed', 'moved', 'reordered', 'completed', 'attendance'] as const;
+export const NOTICES = ['enrolledConfirmed', 'enrolledWaitlisted', 'alreadyEnrolled', 'removed', 'moved', 'reordered', 'completed', 'attendance', 'completionsConfirmed', 'noCompletionsToConfirm', 'completionUndone'] as const;
 export type Notice = (typeof NOTICES)[number];
 
-export type FormName = 'enrol' | 'remove' | 'move' | 'position' | 'complete' | 'attendance';
+export type FormName = 'enrol' | 'remove' | 'move' | 'position' | 'complete' | 'attendance' | 'confirmCompletions' | 'undoCompletion';
 /** The fields each form shows messages next to; others go in the summary. */
 const FORM_FIELDS: Record<FormName, string[]> = {
   enrol: ['email', 'reason'],
@@ -22,6 +23,8 @@ const FORM_FIELDS: Record<FormName, string[]> = {
   position: ['position', 'reason'],
   complete: [],
   attendance: [],
+  confirmCompletions: [],
+  undoCompletion: [],
 };
 
 /** Which form was refused, for whom, with what was typed and what was wrong. */
@@ -72,11 +75,28 @@ export function asciiFileName(name: string): string {
   return ascii || 'roster';
 }
 
-/** The roster as Finnish Excel opens it: UTF-8 with a BOM, `;` between fields, a header row in the reader's language. */
-export function rosterCsv(entries: RosterEntry[], lang: Language): string {
-  const header = ['name', 'email', 'agency', 'status', 'waitlistPosition', 'enrolledAt'].map((column) => translate(lang, `enrolment.csv.${column}`));
+/** What the CSV adds after the roster's own columns: attendance per scheduled session, and completion. */
+export type RosterRecord = Pick<Roster, 'sessions' | 'attendance'> & { completion: Pick<Roster['completion'], 'completedAt'> };
+
+/**
+ * The roster as Finnish Excel opens it: UTF-8 with a BOM, `;` between fields, a header row in the
+ * reader's language. With `record`, a column per scheduled session (present: yes, absent: no, not
+ * marked: empty) and the completion date (empty: not completed).
+ */
+export function rosterCsv(entries: RosterEntry[], lang: Language, record?: RosterRecord): string {
+  const sessions = record?.sessions ?? [];
+  const header = [
+    ...['name', 'email', 'agency', 'status', 'waitlistPosition', 'enrolledAt'].map((column) => translate(lang, `enrolment.csv.${column}`)),
+    ...sessions.map((session, index) => translate(lang, 'completion.csv.session', { number: index + 1, date: formatHelsinkiInput(session.startsAt).date })),
+    ...(record ? [translate(lang, 'completion.csv.completed')] : []),
+  ];
   const rows = entries.map((entry) => {
     const { date, time } = formatHelsinkiInput(entry.enrolledAt);
+    const attended = (sessionId: string) => {
+      const present = record!.attendance.get(`${sessionId}/${entry.userId}`);
+      return present === undefined ? '' : translate(lang, present ? 'completion.csv.present' : 'completion.csv.absent');
+    };
+    const completedAt = record?.completion.completedAt.get(entry.userId);
     return [
       safeCell(nameOf(entry, lang)),
       safeCell(entry.email),
@@ -84,6 +104,8 @@ export function rosterCsv(entries: RosterEntry[], lang: Language): string {
       translate(lang, `enrolment.status.${entry.status}`),
       entry.waitlistPosition === null ? '' : String(entry.waitlistPosition),
       `${date} ${time}`,
+      ...sessions.map((session) => attended(session.id)),
+      ...(record ? [completedAt ? formatHelsinkiInput(completedAt).date : ''] : []),
     ];
   });
   return stringify([header, ...rows], { bom: true, delimiter: ';', record_delimiter: 'windows' });
@@ -105,7 +127,8 @@ export function rosterPage(roster: Roster, lang: Language, state: { notice?: Not
 
   const row = (entry: RosterRow) => {
     const move = field('move', 'toCohortId', entry.userId);
-    const open = !!refusedHere('remove', entry.userId) || !!refusedHere('move', entry.userId) || !!refusedHere('position', entry.userId) || !!refusedHere('complete', entry.userId);
+    const open =
+      !!refusedHere('remove', entry.userId) || !!refusedHere('move', entry.userId) || !!refusedHere('position', entry.userId) || !!refusedHere('complete', entry.userId) || !!refusedHere('undoCompletion', entry.userId);
     return {
       userId: entry.userId,
       idPart: idPart(entry.userId),
@@ -137,6 +160,9 @@ export function rosterPage(roster: Roster, lang: Language, state: { notice?: Not
       },
       positionForm: { position: field('position', 'position', entry.userId, String(entry.waitlistPosition ?? '')), reason: field('position', 'reason', entry.userId) },
       completeError: refusedHere('complete', entry.userId) ? Object.values(errors ?? {}).join(' ') || null : null,
+      canUndoCompletion: entry.mayUndoCompletion,
+      undoCompletionError: refusedHere('undoCompletion', entry.userId) ? Object.values(errors ?? {}).join(' ') || null : null,
+      completedAt: roster.completion.completedAt.get(entry.userId) ?? null,
     };
   };
   const attendanceRefused = refusedHere('attendance');
@@ -153,7 +179,7 @@ export function rosterPage(roster: Roster, lang: Language, state: { notice?: Not
     refusal: state.refusal ?? null,
     errors,
     otherErrors:
-      errors && refused?.form !== 'complete' && refused?.form !== 'attendance'
+      errors && !['complete', 'attendance', 'confirmCompletions', 'undoCompletion'].includes(refused!.form)
         ? Object.entries(errors)
             .filter(([name]) => !known.includes(name))
             .map(([name, message]) => ({ field: name, message }))
@@ -185,6 +211,7 @@ export function rosterPage(roster: Roster, lang: Language, state: { notice?: Not
       })),
       error: attendanceRefused?.errors ? Object.values(attendanceRefused.errors).join(' ') : null,
     },
+    completion: completionSection(roster, lang, refusedHere('confirmCompletions')),
     history: roster.history.map((change) => ({
       createdAt: change.createdAt,
       person: nameOf({ name: change.personName, erased: change.personErased }, lang),
@@ -193,5 +220,24 @@ export function rosterPage(roster: Roster, lang: Language, state: { notice?: Not
       by: changedByText(change, lang),
       reason: reasonText(change.reason, lang),
     })),
+  };
+}
+
+/** The roster's completion section: the rule, and under the attendance rule who meets it once the last session is marked. */
+function completionSection(roster: Roster, lang: Language, refused: Refusal | null) {
+  const { completion } = roster;
+  const byId = new Map(roster.entries.map((entry) => [entry.userId, entry]));
+  const attendanceRule = completion.rule === 'attendance';
+  return {
+    ruleText: completionRuleText({ completionRule: completion.rule, completionMinSessions: completion.minSessions }, lang),
+    facilitatorRule: !attendanceRule,
+    waiting: attendanceRule && completion.sessionCount > 0 && !completion.lastSessionMarked,
+    noneLeft: attendanceRule && completion.lastSessionMarked && completion.proposed.length === 0,
+    heading: translate(lang, completion.proposed.length === 1 ? 'completion.proposed.one' : 'completion.proposed.other', { count: completion.proposed.length }),
+    proposed: completion.proposed.map((person) => ({
+      name: nameOf({ name: person.name, erased: byId.get(person.userId)?.erased ?? !person.name }, lang),
+      attended: translate(lang, 'completion.proposed.attended', { attended: person.attended, sessions: completion.sessionCount }),
+    })),
+    error: refused?.errors ? Object.values(refused.errors).join(' ') : null,
   };
 }

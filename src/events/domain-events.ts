@@ -24,13 +24,20 @@ export type DomainEvent =
       reason: string | null;
     }
   | { name: 'cohort.status-changed'; cohortId: string; from: string; to: string }
+  /** A cohort was scheduled; `copiedFromId` is the round it was copied from ("schedule the next round"), or null. */
+  | { name: 'cohort.created'; cohortId: string; programmeId: string; copiedFromId: string | null }
   /** A cohort's own fields changed (capacity, agency cap…); its row is locked by the change. */
   | { name: 'cohort.updated'; cohortId: string }
   /**
    * A person leaves (erased on request, or deactivated by an admin): every area lets go of what
    * they held. Published while their app_user row is locked and before an erasure blanks it.
    */
-  | { name: 'user.leaving'; userId: string; actorUserId: string; reason: 'erased' | 'deactivated' };
+  | { name: 'user.leaving'; userId: string; actorUserId: string; reason: 'erased' | 'deactivated' }
+  /**
+   * The person's address is now known to be theirs: an account created verified (by an admin, the
+   * demo, the first admin) or its mailed link used. The register matches imported rows to them.
+   */
+  | { name: 'user.email-verified'; userId: string; email: string };
 
 export type DomainEventName = DomainEvent['name'];
 export type DomainEventOf<N extends DomainEventName> = Extract<DomainEvent, { name: N }>;

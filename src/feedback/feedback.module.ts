@@ -4,11 +4,36 @@
 import { Module } from '@nestjs/common';
 import { CatalogueModule } from '../catalogue/catalogue.module';
 import { EnrolmentModule } from '../enrolment/enrolment.module';
+import { AnswersService } from './answers.service';
+import { FeedbackLifecycleService } from './feedback-lifecycle.service';
+import { FeedbackController } from './feedback.controller';
+import { FeedbackNotifications } from './feedback.notifications';
+import { AdminSurveysController, SurveyEditorController } from './survey-editor.controller';
+import { SurveyQuestionsController } from './survey-questions.controller';
+import { CohortSurveyResultsController, SiteSurveyResultsController } from './survey-results.controller';
+import { SurveyResultsService } from './survey-results.service';
+import { SurveyService } from './survey.service';
 
 @Module({
   imports: [CatalogueModule, EnrolmentModule],
-  controllers: [],
-  providers: [],
-  exports: [],
+  controllers: [
+    FeedbackController,
+    AdminSurveysController,
+    SurveyEditorController,
+    SurveyQuestionsController,
+    CohortSurveyResultsController,
+    SiteSurveyResultsController,
+  ],
+  providers: [
+    SurveyService,
+    AnswersService,
+    FeedbackLifecycleService,
+    FeedbackNotifications,
+    SurveyResultsService,
+  ],
+  exports: [
+    SurveyService,
+    AnswersService,
+  ],
 })
 export class FeedbackModule {}

@@ -11,6 +11,8 @@ import { Survey } from './survey.entity';
  */
 @Entity('survey_response')
 @Index('survey_response_one_per_person', ['surveyId', 'userId'], { unique: true, where: `user_id IS NOT NULL` })
+// Anonymous answers have no person, so the partial index above does not find a survey's answers.
+@Index('survey_response_survey', ['surveyId'])
 @Check('survey_response_language_known', `language IN ('fi', 'sv', 'en')`)
 export class SurveyResponse {
   @PrimaryGeneratedColumn('uuid')

@@ -4,6 +4,7 @@ import { Module } from '@nestjs/common';
 import { CalendarModule } from '../calendar/calendar.module';
 import { CatalogueModule } from '../catalogue/catalogue.module';
 import { EnrolmentModule } from '../enrolment/enrolment.module';
+import { FeedbackModule } from '../feedback/feedback.module';
 import { ForumsModule } from '../forums/forums.module';
 import { AdminOverviewController } from './admin-overview.controller';
 import { AdminOverviewService } from './admin-overview.service';
@@ -11,7 +12,7 @@ import { HomeController } from './home.controller';
 import { HomeService } from './home.service';
 
 @Module({
-  imports: [CatalogueModule, EnrolmentModule, CalendarModule, ForumsModule],
+  imports: [CatalogueModule, EnrolmentModule, CalendarModule, ForumsModule, FeedbackModule],
   controllers: [HomeController, AdminOverviewController],
   providers: [HomeService, AdminOverviewService],
 })

@@ -10,6 +10,7 @@ import { Actor } from '../access/capabilities';
 import { EventItem, NetworkEventsService } from '../calendar/network-events.service';
 import { DeliveryMode } from '../catalogue/cohort.entity';
 import { FacilitatedCohort, MyCohort, RosterService } from '../enrolment/roster.service';
+import { AnswersService, OpenSurvey } from '../feedback/answers.service';
 import { isAdmin } from '../forums/forum-access';
 import { ForumsService, UnreadThread } from '../forums/forums.service';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
@@ -45,6 +46,8 @@ export interface PersonalHome {
   /** All unread threads, of which `unreadThreads` are the latest. */
   unreadCount: number;
   networkEvents: EventItem[];
+  /** The rounds' feedback surveys open now that the person has not answered (or, named, may still change). */
+  feedback: OpenSurvey[];
 }
 
 @Injectable()
@@ -54,15 +57,17 @@ export class HomeService {
     private readonly roster: RosterService,
     private readonly networkEvents: NetworkEventsService,
     private readonly forums: ForumsService,
+    private readonly answers: AnswersService,
   ) {}
 
   async personalHome(actor: Actor, lang: Language, now: Date = new Date()): Promise<PersonalHome> {
-    const [sessions, cohorts, facilitated, unread, networkEvents] = await Promise.all([
+    const [sessions, cohorts, facilitated, unread, networkEvents, feedback] = await Promise.all([
       this.nextSessions(actor, lang, now),
       this.roster.myCohorts(actor.id, lang),
       this.roster.facilitatedCohorts(actor.id, lang),
       this.forums.unreadThreads(actor, lang, HOME_UNREAD_THREADS),
       this.networkEvents.nextNetworkEvents(HOME_NETWORK_EVENTS, lang, now),
+      this.answers.openFor(actor.id),
     ]);
     return {
       sessions,
@@ -71,6 +76,7 @@ export class HomeService {
       unreadThreads: unread.threads,
       unreadCount: unread.count,
       networkEvents,
+      feedback: feedback.filter((survey) => !survey.answered || !survey.anonymous),
     };
   }
 

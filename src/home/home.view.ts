@@ -4,7 +4,8 @@
 import { Actor, can, Capability } from '../access/capabilities';
 import { webAddress } from '../catalogue/catalogue.view';
 import { facilitatedCohortView } from '../enrolment/my-cohorts.view';
-import { Language, translate } from '../i18n/i18n';
+import { cohortNameIn } from '../i18n/cohort-name';
+import { Language, localized, translate } from '../i18n/i18n';
 import { PersonalHome } from './home.service';
 
 export function homePage(viewer: Actor, home: PersonalHome, lang: Language) {
@@ -33,5 +34,11 @@ export function homePage(viewer: Actor, home: PersonalHome, lang: Language) {
     unreadCount: home.unreadCount,
     moreUnread: home.unreadCount > home.unreadThreads.length,
     networkEvents: home.networkEvents,
+    feedback: home.feedback.map((survey) => ({
+      href: `/cohorts/${survey.cohortId}/feedback`,
+      label: translate(lang, 'home.feedback.item', { programme: localized(survey.programmeTitle, lang), round: cohortNameIn(survey.cohortName, lang) }),
+      closesAt: survey.closesAt,
+      mayEdit: survey.answered,
+    })),
   };
 }

@@ -7,6 +7,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import argon2 from 'argon2';
 import { DataSource, EntityManager } from 'typeorm';
 import { Language } from '../i18n/i18n';
+import { DomainEvents } from '../events/domain-events';
 import { passwordProblem } from './password-policy';
 import { DigestRhythm, SiteRole, User, UserStatus } from './user.entity';
 
@@ -50,7 +51,10 @@ export interface AuditEntry {
 
 @Injectable()
 export class UserService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: DomainEvents,
+  ) {}
 
   static normaliseEmail(email: string): string {
     return email.trim().toLowerCase();
@@ -95,7 +99,7 @@ export class UserService {
     if (Object.keys(errors).length) throw new FieldErrors(errors);
     const passwordHash = await this.hashPassword(input.password);
     try {
-      return await manager.getRepository(User).save(
+      const user = await manager.getRepository(User).save(
         manager.getRepository(User).create({
           email,
           displayName: input.displayName.trim(),
@@ -106,6 +110,8 @@ export class UserService {
           passwordHash,
         }),
       );
+      if (input.emailVerified) await this.events.publish(manager, { name: 'user.email-verified', userId: user.id, email: user.email });
+      return user;
     } catch (error) {
       // Two registrations of one email at the same moment: the unique index decides.
       if ((error as { code?: string }).code === '23505') throw new FieldErrors({ email: 'accounts.email.taken' });
@@ -172,7 +178,16 @@ export class UserService {
 
   /** The address is the person's: they used the link mailed to it (the first time counts). */
   async markEmailVerified(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(`UPDATE app_user SET email_verified_at = coalesce(email_verified_at, now()), updated_at = now() WHERE id = $1`, [userId]);
+    const [rows]: [{ email: string }[], number] = await manager.query(
+      `UPDATE app_user SET email_verified_at = coalesce(email_verified_at, now()), updated_at = now() WHERE id = $1 RETURNING email`,
+      [userId],
+    );
+    if (rows[0]) await this.events.publish(manager, { name: 'user.email-verified', userId, email: rows[0].email });
+  }
+
+  /** Whether others see the person by name in the register of trained developers (the profile's setting). */
+  async setListedInRegister(userId: string, listed: boolean): Promise<void> {
+    await this.dataSource.query(`UPDATE app_user SET listed_in_register = $2, updated_at = now() WHERE id = $1`, [userId, listed]);
   }
 
   /**

@@ -22,6 +22,10 @@ export enum JobName {
   RosterSummary = 'roster-summary',
   /** Every 15 minutes: lapses managers' approval requests past their deadline and reminds managers once after 3 days. */
   ApprovalDeadlines = 'approval-deadlines',
+  /** Every 5 minutes: opens the rounds' feedback surveys whose last session has ended (inviting the participants) and sends the one reminder before closing. */
+  FeedbackSurveys = 'feedback-surveys',
+  /** Daily: anonymises the register's completions (and imported ones) older than REGISTER_RETENTION_YEARS, in batches. */
+  RegisterRetention = 'register-retention',
 }
 
 export interface JobPayloads {
@@ -33,6 +37,8 @@ export interface JobPayloads {
   [JobName.DigestForPerson]: { userId: string; hour: string };
   [JobName.RosterSummary]: Record<string, never>;
   [JobName.ApprovalDeadlines]: Record<string, never>;
+  [JobName.FeedbackSurveys]: Record<string, never>;
+  [JobName.RegisterRetention]: Record<string, never>;
 }
 
 export type JobData<N extends JobName> = JobPayloads[N];

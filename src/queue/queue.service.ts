@@ -95,6 +95,10 @@ export class QueueService implements OnModuleInit, OnApplicationBootstrap, Befor
       { name: JobName.RosterSummary, repeat: { pattern: `0 ${this.config.digestHour} * * *`, tz: 'Europe/Helsinki' } },
       // A lapsed approval request tells the person within a quarter of an hour; its link says so at once.
       { name: JobName.ApprovalDeadlines, repeat: { every: 15 * 60_000 } },
+      // A round's feedback survey opens within 5 minutes of its last session's end.
+      { name: JobName.FeedbackSurveys, repeat: { every: 5 * 60_000 } },
+      // At night, when nobody reads the register.
+      { name: JobName.RegisterRetention, repeat: { pattern: '30 3 * * *', tz: 'Europe/Helsinki' } },
     ];
     try {
       for (const { name, repeat } of schedules) {

@@ -23,7 +23,9 @@ export const MAX_JSON_DEPTH = 32;
  * `sessions.2.agenda`, `descriptionSv`): the text areas of the forms and their API twins. A test
  * keeps this list and the forms' text areas in step.
  */
-const MULTI_LINE_FIELD = /^(body|agenda|description|summary|facilitatorEmails|domains)([A-Z][a-z])?$/;
+const MULTI_LINE_FIELD = /^(body|agenda|description|summary|facilitatorEmails|domains|intro|prompt|options)([A-Z][a-z])?$/;
+/** A feedback survey's answer to a question, named by the question's id (feedback/answers.service.ts answerField): a long text answer spans lines. */
+const SURVEY_ANSWER_FIELD = /^q-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const NUL = /\u0000/;
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -35,7 +37,7 @@ const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
 const INVISIBLE_ONLY = /^[\s\p{Cf}\u115f\u1160\u3164\uffa0\u2800]+$/u;
 
 export function isMultiLineField(path: string): boolean {
-  return path.split('.').some((part) => MULTI_LINE_FIELD.test(part));
+  return path.split('.').some((part) => MULTI_LINE_FIELD.test(part) || SURVEY_ANSWER_FIELD.test(part));
 }
 
 /** Blank after removing whitespace and invisible format characters. */

@@ -5,6 +5,7 @@
 // while this is made, so that the outbox message gets rendered.
 import { DataSource } from 'typeorm';
 import { NetworkEventsService } from '../../src/calendar/network-events.service';
+import { SurveyService } from '../../src/feedback/survey.service';
 import { ForumsService } from '../../src/forums/forums.service';
 import { ApiTokensService } from '../../src/identity/api-tokens.service';
 import { User } from '../../src/identity/user.entity';
@@ -36,6 +37,10 @@ export interface RouteFixtures {
   postId: string;
   /** The fixture round's private forum, which only its members and admins read. */
   cohortChannelId: string;
+  /** The draft round's feedback survey (nobody is in that round), and its one question. */
+  surveyCohortId: string;
+  surveyId: string;
+  surveyQuestionId: string;
 }
 
 export interface RouteFixturePeople {
@@ -76,6 +81,13 @@ export async function buildRouteFixtures(t: TestApp, people: RouteFixturePeople)
     meetingLink: null,
   });
 
+  const admin = (await db.query(
+    `SELECT id, email, display_name AS "displayName", agency_id AS "agencyId", language, site_role AS "siteRole", true AS "emailVerified" FROM app_user WHERE id = $1`,
+    [await adminId(t)],
+  ))[0];
+  const surveyId = await t.app.get(SurveyService).createCohortSurvey(admin, spare.id, null);
+  const surveyQuestionId = await t.app.get(SurveyService).addQuestion(admin, surveyId, { kind: 'scale', required: true, prompt: { fi: 'Kuinka hyödyllinen?' }, options: [] });
+
   return {
     programmeSlug: programme.slug,
     programmeId: programme.id,
@@ -91,5 +103,8 @@ export async function buildRouteFixtures(t: TestApp, people: RouteFixturePeople)
     threadId,
     postId,
     cohortChannelId: cohortChannel.id,
+    surveyCohortId: spare.id,
+    surveyId,
+    surveyQuestionId,
   };
 }
