@@ -260,7 +260,7 @@ describe('feedback results', () => {
     const res = await (await signIn(t, facilitator.email)).get(`/cohorts/${cohort.id}/feedback/results.csv`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(res.headers['content-disposition']).toBe('attachment; filename="palaute-kevat-2027.csv"');
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="palaute-kevat-2027.csv"; filename*=UTF-8''${encodeURIComponent('palaute-Kevät 2027.csv')}`);
     const lines = res.text.replace(/^\uFEFF/, '').split('\r\n');
     expect(lines[0]).toBe('Nro;Kysymys;Tyyppi;Vastaus;Määrä;Keskiarvo');
     expect(lines).toContain('1;Kuinka hyödyllinen valmennus oli?;Asteikko 1–5;5 – Erittäin;1;');

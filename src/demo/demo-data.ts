@@ -3,7 +3,8 @@
 // which round. What they have written in the channels is in fixtures/discussions.json, read by
 // demo-discussions.ts.
 import { Language } from '../i18n/i18n';
-import { addHelsinkiDays, fromHelsinki, helsinkiDate, shiftInHelsinki, toHelsinki } from '../i18n/helsinki-time';
+import { addHelsinkiDays, fromHelsinki, shiftInHelsinki, toHelsinki } from '../i18n/helsinki-time';
+import { isDayOff } from '../catalogue/finnish-holidays';
 import { NewProgramme } from '../catalogue/programmes.service';
 import { CohortInput, SessionInput } from '../catalogue/scheduling.rules';
 import type { NetworkEventInput } from '../calendar/network-events.service';
@@ -353,12 +354,14 @@ export const DEMO_RECENT_ROUND = {
 
 /** The recent round's input relative to `now`: sessions 9–16 on working days, named by its term ("Syksy 2026"). */
 export function recentRoundInput(now: Date, name: (firstSessionStart: Date) => string): CohortInput & { sessions: SessionInput[] } {
-  let last = addHelsinkiDays(now, -2);
-  // Back to a working day (Monday–Friday).
-  while ([0, 6].includes(new Date(helsinkiDate(last)).getUTCDay())) last = addHelsinkiDays(last, -1);
-  const { year, month, day } = toHelsinki(last);
-  const lastStart = fromHelsinki({ year, month, day, hour: 9, minute: 0 });
-  const starts = [shiftInHelsinki(lastStart, -8, 'weeks'), shiftInHelsinki(lastStart, -4, 'weeks'), lastStart];
+  // Each session on a working day: back from two days ago, and from four and eight weeks before that.
+  const workingDayFrom = (instant: Date) => {
+    while (isDayOff(toHelsinki(instant))) instant = addHelsinkiDays(instant, -1);
+    const { year, month, day } = toHelsinki(instant);
+    return fromHelsinki({ year, month, day, hour: 9, minute: 0 });
+  };
+  const lastStart = workingDayFrom(addHelsinkiDays(now, -2));
+  const starts = [workingDayFrom(shiftInHelsinki(lastStart, -8, 'weeks')), workingDayFrom(shiftInHelsinki(lastStart, -4, 'weeks')), lastStart];
   return {
     ...COHORT_DEFAULTS,
     name: name(starts[0]),

@@ -24,6 +24,7 @@ import { DiscussionImportService } from '../forums/discussion-import.service';
 import { ForumsService } from '../forums/forums.service';
 import { ModerationService } from '../forums/moderation.service';
 import { DEMO_AGENCIES, DEMO_COHORTS, DEMO_ENROLMENTS, DEMO_FACILITATOR, DEMO_MAIL_RECIPIENTS, DEMO_NETWORK_EVENTS, DEMO_PASSWORD, DEMO_PROGRAMMES, DEMO_USERS } from './demo-data';
+import { DemoAfterRoundService } from './demo-after-round.service';
 import { DemoChannel, demoInstant, DEMO_THREADS } from './demo-discussions';
 
 /** Arbitrary, fixed key of the advisory lock that lets one process at a time schedule the demo rounds ("demo" in ASCII). */
@@ -63,6 +64,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
     private readonly cohorts: DemoCohortsService,
     private readonly networkEvents: DemoNetworkEventsService,
     private readonly discussions: DiscussionImportService,
+    private readonly afterRound: DemoAfterRoundService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -70,7 +72,10 @@ export class DemoSeedService implements OnApplicationBootstrap {
     if (!this.config.demoData) return;
     await this.seedIfEmpty();
     await this.seedUsersIfNone();
+    // Before the rounds, which copy their programme's feedback template when they are scheduled.
+    await this.afterRound.seedFeedbackTemplatesIfNone();
     await this.seedRoundsIfNone();
+    await this.afterRound.seedRecentRoundIfNone();
     await this.seedNetworkEventsIfNone();
     await this.seedDiscussionsIfNone();
   }

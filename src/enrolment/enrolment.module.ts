@@ -11,6 +11,7 @@ import { EnrolmentChange } from './enrolment-change.entity';
 import { EnrolmentApiController } from './enrolment.api.controller';
 import { Enrolment } from './enrolment.entity';
 import { EnrolmentNotifications } from './enrolment.notifications';
+import { DemoHistoryService } from './demo-history.service';
 import { EnrolmentService } from './enrolment.service';
 import { MyCohortsController } from './my-cohorts.controller';
 import { ParticipantsController } from './participants.controller';
@@ -25,7 +26,7 @@ import { CompletionNotifications } from './completion.notifications';
 @Module({
   imports: [TypeOrmModule.forFeature([Enrolment, EnrolmentChange, Attendance, Completion]), CatalogueModule],
   controllers: [EnrolmentApiController, CohortPageController, MyCohortsController, ApprovalController, RosterController, ParticipantsController, CertificatesController],
-  providers: [EnrolmentService, EnrolmentNotifications, RosterSummaryService, ApprovalDeadlinesService, RosterService, ParticipantsService, CompletionRetentionService, CertificateService, CompletionNotifications],
-  exports: [EnrolmentService, RosterService, ParticipantsService, CompletionRetentionService],
+  providers: [EnrolmentService, EnrolmentNotifications, RosterSummaryService, ApprovalDeadlinesService, RosterService, ParticipantsService, CompletionRetentionService, CertificateService, CompletionNotifications, DemoHistoryService],
+  exports: [EnrolmentService, RosterService, ParticipantsService, CompletionRetentionService, DemoHistoryService],
 })
 export class EnrolmentModule {}

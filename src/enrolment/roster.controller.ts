@@ -17,12 +17,13 @@ import { cohortNameIn } from '../i18n/cohort-name';
 import { confirmationPage, confirmedForm } from '../web/confirmation';
 import { unknownFields } from '../web/form-fields';
 import { formRoundTrip } from '../web/form-round-trip';
+import { sendSpreadsheet } from '../web/spreadsheet';
 import { fieldText, validateForm } from '../web/forms';
 import { Lang } from '../web/language';
 import { attendanceFormOf, MoveFormDto, PositionFormDto, reasonOf, RemoveFormDto, RosterEnrolFormDto } from './enrolment-web.dto';
 import { EnrolmentService } from './enrolment.service';
 import { RosterService } from './roster.service';
-import { asciiFileName, Notice, NOTICES, Refusal, rosterCsv, rosterPage } from './roster.view';
+import { Notice, NOTICES, Refusal, rosterCsv, rosterPage } from './roster.view';
 
 @ApiExcludeController()
 @SignedIn()
@@ -42,12 +43,7 @@ export class RosterController {
   @Get('roster.csv')
   async csv(@Param('id') id: string, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const roster = await this.roster.roster(actor, id, lang);
-    const fileName = `${asciiFileName(roster.cohort.name)}.csv`;
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${fileName}"; filename*=UTF-8''${encodeURIComponent(`${roster.cohort.name}.csv`)}`)
-      .header('cache-control', 'no-store')
-      .send(rosterCsv(roster.entries, lang, roster));
+    return sendSpreadsheet(reply, roster.cohort.name, rosterCsv(roster.entries, lang, roster));
   }
 
   @Post('roster/enrol')

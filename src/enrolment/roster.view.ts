@@ -1,8 +1,8 @@
 // What a cohort's roster page shows: the agency mix, the people by status with the forms their
 // row offers (from RosterService's `may…` flags), attendance, the history of changes in words,
 // and a refused form again with its input and messages; and the roster as a CSV file.
-import { stringify } from 'csv-stringify/sync';
 import { formatHelsinkiInput } from '../i18n/helsinki-time';
+import { spreadsheetCell, spreadsheetCsv } from '../web/spreadsheet';
 import { Language, translate } from '../i18n/i18n';
 import { cohortNameIn } from '../i18n/cohort-name';
 import { fieldText, FieldMessages } from '../web/forms';
@@ -60,21 +60,6 @@ function changedByText(change: RosterChange, lang: Language): string {
   return translate(lang, change.reason === 'enrolment.reason.managerApproved' || change.reason === 'enrolment.reason.managerDeclined' ? 'enrolment.history.byManager' : 'enrolment.history.bySystem');
 }
 
-/** A cell Excel would read as a formula (=, +, -, @) is kept as text. */
-const safeCell = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
-
-/** An ASCII file name from the cohort's name: "Kevät 2027 – verkossa" → "kevat-2027-verkossa". */
-export function asciiFileName(name: string): string {
-  const ascii = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80);
-  return ascii || 'roster';
-}
-
 /** What the CSV adds after the roster's own columns: attendance per scheduled session, and completion. */
 export type RosterRecord = Pick<Roster, 'sessions' | 'attendance'> & { completion: Pick<Roster['completion'], 'completedAt'> };
 
@@ -98,9 +83,9 @@ export function rosterCsv(entries: RosterEntry[], lang: Language, record?: Roste
     };
     const completedAt = record?.completion.completedAt.get(entry.userId);
     return [
-      safeCell(nameOf(entry, lang)),
-      safeCell(entry.email),
-      safeCell(entry.agency ?? ''),
+      spreadsheetCell(nameOf(entry, lang)),
+      spreadsheetCell(entry.email),
+      spreadsheetCell(entry.agency ?? ''),
       translate(lang, `enrolment.status.${entry.status}`),
       entry.waitlistPosition === null ? '' : String(entry.waitlistPosition),
       `${date} ${time}`,
@@ -108,7 +93,7 @@ export function rosterCsv(entries: RosterEntry[], lang: Language, record?: Roste
       ...(record ? [completedAt ? formatHelsinkiInput(completedAt).date : ''] : []),
     ];
   });
-  return stringify([header, ...rows], { bom: true, delimiter: ';', record_delimiter: 'windows' });
+  return spreadsheetCsv([header, ...rows]);
 }
 
 /** The roster page: a change just made (`notice`), or the refused form again with why (`refusal`, or the messages in `refused`). */

@@ -13,17 +13,13 @@ import { Language } from '../i18n/i18n';
 import { Lang } from '../web/language';
 import { SurveyResults, SurveyResultsService } from './survey-results.service';
 import { resultsCsv, resultsFileName, resultsPage } from './survey-results.view';
+import { sendSpreadsheet } from '../web/spreadsheet';
 
 /** Every answer of the CSV, not only the newest shown on the page. */
 const ALL_TEXTS = 1_000_000;
 
 function sendCsv(reply: FastifyReply, results: SurveyResults, lang: Language) {
-  const fileName = resultsFileName(results, lang);
-  return reply
-    .header('content-type', 'text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="${fileName}"`)
-    .header('cache-control', 'no-store')
-    .send(resultsCsv(results, lang));
+  return sendSpreadsheet(reply, resultsFileName(results, lang), resultsCsv(results, lang), 'results');
 }
 
 @ApiExcludeController()

@@ -3,7 +3,7 @@
 // table; scale questions also by agency and against earlier rounds; text answers listed. And the
 // results as a CSV file: the counts per question and answer, the means, and the text answers, without
 // names (a named survey's results do not show who answered what either).
-import { stringify } from 'csv-stringify/sync';
+import { spreadsheetCell, spreadsheetCsv } from '../web/spreadsheet';
 import { formatDate } from '../i18n/dates';
 import { cohortNameIn } from '../i18n/cohort-name';
 import { Language, LOCALES, translate } from '../i18n/i18n';
@@ -123,38 +123,28 @@ export function resultsPage(results: SurveyResults, lang: Language, hrefs: { csv
   };
 }
 
-/** A cell Excel would read as a formula (=, +, -, @) is kept as text. */
-const safeCell = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
-
 /** The results as Finnish Excel opens them: UTF-8 with a BOM, `;` between fields, a header row in the reader's language. */
 export function resultsCsv(results: SurveyResults, lang: Language): string {
   const header = ['number', 'question', 'kind', 'answer', 'count', 'mean'].map((column) => translate(lang, `feedbackResults.csv.${column}`));
   const rows: string[][] = [];
   for (const question of results.questions) {
-    const lead = [String(question.position), safeCell(question.prompt), translate(lang, `feedbackResults.kind.${question.kind}`)];
+    const lead = [String(question.position), spreadsheetCell(question.prompt), translate(lang, `feedbackResults.kind.${question.kind}`)];
     if (question.scale) {
       const scale = question.scale;
-      scale.counts.forEach((count, i) => rows.push([...lead, safeCell(pointLabel(i + 1, scale.labels[i])), String(count), '']));
+      scale.counts.forEach((count, i) => rows.push([...lead, spreadsheetCell(pointLabel(i + 1, scale.labels[i])), String(count), '']));
       rows.push([...lead, translate(lang, 'feedbackResults.csv.all'), String(question.answered), scale.mean === null ? '' : formatMean(scale.mean, lang)]);
     } else if (question.choices) {
-      for (const choice of question.choices) rows.push([...lead, safeCell(choice.label), String(choice.count), '']);
+      for (const choice of question.choices) rows.push([...lead, spreadsheetCell(choice.label), String(choice.count), '']);
       rows.push([...lead, translate(lang, 'feedbackResults.csv.all'), String(question.answered), '']);
     } else {
-      for (const item of question.texts ?? []) rows.push([...lead, safeCell(item.text), '', '']);
+      for (const item of question.texts ?? []) rows.push([...lead, spreadsheetCell(item.text), '', '']);
     }
   }
-  return stringify([header, ...rows], { bom: true, delimiter: ';', record_delimiter: 'windows' });
+  return spreadsheetCsv([header, ...rows]);
 }
 
-/** The CSV's file name: "palaute-kevat-2027.csv". */
+/** The CSV's name: "palaute-Kevät 2027" (sent as "palaute-kevat-2027.csv" to clients without UTF-8 names). */
 export function resultsFileName(results: SurveyResults, lang: Language): string {
   const name = results.cohort ? results.cohort.name : translate(lang, 'feedbackResults.site');
-  const ascii = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80);
-  return `${translate(lang, 'feedbackResults.csv.filePrefix')}-${ascii || 'results'}.csv`;
+  return `${translate(lang, 'feedbackResults.csv.filePrefix')}-${name}`;
 }

@@ -14,7 +14,7 @@ import { Language } from '../i18n/i18n';
 import { AgencyService } from '../identity/agency.service';
 import { translateFields } from '../web/forms';
 import { Lang } from '../web/language';
-import { asciiFileName } from '../enrolment/roster.view';
+import { sendSpreadsheet } from '../web/spreadsheet';
 import { RegisterService } from './register.service';
 import { developersPage, registerCsv } from './register.view';
 
@@ -50,11 +50,6 @@ export class RegisterController {
   async csv(@Query() query: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const filter = await this.register.csvFilter(queryOf(query), lang);
     const { agencyName, rows } = await this.register.csvRows(actor, filter, lang);
-    const name = `${agencyName}.csv`;
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${asciiFileName(agencyName)}.csv"; filename*=UTF-8''${encodeURIComponent(name)}`)
-      .header('cache-control', 'no-store')
-      .send(registerCsv(rows, lang));
+    return sendSpreadsheet(reply, agencyName, registerCsv(rows, lang), 'register');
   }
 }

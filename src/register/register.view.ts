@@ -1,7 +1,7 @@
 // What the register's pages show (register.controller.ts, register-import.controller.ts,
 // privacy.controller.ts): the register with its filter, the numbers per agency and the people the
 // viewer sees by name; its CSV; the import form and its preview; the privacy page.
-import { stringify } from 'csv-stringify/sync';
+import { spreadsheetCell, spreadsheetCsv } from '../web/spreadsheet';
 import { Language, translate } from '../i18n/i18n';
 import { FieldMessages, translateMessage } from '../web/forms';
 import { ImportPreview } from './register-import.service';
@@ -66,21 +66,18 @@ export function developersPage(
   };
 }
 
-/** A cell Excel would read as a formula (=, +, -, @) is kept as text: imported names are anyone's typing. */
-const safeCell = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
-
 export function registerCsv(rows: RegisterCsvRow[], lang: Language): string {
   const header = ['name', 'email', 'programme', 'round', 'year', 'source', 'listed'].map((column) => translate(lang, `register.csv.${column}`));
   const body = rows.map((row) => [
-    safeCell(row.name),
-    safeCell(row.email ?? ''),
-    safeCell(row.programme),
-    safeCell(row.round ?? ''),
+    spreadsheetCell(row.name),
+    spreadsheetCell(row.email ?? ''),
+    spreadsheetCell(row.programme),
+    spreadsheetCell(row.round ?? ''),
     String(row.year),
     translate(lang, `register.source.${row.source}`),
     translate(lang, row.listed ? 'register.csv.yes' : 'register.csv.no'),
   ]);
-  return stringify([header, ...body], { bom: true, delimiter: ';', record_delimiter: 'windows' });
+  return spreadsheetCsv([header, ...body]);
 }
 
 /** The import form (empty, or with its text and a fault of the whole file), or the preview of a file. */
