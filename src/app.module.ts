@@ -11,6 +11,7 @@ import { DemoModule } from './demo/demo.module';
 import { EnrolmentModule } from './enrolment/enrolment.module';
 import { EventsModule } from './events/events.module';
 import { FeedbackModule } from './feedback/feedback.module';
+import { FilesModule } from './files/files.module';
 import { ForumsModule } from './forums/forums.module';
 import { HealthModule } from './health/health.module';
 import { HomeModule } from './home/home.module';
@@ -57,6 +58,7 @@ export class AppModule {
         CatalogueModule,
         EnrolmentModule,
         CalendarModule,
+        FilesModule,
         ForumsModule,
         FeedbackModule,
         RegisterModule,

@@ -20,6 +20,7 @@ import { createViewEngine } from './views/view-engine';
 import { apiValidationError } from './web/forms';
 import { HttpExceptionFilter } from './web/http-exception.filter';
 import { registerInputGuard } from './web/input-guard';
+import { registerMultipart } from './web/multipart';
 import { registerLanguage } from './web/language';
 import { clientErrorHandler, frameworkErrors, registerRequestSafety } from './web/request-safety';
 
@@ -63,6 +64,7 @@ export async function configureApp(app: NestFastifyApplication, config: Config, 
   await registerSessions(app, config, app.get<Logger>(LOGGER));
   // After the session's onSend hook, so its checks run last, just before the headers are written.
   registerRequestSafety(fastify);
+  await registerMultipart(app, config.fileMaxBytes);
   registerInputGuard(app);
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {

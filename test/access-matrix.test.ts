@@ -189,6 +189,11 @@ const MATRIX: Record<string, Row> = {
   'POST /admin/register/import': { url: '/admin/register/import', expect: [403, 403, 403, 400, 403] },
   'POST /admin/register/import/confirm': { url: '/admin/register/import/confirm', expect: [403, 403, 403, 400, 403] },
   'GET /privacy': { url: '/privacy', expect: [200, 200, 200, 200, 200] },
+  // Files (issue 19): the fixture file belongs to nothing, so only its uploader (the user) and admins read it.
+  'GET /files': { url: '/files', expect: [SIGN_IN, 200, 200, 200, SIGN_IN] },
+  'POST /files': { url: '/files', expect: [403, 400, 400, 400, 403] },
+  'GET /files/:id': { url: (f) => `/files/${f.fileId}`, expect: [SIGN_IN, 200, 403, 200, SIGN_IN] },
+  'GET /files/:id/thumbnail': { url: (f) => `/files/${f.fileId}/thumbnail`, expect: [SIGN_IN, 200, 403, 200, SIGN_IN] },
   'GET /admin/agencies': { url: '/admin/agencies', expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
   'POST /admin/agencies': { url: '/admin/agencies', expect: [403, 403, 403, 400, 403] },
   'POST /admin/agencies/:id/rename': { url: (f) => `/admin/agencies/${f.agencyId}/rename`, expect: [403, 403, 403, 400, 403] },

@@ -411,6 +411,8 @@ function fixtureChoices(path: string, param: string, f: FuzzFixtures): string[] 
       return [f.surveyId];
     case 'questions':
       return [f.surveyQuestionId];
+    case 'files':
+      return [f.fileId];
     case 'certificates':
       // A certificate code (nobody's here), or one's own certificate file by its completion's id.
       return path.startsWith('/my/') ? ['00000000-0000-4000-8000-000000000000.pdf'] : ['K7QX-M3PA-9TRD'];

@@ -38,6 +38,7 @@ export const PERSONAL_DATA_PARTS = [
   'forumReadPositions',
   'notifications',
   'calendarFeed',
+  'files',
   'apiTokens',
   'emailVerifications',
   'passwordResets',
@@ -98,6 +99,7 @@ export const COVERED_COLUMNS: Readonly<Record<string, PersonalDataPart>> = {
   'notification_by_person.recipient_email': 'notifications',
   'calendar_feed.user_id': 'calendarFeed',
   'calendar_feed_by_person.user_id': 'calendarFeed',
+  'stored_file.uploaded_by': 'files',
   'api_token.user_id': 'apiTokens',
   'api_token_listing.user_id': 'apiTokens',
   'email_verification.user_id': 'emailVerifications',
@@ -124,6 +126,7 @@ export const LEFT_OUT: Readonly<Record<string, string>> = {
   'user_session.sess':
     'sign-in sessions: a session id and the person’s id, nothing they did; they expire after two weeks and are deleted at sign-out and erasure',
   // Views of rows the download reads through another view.
+  'stored_file.owner_id': 'not a person: the material, post or toolkit entry a file belongs to (owner_kind says which)',
   'cohort_member.user_id': 'the enrolments and facilitator lists, read as enrolment_by_person and facilitator_listing',
   'outbox_entry.recipient_user_id': 'the notifications, read as notification_by_person',
   'live_api_token.user_id': 'the API tokens still valid, read with the others as api_token_listing',
@@ -203,6 +206,7 @@ export class PersonalDataService {
         forumReadPositions: await this.forumReadPositions(db, userId, lang),
         notifications: await this.notifications(db, userId),
         calendarFeed: await this.calendarFeed(db, userId),
+        files: await this.files(db, userId),
         apiTokens: await this.apiTokens(db, userId),
         emailVerifications: await this.linkDates(db, 'email_verification', userId),
         passwordResets: await this.linkDates(db, 'password_reset', userId),
@@ -433,6 +437,15 @@ export class PersonalDataService {
       [userId],
     );
     return feed ? { exists: true, ...feed } : { exists: false };
+  }
+
+  /** The files the person uploaded: names, types, sizes and dates (the files themselves open from their pages). */
+  private async files(db: EntityManager, userId: string) {
+    return db.query(
+      `SELECT original_name AS "name", mime_type AS "type", size::int AS "size", owner_kind AS "belongsTo", created_at AS "uploadedAt"
+         FROM stored_file_by_person WHERE uploaded_by = $1 ORDER BY created_at, id`,
+      [userId],
+    );
   }
 
   /** Names and dates: the token itself was shown once and never kept, its hash stays out. */

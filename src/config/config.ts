@@ -139,6 +139,35 @@ class Environment {
   @IsIn(['true', 'false'], { message: 'DEMO_DATA must be true or false' })
   @IsOptional()
   DEMO_DATA?: string;
+
+  @WholeNumber(1, 1024, 'FILE_MAX_MB must be a whole number of megabytes from 1 to 1024')
+  FILE_MAX_MB = 50;
+
+  @IsIn(['postgres', 's3'], { message: 'FILE_STORE must be postgres or s3' })
+  FILE_STORE: 'postgres' | 's3' = 'postgres';
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'S3_ENDPOINT must be the http(s) address of the S3-compatible service, such as https://s3.eu-north-1.amazonaws.com' })
+  S3_ENDPOINT?: string;
+
+  @IsString()
+  @MinLength(1, { message: 'S3_REGION must be the bucket’s region, such as eu-north-1' })
+  S3_REGION = 'us-east-1';
+
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$/, { message: 'S3_BUCKET must be a bucket name: 3-63 lower-case letters, digits, dots and hyphens' })
+  S3_BUCKET?: string;
+
+  @IsOptional()
+  @IsString()
+  S3_ACCESS_KEY_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  S3_SECRET_ACCESS_KEY?: string;
+
+  @IsIn(['true', 'false'], { message: 'S3_FORCE_PATH_STYLE must be true or false' })
+  S3_FORCE_PATH_STYLE = 'false';
 }
 
 export interface Config {
@@ -187,6 +216,10 @@ export interface Config {
   sweepIntervalMs: number;
   /** Seed demo programmes and agencies on an empty database. Never in production. */
   demoData: boolean;
+  /** The largest file a person may upload, in bytes (FILE_MAX_MB). */
+  fileMaxBytes: number;
+  /** Where file contents live: PostgreSQL itself (in the backups, no other service) or an S3-compatible bucket. */
+  fileStore: { kind: 'postgres' } | { kind: 's3'; endpoint?: string; region: string; bucket: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
 }
 
 export class ConfigError extends Error {}
@@ -230,6 +263,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('Invalid configuration: TRUST_PROXY must be set to the address of the reverse proxy in front (the app itself speaks only http) when NODE_ENV=production and BASE_URL is https');
   }
   const demoData = production ? false : parsed.DEMO_DATA !== 'false';
+  if (parsed.FILE_STORE === 's3' && !parsed.S3_BUCKET) {
+    throw new ConfigError('Invalid configuration: S3_BUCKET must be set when FILE_STORE=s3');
+  }
+  if (Boolean(parsed.S3_ACCESS_KEY_ID) !== Boolean(parsed.S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError('Invalid configuration: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together');
+  }
   return Object.freeze({
     nodeEnv: parsed.NODE_ENV as Config['nodeEnv'],
     role: parsed.APP_ROLE,
@@ -261,6 +300,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sendingLeaseSeconds: parsed.SENDING_LEASE_SECONDS,
     sweepIntervalMs: parsed.SWEEP_INTERVAL_MS,
     demoData,
+    fileMaxBytes: parsed.FILE_MAX_MB * 1024 * 1024,
+    fileStore:
+      parsed.FILE_STORE === 's3'
+        ? Object.freeze({
+            kind: 's3' as const,
+            endpoint: parsed.S3_ENDPOINT,
+            region: parsed.S3_REGION,
+            bucket: parsed.S3_BUCKET!,
+            accessKeyId: parsed.S3_ACCESS_KEY_ID,
+            secretAccessKey: parsed.S3_SECRET_ACCESS_KEY,
+            forcePathStyle: parsed.S3_FORCE_PATH_STYLE === 'true',
+          })
+        : Object.freeze({ kind: 'postgres' as const }),
   });
 }
 

@@ -13,6 +13,7 @@ export type Area =
   | 'database'
   | 'enrolment'
   | 'feedback'
+  | 'files'
   | 'forums'
   | 'health'
   | 'identity'
@@ -57,6 +58,9 @@ export const TABLE_OWNERS: Record<string, Area> = {
   survey_respondent: 'feedback',
   historical_completion: 'register',
   agency_contact: 'register',
+  file_blob: 'files',
+  file_chunk: 'files',
+  stored_file: 'files',
 };
 
 /**
@@ -89,6 +93,7 @@ export const VIEW_EXPORTS: Record<string, Area> = {
   forum_read_by_person: 'forums',
   forum_moderation_by_person: 'forums',
   calendar_feed_by_person: 'calendar',
+  stored_file_by_person: 'files',
   notification_by_person: 'notifications',
   completion_listing: 'enrolment',
   register_person: 'identity',

@@ -24,7 +24,7 @@ export function messageParts(message: string): { key: string; values: Record<str
  */
 export abstract class DomainError extends Error {
   abstract readonly code: string;
-  abstract readonly status: 400 | 403 | 404 | 409;
+  abstract readonly status: 400 | 403 | 404 | 409 | 413;
 }
 
 /** Nothing there by that id, or nothing the person may know is there: 404. */
@@ -68,6 +68,16 @@ export function constraintRefusal(error: unknown, fields: Record<string, [string
 export class Refused extends DomainError {
   readonly code: string;
   readonly status = 409;
+  constructor(readonly reason: string) {
+    super(reason);
+    this.code = messageParts(reason).key;
+  }
+}
+
+/** Too big to take (a file past the size limit): 413, `reason` a message key naming the limit (withValues). */
+export class TooLarge extends DomainError {
+  readonly code: string;
+  readonly status = 413;
   constructor(readonly reason: string) {
     super(reason);
     this.code = messageParts(reason).key;

@@ -10,7 +10,7 @@ import { LOGGER } from '../logging/logger';
 import { layoutLocals, SignInRequired } from '../access/access.guard';
 import { Authentication } from '../access/authentication.service';
 import { TooManyAttempts, tooManyAttemptsMessage } from '../access/rate-limits';
-import { DomainError, FieldErrors, messageParts, NotAllowed, NotFound, Refused } from '../errors/domain-errors';
+import { DomainError, FieldErrors, messageParts, NotAllowed, NotFound, Refused, TooLarge } from '../errors/domain-errors';
 import { translateFields, translateMessage } from './forms';
 
 import { safeLocalPath } from './local-path';
@@ -37,7 +37,7 @@ export function wantsJson(request: { url?: string; headers: FastifyRequest['head
 function pageMessage(exception: unknown, lang: Language): string {
   if (exception instanceof FieldErrors) return Object.values(translateFields(exception.fields, lang)).join(' ');
   if (exception instanceof TooManyAttempts) return tooManyAttemptsMessage(lang, exception.secondsToWait);
-  if (exception instanceof Refused) return translateMessage(lang, exception.reason);
+  if (exception instanceof Refused || exception instanceof TooLarge) return translateMessage(lang, exception.reason);
   if (exception instanceof NotAllowed || exception instanceof HttpException) return isMessageKey(exception.message) ? translate(lang, exception.message) : exception.message;
   return '';
 }
@@ -46,6 +46,7 @@ function pageMessage(exception: unknown, lang: Language): string {
 function jsonBody(exception: unknown, status: number, requestId: string): unknown {
   if (exception instanceof FieldErrors) return { statusCode: status, error: 'Bad Request', fields: translateFields(exception.fields, 'en') };
   if (exception instanceof Refused) return { statusCode: status, error: 'Conflict', code: messageParts(exception.reason).key, message: translateMessage('en', exception.reason) };
+  if (exception instanceof TooLarge) return { statusCode: status, error: 'Payload Too Large', code: exception.code, message: translateMessage('en', exception.reason) };
   if (exception instanceof NotAllowed && isMessageKey(exception.message)) return { statusCode: status, error: 'Forbidden', code: exception.message, message: translate('en', exception.message) };
   // Worded as Nest words its own 403 and 404, as the API answered them before these were domain errors.
   if (exception instanceof NotAllowed && exception.reason) return { message: exception.message, error: 'Forbidden', statusCode: status };
@@ -65,8 +66,10 @@ export function errorPage(exception: unknown, status: number, lang: Language, re
       ? [translate(lang, 'error.notFound.title'), translate(lang, 'error.notFound.body')]
       : status >= 500
         ? [translate(lang, 'error.server.title'), translate(lang, 'error.server.body', { requestId })]
-        : refusal
-          ? [translate(lang, `${refusal}.title`), translate(lang, `${refusal}.body`)]
+        : exception instanceof TooLarge
+          ? [translate(lang, 'input.tooLarge.title'), pageMessage(exception, lang)]
+          : refusal
+            ? [translate(lang, `${refusal}.title`), translate(lang, `${refusal}.body`)]
           : [translate(lang, 'error.generic.title'), pageMessage(exception, lang)];
   return { title, message, status, lang };
 }

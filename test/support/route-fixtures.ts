@@ -3,9 +3,12 @@
 // round's forum and a thread in the general channel, a rendered outbox message, a network event, a
 // token to revoke. Made through the real services; the app must run its workers (APP_ROLE all)
 // while this is made, so that the outbox message gets rendered.
+import { Readable } from 'node:stream';
+import sharp from 'sharp';
 import { DataSource } from 'typeorm';
 import { NetworkEventsService } from '../../src/calendar/network-events.service';
 import { SurveyService } from '../../src/feedback/survey.service';
+import { FilesService } from '../../src/files/files.service';
 import { ForumsService } from '../../src/forums/forums.service';
 import { ApiTokensService } from '../../src/identity/api-tokens.service';
 import { User } from '../../src/identity/user.entity';
@@ -41,6 +44,8 @@ export interface RouteFixtures {
   surveyCohortId: string;
   surveyId: string;
   surveyQuestionId: string;
+  /** An image the user uploaded (with a thumbnail), belonging to nothing: the user's and the admins' only. */
+  fileId: string;
 }
 
 export interface RouteFixturePeople {
@@ -88,6 +93,9 @@ export async function buildRouteFixtures(t: TestApp, people: RouteFixturePeople)
   const surveyId = await t.app.get(SurveyService).createCohortSurvey(admin, spare.id, null);
   const surveyQuestionId = await t.app.get(SurveyService).addQuestion(admin, surveyId, { kind: 'scale', required: true, prompt: { fi: 'Kuinka hyödyllinen?' }, options: [] });
 
+  const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#2a6f97' } }).png().toBuffer();
+  const file = await t.app.get(FilesService).upload(actorOf(people.user), Readable.from([png]), 'seinä.png', 'image/png');
+
   return {
     programmeSlug: programme.slug,
     programmeId: programme.id,
@@ -106,5 +114,6 @@ export async function buildRouteFixtures(t: TestApp, people: RouteFixturePeople)
     surveyCohortId: spare.id,
     surveyId,
     surveyQuestionId,
+    fileId: file.id,
   };
 }
