@@ -37,8 +37,8 @@ import { loadConfig } from '../src/config/config';
 import { COMPARED_ROUNDS, RESULTS_SQL, TEXTS_SHOWN } from '../src/feedback/survey-results.service';
 import { PROJECT_ROOT } from '../src/paths';
 import { signInThroughForm } from './support/form-sign-in';
-import { procCpuMs, WorkerProcess } from './support/worker-process';
-import { benchEnvironment, cleanUpOnAbort, cleanUpStep, deleteRedisKeys, dropDatabase, freePort, intFromEnv, Invariant, invariant, log, median, percentile, round, sleep } from './support/bench-kit';
+import { procCpuMs, startWebApp, WorkerProcess } from './support/worker-process';
+import { benchEnvironment, cleanUpOnAbort, cleanUpStep, deleteRedisKeys, dropDatabase, freePort, intFromEnv, Invariant, invariant, log, median, percentile, round } from './support/bench-kit';
 
 const ROUNDS = intFromEnv('BENCH_ROUNDS', 40, 2, 500);
 const ANSWERS = intFromEnv('BENCH_ANSWERS', 20, 1, 10_000);
@@ -271,33 +271,7 @@ class Bench {
   }
 
   async startWeb(): Promise<void> {
-    this.web = new WorkerProcess(
-      {
-        NODE_ENV: 'production',
-        SESSION_SECRET: randomBytes(24).toString('hex'),
-        APP_ROLE: 'web',
-        HOST: '127.0.0.1',
-        PORT: String(this.webPort),
-        BASE_URL: `http://127.0.0.1:${this.webPort}`,
-        TRUST_PROXY: 'loopback',
-        LOG_LEVEL: 'error',
-        DATABASE_URL: this.databaseUrl,
-        REDIS_URL,
-        REDIS_PREFIX: `${this.redisPrefix}-web`,
-        DEMO_DATA: 'false',
-      },
-      APP_NODE_ARGS,
-    );
-    const deadline = Date.now() + BOOT_TIMEOUT_MS;
-    for (;;) {
-      try {
-        if ((await fetch(`http://127.0.0.1:${this.webPort}/health/ready`)).status === 200) return;
-      } catch {
-        // Not listening yet.
-      }
-      if (Date.now() > deadline) throw new Error(`the web app did not become ready in ${BOOT_TIMEOUT_MS / 1000} s:\n${this.web.tail()}`);
-      await Promise.race([sleep(200), this.web.died]);
-    }
+    this.web = await startWebApp({ port: this.webPort, databaseUrl: this.databaseUrl, redisUrl: REDIS_URL, redisPrefix: `${this.redisPrefix}-web`, nodeArgs: APP_NODE_ARGS, bootTimeoutMs: BOOT_TIMEOUT_MS });
   }
 
   async cookieOf(email: string): Promise<string> {

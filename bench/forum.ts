@@ -72,7 +72,7 @@ import { newSecretToken, tokenHash } from '../src/identity/secret-token';
 import { PROJECT_ROOT } from '../src/paths';
 import { renderMarkdown } from '../src/views/markdown';
 import { RARE_WORD, Seeded, seedForum } from './support/forum-seed';
-import { procCpuMs, WorkerProcess } from './support/worker-process';
+import { procCpuMs, startWebApp, WorkerProcess } from './support/worker-process';
 import {
   benchEnvironment,
   cleanUpOnAbort,
@@ -276,36 +276,7 @@ class Bench {
   /** Starts the web process (which creates and migrates the database) and waits until it answers. */
   async startWeb(): Promise<void> {
     this.webPort = await freePort();
-    this.web = new WorkerProcess(
-      {
-        NODE_ENV: 'production',
-        SESSION_SECRET: randomBytes(24).toString('hex'),
-        APP_ROLE: 'web',
-        HOST: '127.0.0.1',
-        PORT: String(this.webPort),
-        BASE_URL: `http://127.0.0.1:${this.webPort}`,
-        // Production cookies are Secure: the bench stands in for the proxy that ends TLS, whose
-        // X-Forwarded-Proto counts only from an address TRUST_PROXY names.
-        TRUST_PROXY: 'loopback',
-        LOG_LEVEL: 'error',
-        DATABASE_URL: this.databaseUrl,
-        REDIS_URL,
-        REDIS_PREFIX: this.redisPrefix,
-        DEMO_DATA: 'false',
-      },
-      APP_NODE_ARGS,
-    );
-    const deadline = Date.now() + BOOT_TIMEOUT_MS;
-    for (;;) {
-      try {
-        const res = await fetch(`http://127.0.0.1:${this.webPort}/health/ready`);
-        if (res.status === 200) break;
-      } catch {
-        // Not listening yet.
-      }
-      if (Date.now() > deadline) throw new Error(`the web app did not become ready in ${BOOT_TIMEOUT_MS / 1000} s:\n${this.web.tail()}`);
-      await Promise.race([sleep(200), this.web.died]);
-    }
+    this.web = await startWebApp({ port: this.webPort, databaseUrl: this.databaseUrl, redisUrl: REDIS_URL, redisPrefix: this.redisPrefix, nodeArgs: APP_NODE_ARGS, bootTimeoutMs: BOOT_TIMEOUT_MS });
     this.db = new Pool({ connectionString: this.databaseUrl, max: SEED_PARALLEL + 1, application_name: 'verso-bench' });
   }
 

@@ -1,6 +1,7 @@
 // The app's worker as a separate process (the built dist/src/main.js, as `npm start` runs it), with
 // its memory watched through /proc: VmRSS sampled every 100 ms, and VmHWM (the kernel's own peak).
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/paths';
@@ -93,5 +94,56 @@ export class WorkerProcess {
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+export interface WebAppOptions {
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  nodeArgs?: string[];
+  /** Settings to add or override (the defaults are a production web process on the loopback). */
+  env?: Record<string, string>;
+  bootTimeoutMs?: number;
+}
+
+/**
+ * One web process of the app as the benches run it, once /health/ready answers 200: production
+ * settings, Secure cookies behind a "proxy" the loopback stands for (TRUST_PROXY), no demo data.
+ */
+export async function startWebApp(options: WebAppOptions): Promise<WorkerProcess> {
+  const base = `http://127.0.0.1:${options.port}`;
+  const web = new WorkerProcess(
+    {
+      NODE_ENV: 'production',
+      SESSION_SECRET: randomBytes(24).toString('hex'),
+      APP_ROLE: 'web',
+      HOST: '127.0.0.1',
+      PORT: String(options.port),
+      BASE_URL: base,
+      TRUST_PROXY: 'loopback',
+      LOG_LEVEL: 'error',
+      DATABASE_URL: options.databaseUrl,
+      REDIS_URL: options.redisUrl,
+      REDIS_PREFIX: options.redisPrefix,
+      DEMO_DATA: 'false',
+      ...options.env,
+    },
+    options.nodeArgs,
+  );
+  const timeoutMs = options.bootTimeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/health/ready`)).status === 200) return web;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      await web.stop(5000).catch(() => undefined);
+      throw new Error(`the web app did not become ready in ${timeoutMs / 1000} s:\n${web.tail()}`);
+    }
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, 200)), web.died]);
   }
 }

@@ -110,7 +110,10 @@ export class AnswersService {
     });
   }
 
-  /** The rounds' surveys open now that the person may answer (holds or held a seat), soonest closing first. */
+  /**
+   * The rounds' surveys open now that the person may still act on, soonest closing first: they hold
+   * or held a seat, and have not answered (or answered a named survey, which they may still change).
+   */
   async openFor(userId: string): Promise<OpenSurvey[]> {
     return this.dataSource.query(
       `SELECT c.id AS "cohortId", c.name AS "cohortName", p.title AS "programmeTitle", s.closes_at AS "closesAt", s.anonymous,
@@ -119,6 +122,7 @@ export class AnswersService {
        JOIN cohort_member m ON m.cohort_id = s.cohort_id AND m.user_id = $1 AND m.role = 'participant' AND m.is_in
        JOIN cohort_listing c ON c.id = s.cohort_id JOIN programme_listing p ON p.id = c.programme_id
        WHERE s.purpose = 'cohort' AND s.opens_at <= now() AND now() < s.closes_at
+         AND NOT (s.anonymous AND EXISTS (SELECT 1 FROM survey_respondent r WHERE r.survey_id = s.id AND r.user_id = $1))
        ORDER BY s.closes_at`,
       [userId],
     );

@@ -46,7 +46,7 @@ export interface PersonalHome {
   /** All unread threads, of which `unreadThreads` are the latest. */
   unreadCount: number;
   networkEvents: EventItem[];
-  /** The rounds' feedback surveys open now that the person has not answered (or, named, may still change). */
+  /** The rounds' feedback surveys open now that the person may still answer or change (AnswersService.openFor). */
   feedback: OpenSurvey[];
 }
 
@@ -76,7 +76,7 @@ export class HomeService {
       unreadThreads: unread.threads,
       unreadCount: unread.count,
       networkEvents,
-      feedback: feedback.filter((survey) => !survey.answered || !survey.anonymous),
+      feedback,
     };
   }
 

@@ -6,8 +6,8 @@ import { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { Actor } from '../../src/access/capabilities';
 import { EnrolmentService } from '../../src/enrolment/enrolment.service';
-import { launchBrowser, seriousViolations } from '../support/browser';
-import { createUser, TEST_PASSWORD } from '../support/accounts';
+import { launchBrowser, signInOnPage, seriousViolations } from '../support/browser';
+import { createUser } from '../support/accounts';
 import { adminId, helsinki, newCohort } from '../support/catalogue';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -32,10 +32,7 @@ describe('completions in the browser', () => {
   async function signedIn(email: string, path: string): Promise<Page> {
     const context = await browser.newContext({ bypassCSP: true, locale: 'fi-FI' });
     const page = await context.newPage();
-    await page.goto(`${base}/login?next=${encodeURIComponent(path)}`);
-    await page.fill('#login-email', email);
-    await page.fill('#login-password', TEST_PASSWORD);
-    await Promise.all([page.waitForURL(`${base}${path}`), page.click('form[action="/login"] button[type="submit"]')]);
+    await signInOnPage(page, base, email, path);
     return page;
   }
 

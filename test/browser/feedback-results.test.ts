@@ -3,8 +3,8 @@
 import { AddressInfo } from 'node:net';
 import { Browser } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { createUser, TEST_PASSWORD } from '../support/accounts';
-import { launchBrowser, seriousViolations } from '../support/browser';
+import { createUser } from '../support/accounts';
+import { launchBrowser, signInOnPage, seriousViolations } from '../support/browser';
 import { helsinki, newCohort } from '../support/catalogue';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -67,10 +67,7 @@ describe('feedback results in a browser', () => {
     try {
       const page = await context.newPage();
       const path = `/cohorts/${cohort.id}/feedback/results`;
-      await page.goto(`${base}/login?next=${encodeURIComponent(path)}`);
-      await page.fill('#login-email', sanna.email);
-      await page.fill('#login-password', TEST_PASSWORD);
-      await Promise.all([page.waitForURL(`${base}${path}`), page.click('form[action="/login"] button[type="submit"]')]);
+      await signInOnPage(page, base, sanna.email, path);
 
       const charts = page.locator('main svg[role="img"]');
       expect(await charts.count()).toBe(2);

@@ -8,8 +8,8 @@ import { DataSource } from 'typeorm';
 import { Actor } from '../../src/access/capabilities';
 import { EnrolmentService } from '../../src/enrolment/enrolment.service';
 import { SurveyService } from '../../src/feedback/survey.service';
-import { AxeViolation, launchBrowser } from '../support/browser';
-import { createUser, TEST_PASSWORD } from '../support/accounts';
+import { AxeViolation, launchBrowser, signInOnPage } from '../support/browser';
+import { createUser } from '../support/accounts';
 import { adminId, helsinki, newCohort, newProgramme } from '../support/catalogue';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -50,10 +50,7 @@ describe('feedback surveys in the browser, on a phone', () => {
       await page.goto(`${base}${path}`);
       return page;
     }
-    await page.goto(`${base}/login?next=${encodeURIComponent(path)}`);
-    await page.fill('#login-email', email);
-    await page.fill('#login-password', TEST_PASSWORD);
-    await Promise.all([page.waitForURL(`${base}${path}`), page.click('form[action="/login"] button[type="submit"]')]);
+    await signInOnPage(page, base, email, path);
     return page;
   }
 

@@ -6,9 +6,9 @@ import { AddressInfo } from 'node:net';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { AgencyService } from '../../src/identity/agency.service';
-import { createUser, TEST_PASSWORD } from '../support/accounts';
+import { createUser } from '../support/accounts';
 import { newCohort, newProgramme } from '../support/catalogue';
-import { launchBrowser, seriousViolations } from '../support/browser';
+import { launchBrowser, signInOnPage, seriousViolations } from '../support/browser';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const LANGUAGES = ['fi', 'sv', 'en'] as const;
@@ -24,10 +24,7 @@ describe('the register in a real browser', () => {
 
   async function signIn(into: BrowserContext, email: string): Promise<void> {
     const page = await into.newPage();
-    await page.goto(`${base}/login?next=%2Fprofile`);
-    await page.fill('#login-email', email);
-    await page.fill('#login-password', TEST_PASSWORD);
-    await Promise.all([page.waitForURL(`${base}/profile`), page.click('form[action="/login"] button[type="submit"]')]);
+    await signInOnPage(page, base, email, '/profile');
     await page.close();
   }
 

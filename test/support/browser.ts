@@ -2,6 +2,7 @@
 // Playwright gives each launch a fresh, empty profile.
 import { existsSync } from 'node:fs';
 import { Browser, chromium, Page } from 'playwright-core';
+import { TEST_PASSWORD } from './accounts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -45,4 +46,12 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map(({ id, impact, help, nodes }) => ({ id, impact, help, nodes: nodes.map((n) => ({ target: n.target })) }));
+}
+
+/** Signs `page` in through the sign-in form (the test password), landing on `path`. */
+export async function signInOnPage(page: Page, base: string, email: string, path: string, password = TEST_PASSWORD): Promise<void> {
+  await page.goto(`${base}/login?next=${encodeURIComponent(path)}`);
+  await page.fill('#login-email', email);
+  await page.fill('#login-password', password);
+  await Promise.all([page.waitForURL(`${base}${path}`), page.click('form[action="/login"] button[type="submit"]')]);
 }
