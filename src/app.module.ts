@@ -16,11 +16,13 @@ import { ForumsModule } from './forums/forums.module';
 import { HealthModule } from './health/health.module';
 import { HomeModule } from './home/home.module';
 import { IdentityModule } from './identity/identity.module';
+import { MaterialsModule } from './materials/materials.module';
 import { LOGGER } from './logging/logger';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OpsModule } from './ops/ops.module';
 import { QueueModule } from './queue/queue.module';
 import { RegisterModule } from './register/register.module';
+import { ToolkitModule } from './toolkit/toolkit.module';
 import { WebModule } from './web/web.module';
 
 /** Makes the validated config and the logger injectable everywhere. */
@@ -62,6 +64,8 @@ export class AppModule {
         ForumsModule,
         FeedbackModule,
         RegisterModule,
+        MaterialsModule,
+        ToolkitModule,
         HomeModule,
         OpsModule,
         DemoModule,

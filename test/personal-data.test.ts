@@ -193,7 +193,7 @@ describe('personal data download', () => {
     expect(data.passwordResets).toEqual([{ createdAt: expect.any(String), expiresAt: expect.any(String), usedAt: null }]);
     expect(data.auditLog).toEqual([expect.objectContaining({ action: 'user.role', by: 'admin', details: { from: null, to: 'admin' } })]);
     expect(data.auditLogByYou).toEqual([{ action: 'user.role', targetType: 'user', targetId: null, createdAt: expect.any(String) }]);
-    expect(data.actionsOnOthersRecords).toEqual({ attendanceMarked: 1, completionsMarked: 0, enrolmentChanges: 0, sessionChanges: 0, moderationActions: 0 });
+    expect(data.actionsOnOthersRecords).toEqual({ attendanceMarked: 1, completionsMarked: 0, enrolmentChanges: 0, sessionChanges: 0, moderationActions: 0, toolkitCasesReviewed: 0 });
 
     // No secret: not the feed address's token, not the API token, no SHA-256 (64 hex digits) of anything.
     for (const secret of [feedToken, apiToken, verificationHash, resetHash]) expect(text).not.toContain(secret);

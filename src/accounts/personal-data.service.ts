@@ -39,6 +39,8 @@ export const PERSONAL_DATA_PARTS = [
   'notifications',
   'calendarFeed',
   'files',
+  'materials',
+  'toolkitCases',
   'apiTokens',
   'emailVerifications',
   'passwordResets',
@@ -100,6 +102,16 @@ export const COVERED_COLUMNS: Readonly<Record<string, PersonalDataPart>> = {
   'calendar_feed.user_id': 'calendarFeed',
   'calendar_feed_by_person.user_id': 'calendarFeed',
   'stored_file.uploaded_by': 'files',
+  // Materials (issue 19): what the person added to programmes, rounds and sessions, and each version they put up.
+  'material.created_by': 'materials',
+  'material_by_person.created_by': 'materials',
+  'material_version.added_by': 'materials',
+  'material_version_by_person.added_by': 'materials',
+  // The cases the person told the toolkit, with the outcome.
+  'toolkit_entry.submitted_by': 'toolkitCases',
+  'toolkit_entry_by_person.submitted_by': 'toolkitCases',
+  'toolkit_entry.reviewed_by': 'actionsOnOthersRecords',
+  'toolkit_entry_by_person.reviewed_by': 'actionsOnOthersRecords',
   'api_token.user_id': 'apiTokens',
   'api_token_listing.user_id': 'apiTokens',
   'email_verification.user_id': 'emailVerifications',
@@ -207,6 +219,8 @@ export class PersonalDataService {
         notifications: await this.notifications(db, userId),
         calendarFeed: await this.calendarFeed(db, userId),
         files: await this.files(db, userId),
+        materials: await this.materials(db, userId),
+        toolkitCases: await this.toolkitCases(db, userId),
         apiTokens: await this.apiTokens(db, userId),
         emailVerifications: await this.linkDates(db, 'email_verification', userId),
         passwordResets: await this.linkDates(db, 'password_reset', userId),
@@ -448,6 +462,32 @@ export class PersonalDataService {
     );
   }
 
+  /** The materials the person added (title, kind, where) and the versions they put up (a file's name is under files). */
+  private async materials(db: EntityManager, userId: string) {
+    const added = await db.query(
+      `SELECT m.title, m.kind, CASE WHEN m.programme_id IS NOT NULL THEN 'programme' WHEN m.cohort_id IS NOT NULL THEN 'round' ELSE 'session' END AS "place",
+              m.created_at AS "addedAt"
+         FROM material_by_person m WHERE m.created_by = $1 ORDER BY m.created_at, m.id`,
+      [userId],
+    );
+    const versions = await db.query(
+      `SELECT m.title, v.version, v.url, v.created_at AS "addedAt"
+         FROM material_version_by_person v JOIN material_by_person m ON m.id = v.material_id
+        WHERE v.added_by = $1 ORDER BY v.created_at, v.id`,
+      [userId],
+    );
+    return { added, versions };
+  }
+
+  /** The cases the person submitted to the toolkit, with their status and the reviewer's note (not who reviewed). */
+  private async toolkitCases(db: EntityManager, userId: string) {
+    return db.query(
+      `SELECT title, description, status, review_note AS "reviewNote", reviewed_at AS "reviewedAt", created_at AS "submittedAt"
+         FROM toolkit_entry_by_person WHERE submitted_by = $1 ORDER BY created_at, id`,
+      [userId],
+    );
+  }
+
   /** Names and dates: the token itself was shown once and never kept, its hash stays out. */
   private async apiTokens(db: EntityManager, userId: string) {
     return db.query(
@@ -494,7 +534,8 @@ export class PersonalDataService {
               (SELECT count(*)::int FROM enrolment_history h JOIN enrolment_by_person e ON e.id = h.enrolment_id
                 WHERE h.changed_by_id = $1 AND e.user_id <> $1) AS "enrolmentChanges",
               (SELECT count(*)::int FROM session_change_by_person s WHERE s.changed_by_id = $1) AS "sessionChanges",
-              (SELECT count(*)::int FROM forum_moderation_by_person m WHERE m.actor_id = $1) AS "moderationActions"`,
+              (SELECT count(*)::int FROM forum_moderation_by_person m WHERE m.actor_id = $1) AS "moderationActions",
+              (SELECT count(*)::int FROM toolkit_entry_by_person t WHERE t.reviewed_by = $1 AND t.submitted_by IS DISTINCT FROM $1) AS "toolkitCasesReviewed"`,
       [userId],
     );
     return counts;

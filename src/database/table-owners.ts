@@ -17,8 +17,10 @@ export type Area =
   | 'forums'
   | 'health'
   | 'identity'
+  | 'materials'
   | 'notifications'
-  | 'register';
+  | 'register'
+  | 'toolkit';
 
 /** Every table, by the area that owns (writes, and alone names) it. */
 export const TABLE_OWNERS: Record<string, Area> = {
@@ -61,6 +63,10 @@ export const TABLE_OWNERS: Record<string, Area> = {
   file_blob: 'files',
   file_chunk: 'files',
   stored_file: 'files',
+  material: 'materials',
+  material_version: 'materials',
+  toolkit_entry: 'toolkit',
+  toolkit_link: 'toolkit',
 };
 
 /**
@@ -94,6 +100,9 @@ export const VIEW_EXPORTS: Record<string, Area> = {
   forum_moderation_by_person: 'forums',
   calendar_feed_by_person: 'calendar',
   stored_file_by_person: 'files',
+  material_by_person: 'materials',
+  material_version_by_person: 'materials',
+  toolkit_entry_by_person: 'toolkit',
   notification_by_person: 'notifications',
   completion_listing: 'enrolment',
   register_person: 'identity',

@@ -9,7 +9,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Logger } from 'pino';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { Actor } from '../access/capabilities';
 import { CONFIG, Config } from '../config/config';
 import { checkedId, FieldErrors, NotAllowed, NotFound, TooLarge, withValues } from '../errors/domain-errors';
@@ -23,6 +23,16 @@ import { StoredFile } from './stored-file.entity';
 export interface FileOwner {
   kind: string;
   id: string;
+}
+
+/**
+ * Where an upload goes besides its owner. `manager`: the caller's transaction, so the file and what
+ * it belongs to (a post and its attachments) are saved or refused together. `position`: its place
+ * among its owner's files.
+ */
+export interface UploadPlacement {
+  manager?: EntityManager;
+  position?: number;
 }
 
 export const THUMBNAIL_PIXELS = 320;
@@ -56,7 +66,7 @@ export class FilesService {
    * `declaredType` are what the browser said; the type kept is the one read from the bytes.
    * Refusals (FieldErrors on `file`, TooLarge) leave nothing stored.
    */
-  async upload(actor: Actor, content: Readable, declaredName: string, declaredType: string, owner: FileOwner | null = null): Promise<StoredFile> {
+  async upload(actor: Actor, content: Readable, declaredName: string, declaredType: string, owner: FileOwner | null = null, placement: UploadPlacement = {}): Promise<StoredFile> {
     let name: string;
     try {
       name = safeFileName(declaredName);
@@ -64,7 +74,7 @@ export class FilesService {
       content.resume();
       throw error;
     }
-    return this.dataSource.transaction(async (manager) => {
+    return (placement.manager ?? this.dataSource.manager).transaction(async (manager) => {
       const tx: StoreTransaction = { manager };
       const judged = { type: '' };
       const { sha256, size } = await this.store.put(Readable.from(this.inspected(content, name, declaredType, judged)), tx);
@@ -79,6 +89,7 @@ export class FilesService {
         uploadedBy: actor.id,
         ownerKind: owner?.kind ?? null,
         ownerId: owner?.id ?? null,
+        position: placement.position ?? 0,
         thumbnailSha256,
       });
       return manager.save(file);
@@ -176,9 +187,38 @@ export class FilesService {
     return this.dataSource.manager.find(StoredFile, { where: { uploadedBy: actor.id }, order: { createdAt: 'DESC' }, take: limit });
   }
 
-  /** Files belonging to one owner, oldest first: what a material or post lists. */
-  ownedBy(owner: FileOwner): Promise<StoredFile[]> {
-    return this.dataSource.manager.find(StoredFile, { where: { ownerKind: owner.kind, ownerId: owner.id }, order: { createdAt: 'ASC' } });
+  /** Files belonging to one owner, in their order (then oldest first): what a material or post lists. */
+  ownedBy(owner: FileOwner, manager: EntityManager = this.dataSource.manager): Promise<StoredFile[]> {
+    return manager.find(StoredFile, { where: { ownerKind: owner.kind, ownerId: owner.id }, order: { position: 'ASC', createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** The files of many owners of one kind in one query (a thread page's posts), by owner id; owners without files are absent. */
+  async ownedByEach(kind: string, ownerIds: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, StoredFile[]>> {
+    const byOwner = new Map<string, StoredFile[]>();
+    if (ownerIds.length === 0) return byOwner;
+    const files = await manager.find(StoredFile, { where: { ownerKind: kind, ownerId: In(ownerIds) }, order: { position: 'ASC', createdAt: 'ASC', id: 'ASC' } });
+    for (const file of files) byOwner.set(file.ownerId!, [...(byOwner.get(file.ownerId!) ?? []), file]);
+    return byOwner;
+  }
+
+  /**
+   * Gives files `actor` uploaded without an owner (through the API's upload, say) to `owner`, in the
+   * order given, inside the caller's transaction. Refuses all of them (FieldErrors on `field`) when
+   * one is unknown, someone else's or already belongs to something.
+   */
+  async attach(manager: EntityManager, actor: Actor, fileIds: string[], owner: FileOwner, field = 'attachments', firstPosition = 0): Promise<StoredFile[]> {
+    if (fileIds.length === 0) return [];
+    const ids = fileIds.map((id) => checkedId(id));
+    if (new Set(ids).size !== ids.length) throw new FieldErrors({ [field]: 'files.attach.repeated' });
+    const claimed: { id: string }[] = await manager.query(
+      `UPDATE stored_file f SET owner_kind = $3, owner_id = $4, position = $5 + wanted.n - 1
+         FROM unnest($1::uuid[]) WITH ORDINALITY AS wanted(id, n)
+        WHERE f.id = wanted.id AND f.uploaded_by = $2 AND f.owner_kind IS NULL
+        RETURNING f.id`,
+      [ids, actor.id, owner.kind, owner.id, firstPosition],
+    );
+    if (claimed.length !== ids.length) throw new FieldErrors({ [field]: 'files.attach.notYours' });
+    return this.ownedBy(owner, manager);
   }
 
   /**

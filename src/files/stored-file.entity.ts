@@ -45,6 +45,10 @@ export class StoredFile {
   @Column({ type: 'uuid', nullable: true })
   ownerId: string | null;
 
+  /** The order of an owner's files (a post's attachments as chosen), then by time. */
+  @Column({ type: 'integer', default: 0 })
+  position: number;
+
   @Column({ type: 'char', length: 64, nullable: true })
   thumbnailSha256: string | null;
 
