@@ -11,7 +11,9 @@
 // resident set at its highest (sampled every 100 ms, and the kernel's own high-water mark), which
 // must stay under 300 MB: the files stream to the store, never held whole.
 //
-// Knobs: BENCH_DOWNLOADS, BENCH_CONNECTIONS, BENCH_UPLOADS, BENCH_UPLOAD_CONNECTIONS, BENCH_RUNS.
+// Knobs: BENCH_DOWNLOADS, BENCH_CONNECTIONS, BENCH_UPLOADS, BENCH_UPLOAD_CONNECTIONS, BENCH_RUNS;
+// BENCH_NODE_ARGS (node options for the web process, space-separated, for investigating how it is
+// run — such as V8's heap sizes; recorded in the result, and not how the figures above are measured).
 import { fork } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +33,7 @@ const CONNECTIONS = intFromEnv('BENCH_CONNECTIONS', 20, 1, 500);
 const UPLOADS = intFromEnv('BENCH_UPLOADS', 100, 1, 10_000);
 const UPLOAD_CONNECTIONS = intFromEnv('BENCH_UPLOAD_CONNECTIONS', 10, 1, 100);
 const RUNS = intFromEnv('BENCH_RUNS', 3, 1, 20);
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const TARGET_RATIO = 0.5;
 const TARGET_PEAK_RSS_MB = 300;
 const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -104,7 +107,7 @@ async function main() {
     REDIS_PREFIX: redisPrefix,
     ADMIN_EMAIL: EMAIL,
     ADMIN_PASSWORD: PASSWORD,
-  });
+  }, NODE_ARGS);
   const baselinePort = await freePort();
   const baseline = baselineServer(dir, baselinePort);
   try {
@@ -173,7 +176,7 @@ async function main() {
       at: new Date().toISOString(),
       environment: await benchEnvironment(databaseUrl, REDIS_URL),
       loadAverage: loadavg().map((value) => round(value, 2)),
-      settings: { fileMb: FILE_BYTES / MB, downloads: DOWNLOADS, connections: CONNECTIONS, uploads: UPLOADS, uploadConnections: UPLOAD_CONNECTIONS, runs: RUNS, store: 'postgres' },
+      settings: { fileMb: FILE_BYTES / MB, downloads: DOWNLOADS, connections: CONNECTIONS, uploads: UPLOADS, uploadConnections: UPLOAD_CONNECTIONS, runs: RUNS, store: 'postgres', nodeArgs: NODE_ARGS },
       download: { appMBps: appRuns, baselineMBps: baselineRuns, appMedianMBps: median(appRuns), baselineMedianMBps: median(baselineRuns) },
       downloadRatio,
       downloadRatioTarget: TARGET_RATIO,
@@ -190,6 +193,9 @@ async function main() {
     const file = join(PROJECT_ROOT, 'bench', 'results', `files-${result.at.replace(/:/g, '-')}.json`);
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     log(`downloadRatio ${downloadRatio} (app ${median(appRuns)} vs @fastify/static ${median(baselineRuns)} MB/s), uploadMBps ${uploadMBps}, peakRssMb ${peakRssMb} (sampled: downloads ${rssDuringDownloadsMb}, uploads ${rssDuringUploadsMb}), stored ${stored}/${UPLOADS + 1}, blobs ${blobs} → ${file}`);
+  } catch (error) {
+    log(`the web process's last output:\n${web.tail()}`);
+    throw error;
   } finally {
     baseline.child.kill();
     await web.stop();

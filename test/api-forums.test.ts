@@ -180,6 +180,7 @@ describe('discussion channels API', () => {
           mayEdit: true,
           mayDelete: true,
           unread: false,
+          attachments: [],
         },
       });
       expect(res.body.firstPost.bodyHtml).not.toContain('<img');
@@ -263,6 +264,7 @@ describe('discussion channels API', () => {
         mayEdit: true,
         mayDelete: true,
         unread: false,
+        attachments: [],
       });
       const page = await get(`/api/v1/threads/${opening.id}/posts`, aino).expect(200);
       expect(page.body.thread).toMatchObject({ id: opening.id, channelId: cohortChannel, title: 'Välitehtävä', replyCount: 1, gated: false, mayReply: true, closedReason: null });

@@ -8,7 +8,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
+import { CONFIG } from '../src/config/config';
+import { FileAccessRules } from '../src/files/file-access';
 import { FileStore } from '../src/files/file-store';
+import { FilesService } from '../src/files/files.service';
+import { LOGGER } from '../src/logging/logger';
 import { CHUNK_BYTES, PostgresFileStore } from '../src/files/postgres-file-store';
 import { s3ClientConfig, S3FileStore } from '../src/files/s3-file-store';
 import { startTestApp, TestApp } from './support/test-app';
@@ -45,6 +49,22 @@ function contract(name: string, setUp: () => Promise<{ store: FileStore; leftove
       expect(put).toEqual({ sha256: sha256(bytes), size: bytes.length });
       expect(await store.has(put.sha256)).toBe(true);
       expect((await readAll((await store.get(put.sha256))!)).equals(bytes)).toBe(true);
+    });
+
+    it('gives a range of the bytes: within a piece, across chunks, to the end, one byte', async () => {
+      const bytes = randomBytes(CHUNK_BYTES * 2 + 12345);
+      const put = await store.put(streamOf(bytes));
+      const ranges = [
+        { start: 0, end: 99 },
+        { start: 70_000, end: 70_000 },
+        { start: CHUNK_BYTES - 10, end: CHUNK_BYTES * 2 + 10 },
+        { start: CHUNK_BYTES * 2, end: bytes.length - 1 },
+        { start: 5, end: bytes.length - 1 },
+      ];
+      for (const range of ranges) {
+        const got = await readAll((await store.get(put.sha256, { range }))!);
+        expect({ range, equal: got.equals(bytes.subarray(range.start, range.end + 1)) }).toEqual({ range, equal: true });
+      }
     });
 
     it('answers null and false for a hash it does not have, and for one that is not a hash', async () => {
@@ -104,11 +124,13 @@ contract('PostgresFileStore', async () => {
  * PUT, PUT with x-amz-copy-source, HEAD, GET, DELETE), so the real AWS SDK client is exercised down
  * to its HTTP requests. It records each request's method and path.
  */
-async function fakeS3(): Promise<{ endpoint: string; objects: Map<string, Buffer>; requests: string[]; close(): Promise<void> }> {
+async function fakeS3(): Promise<{ endpoint: string; objects: Map<string, Buffer>; modified: Map<string, Date>; requests: string[]; close(): Promise<void> }> {
   const objects = new Map<string, Buffer>();
+  const modified = new Map<string, Date>();
   const requests: string[] = [];
   const server = createServer(async (request, response) => {
-    const path = decodeURIComponent(new URL(request.url!, 'http://s3').pathname);
+    const url = new URL(request.url!, 'http://s3');
+    const path = decodeURIComponent(url.pathname);
     const copySource = request.headers['x-amz-copy-source'] as string | undefined;
     requests.push(`${request.method} ${path}${copySource ? ` copy ${decodeURIComponent(copySource)}` : ''}`);
     const pieces: Buffer[] = [];
@@ -122,13 +144,34 @@ async function fakeS3(): Promise<{ endpoint: string; objects: Map<string, Buffer
       const source = decodeURIComponent(copySource).replace(/^\//, '').split('/').slice(1).join('/');
       if (!objects.has(source)) return missing();
       objects.set(key, objects.get(source)!);
+      modified.set(key, new Date());
       response.writeHead(200, { 'content-type': 'application/xml' });
       return response.end('<CopyObjectResult><ETag>"e"</ETag><LastModified>2026-12-07T10:00:00.000Z</LastModified></CopyObjectResult>');
     }
     if (request.method === 'PUT') {
       objects.set(key, Buffer.concat(pieces));
+      modified.set(key, new Date());
       response.writeHead(200, { etag: '"e"' });
       return response.end();
+    }
+    if (request.method === 'GET' && key === '' && url.searchParams.get('list-type') === '2') {
+      // ListObjectsV2, two keys a page so that paging is exercised.
+      // The token is the last key given, as S3's continues after a key: deleting while paging skips nothing.
+      const after = url.searchParams.get('continuation-token') ?? '';
+      const keys = [...objects.keys()].sort().filter((k) => k > after);
+      const page = keys.slice(0, 2);
+      const more = keys.length > 2;
+      const contents = page.map((k) => `<Contents><Key>${k}</Key><LastModified>${modified.get(k)!.toISOString()}</LastModified><Size>${objects.get(k)!.length}</Size></Contents>`).join('');
+      response.writeHead(200, { 'content-type': 'application/xml' });
+      return response.end(`<ListBucketResult><Name>b</Name><KeyCount>${page.length}</KeyCount><IsTruncated>${more}</IsTruncated>${more ? `<NextContinuationToken>${page[1]}</NextContinuationToken>` : ''}${contents}</ListBucketResult>`);
+    }
+    const range = /^bytes=(\d+)-(\d+)$/.exec(String(request.headers.range ?? ''));
+    if (request.method === 'GET' && range) {
+      const object = objects.get(key);
+      if (!object) return missing();
+      const [start, end] = [Number(range[1]), Math.min(Number(range[2]), object.length - 1)];
+      response.writeHead(206, { 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${object.length}`, 'content-type': 'application/octet-stream', etag: '"e"' });
+      return response.end(object.subarray(start, end + 1));
     }
     if (request.method === 'HEAD' || request.method === 'GET') {
       const object = objects.get(key);
@@ -138,6 +181,7 @@ async function fakeS3(): Promise<{ endpoint: string; objects: Map<string, Buffer
     }
     if (request.method === 'DELETE') {
       objects.delete(key);
+      modified.delete(key);
       response.writeHead(204);
       return response.end();
     }
@@ -148,6 +192,7 @@ async function fakeS3(): Promise<{ endpoint: string; objects: Map<string, Buffer
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     objects,
+    modified,
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
@@ -196,6 +241,48 @@ describe('S3FileStore (against a fake S3 over HTTP: no S3-compatible server inst
     const before = s3.objects.size;
     await expect(store.put(streamOf(randomBytes(CHUNK_BYTES), 100_000))).rejects.toThrow('the client went away');
     expect(s3.objects.size).toBe(before);
+  });
+
+  describe('removing orphans (FilesService.removeOrphans, the file-orphans job)', () => {
+    const DAY = 24 * 60 * 60 * 1000;
+    let files: FilesService;
+    let db: DataSource;
+    beforeAll(() => {
+      db = t.app.get(DataSource);
+      files = new FilesService(db, store, t.app.get(CONFIG), t.app.get(LOGGER), t.app.get(FileAccessRules));
+    });
+
+    const putAged = async (ageMs: number) => {
+      const put = await store.put(streamOf(randomBytes(300)));
+      s3.modified.set(put.sha256, new Date(Date.now() - ageMs));
+      return put;
+    };
+
+    it('removes content older than a day that no file_blob row names, and leftovers of cut-off puts; keeps the rest', async () => {
+      for (const key of [...s3.objects.keys()]) await store.delete(key);
+      const orphan = await putAged(2 * DAY);
+      const anotherOrphan = await putAged(DAY + 60_000);
+      const named = await putAged(3 * DAY);
+      await db.query(`INSERT INTO file_blob (sha256, size, mime_type) VALUES ($1, $2, 'application/pdf')`, [named.sha256, named.size]);
+      const fresh = await putAged(60 * 60 * 1000);
+      s3.objects.set('uploads/0b7e2f4c-0000-4000-8000-000000000001', Buffer.from('cut off'));
+      s3.modified.set('uploads/0b7e2f4c-0000-4000-8000-000000000001', new Date(Date.now() - 2 * DAY));
+      s3.objects.set('uploads/0b7e2f4c-0000-4000-8000-000000000002', Buffer.from('still uploading'));
+      s3.modified.set('uploads/0b7e2f4c-0000-4000-8000-000000000002', new Date());
+
+      expect(await files.removeOrphans(new Date())).toBe(3);
+      expect([...s3.objects.keys()].sort()).toEqual([named.sha256, fresh.sha256, 'uploads/0b7e2f4c-0000-4000-8000-000000000002'].sort());
+      expect(s3.objects.has(orphan.sha256) || s3.objects.has(anotherOrphan.sha256)).toBe(false);
+      // A day later the fresh one is an orphan too; the named one never is.
+      expect(await files.removeOrphans(new Date(Date.now() + 2 * DAY))).toBe(2);
+      expect([...s3.objects.keys()]).toEqual([named.sha256]);
+    });
+
+    it('finds nothing to remove in the PostgreSQL store, whose puts commit with their rows', async () => {
+      const pgFiles = new FilesService(db, new PostgresFileStore(db), t.app.get(CONFIG), t.app.get(LOGGER), t.app.get(FileAccessRules));
+      await new PostgresFileStore(db).put(streamOf(randomBytes(100)));
+      expect(await pgFiles.removeOrphans(new Date(Date.now() + 10 * DAY))).toBe(0);
+    });
   });
 });
 

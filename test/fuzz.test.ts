@@ -413,6 +413,12 @@ function fixtureChoices(path: string, param: string, f: FuzzFixtures): string[] 
       return [f.surveyQuestionId];
     case 'files':
       return [f.fileId];
+    case 'toolkit':
+      return [f.toolkitEntryId];
+    case 'links':
+      return [f.toolkitLinkId];
+    case 'materials':
+      return [f.materialId];
     case 'certificates':
       // A certificate code (nobody's here), or one's own certificate file by its completion's id.
       return path.startsWith('/my/') ? ['00000000-0000-4000-8000-000000000000.pdf'] : ['K7QX-M3PA-9TRD'];

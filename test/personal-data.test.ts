@@ -18,6 +18,7 @@ import { Language } from '../src/i18n/i18n';
 import { NotificationKinds } from '../src/notifications/notification-kinds';
 import { NotificationsService } from '../src/notifications/notifications.service';
 import { TEST_MESSAGE_KIND } from '../src/notifications/outbox.service';
+import { ToolkitService } from '../src/toolkit/toolkit.service';
 import { createUser, signIn } from './support/accounts';
 import { adminId, helsinki, newCohort } from './support/catalogue';
 import { startTestApp, TestApp } from './support/test-app';
@@ -146,6 +147,9 @@ describe('personal data download', () => {
     await users.audit(db.manager, { actorUserId: admin.id, action: 'user.role', targetType: 'user', targetId: aino.id, details: { from: null, to: 'admin' } });
     await users.audit(db.manager, { actorUserId: aino.id, action: 'user.role', targetType: 'user', targetId: pekka.id, details: { from: null, to: 'admin', name: pekka.displayName } });
 
+    // Aino tells the toolkit about an experiment; it waits for an admin.
+    await t.app.get(ToolkitService).submitCase(ainoActor, { title: 'Kävelykokoukset', description: 'Kokoukset ulkona.', themes: ['dialogue'], links: [] }, 'fi', (async function* () {})());
+
     const { text, data } = await download(aino.email);
 
     expect(Object.keys(data)).toEqual(['readme', 'exportedAt', ...PERSONAL_DATA_PARTS]);
@@ -194,6 +198,7 @@ describe('personal data download', () => {
     expect(data.auditLog).toEqual([expect.objectContaining({ action: 'user.role', by: 'admin', details: { from: null, to: 'admin' } })]);
     expect(data.auditLogByYou).toEqual([{ action: 'user.role', targetType: 'user', targetId: null, createdAt: expect.any(String) }]);
     expect(data.actionsOnOthersRecords).toEqual({ attendanceMarked: 1, completionsMarked: 0, enrolmentChanges: 0, sessionChanges: 0, moderationActions: 0, toolkitCasesReviewed: 0 });
+    expect(data.toolkitCases).toEqual([expect.objectContaining({ title: { fi: 'Kävelykokoukset' }, description: { fi: 'Kokoukset ulkona.' }, status: 'pending', reviewNote: null })]);
 
     // No secret: not the feed address's token, not the API token, no SHA-256 (64 hex digits) of anything.
     for (const secret of [feedToken, apiToken, verificationHash, resetHash]) expect(text).not.toContain(secret);

@@ -16,6 +16,8 @@ export enum Capability {
   ChannelsManage = 'channels.manage',
   /** Importing the register of trained developers' historical list. */
   RegisterManage = 'register.manage',
+  /** Curating the toolkit library: adding, editing and removing entries, and deciding on the cases people submit. */
+  ToolkitCurate = 'toolkit.curate',
 }
 
 export type CohortRole = 'facilitator' | 'participant';

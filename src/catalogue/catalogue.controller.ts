@@ -11,6 +11,7 @@ import { Viewer } from '../access/current-actor';
 import { Language } from '../i18n/i18n';
 import { AgencyService } from '../identity/agency.service';
 import { Lang } from '../web/language';
+import { PageSections } from '../web/page-sections';
 import { CatalogueService } from './catalogue.service';
 import { catalogueFront, programmePage } from './catalogue.view';
 
@@ -21,6 +22,7 @@ export class CatalogueController {
   constructor(
     private readonly catalogue: CatalogueService,
     private readonly agencies: AgencyService,
+    private readonly sections: PageSections,
   ) {}
 
   @Get('programmes')
@@ -34,6 +36,7 @@ export class CatalogueController {
   async programme(@Param('slug') slug: string, @Lang() lang: Language, @Viewer() viewer: Actor | null) {
     const programme = await this.catalogue.findProgramme(slug, lang, viewer);
     if (!programme) throw new NotFoundException();
-    return programmePage(programme, await this.catalogue.upcomingCohorts(programme.id, lang, viewer));
+    const [cohorts, sections] = await Promise.all([this.catalogue.upcomingCohorts(programme.id, lang, viewer), this.sections.of('programme', viewer, programme.id, lang)]);
+    return { ...programmePage(programme, cohorts), sections };
   }
 }

@@ -99,6 +99,7 @@ export function cohortView(cohort: CohortDetail) {
       // A session's own link, when it differs from the round's (shown once above the sessions).
       const ownLink = session.meetingLink && session.meetingLink !== cohort.meetingLink ? session.meetingLink : null;
       return {
+        id: session.id,
         startsAt: session.startsAt,
         endsAt: session.endsAt,
         place: session.place,

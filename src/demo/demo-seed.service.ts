@@ -25,6 +25,7 @@ import { ForumsService } from '../forums/forums.service';
 import { ModerationService } from '../forums/moderation.service';
 import { DEMO_AGENCIES, DEMO_COHORTS, DEMO_ENROLMENTS, DEMO_FACILITATOR, DEMO_MAIL_RECIPIENTS, DEMO_NETWORK_EVENTS, DEMO_PASSWORD, DEMO_PROGRAMMES, DEMO_USERS } from './demo-data';
 import { DemoAfterRoundService } from './demo-after-round.service';
+import { DemoLibraryService } from './demo-library.service';
 import { DemoChannel, demoInstant, DEMO_THREADS } from './demo-discussions';
 
 /** Arbitrary, fixed key of the advisory lock that lets one process at a time schedule the demo rounds ("demo" in ASCII). */
@@ -65,6 +66,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
     private readonly networkEvents: DemoNetworkEventsService,
     private readonly discussions: DiscussionImportService,
     private readonly afterRound: DemoAfterRoundService,
+    private readonly library: DemoLibraryService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -78,6 +80,8 @@ export class DemoSeedService implements OnApplicationBootstrap {
     await this.afterRound.seedRecentRoundIfNone();
     await this.seedNetworkEventsIfNone();
     await this.seedDiscussionsIfNone();
+    // After the rounds and their people: the materials go on the rounds' sessions.
+    await this.library.seedIfNone();
   }
 
   /**

@@ -5,12 +5,15 @@ import { EnrolmentModule } from '../enrolment/enrolment.module';
 import { FeedbackModule } from '../feedback/feedback.module';
 import { ForumsModule } from '../forums/forums.module';
 import { IdentityModule } from '../identity/identity.module';
+import { MaterialsModule } from '../materials/materials.module';
+import { ToolkitModule } from '../toolkit/toolkit.module';
 import { DemoAfterRoundService } from './demo-after-round.service';
+import { DemoLibraryService } from './demo-library.service';
 import { DemoSeedService } from './demo-seed.service';
 
 @Module({
-  imports: [CatalogueModule, IdentityModule, EnrolmentModule, ForumsModule, CalendarModule, FeedbackModule],
-  providers: [DemoSeedService, DemoAfterRoundService],
+  imports: [CatalogueModule, IdentityModule, EnrolmentModule, ForumsModule, CalendarModule, FeedbackModule, MaterialsModule, ToolkitModule],
+  providers: [DemoSeedService, DemoAfterRoundService, DemoLibraryService],
   exports: [DemoSeedService],
 })
 export class DemoModule {}

@@ -12,13 +12,14 @@ import { Public, SignedIn } from '../access/access.decorator';
 import { Actor } from '../access/capabilities';
 import { CurrentActor, Viewer } from '../access/current-actor';
 import { CatalogueService } from '../catalogue/catalogue.service';
-import { checkedId } from '../errors/domain-errors';
+import { checkedId, NotFound } from '../errors/domain-errors';
 import { Language, translate } from '../i18n/i18n';
 import { confirmationPage, confirmedForm } from '../web/confirmation';
 import { formRoundTrip } from '../web/form-round-trip';
 import { validateForm } from '../web/forms';
 import { Lang } from '../web/language';
-import { cohortPage, CohortPageState, Notice, NOTICES, RefusedPlaceForm, cohortInSentence } from './cohort-page.view';
+import { PageSections } from '../web/page-sections';
+import { cohortPage, CohortPageState, Notice, NOTICES, RefusedPlaceForm, cohortInSentence, sessionPage } from './cohort-page.view';
 import { CancelFormDto, EnrolFormDto, reasonOf } from './enrolment-web.dto';
 import { EnrolmentService } from './enrolment.service';
 import { RosterService } from './roster.service';
@@ -30,6 +31,7 @@ export class CohortPageController {
     private readonly catalogue: CatalogueService,
     private readonly enrolment: EnrolmentService,
     private readonly roster: RosterService,
+    private readonly sections: PageSections,
   ) {}
 
   @Get(':id')
@@ -37,6 +39,19 @@ export class CohortPageController {
   async page(@Param('id') id: string, @Query('done') done: unknown, @Viewer() viewer: Actor | null, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const notice = NOTICES.find((name) => name === done) ?? null;
     return reply.view('catalogue/cohort', await this.pageModel(id, viewer, lang, { notice }));
+  }
+
+  /** One session of the round: when and where, and what other areas add (its materials). */
+  @Get(':id/sessions/:sessionId')
+  @Public()
+  async session(@Param('id') id: string, @Param('sessionId') sessionId: string, @Viewer() viewer: Actor | null, @Lang() lang: Language, @Res() reply: FastifyReply) {
+    checkedId(id);
+    checkedId(sessionId);
+    const own = viewer ? await this.roster.enrolmentOf(id, viewer.id) : null;
+    const cohort = await this.catalogue.cohort(id, lang, viewer, { participant: !!own?.participant });
+    const session = cohort.sessions.find((candidate) => candidate.id === sessionId);
+    if (!session) throw new NotFound();
+    return reply.view('enrolment/session', { ...sessionPage(cohort, session, lang), sections: await this.sections.of('session', viewer, session.id, lang) });
   }
 
   @Post(':id/enrol')
@@ -90,7 +105,7 @@ export class CohortPageController {
     checkedId(id);
     const own = viewer ? await this.roster.enrolmentOf(id, viewer.id) : null;
     const cohort = await this.catalogue.cohort(id, lang, viewer, { participant: !!own?.participant });
-    const rights = await this.roster.placeRights(viewer, cohort, own);
-    return cohortPage(cohort, viewer, own, rights, lang, state);
+    const [rights, sections] = await Promise.all([this.roster.placeRights(viewer, cohort, own), this.sections.of('cohort', viewer, cohort.id, lang)]);
+    return { ...cohortPage(cohort, viewer, own, rights, lang, state), sections };
   }
 }

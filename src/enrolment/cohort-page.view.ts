@@ -2,9 +2,10 @@
 // change, the enrol and cancel forms (as RosterService.placeRights allows them) with a refused
 // form's input and messages, and the ways to the roster and the round's people.
 import { Actor } from '../access/capabilities';
-import { cohortView } from '../catalogue/catalogue.view';
-import { CohortDetail } from '../catalogue/catalogue.service';
+import { cohortView, webAddress } from '../catalogue/catalogue.view';
+import { CohortDetail, SessionView } from '../catalogue/catalogue.service';
 import { Language, translate } from '../i18n/i18n';
+import { formatDate } from '../i18n/dates';
 import { cohortNameIn } from '../i18n/cohort-name';
 import { fieldText, FieldMessages } from '../web/forms';
 import { OwnEnrolment, ownCancellationClosesAt, PlaceRights } from './roster.service';
@@ -94,5 +95,17 @@ export function cohortPage(cohort: CohortDetail, viewer: Actor | null, own: OwnE
       // Who is in the round: for its own people (ParticipantsService's rule), so nobody is led to a 403.
       participantsHref: rights.manages || own?.participant ? `/cohorts/${cohort.id}/participants` : null,
     },
+  };
+}
+
+/** One session's page: its time, place and meeting link as the round's page shows them. */
+export function sessionPage(cohort: CohortDetail, session: SessionView, lang: Language) {
+  const round = cohortView(cohort);
+  const shown = round.sessions.find((candidate) => candidate.id === session.id)!;
+  return {
+    title: `${formatDate(session.startsAt, lang, 'date')} – ${cohortNameIn(cohort.name, lang)} – ${cohort.programmeTitle}`,
+    cohort: round,
+    cohortHref: `/cohorts/${cohort.id}`,
+    session: { ...shown, status: session.status, meetingLink: session.meetingLink, meetingLinkHref: webAddress(session.meetingLink) },
   };
 }

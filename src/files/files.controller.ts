@@ -2,7 +2,8 @@
 // the materials, attachments and toolkit forms follow); POST /files, one file from a multipart form
 // (works without JavaScript); /files/:id and /files/:id/thumbnail, the bytes streamed from the store
 // with headers that keep a file from acting as a page of this site (nosniff, a sandboxing CSP, a
-// download unless it is an image or a PDF). Guests a file is refused to are sent to sign in.
+// download unless it is an image or a PDF), one byte range of them when asked (byte-ranges.ts), 304
+// when the browser has them already. Guests a file is refused to are sent to sign in.
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type {} from '@fastify/view';
@@ -14,7 +15,8 @@ import { CurrentActor, Viewer } from '../access/current-actor';
 import { FieldErrors, NotAllowed } from '../errors/domain-errors';
 import { Language } from '../i18n/i18n';
 import { Lang } from '../web/language';
-import { FileDownload, FilesService } from './files.service';
+import { ifRangeHolds, noneMatchHits, requestedRange } from './byte-ranges';
+import { DownloadableFile, FilesService } from './files.service';
 import { downloadHeaders, uploadsPage } from './files.view';
 
 @ApiExcludeController()
@@ -48,26 +50,44 @@ export class FilesController {
 
   @Get(':id')
   @Public()
-  async file(@Viewer() viewer: Actor | null, @Param('id') id: string, @Res() reply: FastifyReply) {
-    return send(reply, await this.readable(viewer, id, 'file'));
+  async file(@Viewer() viewer: Actor | null, @Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.send(request, reply, await this.readable(viewer, id, 'file'));
   }
 
   @Get(':id/thumbnail')
   @Public()
-  async thumbnail(@Viewer() viewer: Actor | null, @Param('id') id: string, @Res() reply: FastifyReply) {
-    return send(reply, await this.readable(viewer, id, 'thumbnail'));
+  async thumbnail(@Viewer() viewer: Actor | null, @Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.send(request, reply, await this.readable(viewer, id, 'thumbnail'));
   }
 
-  private async readable(viewer: Actor | null, id: string, which: 'file' | 'thumbnail'): Promise<FileDownload> {
+  private async readable(viewer: Actor | null, id: string, which: 'file' | 'thumbnail'): Promise<DownloadableFile> {
     try {
-      return await this.files.download(viewer, id, which);
+      return await this.files.downloadable(viewer, id, which);
     } catch (error) {
       if (error instanceof NotAllowed && !viewer) throw new SignInRequired();
       throw error;
     }
   }
+
+  /** The whole file, one range of it (206; 416 when it lies outside), or 304 when the browser's copy is this content. */
+  private async send(request: FastifyRequest, reply: FastifyReply, file: DownloadableFile) {
+    const headers = downloadHeaders(file);
+    if (noneMatchHits(request.headers['if-none-match'], headers.etag)) {
+      return reply.code(304).headers({ etag: headers.etag, 'cache-control': headers['cache-control'] }).send();
+    }
+    const range = ifRangeHolds(single(request.headers['if-range']), headers.etag) ? requestedRange(request.headers.range, file.size) : 'whole';
+    if (range === 'unsatisfiable') {
+      return reply.code(416).headers({ 'content-range': `bytes */${file.size}`, 'accept-ranges': 'bytes' }).send();
+    }
+    if (range === 'whole') return reply.headers(headers).send(await this.files.contentOf(file));
+    return reply
+      .code(206)
+      .headers({ ...headers, 'content-length': String(range.end - range.start + 1), 'content-range': `bytes ${range.start}-${range.end}/${file.size}` })
+      .send(await this.files.contentOf(file, range));
+  }
 }
 
-function send(reply: FastifyReply, download: FileDownload) {
-  return reply.headers(downloadHeaders(download)).send(download.content);
+/** A header that may repeat, as one value: a repeated If-Range or Range is not one to honour. */
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(',') : value;
 }

@@ -9,6 +9,7 @@ import { FileAccessRules } from './file-access';
 import { FileBlob } from './file-blob.entity';
 import { FileChunk } from './file-chunk.entity';
 import { FILE_STORE, FileStore } from './file-store';
+import { FilesApiController } from './files.api.controller';
 import { FilesController } from './files.controller';
 import { FilesService } from './files.service';
 import { PostgresFileStore } from './postgres-file-store';
@@ -25,7 +26,7 @@ export function createFileStore(config: Config, dataSource: DataSource): FileSto
 
 @Module({
   imports: [TypeOrmModule.forFeature([FileBlob, FileChunk, StoredFile])],
-  controllers: [FilesController],
+  controllers: [FilesController, FilesApiController],
   providers: [FileAccessRules, FilesService, { provide: FILE_STORE, useFactory: createFileStore, inject: [CONFIG, getDataSourceToken()] }],
   exports: [FilesService, FileAccessRules],
 })

@@ -3,6 +3,7 @@
 // limit or of a refused type rolls everything back, so a failed upload leaves no row and no bytes
 // (in PostgreSQL; see s3-file-store.ts for S3). The same content is stored once (file_blob by
 // SHA-256), however many stored_file rows name it. Images get a WebP thumbnail as a blob of its own.
+// Downloads may ask for one byte range; the file-orphans job clears what S3 holds that no row names.
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { fileTypeFromBuffer } from 'file-type';
@@ -14,9 +15,11 @@ import { Actor } from '../access/capabilities';
 import { CONFIG, Config } from '../config/config';
 import { checkedId, FieldErrors, NotAllowed, NotFound, TooLarge, withValues } from '../errors/domain-errors';
 import { LOGGER } from '../logging/logger';
+import { JobHandler } from '../queue/job-handler.decorator';
+import { JobName } from '../queue/jobs';
 import { IMAGE_TYPES, judgeType, safeFileName, SNIFF_BYTES, TextCheck } from './file-content';
 import { FileAccessRules } from './file-access';
-import { FILE_STORE, FileStore, StoreTransaction } from './file-store';
+import { ByteRange, FILE_STORE, FileStore, SHA256_HEX, StoreTransaction } from './file-store';
 import { StoredFile } from './stored-file.entity';
 
 /** What a file belongs to (a material, a post, a toolkit entry); null: nothing yet, the uploader's own. */
@@ -36,15 +39,29 @@ export interface UploadPlacement {
 }
 
 export const THUMBNAIL_PIXELS = 320;
+/** Content a store holds without a file_blob row is left this long before removeOrphans takes it: far longer than any upload runs. */
+export const ORPHAN_GRACE_MS = 24 * 60 * 60 * 1000;
+
 /** Larger images are refused by sharp rather than decoded: a small file can claim a huge canvas. */
 const MAX_IMAGE_PIXELS = 60_000_000;
 
-/** A file to send: its bytes as a stream, and what the response says about them. */
-export interface FileDownload {
-  content: Readable;
+/** The lock an upload, a removal and the orphan sweep take on a content's hash (the same as PostgresFileStore.put's). */
+function lockContent(manager: EntityManager, sha256: string): Promise<unknown> {
+  return manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 19))', [sha256]);
+}
+
+/** A file as it is sent: what the response says about it; `sha256` names its bytes (and is its ETag). */
+export interface DownloadableFile {
+  id: string;
+  sha256: string;
   mimeType: string;
   name: string;
   size: number;
+}
+
+/** A file to send: its bytes as a stream, and what the response says about them. */
+export interface FileDownload extends DownloadableFile {
+  content: Readable;
 }
 
 @Injectable()
@@ -79,6 +96,10 @@ export class FilesService {
       const judged = { type: '' };
       const { sha256, size } = await this.store.put(Readable.from(this.inspected(content, name, declaredType, judged)), tx);
       if (size === 0) throw new FieldErrors({ file: 'files.empty' });
+      await lockContent(manager, sha256);
+      // A store outside the transaction may have found the content already there, unnamed, just as
+      // removeOrphans took it away: under the lock removeOrphans also takes, make sure it still is.
+      if (!this.store.joinsTransactions && !(await this.store.has(sha256))) throw new Error(`content ${sha256} was removed as an orphan during its upload; try again`);
       await manager.query('INSERT INTO file_blob (sha256, size, mime_type) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [sha256, size, judged.type]);
       const thumbnailSha256 = IMAGE_TYPES.has(judged.type) ? await this.thumbnailOf(sha256, tx) : null;
       const file = manager.create(StoredFile, {
@@ -142,7 +163,7 @@ export class FilesService {
   private async thumbnailOf(sha256: string, tx: StoreTransaction): Promise<string> {
     const [known] = await tx.manager.query('SELECT thumbnail_sha256 FROM stored_file WHERE blob_sha256 = $1 AND thumbnail_sha256 IS NOT NULL LIMIT 1', [sha256]);
     if (known) return known.thumbnail_sha256.trim();
-    const original = await this.store.get(sha256, tx);
+    const original = await this.store.get(sha256, { tx });
     if (!original) throw new Error(`blob ${sha256} vanished during its upload`);
     // Loaded on the first image (libvips holds some 20 MB): a process that never makes a thumbnail never loads it.
     const { default: sharp } = await import('sharp');
@@ -172,14 +193,28 @@ export class FilesService {
 
   /** The file's bytes (or its thumbnail's) for `actor`; NotFound when it has no thumbnail. */
   async download(actor: Actor | null, id: string, which: 'file' | 'thumbnail' = 'file'): Promise<FileDownload> {
+    const described = await this.downloadable(actor, id, which);
+    return { ...described, content: await this.contentOf(described) };
+  }
+
+  /**
+   * What `download` would send, without reading the bytes yet: enough to answer a conditional or
+   * ranged request (the ETag is the content's SHA-256). Access is checked here.
+   */
+  async downloadable(actor: Actor | null, id: string, which: 'file' | 'thumbnail' = 'file'): Promise<DownloadableFile> {
     const file = await this.readable(actor, id);
-    const sha256 = which === 'file' ? file.blobSha256 : file.thumbnailSha256;
+    const sha256 = (which === 'file' ? file.blobSha256 : file.thumbnailSha256)?.trim();
     if (!sha256) throw new NotFound();
-    const content = await this.store.get(sha256.trim());
-    if (!content) throw new Error(`stored file ${file.id} names blob ${sha256}, which the store does not have`);
-    if (which === 'file') return { content, mimeType: file.mimeType, name: file.originalName, size: file.size };
+    if (which === 'file') return { id: file.id, sha256, mimeType: file.mimeType, name: file.originalName, size: file.size };
     const [blob] = await this.dataSource.query('SELECT size FROM file_blob WHERE sha256 = $1', [sha256]);
-    return { content, mimeType: 'image/webp', name: file.originalName.replace(/\.[^.]*$/, '') + '.webp', size: Number(blob.size) };
+    return { id: file.id, sha256, mimeType: 'image/webp', name: file.originalName.replace(/\.[^.]*$/, '') + '.webp', size: Number(blob.size) };
+  }
+
+  /** The bytes of a file `downloadable` gave, or of `range` of them (within its size: see byte-ranges.ts). */
+  async contentOf(file: DownloadableFile, range?: ByteRange): Promise<Readable> {
+    const content = await this.store.get(file.sha256, { range });
+    if (!content) throw new Error(`stored file ${file.id} names blob ${file.sha256}, which the store does not have`);
+    return content;
   }
 
   /** The person's own uploads, newest first (the "my uploads" page). */
@@ -210,7 +245,8 @@ export class FilesService {
     if (fileIds.length === 0) return [];
     const ids = fileIds.map((id) => checkedId(id));
     if (new Set(ids).size !== ids.length) throw new FieldErrors({ [field]: 'files.attach.repeated' });
-    const claimed: { id: string }[] = await manager.query(
+    // An UPDATE answers [rows, count] through TypeORM's query().
+    const [claimed]: [{ id: string }[], number] = await manager.query(
       `UPDATE stored_file f SET owner_kind = $3, owner_id = $4, position = $5 + wanted.n - 1
          FROM unnest($1::uuid[]) WITH ORDINALITY AS wanted(id, n)
         WHERE f.id = wanted.id AND f.uploaded_by = $2 AND f.owner_kind IS NULL
@@ -221,16 +257,54 @@ export class FilesService {
     return this.ownedBy(owner, manager);
   }
 
+  @JobHandler(JobName.FileOrphans)
+  async handleOrphans(): Promise<{ removed: number }> {
+    return { removed: await this.removeOrphans(new Date()) };
+  }
+
+  /**
+   * Removes what the store holds that no file_blob row names and nothing has written for
+   * ORPHAN_GRACE_MS before `now`: content of uploads whose transaction never committed (a crash
+   * between an S3 put and the commit), and temporary objects of puts cut off. Answers how many.
+   */
+  async removeOrphans(now: Date): Promise<number> {
+    let removed = 0;
+    for await (const keys of this.store.writtenBefore(new Date(now.getTime() - ORPHAN_GRACE_MS))) {
+      const hashes = keys.filter((key) => SHA256_HEX.test(key));
+      const named = new Set<string>((await this.dataSource.query('SELECT sha256 FROM file_blob WHERE sha256 = ANY($1)', [hashes])).map((row: { sha256: string }) => row.sha256));
+      for (const key of keys) {
+        if (named.has(key)) continue;
+        if (!SHA256_HEX.test(key)) {
+          await this.store.removeLeftover(key);
+          removed++;
+          continue;
+        }
+        // Read again under the hash's lock: an upload of the same content may be committing its row.
+        const orphan = await this.dataSource.transaction(async (manager) => {
+          await lockContent(manager, key);
+          const [row] = await manager.query('SELECT 1 FROM file_blob WHERE sha256 = $1', [key]);
+          if (!row) await this.store.delete(key, { manager });
+          return !row;
+        });
+        if (orphan) removed++;
+      }
+    }
+    return removed;
+  }
+
   /**
    * Removes a stored file (the caller has decided it may), and its blob and thumbnail when no other
    * file names them. Under the hash's lock, so an upload of the same content cannot slip between.
    */
   async remove(id: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
     await manager.transaction(async (inner) => {
-      const [file] = await inner.query('DELETE FROM stored_file WHERE id = $1 RETURNING blob_sha256, thumbnail_sha256', [checkedId(id)]);
+      // A DELETE answers [rows, count] through TypeORM's query().
+      const [[file]]: [{ blob_sha256: string; thumbnail_sha256: string | null }[], number] = await inner.query('DELETE FROM stored_file WHERE id = $1 RETURNING blob_sha256, thumbnail_sha256', [
+        checkedId(id),
+      ]);
       if (!file) throw new NotFound();
-      for (const sha256 of [file.blob_sha256, file.thumbnail_sha256].filter(Boolean).map((hash: string) => hash.trim())) {
-        await inner.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 19))', [sha256]);
+      for (const sha256 of [file.blob_sha256, file.thumbnail_sha256].filter((hash): hash is string => !!hash).map((hash) => hash.trim())) {
+        await lockContent(inner, sha256);
         const [used] = await inner.query('SELECT 1 FROM stored_file WHERE blob_sha256 = $1 OR thumbnail_sha256 = $1 LIMIT 1', [sha256]);
         if (used) continue;
         await inner.query('DELETE FROM file_blob WHERE sha256 = $1', [sha256]);

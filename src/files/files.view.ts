@@ -1,7 +1,8 @@
 // View models and response headers for files.
 import { translate, Language } from '../i18n/i18n';
 import { IMAGE_TYPES, INLINE_TYPES } from './file-content';
-import { FileDownload } from './files.service';
+import { etagOf } from './byte-ranges';
+import { DownloadableFile } from './files.service';
 import { StoredFile } from './stored-file.entity';
 
 /** A size as people read it, in the page's language: 820 kB, 4,2 MB. */
@@ -47,9 +48,10 @@ const CONTENT_SECURITY_POLICY = {
 /**
  * Headers that keep a file from acting as a page of the site: its content type as read at upload,
  * nosniff, a sandboxing CSP (a PDF viewer and an image need only their own styles and image), a
- * download for everything but images and PDFs, and never a shared cache.
+ * download for everything but images and PDFs, and never a shared cache. A browser keeps its copy
+ * but asks each time (the ETag answers 304), so access is checked on every use.
  */
-export function downloadHeaders(download: FileDownload): Record<string, string> {
+export function downloadHeaders(download: DownloadableFile): Record<string, string> {
   const inline = INLINE_TYPES.has(download.mimeType);
   const text = download.mimeType.startsWith('text/');
   return {
@@ -59,6 +61,8 @@ export function downloadHeaders(download: FileDownload): Record<string, string> 
     'x-content-type-options': 'nosniff',
     'content-security-policy': CONTENT_SECURITY_POLICY[download.mimeType === 'application/pdf' ? 'pdf' : IMAGE_TYPES.has(download.mimeType) ? 'image' : 'other'],
     'cache-control': 'private, max-age=0, must-revalidate',
+    etag: etagOf(download.sha256),
+    'accept-ranges': 'bytes',
     'cross-origin-resource-policy': 'same-origin',
   };
 }

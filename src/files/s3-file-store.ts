@@ -2,14 +2,14 @@
 // an S3-compatible bucket. An upload streams to a temporary object (a multipart upload, so nothing
 // is held whole), hashing as it goes; then it is copied to its hash unless that object is already
 // there, and the temporary one is removed. S3 cannot join the database's transaction: an upload
-// whose database rows roll back leaves an object nobody names, harmless (content-addressed) and
-// cleared by a later sweep of objects without a file_blob row.
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+// whose database rows roll back (or a crash before the commit) leaves an object nobody names,
+// harmless (content-addressed) and cleared by FilesService.removeOrphans, the daily file-orphans job.
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createHash, randomUUID } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { FileStore, PutResult, SHA256_HEX } from './file-store';
+import { FileStore, PutResult, SHA256_HEX, StoreRead } from './file-store';
 
 export interface S3Settings {
   endpoint?: string;
@@ -41,14 +41,18 @@ const notFound = (error: unknown) => {
   return e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
 };
 
+const TEMPORARY_PREFIX = 'uploads/';
+
 export class S3FileStore implements FileStore {
+  readonly joinsTransactions = false;
+
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
   ) {}
 
   async put(content: Readable): Promise<PutResult> {
-    const temporaryKey = `uploads/${randomUUID()}`;
+    const temporaryKey = `${TEMPORARY_PREFIX}${randomUUID()}`;
     const hash = createHash('sha256');
     let size = 0;
     const body = new PassThrough();
@@ -79,10 +83,11 @@ export class S3FileStore implements FileStore {
     return { sha256, size };
   }
 
-  async get(sha256: string): Promise<Readable | null> {
+  async get(sha256: string, read: StoreRead = {}): Promise<Readable | null> {
     if (!SHA256_HEX.test(sha256)) return null;
+    const range = read.range ? `bytes=${read.range.start}-${read.range.end}` : undefined;
     try {
-      const answer = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: sha256 }));
+      const answer = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: sha256, Range: range }));
       return answer.Body as Readable;
     } catch (error) {
       if (notFound(error)) return null;
@@ -104,5 +109,24 @@ export class S3FileStore implements FileStore {
   async delete(sha256: string): Promise<void> {
     if (!SHA256_HEX.test(sha256)) return;
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: sha256 }));
+  }
+
+  async *writtenBefore(before: Date): AsyncGenerator<string[]> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, ContinuationToken: token }));
+      const keys = (page.Contents ?? [])
+        .filter((object) => object.Key && object.LastModified && object.LastModified < before)
+        .map((object) => object.Key!)
+        // Only what the store writes: a hash, or a put's temporary object.
+        .filter((key) => SHA256_HEX.test(key) || key.startsWith(TEMPORARY_PREFIX));
+      if (keys.length > 0) yield keys;
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async removeLeftover(key: string): Promise<void> {
+    if (!key.startsWith(TEMPORARY_PREFIX)) throw new Error(`${key} is not a leftover of a put`);
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 }

@@ -52,6 +52,23 @@ export class ReplyFormDto extends PostEditFormDto {
   after?: string;
 }
 
+/** The edit form's "remove" checkbox of one of the post's files: `remove-<file id>`, each its own name (no form of ours repeats one). */
+export const REMOVE_FIELD = 'remove-';
+const REMOVE_NAME = /^remove-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/** The files the edit form's ticked checkboxes remove, and its other fields (for PostEditFormDto). */
+export function removalsOf(body: unknown): { remove: string[]; fields: Record<string, unknown> } {
+  const remove: string[] = [];
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(body && typeof body === 'object' ? body : {})) {
+    const id = REMOVE_NAME.exec(name)?.[1];
+    // A checkbox sent with another value stays a field, which the form refuses as one it does not have.
+    if (id && value === 'yes') remove.push(id);
+    else fields[name] = value;
+  }
+  return { remove, fields };
+}
+
 /** A form without fields of its own (a delete or moderation button): the page it was on. */
 export class ButtonFormDto {
   @IsOptional()

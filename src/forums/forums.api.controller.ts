@@ -49,7 +49,8 @@ import { ForumsService } from './forums.service';
 
 const NO_TOKEN = 'No valid token.';
 const NOT_MEMBER = 'You may not read this channel (`forum.channel.notMember`): a round’s forum is for its confirmed participants, its facilitators and admins.';
-const WRITTEN_REFUSED = 'Refused, nothing stored: `fields` says what to fix (title or body empty or too long, a wrong type, an unknown field, a reply to a post not in the thread).';
+const WRITTEN_REFUSED =
+  'Refused, nothing stored: `fields` says what to fix (title or body empty or too long, a wrong type, an unknown field, a reply to a post not in the thread, more than five attachments, an attachment id that is not a file of yours uploaded and not yet attached).';
 
 @ApiTags('forums')
 @ApiBearerAuth()
@@ -91,7 +92,7 @@ export class ForumsApiController {
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No channel has this id.' })
   @ApiConflictResponse({ type: ApiConflictDto, description: 'The channel is archived (`forum.channel.archived`). Nothing stored.' })
   async startThread(@Param('id') id: string, @Body() body: NewThreadDto, @CurrentActor() actor: Actor, @Lang() lang: Language): Promise<NewThreadAnswerDto> {
-    const { threadId } = await this.forums.startThread(actor, id, body, lang);
+    const { threadId } = await this.forums.startThread(actor, id, body, lang, { fileIds: body.attachments });
     // The opening post is the thread's first: a page of one shows the thread and it.
     const page = await this.forums.threadPage(actor, threadId, lang, { limit: 1 });
     return { ...threadDto(page.thread, lang), firstPost: postDto(page.posts[0], lang) };
@@ -119,7 +120,7 @@ export class ForumsApiController {
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No thread has this id.' })
   @ApiConflictResponse({ type: ApiConflictDto, description: 'The thread is locked (`forum.thread.locked`: only moderators reply) or its channel archived (`forum.channel.archived`). Nothing stored.' })
   async reply(@Param('id') id: string, @Body() body: NewReplyDto, @CurrentActor() actor: Actor, @Lang() lang: Language): Promise<PostDto> {
-    const { postId } = await this.forums.reply(actor, id, body, lang);
+    const { postId } = await this.forums.reply(actor, id, body, lang, { fileIds: body.attachments });
     return postDto(await this.forums.post(actor, postId, lang), lang);
   }
 

@@ -8,22 +8,23 @@
 // A thread page's forms carry the page they were sent from (`cursor`), so that after a change the
 // reader is back where they were, and the reply form the place after the last post shown (`after`),
 // so that the new post is on the page the reply leads to however long the thread is.
-import { Body, Controller, Get, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { MultipartFile } from '@fastify/multipart';
 import type {} from '@fastify/view';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SignedIn } from '../access/access.decorator';
 import { Actor } from '../access/capabilities';
 import { CurrentActor } from '../access/current-actor';
-import { FieldErrors, NotAllowed, Refused } from '../errors/domain-errors';
+import { FieldErrors, NotAllowed, Refused, TooLarge } from '../errors/domain-errors';
 import { Language, translate } from '../i18n/i18n';
 import { confirmationPage, confirmedForm } from '../web/confirmation';
-import { formRoundTrip } from '../web/form-round-trip';
+import { FormRoundTrip, formRoundTrip } from '../web/form-round-trip';
 import { fieldChecks, fieldText, translateFields, translateMessage, validateForm } from '../web/forms';
 import { Lang } from '../web/language';
 import { ForumSearchService } from './forum-search.service';
 import { ForumSubscriptions } from './forum-subscriptions.service';
-import { ButtonFormDto, ChannelSubscriptionFormDto, PostEditFormDto, ReplyFormDto, ThreadFormDto, ThreadSubscriptionFormDto } from './forums-web.dto';
+import { ButtonFormDto, ChannelSubscriptionFormDto, PostEditFormDto, removalsOf, ReplyFormDto, ThreadFormDto, ThreadSubscriptionFormDto } from './forums-web.dto';
 import { checkedBody, checkedTitle, ForumsService } from './forums.service';
 import {
   addressedPage,
@@ -44,6 +45,41 @@ import {
   ThreadPageState,
 } from './forums.view';
 import { ModerationService } from './moderation.service';
+import { AttachmentChanges, IncomingFile } from './post-attachments.service';
+
+/** A post form's files, streamed into the post's transaction as they arrive: those of a multipart form, none of a urlencoded one. */
+const formUploads = (request: FastifyRequest): AttachmentChanges => (request.uploads ? { uploads: attachmentsOnly(request.uploads()) } : {});
+
+/** The form's files, all sent as `attachments`: a file under any other name is refused as a field the form does not have. */
+async function* attachmentsOnly(uploads: AsyncGenerator<MultipartFile>): AsyncGenerator<IncomingFile> {
+  for await (const upload of uploads) {
+    if (upload.fieldname !== 'attachments') {
+      upload.file.resume();
+      throw new FieldErrors({ [upload.fieldname]: 'form.unknownField' });
+    }
+    yield upload;
+  }
+}
+
+/** Whether the person went away mid-upload (closed the tab, lost the network): nothing is stored and nobody is there to answer. */
+const uploadCutOff = (request: FastifyRequest): boolean => request.raw.destroyed && !request.raw.complete;
+
+/**
+ * A post form's round trip (web/form-round-trip.ts), with its files: a file past the size limit is
+ * 413, as for any upload, but on the form with the text kept and the limit next to the file input.
+ */
+async function postFormRoundTrip(request: FastifyRequest, round: FormRoundTrip) {
+  try {
+    return await formRoundTrip(round);
+  } catch (error) {
+    if (uploadCutOff(request)) {
+      request.log.info({ reqId: request.id }, 'a post with attachments was cut off by the client');
+      return round.reply.code(HttpStatus.BAD_REQUEST).send();
+    }
+    if (!(error instanceof TooLarge)) throw error;
+    return round.reply.status(HttpStatus.PAYLOAD_TOO_LARGE).view(round.view, await round.page({ errors: { attachments: translateMessage(round.lang, error.reason) } }));
+  }
+}
 
 @ApiExcludeController()
 @SignedIn()
@@ -90,33 +126,40 @@ export class ForumsController {
   @Get('channels/:id/threads/new')
   async newThread(@Param('id') id: string, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const channel = await this.forums.channelToStartThreadIn(actor, id, lang);
-    return reply.view('forums/thread-form', threadFormPage(channel, lang, { language: 'auto' }, null, null));
+    return reply.view('forums/thread-form', threadFormPage(channel, lang, { language: 'auto' }, null, null, this.forums.attachmentLimits));
   }
 
   @Post('channels/:id/threads')
-  async startThread(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
+  async startThread(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const form = await validateForm(ThreadFormDto, body);
     let errors = form.errors ?? fieldChecks([() => checkedTitle(form.value!.title), () => checkedBody(form.value!.body)]);
     const values = { title: fieldText(body, 'title'), body: fieldText(body, 'body'), language: fieldText(body, 'language'), sendNow: fieldText(body, 'sendNow') };
+    const limits = this.forums.attachmentLimits;
+    let status = HttpStatus.BAD_REQUEST;
     if (!errors) {
       const { title, body: postBody, language, sendNow } = form.value!;
       try {
-        const { threadId } = await this.forums.startThread(actor, id, { title, body: postBody, language, sendNow: sendNow === 'yes' }, lang);
+        const { threadId } = await this.forums.startThread(actor, id, { title, body: postBody, language, sendNow: sendNow === 'yes' }, lang, formUploads(request));
         return reply.redirect(threadHref(threadId), 303);
       } catch (error) {
+        if (uploadCutOff(request)) return reply.code(HttpStatus.BAD_REQUEST).send();
         // A refusal the channel's page can say (archived: 409; announcements only, or an address not yet verified: 403): the form again, the text kept.
         if (error instanceof Refused || error instanceof NotAllowed) {
           const channel = await this.forums.channel(actor, id, lang);
           const reason = error instanceof Refused ? error.reason : error.message;
           const status = error instanceof Refused ? HttpStatus.CONFLICT : HttpStatus.FORBIDDEN;
-          return reply.status(status).view('forums/thread-form', threadFormPage(channel, lang, values, null, translateMessage(lang, reason)));
+          return reply.status(status).view('forums/thread-form', threadFormPage(channel, lang, values, null, translateMessage(lang, reason), limits));
         }
-        if (!(error instanceof FieldErrors)) throw error;
-        errors = error.fields;
+        // A file past the size limit: 413, the limit next to the file input.
+        if (error instanceof TooLarge) {
+          status = HttpStatus.PAYLOAD_TOO_LARGE;
+          errors = { attachments: error.reason };
+        } else if (error instanceof FieldErrors) errors = error.fields;
+        else throw error;
       }
     }
     const channel = await this.forums.channel(actor, id, lang);
-    return reply.status(HttpStatus.BAD_REQUEST).view('forums/thread-form', threadFormPage(channel, lang, values, translateFields(errors, lang), null));
+    return reply.status(status).view('forums/thread-form', threadFormPage(channel, lang, values, translateFields(errors, lang), null, limits));
   }
 
   @Get('threads/:id')
@@ -131,17 +174,17 @@ export class ForumsController {
   }
 
   @Post('threads/:id/posts')
-  async reply(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
+  async reply(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const form = await validateForm(ReplyFormDto, body);
     const values = { body: fieldText(body, 'body'), language: fieldText(body, 'language'), replyToId: fieldText(body, 'replyToId') };
     const cursor = cursorOf(fieldText(body, 'cursor'));
-    return formRoundTrip({
+    return postFormRoundTrip(request, {
       reply,
       lang,
       errors: form.errors,
       change: async () => {
         const { body: postBody, language, replyToId, after } = form.value!;
-        const { postId } = await this.forums.reply(actor, id, { body: postBody, language, replyToId }, lang);
+        const { postId } = await this.forums.reply(actor, id, { body: postBody, language, replyToId }, lang, formUploads(request));
         return threadHref(id, { cursor: cursorOf(after), done: 'posted', anchor: `post-${postId}` });
       },
       view: 'forums/thread',
@@ -173,25 +216,26 @@ export class ForumsController {
   @Get('posts/:id/edit')
   async editForm(@Param('id') id: string, @Query('cursor') cursor: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const post = await this.forums.postForEdit(actor, id);
-    const page = editPage(post, lang, { body: post.body, language: post.language, cursor: cursorOf(cursor) ?? '' }, null, null);
+    const page = editPage(post, lang, { body: post.body, language: post.language, cursor: cursorOf(cursor) ?? '' }, null, null, this.forums.attachmentLimits);
     if (post.closedReason) return reply.status(HttpStatus.CONFLICT).view('forums/post-edit', { ...page, refusal: translateMessage(lang, post.closedReason) });
     return reply.view('forums/post-edit', page);
   }
 
   @Post('posts/:id/edit')
-  async edit(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
-    const form = await validateForm(PostEditFormDto, body);
+  async edit(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const { remove, fields } = removalsOf(body);
+    const form = await validateForm(PostEditFormDto, fields);
     const values = { body: fieldText(body, 'body'), language: fieldText(body, 'language'), cursor: fieldText(body, 'cursor') };
-    return formRoundTrip({
+    return postFormRoundTrip(request, {
       reply,
       lang,
       errors: form.errors,
       change: async () => {
-        const { threadId } = await this.forums.editPost(actor, id, { body: form.value!.body, language: form.value!.language });
+        const { threadId } = await this.forums.editPost(actor, id, { body: form.value!.body, language: form.value!.language }, { remove, ...formUploads(request) });
         return threadHref(threadId, { cursor: cursorOf(values.cursor), done: 'edited', anchor: `post-${id}` });
       },
       view: 'forums/post-edit',
-      page: async (state) => editPage(await this.forums.postForEdit(actor, id), lang, values, state.errors ?? null, state.refusal ?? null),
+      page: async (state) => editPage(await this.forums.postForEdit(actor, id), lang, values, state.errors ?? null, state.refusal ?? null, this.forums.attachmentLimits, remove),
     });
   }
 

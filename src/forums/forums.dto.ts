@@ -10,7 +10,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { withValues } from '../errors/domain-errors';
 import { LANGUAGES, Language } from '../i18n/i18n';
 import { LanguageQuery, MAX_PAGE_SIZE, Omittable } from '../web/api/request.dto';
@@ -18,6 +18,7 @@ import { authorName as nameOf } from './author-name';
 import { CHANNEL_KINDS, ChannelKind } from './forum-channel.entity';
 import { MAX_QUERY_LENGTH, SearchHit } from './forum-search.service';
 import { ChannelSummary, MAX_BODY_LENGTH, MAX_TITLE_LENGTH, PostView, ThreadPage, ThreadSummary } from './forums.service';
+import { AttachmentView, MAX_ATTACHMENTS } from './post-attachments.service';
 
 const POST_LANGUAGES = [...LANGUAGES, 'auto'] as const;
 type PostLanguage = (typeof POST_LANGUAGES)[number];
@@ -84,6 +85,21 @@ const Body = () =>
 const PostLanguageField = (description: string) =>
   applyDecorators(ApiPropertyOptional({ enum: POST_LANGUAGES, description }), Omittable(), IsIn(POST_LANGUAGES, { message: LANGUAGE_TYPE }));
 
+/** Files uploaded earlier (POST /api/v1/files) that the new post takes, in its order. */
+const Attachments = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      type: [String],
+      format: 'uuid',
+      maxItems: MAX_ATTACHMENTS,
+      description: `Ids of files you uploaded through POST /api/v1/files and have not attached yet, in the order to show them; at most ${MAX_ATTACHMENTS}. Anyone who may read the post may read them.`,
+    }),
+    Omittable(),
+    IsArray({ message: 'attachments must be a list of file ids' }),
+    ArrayMaxSize(MAX_ATTACHMENTS, { message: withValues('forum.attachments.tooMany', { max: MAX_ATTACHMENTS }) }),
+    IsUUID('all', { each: true, message: 'attachments must be a list of file ids' }),
+  );
+
 const NEW_POST_LANGUAGE = 'The post’s language, which search stems it in. `auto` or left out: guessed from the text, else your own language.';
 
 export class NewThreadDto {
@@ -104,6 +120,9 @@ export class NewThreadDto {
   @Omittable()
   @IsBoolean({ message: 'sendNow must be true or false' })
   sendNow?: boolean;
+
+  @Attachments()
+  attachments?: string[];
 }
 
 export class NewReplyDto {
@@ -117,6 +136,9 @@ export class NewReplyDto {
 
   @PostLanguageField(NEW_POST_LANGUAGE)
   language?: PostLanguage;
+
+  @Attachments()
+  attachments?: string[];
 }
 
 export class EditPostDto {
@@ -223,6 +245,26 @@ export class ReplyToDto {
   excerpt: string | null;
 }
 
+export class AttachmentDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'seinä.jpg', description: 'As uploaded, made safe.' })
+  name: string;
+
+  @ApiProperty({ example: 'image/jpeg', description: 'Read from the content when it was uploaded.' })
+  type: string;
+
+  @ApiProperty({ type: 'integer', description: 'Bytes.' })
+  size: number;
+
+  @ApiProperty({ example: '/files/5b0c…', description: 'The file (a path on this site; your session or token opens it as the post’s readers).' })
+  url: string;
+
+  @ApiProperty({ type: String, nullable: true, example: '/files/5b0c…/thumbnail', description: 'A WebP of at most 320 px a side, for images; null for other files.' })
+  thumbnailUrl: string | null;
+}
+
 export class PostDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
@@ -265,6 +307,9 @@ export class PostDto {
 
   @ApiProperty({ description: 'Written by someone else after what you had read.' })
   unread: boolean;
+
+  @ApiProperty({ type: [AttachmentDto], description: 'Its files, in their order; empty when it is deleted or hidden.' })
+  attachments: AttachmentDto[];
 }
 
 export class NewThreadAnswerDto extends ThreadDto {
@@ -343,10 +388,30 @@ export function threadDto(thread: ThreadSummary, lang: Language): ThreadDto {
   return { id, channelId, title, authorName: nameOf(authorName, lang), pinned, locked, postFirst, replyCount, lastPostAt, createdAt, unread };
 }
 
+export function attachmentDto(file: AttachmentView): AttachmentDto {
+  return { id: file.id, name: file.name, type: file.type, size: file.size, url: `/files/${file.id}`, thumbnailUrl: file.thumbnail ? `/files/${file.id}/thumbnail` : null };
+}
+
 export function postDto(post: PostView, lang: Language): PostDto {
-  const { id, authorId, authorName, bodyHtml, language, createdAt, editedAt, deleted, hidden, hiddenReason, replyTo, mayEdit, mayDelete, unread } = post;
+  const { id, authorId, authorName, bodyHtml, language, createdAt, editedAt, deleted, hidden, hiddenReason, replyTo, mayEdit, mayDelete, unread, attachments } = post;
   const answered = replyTo && { ...replyTo, authorName: nameOf(replyTo.authorName, lang) };
-  return { id, authorId, authorName: nameOf(authorName, lang), bodyHtml, language, createdAt, editedAt, deleted, hidden, hiddenReason, replyTo: answered, mayEdit, mayDelete, unread };
+  return {
+    id,
+    authorId,
+    authorName: nameOf(authorName, lang),
+    bodyHtml,
+    language,
+    createdAt,
+    editedAt,
+    deleted,
+    hidden,
+    hiddenReason,
+    replyTo: answered,
+    mayEdit,
+    mayDelete,
+    unread,
+    attachments: attachments.map(attachmentDto),
+  };
 }
 
 export function postListDto(page: ThreadPage, lang: Language): PostListDto {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EnrolmentModule } from '../enrolment/enrolment.module';
+import { FilesModule } from '../files/files.module';
 import { AdminChannelsController } from './admin-channels.controller';
 import { ChannelsAdminService } from './channels-admin.service';
 import { DiscussionImportService } from './discussion-import.service';
@@ -19,13 +20,14 @@ import { ForumNotifications } from './forum.notifications';
 import { ForumsApiController } from './forums.api.controller';
 import { ForumsService } from './forums.service';
 import { ModerationService } from './moderation.service';
+import { PostAttachments } from './post-attachments.service';
 import { CohortMessageController } from './cohort-message.controller';
 import { UnsubscribeController } from './unsubscribe.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ForumChannel, ForumThread, ForumPost, ForumRead, ForumSubscription, ForumModeration]), EnrolmentModule],
+  imports: [TypeOrmModule.forFeature([ForumChannel, ForumThread, ForumPost, ForumRead, ForumSubscription, ForumModeration]), EnrolmentModule, FilesModule],
   controllers: [ForumsController, ForumModerationController, ForumsApiController, AdminChannelsController, UnsubscribeController, CohortForumController, CohortMessageController],
-  providers: [ForumsService, ModerationService, ForumSearchService, ForumNotifications, ForumSubscriptions, ChannelsAdminService, DiscussionImportService],
+  providers: [ForumsService, ModerationService, ForumSearchService, ForumNotifications, ForumSubscriptions, ChannelsAdminService, DiscussionImportService, PostAttachments],
   exports: [ForumsService, ModerationService, DiscussionImportService],
 })
 export class ForumsModule {}

@@ -21,6 +21,7 @@ import { markdownAsText, markdownOutsideCode, MentionedPerson, renderPost } from
 import { ChannelKind } from './forum-channel.entity';
 import { ChannelRights, isAdmin, mayModerateSql, mayReadSql, mayStartThreadSql } from './forum-access';
 import { ForumNotifications, mentionedNames } from './forum.notifications';
+import { AttachmentChanges, AttachmentLimits, AttachmentView, PostAttachments } from './post-attachments.service';
 import { levelShown, SubscriptionLevels, threadLevelsSql } from './forum-subscriptions.service';
 import { SubscriptionLevel } from './forum-subscription.entity';
 import { detectLanguage } from './language-detection';
@@ -93,6 +94,8 @@ export interface PostView {
   mayEdit: boolean;
   mayDelete: boolean;
   unread: boolean;
+  /** Its files, in their order; none shown for a deleted or hidden post. */
+  attachments: AttachmentView[];
 }
 
 /** A post on its thread's page, with what the reader may do with it there. */
@@ -196,7 +199,13 @@ export class ForumsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CONFIG) private readonly config: Config,
     private readonly notifications: ForumNotifications,
+    private readonly attachments: PostAttachments,
   ) {}
+
+  /** How many files a post may carry and how large each, as its forms say. */
+  get attachmentLimits(): AttachmentLimits {
+    return this.attachments.limits;
+  }
 
   /** The channels the person may read: network ones in admins' order, then their cohorts' forums. Archived ones only for admins. */
   async channels(actor: Actor, lang: Language): Promise<ChannelSummary[]> {
@@ -301,8 +310,8 @@ export class ForumsService {
     return { channel, items, nextCursor: rows.length > limit ? encodeCursor([last.pinned ? 1 : 0, last.last_post_key!, last.id]) : null };
   }
 
-  /** Starts a thread with its opening post; the author is subscribed to it. Returns its id. */
-  async startThread(actor: Actor, channelId: string, input: ThreadInput, lang: Language): Promise<{ threadId: string; postId: string }> {
+  /** Starts a thread with its opening post (and its files); the author is subscribed to it. Returns its id. */
+  async startThread(actor: Actor, channelId: string, input: ThreadInput, lang: Language, attachments?: AttachmentChanges): Promise<{ threadId: string; postId: string }> {
     mustHaveVerifiedEmail(actor);
     const title = checkedTitle(input.title);
     const body = checkedBody(input.body);
@@ -315,6 +324,7 @@ export class ForumsService {
         title,
       ]);
       const postId = await this.insertPost(manager, actor, thread.id, body, postLanguage(input.language, body, actor.language), null);
+      if (attachments) await this.attachments.apply(manager, actor, postId, attachments);
       await this.notifications.postWritten(
         { postId, threadId: thread.id, channelId, channelKind: channel.kind, authorId: actor.id, opensThread: true, sendNow: !!input.sendNow && channel.mayAnnounce, body },
         manager,
@@ -351,8 +361,8 @@ export class ForumsService {
     });
   }
 
-  /** A reply to the thread, or to one of its posts. Returns the new post's id. */
-  async reply(actor: Actor, threadId: string, input: ReplyInput, lang: Language): Promise<{ postId: string; threadId: string }> {
+  /** A reply to the thread, or to one of its posts, with its files. Returns the new post's id. */
+  async reply(actor: Actor, threadId: string, input: ReplyInput, lang: Language, attachments?: AttachmentChanges): Promise<{ postId: string; threadId: string }> {
     mustHaveVerifiedEmail(actor);
     checkedId(threadId);
     const body = checkedBody(input.body);
@@ -368,6 +378,7 @@ export class ForumsService {
         if (!target) throw new FieldErrors({ replyToId: 'forum.replyTo.unknown' });
       }
       const postId = await this.insertPost(manager, actor, threadId, body, postLanguage(input.language, body, actor.language), replyToId);
+      if (attachments) await this.attachments.apply(manager, actor, postId, attachments);
       await this.notifications.postWritten(
         { postId, threadId: thread.id, channelId: channel.id, channelKind: channel.kind, authorId: actor.id, opensThread: false, sendNow: false, body },
         manager,
@@ -376,8 +387,8 @@ export class ForumsService {
     });
   }
 
-  /** The author edits their post within the edit window; the post then shows "edited". */
-  async editPost(actor: Actor, postId: string, input: PostInput): Promise<{ threadId: string }> {
+  /** The author edits their post (its text, and its files added or removed) within the edit window; the post then shows "edited". */
+  async editPost(actor: Actor, postId: string, input: PostInput, attachments?: AttachmentChanges): Promise<{ threadId: string }> {
     checkedId(postId);
     const body = checkedBody(input.body);
     return this.dataSource.transaction(async (manager) => {
@@ -385,6 +396,7 @@ export class ForumsService {
       if (!this.withinEditWindow(post.created_at)) throw new Refused(this.editWindowPassed());
       const language = input.language === undefined ? post.language : postLanguage(input.language, body, actor.language);
       await manager.query(`UPDATE forum_post SET body = $2, body_html = $3, language = $4, edited_at = now() WHERE id = $1`, [postId, body, await this.postHtml(manager, post.thread_id, body), language]);
+      if (attachments) await this.attachments.apply(manager, actor, postId, attachments);
       return { threadId: post.thread_id };
     });
   }
@@ -399,12 +411,16 @@ export class ForumsService {
     });
   }
 
-  /** The post as its author edits it (the Markdown as written), and why editing is closed (a message; null while the edit window is open). */
-  async postForEdit(actor: Actor, postId: string): Promise<{ id: string; threadId: string; body: string; language: Language; mayEdit: boolean; closedReason: string | null }> {
+  /** The post as its author edits it (the Markdown as written, its files), and why editing is closed (a message; null while the edit window is open). */
+  async postForEdit(
+    actor: Actor,
+    postId: string,
+  ): Promise<{ id: string; threadId: string; body: string; language: Language; attachments: AttachmentView[]; mayEdit: boolean; closedReason: string | null }> {
     checkedId(postId);
     const post = await this.ownPost(this.dataSource.manager, actor, postId);
     const mayEdit = this.withinEditWindow(post.created_at);
-    return { id: post.id, threadId: post.thread_id, body: post.body, language: post.language, mayEdit, closedReason: mayEdit ? null : this.editWindowPassed() };
+    const attachments = (await this.attachments.byPost([post.id])).get(post.id) ?? [];
+    return { id: post.id, threadId: post.thread_id, body: post.body, language: post.language, attachments, mayEdit, closedReason: mayEdit ? null : this.editWindowPassed() };
   }
 
   /**
@@ -475,8 +491,9 @@ export class ForumsService {
     // Only a page that goes past the read position writes (an upsert that changes nothing still locks and logs the row).
     if (options.markRead !== false && last && last.created_key > readUpTo) await this.markRead(actor.id, threadId, last.created_key);
     const closedReason = channel.archived ? 'forum.channel.archived' : thread.locked && !channel.mayModerate ? 'forum.thread.locked' : null;
+    const files = await this.attachments.byPost(shown.filter((row) => !row.deleted && !row.hidden).map((row) => row.id));
     const posts = shown.map((row): ThreadPost => {
-      const post = this.postView(row, actor, readUpTo);
+      const post = this.postView(row, actor, readUpTo, files.get(row.id));
       const live = !post.deleted && !post.hidden;
       // The same rules as reply (a live post to answer) and ModerationService (no deleted post is hidden or shown again).
       return { ...post, mayReplyTo: !closedReason && live, mayHide: channel.mayModerate && live, mayUnhide: channel.mayModerate && !post.deleted && post.hidden };
@@ -511,7 +528,8 @@ export class ForumsService {
       const page = await this.threadPageGate(actor.id, row.thread_id);
       if (page.gated && page.openingPostId !== row.id) throw new NotFound();
     }
-    return this.postView(row, actor, '\uffff');
+    const files = row.deleted || row.hidden ? new Map<string, AttachmentView[]>() : await this.attachments.byPost([row.id]);
+    return this.postView(row, actor, '\uffff', files.get(row.id));
   }
 
   /** Whether a reflection thread still hides the others' replies from this person, and which post opens it. */
@@ -636,7 +654,7 @@ export class ForumsService {
     };
   }
 
-  private postView(row: PostRow, actor: Actor, readUpTo: string): PostView {
+  private postView(row: PostRow, actor: Actor, readUpTo: string, attachments: AttachmentView[] = []): PostView {
     const own = row.author_id === actor.id && !row.deleted && !row.hidden;
     const createdAt = new Date(row.created_at);
     return {
@@ -656,6 +674,7 @@ export class ForumsService {
       mayDelete: own,
       // Keys of one format compare as the instants they are.
       unread: row.created_key > readUpTo && row.author_id !== actor.id,
+      attachments: row.deleted || row.hidden ? [] : attachments,
     };
   }
 }

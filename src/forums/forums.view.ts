@@ -10,15 +10,17 @@ import { Actor } from '../access/capabilities';
 import { FieldErrors, isUuid } from '../errors/domain-errors';
 import { Language, translate } from '../i18n/i18n';
 import { markdownAsText } from '../views/markdown';
+import { formatSize } from '../files/files.view';
 import { encodeCursor } from '../web/api/cursor';
 import { RefusedState } from '../web/form-round-trip';
 import { FieldMessages, translateFields, translateMessage } from '../web/forms';
 import { authorName } from './author-name';
 import { SearchHit } from './forum-search.service';
 import { SUBSCRIPTION_LEVELS, SubscriptionLevel } from './forum-subscription.entity';
-import { POST_LANGUAGES, THREAD_LEVELS } from './forums-web.dto';
+import { POST_LANGUAGES, REMOVE_FIELD, THREAD_LEVELS } from './forums-web.dto';
 import { ChannelSummary, ForumsService, ThreadPost, ThreadSummary } from './forums.service';
 import { ModerationEntry, ModerationService, THREAD_SWITCH_NAMES } from './moderation.service';
+import { AttachmentLimits, AttachmentView } from './post-attachments.service';
 
 type Values = Record<string, string>;
 
@@ -80,6 +82,23 @@ const counted = (lang: Language, key: string, count: number) => translate(lang, 
 
 /** The lang attribute of a text written in another language than the page's. */
 const langAttr = (language: string, lang: Language) => (language !== lang ? language : null);
+
+/** A post's files as its page shows them: images as thumbnails linking to the file, others as links with their size. */
+export const attachmentItems = (attachments: AttachmentView[], lang: Language) =>
+  attachments.map((file) => ({
+    id: file.id,
+    href: `/files/${file.id}`,
+    thumbnail: file.thumbnail ? `/files/${file.id}/thumbnail` : null,
+    name: file.name,
+    size: formatSize(file.size, lang),
+  }));
+
+/** The file input of a post's form (multipart, after its text fields): its hint names the limits. */
+const attachmentsInput = (lang: Language, limits: AttachmentLimits, error: string | null, label = 'forums.attachments.label') => ({
+  label: translate(lang, label),
+  hint: translate(lang, 'forums.attachments.hint', { max: limits.files, megabytes: limits.megabytes }),
+  error,
+});
 
 function channelItem(channel: ChannelSummary, lang: Language) {
   return {
@@ -153,12 +172,12 @@ export function channelPageModel(
 }
 
 /** The new-thread form, with what was typed and what was wrong with it. */
-export function threadFormPage(channel: ChannelSummary, lang: Language, values: Values, errors: FieldMessages | null, refusal: string | null) {
+export function threadFormPage(channel: ChannelSummary, lang: Language, values: Values, errors: FieldMessages | null, refusal: string | null, limits: AttachmentLimits) {
   return {
     title: translate(lang, 'forums.thread.new'),
     channel: channelItem(channel, lang),
     errors,
-    otherErrors: otherErrors(errors, ['title', 'body', 'language']),
+    otherErrors: otherErrors(errors, ['title', 'body', 'language', 'attachments']),
     refusal,
     form: {
       action: `/channels/${channel.id}/threads`,
@@ -166,16 +185,29 @@ export function threadFormPage(channel: ChannelSummary, lang: Language, values: 
       body: { value: values.body ?? '', error: errors?.body ?? null },
       language: { options: languageOptions(lang, values.language ?? 'auto'), error: errors?.language ?? null },
       sendNow: channel.mayAnnounce ? { checked: values.sendNow === 'yes', error: errors?.sendNow ?? null } : null,
+      attachments: attachmentsInput(lang, limits, errors?.attachments ?? null),
     },
   };
 }
 
-/** A post's edit form, with what was typed and what was wrong with it. */
-export function editPage(post: { id: string; threadId: string }, lang: Language, values: Values, errors: FieldMessages | null, refusal: string | null) {
+/**
+ * A post's edit form, with what was typed and what was wrong with it: its files each with a
+ * "remove" checkbox (`remove-<file id>`, as kept from a refused form in `removing`), and an input
+ * for more.
+ */
+export function editPage(
+  post: { id: string; threadId: string; attachments: AttachmentView[] },
+  lang: Language,
+  values: Values,
+  errors: FieldMessages | null,
+  refusal: string | null,
+  limits: AttachmentLimits,
+  removing: string[] = [],
+) {
   return {
     title: translate(lang, 'forums.edit.title'),
     errors,
-    otherErrors: otherErrors(errors, ['body', 'language']),
+    otherErrors: otherErrors(errors, ['body', 'language', 'attachments']),
     refusal,
     threadHref: threadHref(post.threadId, { cursor: cursorOf(values.cursor), anchor: `post-${post.id}` }),
     form: {
@@ -183,6 +215,8 @@ export function editPage(post: { id: string; threadId: string }, lang: Language,
       cursor: values.cursor ?? '',
       body: { value: values.body ?? '', error: errors?.body ?? null },
       language: { options: languageOptions(lang, values.language ?? 'auto'), error: errors?.language ?? null },
+      current: attachmentItems(post.attachments, lang).map((file) => ({ ...file, removeName: `${REMOVE_FIELD}${file.id}`, removing: removing.includes(file.id) })),
+      attachments: attachmentsInput(lang, limits, errors?.attachments ?? null, post.attachments.length ? 'forums.attachments.addMore' : 'forums.attachments.label'),
     },
   };
 }
@@ -246,6 +280,7 @@ export async function threadPageModel(services: ThreadPageServices, actor: Actor
     bodyHtml: view.bodyHtml,
     lang: langAttr(view.language, lang),
     unread: view.unread,
+    attachments: attachmentItems(view.attachments, lang),
     replyTo: view.replyTo && { href: `#post-${view.replyTo.id}`, authorName: authorName(view.replyTo.authorName, lang), excerpt: view.replyTo.excerpt },
     editHref: view.mayEdit ? `/posts/${view.id}/edit${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}` : null,
     mayDelete: view.mayDelete,
@@ -266,7 +301,7 @@ export async function threadPageModel(services: ThreadPageServices, actor: Actor
     refusal: state.refusal ?? null,
     errors,
     otherErrors: [
-      ...otherErrors(replyErrors, ['body', 'language']),
+      ...otherErrors(replyErrors, ['body', 'language', 'attachments']),
       ...otherErrors(moveErrors, ['channelId', 'reason']),
       ...(state.hide?.error && !page.posts.some((p) => p.id === state.hide!.postId) ? [state.hide.error] : []),
     ],
@@ -283,6 +318,7 @@ export async function threadPageModel(services: ThreadPageServices, actor: Actor
           action: `/threads/${thread.id}/posts`,
           body: { value: replyValues.body ?? '', error: replyErrors?.body ?? null },
           language: { options: languageOptions(lang, replyValues.language ?? 'auto'), error: replyErrors?.language ?? null },
+          attachments: attachmentsInput(lang, services.forums.attachmentLimits, replyErrors?.attachments ?? null),
           replyToId,
           replyingTo: replyToId ? { authorName: replyingTo ? authorName(replyingTo.authorName, lang) : null, href: `#post-${replyToId}` } : null,
           cancelReplyHref: replyToId ? threadHref(thread.id, { cursor, anchor: 'reply' }) : null,

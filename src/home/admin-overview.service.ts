@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { CohortStatus } from '../catalogue/cohort.entity';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { FailedMessage, OutboxService } from '../notifications/outbox.service';
+import { ToolkitService } from '../toolkit/toolkit.service';
 
 export const OVERVIEW_COHORTS = 20;
 export const OVERVIEW_FAILED_MESSAGES = 5;
@@ -36,6 +37,8 @@ export interface AdminOverview {
   failedCount: number;
   /** The latest failed messages. */
   failedMessages: FailedMessage[];
+  /** Cases from the field waiting for an admin's decision (the toolkit). */
+  pendingCases: number;
 }
 
 interface OverviewCohortRow {
@@ -59,10 +62,11 @@ export class AdminOverviewService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
+    private readonly toolkit: ToolkitService,
   ) {}
 
   async overview(lang: Language, now: Date = new Date()): Promise<AdminOverview> {
-    const [upcoming, closing, failed]: [OverviewCohortRow[], OverviewCohortRow[], { count: number; latest: FailedMessage[] }] = await Promise.all([
+    const [upcoming, closing, failed, pendingCases]: [OverviewCohortRow[], OverviewCohortRow[], { count: number; latest: FailedMessage[] }, number] = await Promise.all([
       this.dataSource.query(
         `SELECT ${OVERVIEW_COHORT_COLUMNS} FROM cohort_listing c JOIN programme_listing p ON p.id = c.programme_id
           WHERE c.status IN ('draft', 'published') AND c.starts_at > $1
@@ -77,6 +81,7 @@ export class AdminOverviewService {
         [now, CLOSING_WINDOW_DAYS],
       ),
       this.outbox.failed(OVERVIEW_FAILED_MESSAGES),
+      this.toolkit.pendingCount(),
     ]);
     const overviewCohort = (row: OverviewCohortRow): OverviewCohort => ({
       cohortId: row.id,
@@ -96,6 +101,7 @@ export class AdminOverviewService {
       closingSoon: closing.map(overviewCohort),
       failedCount: failed.count,
       failedMessages: failed.latest,
+      pendingCases,
     };
   }
 }

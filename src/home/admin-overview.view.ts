@@ -17,5 +17,6 @@ export function adminOverviewPage(overview: AdminOverview, lang: Language) {
     closingSoon: overview.closingSoon.map(cohortView),
     failedCount: overview.failedCount,
     failedMessages: overview.failedMessages.map((message) => ({ ...message, href: `/admin/outbox/${message.id}` })),
+    pendingCases: overview.pendingCases,
   };
 }

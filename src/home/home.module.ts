@@ -6,13 +6,15 @@ import { CatalogueModule } from '../catalogue/catalogue.module';
 import { EnrolmentModule } from '../enrolment/enrolment.module';
 import { FeedbackModule } from '../feedback/feedback.module';
 import { ForumsModule } from '../forums/forums.module';
+import { MaterialsModule } from '../materials/materials.module';
+import { ToolkitModule } from '../toolkit/toolkit.module';
 import { AdminOverviewController } from './admin-overview.controller';
 import { AdminOverviewService } from './admin-overview.service';
 import { HomeController } from './home.controller';
 import { HomeService } from './home.service';
 
 @Module({
-  imports: [CatalogueModule, EnrolmentModule, CalendarModule, ForumsModule, FeedbackModule],
+  imports: [CatalogueModule, EnrolmentModule, CalendarModule, ForumsModule, FeedbackModule, MaterialsModule, ToolkitModule],
   controllers: [HomeController, AdminOverviewController],
   providers: [HomeService, AdminOverviewService],
 })

@@ -14,6 +14,7 @@ import { AnswersService, OpenSurvey } from '../feedback/answers.service';
 import { isAdmin } from '../forums/forum-access';
 import { ForumsService, UnreadThread } from '../forums/forums.service';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
+import { MaterialItem, MaterialsService } from '../materials/materials.service';
 
 /** How many of each list the home page shows; the full lists are a link away. */
 export const HOME_SESSIONS = 5;
@@ -35,6 +36,8 @@ export interface MySession {
   /** Only for those who may join: the round's facilitators, its confirmed participants and admins. */
   meetingLink: string | null;
   role: SessionRole;
+  /** The next session's materials, for those in the round (facilitators, confirmed participants, admins); empty otherwise. */
+  materials: MaterialItem[];
 }
 
 export interface PersonalHome {
@@ -58,6 +61,7 @@ export class HomeService {
     private readonly networkEvents: NetworkEventsService,
     private readonly forums: ForumsService,
     private readonly answers: AnswersService,
+    private readonly materials: MaterialsService,
   ) {}
 
   async personalHome(actor: Actor, lang: Language, now: Date = new Date()): Promise<PersonalHome> {
@@ -114,7 +118,7 @@ export class HomeService {
         LIMIT $3`,
       [actor.id, now, HOME_SESSIONS],
     );
-    return rows.map((row) => {
+    const sessions = rows.map((row) => {
       const mayJoin = isAdmin(actor) || row.role === 'facilitator' || row.role === 'confirmed';
       return {
         id: row.id,
@@ -127,7 +131,12 @@ export class HomeService {
         place: row.place,
         meetingLink: mayJoin ? row.meeting_link : null,
         role: row.role,
+        materials: [] as MaterialItem[],
       };
     });
+    // "Materials for Thursday": the next session's, for those who may join it (the rule of mayJoin above).
+    const next = sessions[0];
+    if (next && (isAdmin(actor) || next.role === 'facilitator' || next.role === 'confirmed')) next.materials = await this.materials.list('session', next.id);
+    return sessions;
   }
 }

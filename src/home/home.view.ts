@@ -6,6 +6,7 @@ import { webAddress } from '../catalogue/catalogue.view';
 import { facilitatedCohortView } from '../enrolment/my-cohorts.view';
 import { cohortNameIn } from '../i18n/cohort-name';
 import { Language, localized, translate } from '../i18n/i18n';
+import { nextSessionMaterials } from '../materials/materials.view';
 import { PersonalHome } from './home.service';
 
 export function homePage(viewer: Actor, home: PersonalHome, lang: Language) {
@@ -21,6 +22,8 @@ export function homePage(viewer: Actor, home: PersonalHome, lang: Language) {
       meetingLinkHref: webAddress(session.meetingLink),
       waiting: session.role === 'waitlisted' || session.role === 'pending_approval',
       roleKey: `myHome.role.${session.role}`,
+      sessionHref: `/cohorts/${session.cohortId}/sessions/${session.id}`,
+      materials: nextSessionMaterials(session.startsAt, session.materials, lang),
     })),
     cohorts: home.cohorts.map((cohort) => ({
       ...cohort,

@@ -26,6 +26,8 @@ export enum JobName {
   FeedbackSurveys = 'feedback-surveys',
   /** Daily: anonymises the register's completions (and imported ones) older than REGISTER_RETENTION_YEARS, in batches. */
   RegisterRetention = 'register-retention',
+  /** Daily: removes stored content no file_blob row names, left by a crash between an S3 put and its commit (FilesService.removeOrphans). */
+  FileOrphans = 'file-orphans',
 }
 
 export interface JobPayloads {
@@ -39,6 +41,7 @@ export interface JobPayloads {
   [JobName.ApprovalDeadlines]: Record<string, never>;
   [JobName.FeedbackSurveys]: Record<string, never>;
   [JobName.RegisterRetention]: Record<string, never>;
+  [JobName.FileOrphans]: Record<string, never>;
 }
 
 export type JobData<N extends JobName> = JobPayloads[N];

@@ -99,6 +99,7 @@ export class QueueService implements OnModuleInit, OnApplicationBootstrap, Befor
       { name: JobName.FeedbackSurveys, repeat: { every: 5 * 60_000 } },
       // At night, when nobody reads the register.
       { name: JobName.RegisterRetention, repeat: { pattern: '30 3 * * *', tz: 'Europe/Helsinki' } },
+      { name: JobName.FileOrphans, repeat: { pattern: '45 3 * * *', tz: 'Europe/Helsinki' } },
     ];
     try {
       for (const { name, repeat } of schedules) {

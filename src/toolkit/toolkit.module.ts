@@ -1,16 +1,33 @@
 // The toolkit library (issue 19): the network's workbooks, assessment tools, facilitation methods,
 // co-development models and case examples in one place, curated by admins, with cases submitted from
-// the field waiting for an admin's approval. Keeps its files through FilesService.
-import { Module } from '@nestjs/common';
+// the field waiting for an admin's approval. Keeps its files through FilesService, and tells
+// FileAccessRules who may read them: a published entry's everyone, a pending or declined case's its
+// submitter and admins only.
+import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { FileAccessRules } from '../files/file-access';
 import { FilesModule } from '../files/files.module';
+import { AdminToolkitController } from './admin-toolkit.controller';
 import { ToolkitEntry } from './toolkit-entry.entity';
 import { ToolkitLink } from './toolkit-link.entity';
+import { ToolkitApiController } from './toolkit.api.controller';
+import { ToolkitController } from './toolkit.controller';
+import { ToolkitNotifications } from './toolkit.notifications';
+import { TOOLKIT_FILE_OWNER, ToolkitService } from './toolkit.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ToolkitEntry, ToolkitLink]), FilesModule],
-  controllers: [],
-  providers: [],
-  exports: [],
+  controllers: [ToolkitController, AdminToolkitController, ToolkitApiController],
+  providers: [ToolkitService, ToolkitNotifications],
+  exports: [ToolkitService],
 })
-export class ToolkitModule {}
+export class ToolkitModule implements OnModuleInit {
+  constructor(
+    private readonly rules: FileAccessRules,
+    private readonly toolkit: ToolkitService,
+  ) {}
+
+  onModuleInit() {
+    this.rules.register(TOOLKIT_FILE_OWNER, (viewer, entryId) => this.toolkit.mayReadFiles(viewer, entryId));
+  }
+}

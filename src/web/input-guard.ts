@@ -23,7 +23,7 @@ export const MAX_JSON_DEPTH = 32;
  * `sessions.2.agenda`, `descriptionSv`): the text areas of the forms and their API twins. A test
  * keeps this list and the forms' text areas in step.
  */
-const MULTI_LINE_FIELD = /^(body|agenda|description|summary|facilitatorEmails|domains|intro|prompt|options)([A-Z][a-z])?$/;
+const MULTI_LINE_FIELD = /^(body|agenda|description|summary|facilitatorEmails|domains|intro|prompt|options|note)([A-Z][a-z])?$/;
 /** A feedback survey's answer to a question, named by the question's id (feedback/answers.service.ts answerField): a long text answer spans lines. */
 const SURVEY_ANSWER_FIELD = /^q-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

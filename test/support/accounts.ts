@@ -71,6 +71,25 @@ export class WebClient {
     const fields = options.csrf === false ? form : { _csrf: await this.csrfToken(options.page), ...form };
     return this.remember(await this.t.http.post(path).set('cookie', this.cookieHeader()).set('accept-language', this.lang).type('form').send(fields));
   }
+
+  /**
+   * Posts a multipart form as a browser does: the CSRF token of `page` and the text fields first
+   * (the order src/web/multipart.ts relies on), then the files, each under its input's name.
+   */
+  async postMultipart(path: string, page: string, fields: Record<string, string>, files: UploadedFile[] = []): Promise<Response> {
+    let request = this.t.http.post(path).set('cookie', this.cookieHeader()).set('accept-language', this.lang).field('_csrf', await this.csrfToken(page));
+    for (const [name, value] of Object.entries(fields)) request = request.field(name, value);
+    for (const file of files) request = request.attach(file.field, file.content, { filename: file.filename, contentType: file.contentType ?? 'application/octet-stream' });
+    return this.remember(await request);
+  }
+}
+
+/** A file as a form's file input sends it. */
+export interface UploadedFile {
+  field: string;
+  content: Buffer;
+  filename: string;
+  contentType?: string;
 }
 
 /** A browser-like client signed in as this person. */

@@ -11,9 +11,11 @@ import { SurveyService } from '../../src/feedback/survey.service';
 import { FilesService } from '../../src/files/files.service';
 import { ForumsService } from '../../src/forums/forums.service';
 import { ApiTokensService } from '../../src/identity/api-tokens.service';
+import { MaterialsService } from '../../src/materials/materials.service';
 import { User } from '../../src/identity/user.entity';
 import { NotificationsService } from '../../src/notifications/notifications.service';
 import { TEST_MESSAGE_KIND } from '../../src/notifications/outbox.service';
+import { ToolkitService } from '../../src/toolkit/toolkit.service';
 import { actorOf } from './accounts';
 import { adminId, helsinki, newCohort, newProgramme } from './catalogue';
 import { TestApp } from './test-app';
@@ -46,6 +48,11 @@ export interface RouteFixtures {
   surveyQuestionId: string;
   /** An image the user uploaded (with a thumbnail), belonging to nothing: the user's and the admins' only. */
   fileId: string;
+  /** A published toolkit entry with one link (the library's, public). */
+  toolkitEntryId: string;
+  toolkitLinkId: string;
+  /** A link material of the published round, kept by its facilitators and admins. */
+  materialId: string;
 }
 
 export interface RouteFixturePeople {
@@ -93,6 +100,14 @@ export async function buildRouteFixtures(t: TestApp, people: RouteFixturePeople)
   const surveyId = await t.app.get(SurveyService).createCohortSurvey(admin, spare.id, null);
   const surveyQuestionId = await t.app.get(SurveyService).addQuestion(admin, surveyId, { kind: 'scale', required: true, prompt: { fi: 'Kuinka hyödyllinen?' }, options: [] });
 
+  await t.app.get(MaterialsService).add(admin, 'cohort', cohort.id, { titleFi: 'Työkirja', url: 'https://example.fi/tyokirja' }, null);
+  const [material]: { id: string }[] = await db.query(`SELECT id FROM material WHERE cohort_id = $1`, [cohort.id]);
+
+  const toolkit = t.app.get(ToolkitService);
+  const toolkitEntryId = await toolkit.create(admin, { kind: 'workbook', themes: ['leadership'], title: { fi: 'VALOA-työkirja' }, description: { fi: 'Tiimin **työkirja**.' }, position: 0 });
+  await toolkit.addLink(admin, toolkitEntryId, 'https://valoa.example.fi', 'VALOA');
+  const [toolkitLink]: { id: string }[] = await db.query(`SELECT id FROM toolkit_link WHERE entry_id = $1`, [toolkitEntryId]);
+
   const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#2a6f97' } }).png().toBuffer();
   const file = await t.app.get(FilesService).upload(actorOf(people.user), Readable.from([png]), 'seinä.png', 'image/png');
 
@@ -115,5 +130,8 @@ export async function buildRouteFixtures(t: TestApp, people: RouteFixturePeople)
     surveyId,
     surveyQuestionId,
     fileId: file.id,
+    toolkitEntryId,
+    toolkitLinkId: toolkitLink.id,
+    materialId: material.id,
   };
 }
