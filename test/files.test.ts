@@ -33,10 +33,8 @@ describe('files', () => {
   }, 60_000);
   afterAll(() => t?.close());
 
-  async function upload(client: WebClient, content: Buffer, filename: string, contentType = 'application/octet-stream'): Promise<Response> {
-    const token = await client.csrfToken('/files');
-    return t.http.post('/files').set('cookie', client.cookieHeader()).set('accept-language', client.lang).field('_csrf', token).attach('file', content, { filename, contentType });
-  }
+  const upload = (client: WebClient, content: Buffer, filename: string, contentType = 'application/octet-stream'): Promise<Response> =>
+    client.postMultipart('/files', '/files', {}, [{ field: 'file', content, filename, contentType }]);
 
   const count = async (sql: string, parameters: unknown[] = []) => Number((await db.query(sql, parameters))[0].n);
   const newest = async () => (await db.query(`SELECT * FROM stored_file ORDER BY created_at DESC LIMIT 1`))[0];

@@ -19,6 +19,7 @@ import { DemoPeopleService } from '../identity/demo-people.service';
 import { LOGGER } from '../logging/logger';
 import { PROJECT_ROOT } from '../paths';
 import { DEMO_FACILITATOR, DEMO_PROGRAMMES, DEMO_RECENT_ROUND, DEMO_USERS, recentRoundInput } from './demo-data';
+import { whileDemoLocked } from './demo-lock';
 
 /** Advisory lock keys ("demS", "demR"), as the other demo seeds have theirs. */
 const TEMPLATES_LOCK_KEY = 0x64656d53;
@@ -44,7 +45,7 @@ export class DemoAfterRoundService {
 
   /** The feedback template (fixtures/feedback-template.json) on every published demo programme that has none with questions. */
   async seedFeedbackTemplatesIfNone(): Promise<number> {
-    return this.locked(TEMPLATES_LOCK_KEY, async () => {
+    return whileDemoLocked(this.dataSource, TEMPLATES_LOCK_KEY, async () => {
       const admin = await this.person(DEMO_USERS.find((person) => person.admin)!.email);
       if (!admin) return 0;
       let added = 0;
@@ -69,7 +70,7 @@ export class DemoAfterRoundService {
    * Returns 1 when seeded.
    */
   async seedRecentRoundIfNone(now: Date = new Date()): Promise<number> {
-    return this.locked(RECENT_ROUND_LOCK_KEY, async () => {
+    return whileDemoLocked(this.dataSource, RECENT_ROUND_LOCK_KEY, async () => {
       const admin = await this.person(DEMO_USERS.find((person) => person.admin)!.email);
       const coach = await this.person(DEMO_FACILITATOR);
       const programme = await this.catalogue.findProgramme(DEMO_RECENT_ROUND.programmeSlug, 'fi');
@@ -92,17 +93,5 @@ export class DemoAfterRoundService {
   private async person(email: string): Promise<Actor | null> {
     const [person] = await this.people.activeByEmail([email]);
     return person ?? null;
-  }
-
-  private async locked(key: number, work: () => Promise<number>): Promise<number> {
-    const lock = this.dataSource.createQueryRunner();
-    await lock.connect();
-    try {
-      await lock.query('SELECT pg_advisory_lock($1)', [key]);
-      return await work();
-    } finally {
-      await lock.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
-      await lock.release();
-    }
   }
 }

@@ -23,6 +23,7 @@ import { ToolkitService } from '../toolkit/toolkit.service';
 import { ToolkitKind, ToolkitTheme } from '../toolkit/toolkit-entry.entity';
 import { DEMO_ENROLMENTS, DEMO_FACILITATOR, DEMO_USERS } from './demo-data';
 import { DemoDocument, demoPdf } from './demo-pdf';
+import { whileDemoLocked } from './demo-lock';
 
 /** Advisory lock key ("demL"), as the other demo seeds have theirs. */
 const LIBRARY_LOCK_KEY = 0x64656d4c;
@@ -78,7 +79,7 @@ export class DemoLibraryService {
 
   /** The toolkit's entries and the rounds' materials, on a site whose toolkit is empty. Returns the number of entries written. */
   async seedIfNone(): Promise<number> {
-    return this.locked(async () => {
+    return whileDemoLocked(this.dataSource, LIBRARY_LOCK_KEY, async () => {
       if ((await this.toolkit.all()).length > 0) return 0;
       const [admin] = await this.people.activeByEmail([DEMO_USERS.find((person) => person.admin)!.email]);
       const [facilitator] = await this.people.activeByEmail([DEMO_FACILITATOR]);
@@ -116,17 +117,5 @@ export class DemoLibraryService {
 
   private async pdfFile(document: DemoDocument) {
     return { content: Readable.from([await demoPdf(document)]), name: `${document.title}.pdf`, type: 'application/pdf' };
-  }
-
-  private async locked(work: () => Promise<number>): Promise<number> {
-    const lock = this.dataSource.createQueryRunner();
-    await lock.connect();
-    try {
-      await lock.query('SELECT pg_advisory_lock($1)', [LIBRARY_LOCK_KEY]);
-      return await work();
-    } finally {
-      await lock.query('SELECT pg_advisory_unlock($1)', [LIBRARY_LOCK_KEY]).catch(() => undefined);
-      await lock.release();
-    }
   }
 }

@@ -27,6 +27,7 @@ import { DEMO_AGENCIES, DEMO_COHORTS, DEMO_ENROLMENTS, DEMO_FACILITATOR, DEMO_MA
 import { DemoAfterRoundService } from './demo-after-round.service';
 import { DemoLibraryService } from './demo-library.service';
 import { DemoChannel, demoInstant, DEMO_THREADS } from './demo-discussions';
+import { whileDemoLocked } from './demo-lock';
 
 /** Arbitrary, fixed key of the advisory lock that lets one process at a time schedule the demo rounds ("demo" in ASCII). */
 const COHORTS_LOCK_KEY = 0x64656d6f;
@@ -96,10 +97,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
    * Returns the number of threads written.
    */
   async seedDiscussionsIfNone(now: Date = new Date()): Promise<number> {
-    const lock = this.dataSource.createQueryRunner();
-    await lock.connect();
-    try {
-      await lock.query('SELECT pg_advisory_lock($1)', [DISCUSSIONS_LOCK_KEY]);
+    return whileDemoLocked(this.dataSource, DISCUSSIONS_LOCK_KEY, async () => {
       if (await this.discussions.hasPosts()) return 0;
       const people = await this.demoActors();
       const admin = people.get(DEMO_USERS.find((person) => person.admin)!.email);
@@ -146,10 +144,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
       await atMostAtOnce(written, WRITERS, (post) => this.notifications.cancel({ keyPrefix: `forum-post-${post.id}-` }).then(() => undefined));
       this.logger.info({ threads: threadIds.length, posts: written.length }, 'demo discussions seeded');
       return threadIds.length;
-    } finally {
-      await lock.query('SELECT pg_advisory_unlock($1)', [DISCUSSIONS_LOCK_KEY]).catch(() => undefined);
-      await lock.release();
-    }
+    });
   }
 
   /**
@@ -204,10 +199,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
    * admin and coach; programmes an admin removed or no longer publishes are left out.
    */
   async seedRoundsIfNone(): Promise<number> {
-    const lock = this.dataSource.createQueryRunner();
-    await lock.connect();
-    try {
-      await lock.query('SELECT pg_advisory_lock($1)', [COHORTS_LOCK_KEY]);
+    return whileDemoLocked(this.dataSource, COHORTS_LOCK_KEY, async () => {
       if (await this.cohorts.anyScheduled()) return 0;
       const admin = await this.users.findByEmail(DEMO_USERS.find((person) => person.admin)!.email);
       const coach = await this.users.findByEmail(DEMO_FACILITATOR);
@@ -232,10 +224,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
       }
       this.logger.info({ rounds: added }, 'demo rounds seeded');
       return added;
-    } finally {
-      await lock.query('SELECT pg_advisory_unlock($1)', [COHORTS_LOCK_KEY]).catch(() => undefined);
-      await lock.release();
-    }
+    });
   }
 
   /** The demo accounts README lists, on a database without any user. */

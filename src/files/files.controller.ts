@@ -18,6 +18,7 @@ import { Lang } from '../web/language';
 import { ifRangeHolds, noneMatchHits, requestedRange } from './byte-ranges';
 import { DownloadableFile, FilesService } from './files.service';
 import { downloadHeaders, uploadsPage } from './files.view';
+import { answeredCutOff } from '../web/multipart';
 
 @ApiExcludeController()
 @Controller('files')
@@ -38,11 +39,7 @@ export class FilesController {
     try {
       await this.files.upload(actor, upload.file, upload.filename, upload.mimetype);
     } catch (error) {
-      // The person went away mid-upload (closed the tab, lost the network): nothing is stored and nobody is there to answer.
-      if (request.raw.destroyed && !request.raw.complete) {
-        request.log.info({ reqId: request.id }, 'an upload was cut off by the client');
-        return reply.code(400).send();
-      }
+      if (answeredCutOff(request, reply, 'an upload')) return reply;
       throw error;
     }
     return reply.redirect('/files', 303);

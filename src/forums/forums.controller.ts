@@ -10,7 +10,6 @@
 // so that the new post is on the page the reply leads to however long the thread is.
 import { Body, Controller, Get, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { MultipartFile } from '@fastify/multipart';
 import type {} from '@fastify/view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SignedIn } from '../access/access.decorator';
@@ -45,24 +44,11 @@ import {
   ThreadPageState,
 } from './forums.view';
 import { ModerationService } from './moderation.service';
-import { AttachmentChanges, IncomingFile } from './post-attachments.service';
+import { AttachmentChanges } from './post-attachments.service';
+import { answeredCutOff, formFiles } from '../web/multipart';
 
 /** A post form's files, streamed into the post's transaction as they arrive: those of a multipart form, none of a urlencoded one. */
-const formUploads = (request: FastifyRequest): AttachmentChanges => (request.uploads ? { uploads: attachmentsOnly(request.uploads()) } : {});
-
-/** The form's files, all sent as `attachments`: a file under any other name is refused as a field the form does not have. */
-async function* attachmentsOnly(uploads: AsyncGenerator<MultipartFile>): AsyncGenerator<IncomingFile> {
-  for await (const upload of uploads) {
-    if (upload.fieldname !== 'attachments') {
-      upload.file.resume();
-      throw new FieldErrors({ [upload.fieldname]: 'form.unknownField' });
-    }
-    yield upload;
-  }
-}
-
-/** Whether the person went away mid-upload (closed the tab, lost the network): nothing is stored and nobody is there to answer. */
-const uploadCutOff = (request: FastifyRequest): boolean => request.raw.destroyed && !request.raw.complete;
+const formUploads = (request: FastifyRequest): AttachmentChanges => (request.uploads ? { uploads: formFiles(request, 'attachments') } : {});
 
 /**
  * A post form's round trip (web/form-round-trip.ts), with its files: a file past the size limit is
@@ -72,10 +58,7 @@ async function postFormRoundTrip(request: FastifyRequest, round: FormRoundTrip) 
   try {
     return await formRoundTrip(round);
   } catch (error) {
-    if (uploadCutOff(request)) {
-      request.log.info({ reqId: request.id }, 'a post with attachments was cut off by the client');
-      return round.reply.code(HttpStatus.BAD_REQUEST).send();
-    }
+    if (answeredCutOff(request, round.reply, 'a post with attachments')) return round.reply;
     if (!(error instanceof TooLarge)) throw error;
     return round.reply.status(HttpStatus.PAYLOAD_TOO_LARGE).view(round.view, await round.page({ errors: { attachments: translateMessage(round.lang, error.reason) } }));
   }
@@ -142,7 +125,7 @@ export class ForumsController {
         const { threadId } = await this.forums.startThread(actor, id, { title, body: postBody, language, sendNow: sendNow === 'yes' }, lang, formUploads(request));
         return reply.redirect(threadHref(threadId), 303);
       } catch (error) {
-        if (uploadCutOff(request)) return reply.code(HttpStatus.BAD_REQUEST).send();
+        if (answeredCutOff(request, reply, 'a new thread with attachments')) return reply;
         // A refusal the channel's page can say (archived: 409; announcements only, or an address not yet verified: 403): the form again, the text kept.
         if (error instanceof Refused || error instanceof NotAllowed) {
           const channel = await this.forums.channel(actor, id, lang);

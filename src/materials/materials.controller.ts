@@ -20,6 +20,7 @@ import { Lang } from '../web/language';
 import { MaterialFormDto, MoveFormDto } from './materials.dto';
 import { IncomingFile, MaterialHome, MaterialItem, MaterialPlace, MaterialsService } from './materials.service';
 import { materialForm } from './materials.view';
+import { answeredCutOff } from '../web/multipart';
 
 @ApiExcludeController()
 @Controller()
@@ -135,11 +136,7 @@ export class MaterialsController {
         page: (state) => materialForm(home, material, lang, this.materials.maxMegabytes, { body: request.body, errors: state.errors, refusal: state.refusal }),
       });
     } catch (error) {
-      // The person went away mid-upload: nothing is stored and nobody is there to answer.
-      if (request.raw.destroyed && !request.raw.complete) {
-        request.log.info({ reqId: request.id }, 'a material upload was cut off by the client');
-        return reply.code(400).send();
-      }
+      if (answeredCutOff(request, reply, 'a material upload')) return reply;
       throw error;
     }
   }

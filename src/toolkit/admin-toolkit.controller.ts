@@ -17,7 +17,7 @@ import { unknownFields } from '../web/form-fields';
 import { formRoundTrip, RefusedState } from '../web/form-round-trip';
 import { FieldMessages, fieldText, translateFields } from '../web/forms';
 import { Lang } from '../web/language';
-import { uploadCutOff, uploadsOf } from './toolkit.controller';
+import { answeredCutOff, formFiles } from '../web/multipart';
 import { ToolkitService } from './toolkit.service';
 import { adminEntryPage, adminListPage, entryFieldsOf, EntryForm, entryFormOf, entryFormOfEntry } from './toolkit.view';
 
@@ -32,6 +32,12 @@ const EMPTY_FORM: EntryForm = { kind: 'workbook', position: '0', title: {}, desc
 function onlyFields(body: unknown, names: string[]): FieldMessages | null {
   const unknown = Object.keys(body && typeof body === 'object' ? body : {}).filter((name) => name !== '_csrf' && !names.includes(name));
   return unknown.length ? Object.fromEntries(unknown.map((name) => [name, 'form.unknownField'])) : null;
+}
+
+/** What a refused small form keeps on the entry's page: the link being added, the decline note. */
+interface EntryPageExtras {
+  linkForm?: { url: string; label: string };
+  decline?: string;
 }
 
 /** The service's messages about an entry's fields, named as the form's inputs; null when there are none. */
@@ -99,16 +105,9 @@ export class AdminToolkitController {
   @Post(':id/delete')
   async remove(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     checkedId(id);
-    return formRoundTrip({
-      reply,
-      lang,
-      errors: unknownFields(body),
-      change: async () => {
-        await this.toolkit.remove(actor, id);
-        return '/admin/toolkit?done=removed';
-      },
-      view: 'toolkit/admin-entry',
-      page: (state) => this.entryAgain(actor, id, lang, state),
+    return this.entryForm(reply, actor, id, lang, unknownFields(body), async () => {
+      await this.toolkit.remove(actor, id);
+      return '/admin/toolkit?done=removed';
     });
   }
 
@@ -120,13 +119,10 @@ export class AdminToolkitController {
     let errors: FieldMessages | null = unknown;
     if (!errors) {
       try {
-        await this.toolkit.addFiles(actor, id, uploadsOf(request));
+        await this.toolkit.addFiles(actor, id, formFiles(request, 'files'));
         return reply.redirect(`/admin/toolkit/${id}?done=fileAdded#files`, 303);
       } catch (error) {
-        if (uploadCutOff(request)) {
-          request.log.info({ reqId: request.id }, 'a toolkit upload was cut off by the client');
-          return reply.code(400).send();
-        }
+        if (answeredCutOff(request, reply, 'a toolkit upload')) return reply;
         if (!(error instanceof FieldErrors)) throw error;
         errors = error.fields;
       }
@@ -137,16 +133,9 @@ export class AdminToolkitController {
   @Post(':id/files/:fileId/delete')
   async removeFile(@Param('id') id: string, @Param('fileId') fileId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     checkedId(id);
-    return formRoundTrip({
-      reply,
-      lang,
-      errors: unknownFields(body),
-      change: async () => {
-        await this.toolkit.removeFile(actor, id, fileId);
-        return `/admin/toolkit/${id}?done=fileRemoved#files`;
-      },
-      view: 'toolkit/admin-entry',
-      page: (state) => this.entryAgain(actor, id, lang, state),
+    return this.entryForm(reply, actor, id, lang, unknownFields(body), async () => {
+      await this.toolkit.removeFile(actor, id, fileId);
+      return `/admin/toolkit/${id}?done=fileRemoved#files`;
     });
   }
 
@@ -154,32 +143,18 @@ export class AdminToolkitController {
   async addLink(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     checkedId(id);
     const linkForm = { url: fieldText(body, 'url'), label: fieldText(body, 'label') };
-    return formRoundTrip({
-      reply,
-      lang,
-      errors: onlyFields(body, ['url', 'label']),
-      change: async () => {
-        await this.toolkit.addLink(actor, id, linkForm.url, linkForm.label);
-        return `/admin/toolkit/${id}?done=linkAdded#links`;
-      },
-      view: 'toolkit/admin-entry',
-      page: (state) => this.entryAgain(actor, id, lang, { ...state, linkForm }),
-    });
+    return this.entryForm(reply, actor, id, lang, onlyFields(body, ['url', 'label']), async () => {
+      await this.toolkit.addLink(actor, id, linkForm.url, linkForm.label);
+      return `/admin/toolkit/${id}?done=linkAdded#links`;
+    }, { linkForm });
   }
 
   @Post(':id/links/:linkId/delete')
   async removeLink(@Param('id') id: string, @Param('linkId') linkId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     checkedId(id);
-    return formRoundTrip({
-      reply,
-      lang,
-      errors: unknownFields(body),
-      change: async () => {
-        await this.toolkit.removeLink(actor, id, linkId);
-        return `/admin/toolkit/${id}?done=linkRemoved#links`;
-      },
-      view: 'toolkit/admin-entry',
-      page: (state) => this.entryAgain(actor, id, lang, state),
+    return this.entryForm(reply, actor, id, lang, unknownFields(body), async () => {
+      await this.toolkit.removeLink(actor, id, linkId);
+      return `/admin/toolkit/${id}?done=linkRemoved#links`;
     });
   }
 
@@ -188,32 +163,18 @@ export class AdminToolkitController {
     checkedId(id);
     const direction = fieldText(body, 'direction');
     const errors = onlyFields(body, ['direction']) ?? (direction === 'up' || direction === 'down' ? null : { direction: 'toolkit.link.direction' });
-    return formRoundTrip({
-      reply,
-      lang,
-      errors,
-      change: async () => {
-        await this.toolkit.moveLink(actor, id, linkId, direction as 'up' | 'down');
-        return `/admin/toolkit/${id}?done=linkMoved#links`;
-      },
-      view: 'toolkit/admin-entry',
-      page: (state) => this.entryAgain(actor, id, lang, state),
+    return this.entryForm(reply, actor, id, lang, errors, async () => {
+      await this.toolkit.moveLink(actor, id, linkId, direction as 'up' | 'down');
+      return `/admin/toolkit/${id}?done=linkMoved#links`;
     });
   }
 
   @Post(':id/approve')
   async approve(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     checkedId(id);
-    return formRoundTrip({
-      reply,
-      lang,
-      errors: unknownFields(body),
-      change: async () => {
-        await this.toolkit.approve(actor, id);
-        return `/admin/toolkit/${id}?done=approved`;
-      },
-      view: 'toolkit/admin-entry',
-      page: (state) => this.entryAgain(actor, id, lang, state),
+    return this.entryForm(reply, actor, id, lang, unknownFields(body), async () => {
+      await this.toolkit.approve(actor, id);
+      return `/admin/toolkit/${id}?done=approved`;
     });
   }
 
@@ -222,21 +183,19 @@ export class AdminToolkitController {
   async decline(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
     checkedId(id);
     const note = fieldText(body, 'body');
-    return formRoundTrip({
-      reply,
-      lang,
-      errors: onlyFields(body, ['body']),
-      change: async () => {
-        await this.toolkit.decline(actor, id, note);
-        return `/admin/toolkit/${id}?done=declined`;
-      },
-      view: 'toolkit/admin-entry',
-      page: (state) => this.entryAgain(actor, id, lang, { ...state, decline: note }),
-    });
+    return this.entryForm(reply, actor, id, lang, onlyFields(body, ['body']), async () => {
+      await this.toolkit.decline(actor, id, note);
+      return `/admin/toolkit/${id}?done=declined`;
+    }, { decline: note });
+  }
+
+  /** One of the entry page's small forms (web/form-round-trip.ts): `change` on success, the entry's page again with the messages when refused. */
+  private entryForm(reply: FastifyReply, actor: Actor, id: string, lang: Language, errors: FieldMessages | null, change: () => Promise<string>, extra: EntryPageExtras = {}) {
+    return formRoundTrip({ reply, lang, errors, change, view: 'toolkit/admin-entry', page: (state) => this.entryAgain(actor, id, lang, { ...state, ...extra }) });
   }
 
   /** The entry's page as it is now, with a form's messages, or the reason a change was refused. */
-  private async entryAgain(actor: Actor, id: string, lang: Language, state: RefusedState & { linkForm?: { url: string; label: string }; decline?: string }) {
+  private async entryAgain(actor: Actor, id: string, lang: Language, state: RefusedState & EntryPageExtras) {
     const entry = await this.toolkit.forCuration(actor, id);
     return adminEntryPage(lang, entry, entryFormOfEntry(entry), state, this.files.maxMegabytes);
   }

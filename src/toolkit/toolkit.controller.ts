@@ -16,22 +16,13 @@ import { FilesService } from '../files/files.service';
 import { Language } from '../i18n/i18n';
 import { translateFields } from '../web/forms';
 import { Lang } from '../web/language';
-import { ToolkitService, UploadPart } from './toolkit.service';
+import { ToolkitService } from './toolkit.service';
 import { caseFormOf, caseFormPage, entryPage, libraryPage, myCasesPage } from './toolkit.view';
+import { answeredCutOff, formFiles } from '../web/multipart';
 
 const queryOf = (query: unknown): Record<string, unknown> => (query && typeof query === 'object' ? (query as Record<string, unknown>) : {});
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 
-/** The files of a multipart form, one at a time (none for a form sent without any). */
-export async function* uploadsOf(request: FastifyRequest): AsyncGenerator<UploadPart> {
-  if (!request.uploads) return;
-  for await (const part of request.uploads()) yield { file: part.file, filename: part.filename, mimetype: part.mimetype };
-}
-
-/** The person went away mid-upload (closed the tab, lost the network): nothing is stored and nobody is there to answer. */
-export function uploadCutOff(request: FastifyRequest): boolean {
-  return request.raw.destroyed && !request.raw.complete;
-}
 
 @ApiExcludeController()
 @Controller()
@@ -71,12 +62,9 @@ export class ToolkitController {
     const errors = Object.keys(unknown).length ? unknown : this.toolkit.caseProblems(input);
     if (errors) return again(errors);
     try {
-      await this.toolkit.submitCase(actor, input, lang, uploadsOf(request));
+      await this.toolkit.submitCase(actor, input, lang, formFiles(request, 'files'));
     } catch (error) {
-      if (uploadCutOff(request)) {
-        request.log.info({ reqId: request.id }, 'a case upload was cut off by the client');
-        return reply.code(400).send();
-      }
+      if (answeredCutOff(request, reply, 'a case upload')) return reply;
       if (error instanceof FieldErrors) return again(error.fields);
       throw error;
     }

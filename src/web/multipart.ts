@@ -66,3 +66,30 @@ export async function registerMultipart(app: NestFastifyApplication, fileMaxByte
   fastify.addHook('preValidation', readFieldsBeforeFiles);
   fastify.addHook('onSend', closeWhenBodyUnread);
 }
+
+/**
+ * When the person went away mid-upload (closed the tab, lost the network), the upload has failed and
+ * rolled back: this logs it and ends the exchange with a bare 400, as nobody is there to read a page,
+ * and returns true. False when the request is still whole (the caller then handles the error).
+ */
+export function answeredCutOff(request: FastifyRequest, reply: FastifyReply, what: string): boolean {
+  if (!request.raw.destroyed || request.raw.complete) return false;
+  request.log.info({ reqId: request.id }, `${what} was cut off by the client`);
+  reply.code(400).send();
+  return true;
+}
+
+/**
+ * The form's files, in order, all sent under its one file input `field`: a file under any other
+ * name is refused as a field the form does not have. None for a form sent without files.
+ */
+export async function* formFiles(request: FastifyRequest, field: string): AsyncGenerator<MultipartFile> {
+  if (!request.uploads) return;
+  for await (const upload of request.uploads()) {
+    if (upload.fieldname !== field) {
+      upload.file.resume();
+      throw new FieldErrors({ [upload.fieldname]: 'form.unknownField' });
+    }
+    yield upload;
+  }
+}
