@@ -8,23 +8,12 @@ import { DataSource } from 'typeorm';
 import { Actor } from '../../src/access/capabilities';
 import { EnrolmentService } from '../../src/enrolment/enrolment.service';
 import { SurveyService } from '../../src/feedback/survey.service';
-import { AxeViolation, launchBrowser, signInOnPage } from '../support/browser';
+import { axeViolations, launchBrowser, signInOnPage } from '../support/browser';
 import { createUser } from '../support/accounts';
 import { adminId, helsinki, newCohort, newProgramme } from '../support/catalogue';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const PHONE = { width: 375, height: 740 };
-const AXE_SOURCE = require.resolve('axe-core/axe.min.js');
-
-/** Every axe-core violation on the page as loaded, whatever its impact. */
-async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ path: AXE_SOURCE });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    return (await axe.run(document)).violations;
-  });
-  return violations.map(({ id, impact, help, nodes }) => ({ id, impact, help, nodes: nodes.map((n) => ({ target: n.target })) }));
-}
 
 /** Whether the page fits the phone's width (nothing sticks out to the right). */
 const fits = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);

@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { Actor } from '../../src/access/capabilities';
 import { DEMO_FACILITATOR, DEMO_PASSWORD, DEMO_USERS } from '../../src/demo/demo-data';
 import { ForumsService } from '../../src/forums/forums.service';
-import { AxeViolation, launchBrowser } from '../support/browser';
+import { axeViolations, launchBrowser } from '../support/browser';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const PHONE = { width: 390, height: 844 };
@@ -126,17 +126,6 @@ async function overflow(page: Page): Promise<{ scrollWidth: number; innerWidth: 
   });
 }
 
-const AXE_SOURCE = require.resolve('axe-core/axe.min.js');
-
-/** Every axe-core violation on the page as loaded, whatever its impact. */
-async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ path: AXE_SOURCE });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    return (await axe.run(document)).violations;
-  });
-  return violations.map(({ id, impact, help, nodes }) => ({ id, impact, help, nodes: nodes.map((n) => ({ target: n.target })) }));
-}
 
 describe('every page on a phone (390 × 844)', () => {
   let t: TestApp;

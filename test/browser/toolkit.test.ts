@@ -6,21 +6,10 @@ import { Browser, BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { ToolkitService } from '../../src/toolkit/toolkit.service';
 import { actorOf, createUser } from '../support/accounts';
-import { AxeViolation, launchBrowser, signInOnPage } from '../support/browser';
+import { axeViolations, launchBrowser, signInOnPage } from '../support/browser';
 import { startTestApp, TestApp } from '../support/test-app';
 
-const AXE_SOURCE = require.resolve('axe-core/axe.min.js');
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-
-/** Every axe-core violation on the page as loaded, whatever its impact. */
-async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ path: AXE_SOURCE });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    return (await axe.run(document)).violations;
-  });
-  return violations.map(({ id, impact, help, nodes }) => ({ id, impact, help, nodes: nodes.map((n) => ({ target: n.target })) }));
-}
 
 describe('the toolkit library in the browser', () => {
   let t: TestApp;
