@@ -64,24 +64,23 @@ export function constraintRefusal(error: unknown, fields: Record<string, [string
   return field ? new FieldErrors({ [field[0]]: field[1] }) : error;
 }
 
-/** Cannot be done as things stand: 409, `reason` a message key (maybe withValues), `code` its key. */
-export class Refused extends DomainError {
+/** A refusal told as one message: `reason` a message key (maybe withValues), `code` its key. */
+abstract class ReasonedError extends DomainError {
   readonly code: string;
-  readonly status = 409;
   constructor(readonly reason: string) {
     super(reason);
     this.code = messageParts(reason).key;
   }
 }
 
-/** Too big to take (a file past the size limit): 413, `reason` a message key naming the limit (withValues). */
-export class TooLarge extends DomainError {
-  readonly code: string;
+/** Cannot be done as things stand: 409. */
+export class Refused extends ReasonedError {
+  readonly status = 409;
+}
+
+/** Too big to take (a file past the size limit): 413, `reason` naming the limit (withValues). */
+export class TooLarge extends ReasonedError {
   readonly status = 413;
-  constructor(readonly reason: string) {
-    super(reason);
-    this.code = messageParts(reason).key;
-  }
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -59,11 +59,6 @@ export interface DownloadableFile {
   size: number;
 }
 
-/** A file to send: its bytes as a stream, and what the response says about them. */
-export interface FileDownload extends DownloadableFile {
-  content: Readable;
-}
-
 @Injectable()
 export class FilesService {
   constructor(
@@ -191,15 +186,9 @@ export class FilesService {
     return file;
   }
 
-  /** The file's bytes (or its thumbnail's) for `actor`; NotFound when it has no thumbnail. */
-  async download(actor: Actor | null, id: string, which: 'file' | 'thumbnail' = 'file'): Promise<FileDownload> {
-    const described = await this.downloadable(actor, id, which);
-    return { ...described, content: await this.contentOf(described) };
-  }
-
   /**
-   * What `download` would send, without reading the bytes yet: enough to answer a conditional or
-   * ranged request (the ETag is the content's SHA-256). Access is checked here.
+   * What a download sends, without reading the bytes yet (contentOf reads them): enough to answer a
+   * conditional or ranged request (the ETag is the content's SHA-256). Access is checked here.
    */
   async downloadable(actor: Actor | null, id: string, which: 'file' | 'thumbnail' = 'file'): Promise<DownloadableFile> {
     const file = await this.readable(actor, id);

@@ -50,17 +50,13 @@ import { answeredCutOff, formFiles } from '../web/multipart';
 /** A post form's files, streamed into the post's transaction as they arrive: those of a multipart form, none of a urlencoded one. */
 const formUploads = (request: FastifyRequest): AttachmentChanges => (request.uploads ? { uploads: formFiles(request, 'attachments') } : {});
 
-/**
- * A post form's round trip (web/form-round-trip.ts), with its files: a file past the size limit is
- * 413, as for any upload, but on the form with the text kept and the limit next to the file input.
- */
+/** A post form's round trip (web/form-round-trip.ts), with its files: a file past the size limit is told next to the file input. */
 async function postFormRoundTrip(request: FastifyRequest, round: FormRoundTrip) {
   try {
-    return await formRoundTrip(round);
+    return await formRoundTrip({ ...round, fileField: 'attachments' });
   } catch (error) {
     if (answeredCutOff(request, round.reply, 'a post with attachments')) return round.reply;
-    if (!(error instanceof TooLarge)) throw error;
-    return round.reply.status(HttpStatus.PAYLOAD_TOO_LARGE).view(round.view, await round.page({ errors: { attachments: translateMessage(round.lang, error.reason) } }));
+    throw error;
   }
 }
 

@@ -18,15 +18,13 @@ import { MaterialAddedMail, MATERIAL_ADDED } from './materials.notifications';
 import { MaterialVersion } from './material-version.entity';
 import { Material, MaterialKind } from './material.entity';
 import { MoveDirection, NOTE_MAX, TITLE_MAX } from './materials.dto';
+import { webLinkProblem } from '../web/web-link';
 
 export const MATERIAL_PLACES = ['programme', 'cohort', 'session'] as const;
 export type MaterialPlace = (typeof MATERIAL_PLACES)[number];
 
 /** The owner kind of a material's files in FileAccessRules. */
 export const MATERIAL_FILE_OWNER = 'material';
-
-/** A link's longest address, as the table's check says. */
-export const URL_MAX = 2000;
 
 /** Where materials sit, as resolved: the page that shows them and the round it belongs to. */
 export interface MaterialHome {
@@ -97,17 +95,6 @@ function localizedOf(fi: string, sv: string, en: string): LocalizedText {
   return { fi, ...(sv ? { sv } : {}), ...(en ? { en } : {}) };
 }
 
-/** A web address people can open: http(s), a host, no spaces or control characters, at most URL_MAX. */
-export function webUrl(value: string): string | null {
-  if (value.length > URL_MAX || /[\s\u0000-\u001f\u007f]/.test(value) || !/^https?:\/\//i.test(value)) return null;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname ? value : null;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * The form's rules, each field's message at once: a Finnish title, titles and notes within their
  * lengths, a link that is a web address or a file, never both, never neither. `hasFile`: a file part
@@ -128,8 +115,9 @@ export function materialInput(form: MaterialFormInput, hasFile: boolean): Checke
   let url: string | null = null;
   if (given && hasFile) errors.url = 'materials.fileOrLink.both';
   else if (given) {
-    url = webUrl(given);
-    if (!url) errors.url = given.length > URL_MAX ? 'materials.url.tooLong' : 'materials.url.invalid';
+    const problem = webLinkProblem(given);
+    if (problem) errors.url = problem === 'tooLong' ? 'materials.url.tooLong' : 'materials.url.invalid';
+    else url = given;
   } else if (!hasFile) errors.file = 'materials.fileOrLink.missing';
   if (Object.keys(errors).length) throw new FieldErrors(errors);
   return { title, note, url, notify: form.notify === 'yes' };

@@ -16,6 +16,7 @@ import { Language, LANGUAGES } from '../i18n/i18n';
 import { NotificationsService } from '../notifications/notifications.service';
 import { TOOLKIT_KINDS, TOOLKIT_THEMES, ToolkitKind, ToolkitStatus, ToolkitTheme } from './toolkit-entry.entity';
 import { TOOLKIT_CASE_DECIDED, ToolkitCaseDecidedMail } from './toolkit.notifications';
+import { WEB_LINK_MAX, webLinkProblem } from '../web/web-link';
 
 /** The owner kind of an entry's files (stored_file.owner_kind). */
 export const TOOLKIT_FILE_OWNER = 'toolkit';
@@ -24,7 +25,6 @@ export const MAX_CASE_LINKS = 3;
 export const TITLE_MAX = 200;
 export const DESCRIPTION_MAX = 20_000;
 export const NOTE_MAX = 2_000;
-export const LINK_MAX = 2_000;
 export const LINK_LABEL_MAX = 200;
 /** The library shows this many at most; the network's tools are dozens, not thousands. */
 const LIST_LIMIT = 200;
@@ -104,17 +104,11 @@ export function containsPattern(words: string): string {
   return `%${words.replace(/[\\%_]/g, '\\$&')}%`;
 }
 
-/** A web address a link may have: http or https, parseable, not too long; the field's message otherwise. */
+/** The field's message for a link that is not a web address people can open; null when it is one. */
 export function linkProblem(url: string): string | null {
-  if (url.length > LINK_MAX) return withValues('toolkit.link.tooLong', { max: LINK_MAX });
-  if (!/^https?:\/\//i.test(url)) return 'toolkit.link.web';
-  try {
-    const parsed = new URL(url);
-    if (!['http:', 'https:'].includes(parsed.protocol) || !parsed.hostname) return 'toolkit.link.web';
-  } catch {
-    return 'toolkit.link.web';
-  }
-  return null;
+  const problem = webLinkProblem(url);
+  if (problem === 'tooLong') return withValues('toolkit.link.tooLong', { max: WEB_LINK_MAX });
+  return problem ? 'toolkit.link.web' : null;
 }
 
 /** The entry's text in the reader's language, else Finnish, else any language it has. */

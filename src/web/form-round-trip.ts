@@ -14,12 +14,14 @@
 // - Otherwise `change` runs and its answer is where to go: 303 there.
 // - The service refuses as things stand (Refused): the page again, 409, with the reason translated (`state.refusal`).
 // - The service refuses fields (FieldErrors): the page again, 400, with their messages translated
-//   (after `fieldsOf`, when given). Any other error is thrown on.
+//   (after `fieldsOf`, when given).
+// - A file past the size limit (TooLarge), on a form that names its file input (`fileField`): the page
+//   again, 413, with the limit next to that input and the text kept. Any other error is thrown on.
 // The page keeps the input itself: `page` reads the body it was given.
 import { HttpStatus } from '@nestjs/common';
 import type {} from '@fastify/view';
 import type { FastifyReply } from 'fastify';
-import { FieldErrors, Refused } from '../errors/domain-errors';
+import { FieldErrors, Refused, TooLarge } from '../errors/domain-errors';
 import { Language } from '../i18n/i18n';
 import { FieldMessages, translateFields, translateMessage } from './forms';
 
@@ -39,9 +41,11 @@ export interface FormRoundTrip {
   page: (state: RefusedState) => object | Promise<object>;
   /** The service's field names as the form's inputs, for FieldErrors from `change`; as they are when absent. */
   fieldsOf?: (fields: FieldMessages) => FieldMessages;
+  /** A multipart form's file input, where a file past the size limit is told; without it, TooLarge is thrown on (the error page's 413). */
+  fileField?: string;
 }
 
-export async function formRoundTrip({ reply, lang, errors, change, view, page, fieldsOf = (fields) => fields }: FormRoundTrip) {
+export async function formRoundTrip({ reply, lang, errors, change, view, page, fieldsOf = (fields) => fields, fileField }: FormRoundTrip) {
   let messages = errors;
   if (!messages) {
     try {
@@ -49,6 +53,9 @@ export async function formRoundTrip({ reply, lang, errors, change, view, page, f
     } catch (error) {
       if (error instanceof Refused) {
         return reply.status(HttpStatus.CONFLICT).view(view, await page({ refusal: translateMessage(lang, error.reason) }));
+      }
+      if (error instanceof TooLarge && fileField) {
+        return reply.status(HttpStatus.PAYLOAD_TOO_LARGE).view(view, await page({ errors: { [fileField]: translateMessage(lang, error.reason) } }));
       }
       if (!(error instanceof FieldErrors)) throw error;
       messages = fieldsOf(error.fields);
