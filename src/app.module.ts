@@ -22,6 +22,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { OpsModule } from './ops/ops.module';
 import { QueueModule } from './queue/queue.module';
 import { RegisterModule } from './register/register.module';
+import { SearchModule } from './search/search.module';
 import { ToolkitModule } from './toolkit/toolkit.module';
 import { WebModule } from './web/web.module';
 
@@ -55,6 +56,7 @@ export class AppModule {
         NotificationsModule,
         HealthModule,
         WebModule,
+        SearchModule,
         IdentityModule,
         AccountsModule,
         CatalogueModule,

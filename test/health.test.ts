@@ -30,7 +30,7 @@ describe('health', () => {
 
     it('answers ready with 200 when both dependencies answer', async () => {
       const res = await t.http.get('/health/ready').expect(200);
-      expect(res.body).toEqual({ status: 'ok', checks: { database: 'up', redis: 'up' }, down: [] });
+      expect(res.body).toEqual({ status: 'ok', checks: { database: 'up', redis: 'up' }, down: [], search: { analyser: 'voikko' } });
       expect(res.headers['cache-control']).toBe('no-store');
     });
 
@@ -53,6 +53,7 @@ describe('health', () => {
         checks: { database: 'up', redis: 'down' },
         down: ['redis'],
         help: { redis: expect.stringContaining('Redis does not answer at 127.0.0.1:1') },
+        search: { analyser: 'voikko' },
       });
       expect(res.body.help.redis).toMatch(/docker compose up -d redis.*apt-get install redis-server/);
       // Pages do not wait on Redis.

@@ -168,6 +168,10 @@ class Environment {
 
   @IsIn(['true', 'false'], { message: 'S3_FORCE_PATH_STYLE must be true or false' })
   S3_FORCE_PATH_STYLE = 'false';
+
+  @IsString()
+  @MinLength(1, { message: 'VOIKKO_LIBRARY must be the file name or path of libvoikko, such as libvoikko.so.1' })
+  VOIKKO_LIBRARY = 'libvoikko.so.1';
 }
 
 export interface Config {
@@ -219,6 +223,8 @@ export interface Config {
   /** The largest file a person may upload, in bytes (FILE_MAX_MB). */
   fileMaxBytes: number;
   /** Where file contents live: PostgreSQL itself (in the backups, no other service) or an S3-compatible bucket. */
+  /** libvoikko (Finnish morphology for search): a name the system's loader finds, or a path. Missing: search falls back to the snowball stemmer. */
+  voikkoLibrary: string;
   fileStore: { kind: 'postgres' } | { kind: 's3'; endpoint?: string; region: string; bucket: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
 }
 
@@ -298,6 +304,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     registerRetentionYears: parsed.REGISTER_RETENTION_YEARS,
     jobRetryDelayMs: parsed.JOB_RETRY_DELAY_MS,
     sendingLeaseSeconds: parsed.SENDING_LEASE_SECONDS,
+    voikkoLibrary: parsed.VOIKKO_LIBRARY,
     sweepIntervalMs: parsed.SWEEP_INTERVAL_MS,
     demoData,
     fileMaxBytes: parsed.FILE_MAX_MB * 1024 * 1024,

@@ -20,6 +20,7 @@ export type Area =
   | 'materials'
   | 'notifications'
   | 'register'
+  | 'search'
   | 'toolkit';
 
 /** Every table, by the area that owns (writes, and alone names) it. */
@@ -52,6 +53,7 @@ export const TABLE_OWNERS: Record<string, Area> = {
   notification_preference: 'notifications',
   calendar_feed: 'calendar',
   network_event: 'calendar',
+  search_word: 'search',
   running_process: 'health',
   survey: 'feedback',
   survey_question: 'feedback',

@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { CONFIG, Config } from '../config/config';
 import { connectRedis } from '../database/redis';
 import { LOGGER } from '../logging/logger';
+import { FinnishAnalysis, SearchVocabulary } from '../search/search-vocabulary.service';
 
 export type Dependency = 'database' | 'redis';
 export type DependencyState = 'up' | 'down';
@@ -25,6 +26,8 @@ export interface Readiness {
   down: Dependency[];
   /** For each one down: what it means and how to start it. */
   help?: Partial<Record<Dependency, string>>;
+  /** How Finnish words are found: Voikko's morphology, or (Voikko missing, not a failure) the snowball stemmer with how to install Voikko. */
+  search: FinnishAnalysis;
 }
 
 /** host:port of a URL, without the credentials it may hold. */
@@ -60,6 +63,7 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly dataSource: DataSource,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly vocabulary: SearchVocabulary,
   ) {
     this.redis = connectRedis(config.redisUrl, logger, 'health', {
       enableOfflineQueue: false,
@@ -75,9 +79,10 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     ]);
     const checks = { database, redis };
     const down = (Object.keys(checks) as Dependency[]).filter((name) => checks[name] === 'down');
-    if (down.length === 0) return { status: 'ok', checks, down };
+    const search = this.vocabulary.analysis;
+    if (down.length === 0) return { status: 'ok', checks, down, search };
     const help = Object.fromEntries(down.map((name) => [name, helpFor(name, this.config)]));
-    return { status: database === 'down' ? 'unavailable' : 'degraded', checks, down, help };
+    return { status: database === 'down' ? 'unavailable' : 'degraded', checks, down, help, search };
   }
 
   /** Says once at start, in one line, when Redis is missing, what that means and how to start it. */

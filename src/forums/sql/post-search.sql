@@ -1,20 +1,24 @@
--- A post's search text: its body in its language's text-search configuration, and, for the opening
--- post of a thread, the thread's title ranked above it.
+-- A post's search text: its body in its language (search_vector: Voikko's Finnish, snowball's
+-- Swedish or English) and, for the opening post of a thread, the thread's title ranked above it.
 
--- The text-search configuration of a post's language.
+-- The text-search configuration of a post's language (for snippets of Swedish and English posts).
 CREATE OR REPLACE FUNCTION forum_search_config(language text) RETURNS regconfig LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE language WHEN 'sv' THEN 'swedish' WHEN 'en' THEN 'english' ELSE 'finnish' END::regconfig
 $$;
 
+-- The vector of post `post`, as the trigger stores it and search:reindex rebuilds it.
+CREATE OR REPLACE FUNCTION forum_post_vector(post forum_post) RETURNS tsvector LANGUAGE sql STABLE AS $$
+  SELECT setweight(search_vector(post.language, coalesce((
+           SELECT t.title FROM forum_thread t
+           WHERE t.id = post.thread_id
+             AND NOT EXISTS (SELECT 1 FROM forum_post p WHERE p.thread_id = post.thread_id AND p.id <> post.id AND (p.created_at, p.id) < (post.created_at, post.id))
+         ), '')), 'A')
+         || search_vector(post.language, post.body)
+$$;
+
 CREATE OR REPLACE FUNCTION forum_post_search() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  title text;
 BEGIN
-  SELECT t.title INTO title FROM forum_thread t
-  WHERE t.id = NEW.thread_id
-    AND NOT EXISTS (SELECT 1 FROM forum_post p WHERE p.thread_id = NEW.thread_id AND p.id <> NEW.id AND (p.created_at, p.id) < (NEW.created_at, NEW.id));
-  NEW.search := setweight(to_tsvector(forum_search_config(NEW.language), coalesce(title, '')), 'A')
-                || to_tsvector(forum_search_config(NEW.language), NEW.body);
+  NEW.search := forum_post_vector(NEW);
   RETURN NEW;
 END
 $$;

@@ -1,0 +1,63 @@
+// Issue 20, search that understands Finnish: the words Voikko has analysed (search_word), the
+// functions that build search vectors and queries from them (search/sql/search-vector.sql), posts'
+// vectors built with them, and search vectors for programmes, rounds, network events, materials and
+// toolkit entries, each kept by its owner's trigger. Existing rows get their vectors here; the
+// words are analysed by `npm run search:reindex` (or as texts are written), until then search
+// works with the snowball stems as before.
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import { applySqlSources, SqlSources } from '../src/database/sql-sources';
+
+export class FinnishSearch1796740000000 implements MigrationInterface {
+    name = 'FinnishSearch1796740000000'
+
+    static readonly sqlSources: SqlSources = {
+        'search/sql/search-vector.sql': 'f3762a877fd93af33d529ea0264a0a47dd594b92fa5f46f0e7954df8f94063ab',
+        'forums/sql/post-search.sql': '59659b521d437335357039fbbce77e5347aaf5877b9d06c9a2a2f65daef12519',
+        'catalogue/sql/search.sql': '1b59f299f9a2820d76b4f75be6ae8caf460e38188662798e9995b92e8fc916db',
+        'calendar/sql/event-search.sql': '81ab17b861d5c9a9f1547656ee7e1b908bf5ec5df1dd574db2a7aba59525c43f',
+        'materials/sql/search.sql': 'f542acd0f409b87aad39b2b953996f3a486b9555ac6e52108f0fa468a8335b90',
+        'toolkit/sql/search.sql': '1c3e809339dbaa7b07cd39ca54c5faafd56f641ef305ef286f2b0858a662e5da',
+    };
+
+    public async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`CREATE TABLE "search_word" ("word" text NOT NULL, "terms" text array NOT NULL, "analysed_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "search_word_pk" PRIMARY KEY ("word"))`);
+        await queryRunner.query(`ALTER TABLE "network_event" ADD "search" tsvector`);
+        await queryRunner.query(`ALTER TABLE "programme" ADD "search" tsvector`);
+        await queryRunner.query(`ALTER TABLE "cohort" ADD "search" tsvector`);
+        await queryRunner.query(`ALTER TABLE "material" ADD "search" tsvector`);
+        await queryRunner.query(`ALTER TABLE "toolkit_entry" ADD "search" tsvector`);
+        await applySqlSources(queryRunner, FinnishSearch1796740000000.sqlSources);
+        await queryRunner.query(`UPDATE programme p SET search = programme_vector(p)`);
+        await queryRunner.query(`UPDATE cohort c SET search = cohort_vector(c)`);
+        await queryRunner.query(`UPDATE network_event e SET search = network_event_vector(e)`);
+        await queryRunner.query(`UPDATE material m SET search = material_vector(m)`);
+        await queryRunner.query(`UPDATE toolkit_entry e SET search = toolkit_entry_vector(e)`);
+        // Posts keep their vectors: with no word analysed yet the new ones equal the old but for
+        // the written forms they add; search:reindex rebuilds them in batches while the site runs.
+    }
+
+    public async down(queryRunner: QueryRunner): Promise<void> {
+        for (const table of ['toolkit_entry', 'material', 'network_event', 'cohort', 'programme']) {
+            await queryRunner.query(`DROP TRIGGER ${table}_search ON ${table}`);
+            await queryRunner.query(`DROP FUNCTION ${table}_search(), ${table}_vector(${table})`);
+            await queryRunner.query(`ALTER TABLE "${table}" DROP COLUMN "search"`);
+        }
+        // The post trigger as it was (migration SqlInSourceFiles' forums/sql/post-search.sql).
+        await queryRunner.query(`CREATE OR REPLACE FUNCTION forum_post_search() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  title text;
+BEGIN
+  SELECT t.title INTO title FROM forum_thread t
+  WHERE t.id = NEW.thread_id
+    AND NOT EXISTS (SELECT 1 FROM forum_post p WHERE p.thread_id = NEW.thread_id AND p.id <> NEW.id AND (p.created_at, p.id) < (NEW.created_at, NEW.id));
+  NEW.search := setweight(to_tsvector(forum_search_config(NEW.language), coalesce(title, '')), 'A')
+                || to_tsvector(forum_search_config(NEW.language), NEW.body);
+  RETURN NEW;
+END
+$$`);
+        await queryRunner.query(`DROP FUNCTION forum_post_vector(forum_post)`);
+        await queryRunner.query(`DROP FUNCTION search_marked_words(tsvector, tsquery), search_query_stemmed(regconfig, text, boolean), search_query_fi(text, integer, boolean),
+          search_typed_words(text), search_vector_localized(jsonb), search_vector(text, text), search_vector_fi(text), search_terms_fi(text), search_literal(text)`);
+        await queryRunner.query(`DROP TABLE "search_word"`);
+    }
+}

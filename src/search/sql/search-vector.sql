@@ -1,0 +1,85 @@
+-- Finnish search with Voikko's morphology. PostgreSQL's snowball `finnish` stemmer knows neither
+-- consonant gradation (kädessä → käsi) nor compounds (keskustelualueella → alue), so a Finnish
+-- text's vector holds each word as written (lowercase, the `simple` configuration) and, at the same
+-- positions, the terms Voikko gives for it: its base forms marked `^` (^käsi) and the runs of its
+-- compound parts marked `~` (~alue, ~työkalu). The app analyses words in Node (libvoikko through
+-- koffi) before it writes a text and keeps the result in search_word; these functions only look it
+-- up, so the vector is built in the writer's statement without calling out of the database. A
+-- word search_word does not know (Voikko absent, or a name Voikko cannot analyse) falls back to
+-- the snowball stem as its base form, so search works without Voikko as it did before.
+-- Swedish and English texts keep their snowball configurations.
+
+-- A lexeme as a quoted tsvector / tsquery literal.
+CREATE OR REPLACE FUNCTION search_literal(lexeme text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT '''' || replace(replace(lexeme, '\', '\\'), '''', '''''') || ''''
+$$;
+
+-- The terms a Finnish word (lowercase) adds besides itself: Voikko's, or the snowball stem as `^stem`.
+CREATE OR REPLACE FUNCTION search_terms_fi(word text) RETURNS text[] LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN cardinality(known.terms) > 0 THEN known.terms
+              ELSE ARRAY(SELECT '^' || stem.lexeme FROM unnest(to_tsvector('finnish', word)) stem) END
+  FROM (SELECT (SELECT w.terms FROM search_word w WHERE w.word = search_terms_fi.word) AS terms) known
+$$;
+
+-- A Finnish text's vector: its words as written, and each word's terms at the word's positions
+-- (one literal: concatenating tsvectors would shift the terms' positions past the words').
+CREATE OR REPLACE FUNCTION search_vector_fi(body text) RETURNS tsvector LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT coalesce((
+    SELECT string_agg(search_literal(lexeme) || ':' || positions, ' ')::tsvector
+    FROM (
+      SELECT word.lexeme, array_to_string(word.positions, ',') AS positions FROM unnest(written) word
+      UNION ALL
+      SELECT term, array_to_string(word.positions, ',') FROM unnest(written) word, unnest(search_terms_fi(word.lexeme)) term
+    ) lexemes
+  ), ''::tsvector)
+  FROM to_tsvector('simple', coalesce(body, '')) written
+$$;
+
+-- A text's vector in its language: Voikko's Finnish, or snowball's Swedish or English.
+CREATE OR REPLACE FUNCTION search_vector(language text, body text) RETURNS tsvector LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT CASE language WHEN 'sv' THEN to_tsvector('swedish', coalesce(body, ''))
+                       WHEN 'en' THEN to_tsvector('english', coalesce(body, ''))
+                       ELSE search_vector_fi(body) END
+$$;
+
+-- The vector of a text in fi/sv/en ({"fi": …, "sv": …, "en": …}): each language's text in its own.
+CREATE OR REPLACE FUNCTION search_vector_localized(text jsonb) RETURNS tsvector LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT search_vector('fi', text->>'fi') || search_vector('sv', text->>'sv') || search_vector('en', text->>'en')
+$$;
+
+-- The words typed, as the `simple` configuration parses them (so tsquery syntax is only ever
+-- quoted text), numbered in order: the last one is being typed.
+CREATE OR REPLACE FUNCTION search_typed_words(typed text) RETURNS TABLE (word text, n integer, last boolean) LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT w.lexeme, w.positions[1]::integer, w.positions[1] = max(w.positions[1]) OVER ()
+  FROM unnest(to_tsvector('simple', coalesce(typed, ''))) w
+$$;
+
+-- The Finnish query for what was typed, every word required. tier 3: each word as written; 2: or
+-- any of its base forms; 1: or a base form as a part of a compound. With `prefix` the last word
+-- also matches written words it begins ("kehit" finds "kehittäjä"). NULL when nothing was typed.
+CREATE OR REPLACE FUNCTION search_query_fi(typed text, tier integer, prefix boolean) RETURNS tsquery LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT string_agg('(' || concat_ws(' | ',
+           search_literal(t.word) || CASE WHEN prefix AND t.last THEN ':*' ELSE '' END,
+           (SELECT string_agg(search_literal(term), ' | ') FROM unnest(search_terms_fi(t.word)) term WHERE tier <= 2 AND term LIKE '^%'),
+           (SELECT string_agg(search_literal('~' || substr(term, 2)), ' | ') FROM unnest(search_terms_fi(t.word)) term WHERE tier <= 1 AND term LIKE '^%')
+         ) || ')', ' & ' ORDER BY t.n)::tsquery
+  FROM search_typed_words(typed) t
+$$;
+
+-- The query in a snowball configuration (swedish, english), every word required, the last also as a prefix.
+CREATE OR REPLACE FUNCTION search_query_stemmed(config regconfig, typed text, prefix boolean) RETURNS tsquery LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT to_tsquery(config, string_agg(search_literal(t.word) || CASE WHEN prefix AND t.last THEN ':*' ELSE '' END, ' & ' ORDER BY t.n))
+  FROM search_typed_words(typed) t
+$$;
+
+-- The written words of vector `v` to mark in a snippet: those at the positions where a term of
+-- query `q` matched (kädessä where ^käsi did). As a `simple` tsquery for ts_headline; NULL: none.
+CREATE OR REPLACE FUNCTION search_marked_words(v tsvector, q tsquery) RETURNS tsquery LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  WITH any_word AS (SELECT replace(q::text, ' & ', ' | ')::tsquery AS q),
+  hit AS (
+    SELECT array_agg(p) AS positions FROM unnest(v) m, unnest(m.positions) p, any_word
+    WHERE array_to_tsvector(ARRAY[m.lexeme]) @@ any_word.q
+  )
+  SELECT string_agg(search_literal(w.lexeme), ' | ')::tsquery
+  FROM unnest(v) w, hit WHERE left(w.lexeme, 1) NOT IN ('^', '~') AND w.positions && hit.positions
+$$;
