@@ -33,7 +33,8 @@ describe('the Node version', () => {
   it('is the one .nvmrc and docker compose use', () => {
     const major = read('.nvmrc').trim();
     expect(semver.satisfies(`${major}.99.0`, declared)).toBe(true);
-    const images = [...read('docker-compose.yml').matchAll(/image: node:(\d+)/g)].map((match) => match[1]);
+    // The processes' image is built from deploy/Dockerfile (Node with Voikko).
+    const images = [...read('docker-compose.yml').matchAll(/image: node:(\d+)/g), ...read('deploy/Dockerfile').matchAll(/^FROM node:(\d+)/gm)].map((match) => match[1]);
     expect(images.length).toBeGreaterThan(0);
     expect(new Set(images)).toEqual(new Set([major]));
   });
@@ -57,6 +58,12 @@ describe('docker-compose.yml', () => {
     expect(web.environment?.TRUST_PROXY).toBeDefined();
     expect(nginx.image).toMatch(/^nginx:/);
     expect(nginx.ports).toEqual(['3000:80']);
+  });
+
+  it('runs every process in the image with Voikko, which Finnish search uses', () => {
+    const { web, worker, install } = compose.services as Record<string, Service & { build?: { context?: string } }>;
+    for (const service of [web, worker, install]) expect(service.build?.context).toBe('deploy');
+    expect(read('deploy/Dockerfile')).toMatch(/apt-get install -y --no-install-recommends libvoikko1 voikko-fi/);
   });
 
   it('mounts deploy/nginx.conf.template and fills in every placeholder it has', () => {
