@@ -72,6 +72,7 @@ import { newSecretToken, tokenHash } from '../src/identity/secret-token';
 import { PROJECT_ROOT } from '../src/paths';
 import { renderMarkdown } from '../src/views/markdown';
 import { RARE_WORD, Seeded, seedForum } from './support/forum-seed';
+import { postsInSearchAnswer } from './support/search-answer';
 import { procCpuMs, startWebApp, WorkerProcess } from './support/worker-process';
 import {
   benchEnvironment,
@@ -637,7 +638,7 @@ class Bench {
   async search(): Promise<Record<string, unknown>> {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const readable = new Set(this.seeded.readableChannelIds);
-    const answers: { query: string; status: number; ms: number; hits: number; channels: string[]; marked: number }[] = [];
+    const answers: { query: string; status: number; ms: number; hits: number; postIds: string[]; channels: string[]; marked: number }[] = [];
     try {
       for (let round = 0; round <= SEARCH_ROUNDS; round++) {
         for (const query of SEARCH_QUERIES) {
@@ -646,22 +647,26 @@ class Bench {
             this.web!.died,
           ]);
           if (round === 0) continue;
-          let items: { channelId: string; snippetHtml: string }[] = [];
-          try {
-            items = (JSON.parse(answer.body) as { items?: typeof items }).items ?? [];
-          } catch {
-            items = [];
-          }
-          answers.push({ query, status: answer.status, ms: answer.ms, hits: items.length, channels: items.map((i) => i.channelId), marked: items.filter((i) => i.snippetHtml.includes('<mark>')).length });
+          const posts = postsInSearchAnswer(answer.body);
+          answers.push({ query, status: answer.status, ms: answer.ms, hits: posts.length, postIds: posts.map((p) => p.id), channels: [], marked: posts.filter((p) => p.snippetHtml.includes('<mark>')).length });
         }
       }
     } finally {
       agent.destroy();
     }
+    // The one search's answer names a post's channel, not its id: the channels from the database.
+    const channelOf = new Map(
+      (
+        await this.query<{ id: string; channel_id: string }>(`SELECT p.id, t.channel_id FROM forum_post p JOIN forum_thread t ON t.id = p.thread_id WHERE p.id = ANY($1::uuid[])`, [
+          [...new Set(answers.flatMap((a) => a.postIds))],
+        ])
+      ).map((row) => [row.id, row.channel_id]),
+    );
+    for (const answer of answers) answer.channels = answer.postIds.map((id) => channelOf.get(id) ?? `(no post ${id})`);
     // The readable-only check means something only if other rounds' forums hold matches too.
     const [{ elsewhere }] = await this.query<{ elsewhere: number }>(
       `SELECT count(*)::int AS elsewhere FROM forum_post p JOIN forum_thread t ON t.id = p.thread_id
-       WHERE p.search @@ websearch_to_tsquery('finnish', 'kehittäjä') AND p.language = 'fi' AND NOT t.channel_id = ANY($1::uuid[])`,
+       WHERE p.search @@ search_query_fi('kehittäjä', 1, false, NULL) AND p.language = 'fi' AND NOT t.channel_id = ANY($1::uuid[])`,
       [this.seeded.readableChannelIds],
     );
     this.invariants.push(
@@ -871,7 +876,7 @@ async function main(): Promise<number> {
         database: 'a throwaway database, created and migrated by the web process at its start, seeded set-based (bench/support/forum-seed.ts), dropped at the end',
         seeding:
           `posts in time order, ${SEED_PARALLEL} INSERTs of 5,000 under way, over connections with session_replication_role = replica (no trigger or foreign-key check fires; references checked afterwards): ` +
-          "the search vector in the INSERT with the forum_post_search trigger's expression, reply counts and latest activity in one UPDATE afterwards; " +
+          "every word the generator writes learned first (SearchVocabulary.learn), the search vector in the INSERT with forum_post_vector's expression, reply counts and latest activity in one UPDATE afterwards; " +
           'forum_post_search and forum_post_thread_order dropped for the load and rebuilt from their own definitions; VACUUM ANALYZE',
         ...bench.fixture,
       },

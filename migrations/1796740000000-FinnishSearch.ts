@@ -1,9 +1,8 @@
 // Issue 20, search that understands Finnish: the words Voikko has analysed (search_word), the
 // functions that build search vectors and queries from them (search/sql/search-vector.sql), posts'
 // vectors built with them, and search vectors for programmes, rounds, network events, materials and
-// toolkit entries, each kept by its owner's trigger. Existing rows get their vectors here; the
-// words are analysed by `npm run search:reindex` (or as texts are written), until then search
-// works with the snowball stems as before.
+// toolkit entries, each kept by its owner's trigger. Existing rows get their vectors here, with
+// the snowball stems (no word is analysed yet); `npm run search:reindex` adds Voikko's analyses.
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { applySqlSources, SqlSources } from '../src/database/sql-sources';
 
@@ -11,8 +10,8 @@ export class FinnishSearch1796740000000 implements MigrationInterface {
     name = 'FinnishSearch1796740000000'
 
     static readonly sqlSources: SqlSources = {
-        'search/sql/search-vector.sql': 'f3762a877fd93af33d529ea0264a0a47dd594b92fa5f46f0e7954df8f94063ab',
-        'forums/sql/post-search.sql': '59659b521d437335357039fbbce77e5347aaf5877b9d06c9a2a2f65daef12519',
+        'search/sql/search-vector.sql': '134061b0189e6be99fdf03d5176e3c2280bc13c10d19644b71b58a9be1691480',
+        'forums/sql/post-search.sql': '2991abdc3c01cdc8b275f0e1c62073195c9ca08dfd9649ad93693bd31a5ca3ef',
         'catalogue/sql/search.sql': '1b59f299f9a2820d76b4f75be6ae8caf460e38188662798e9995b92e8fc916db',
         'calendar/sql/event-search.sql': '81ab17b861d5c9a9f1547656ee7e1b908bf5ec5df1dd574db2a7aba59525c43f',
         'materials/sql/search.sql': 'f542acd0f409b87aad39b2b953996f3a486b9555ac6e52108f0fa468a8335b90',
@@ -32,8 +31,10 @@ export class FinnishSearch1796740000000 implements MigrationInterface {
         await queryRunner.query(`UPDATE network_event e SET search = network_event_vector(e)`);
         await queryRunner.query(`UPDATE material m SET search = material_vector(m)`);
         await queryRunner.query(`UPDATE toolkit_entry e SET search = toolkit_entry_vector(e)`);
-        // Posts keep their vectors: with no word analysed yet the new ones equal the old but for
-        // the written forms they add; search:reindex rebuilds them in batches while the site runs.
+        // Posts' vectors in the new form (the old ones' plain snowball stems no query looks for
+        // any more). No word is analysed yet, so they hold the snowball stems as base forms;
+        // `npm run search:reindex` then adds Voikko's, in batches while the site runs.
+        await queryRunner.query(`UPDATE forum_post p SET search = forum_post_vector(p)`);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
@@ -55,9 +56,13 @@ BEGIN
   RETURN NEW;
 END
 $$`);
+        await queryRunner.query(`UPDATE forum_post p SET search = setweight(to_tsvector(forum_search_config(p.language), coalesce((
+            SELECT t.title FROM forum_thread t WHERE t.id = p.thread_id
+               AND NOT EXISTS (SELECT 1 FROM forum_post o WHERE o.thread_id = p.thread_id AND o.id <> p.id AND (o.created_at, o.id) < (p.created_at, p.id))
+          ), '')), 'A') || to_tsvector(forum_search_config(p.language), p.body)`);
         await queryRunner.query(`DROP FUNCTION forum_post_vector(forum_post)`);
-        await queryRunner.query(`DROP FUNCTION search_marked_words(tsvector, tsquery), search_query_stemmed(regconfig, text, boolean), search_query_fi(text, integer, boolean),
-          search_typed_words(text), search_vector_localized(jsonb), search_vector(text, text), search_vector_fi(text), search_terms_fi(text), search_literal(text)`);
+        await queryRunner.query(`DROP FUNCTION search_marked_words(tsvector, tsquery), search_query_stemmed(regconfig, text, boolean), search_query_fi(text, integer, boolean, jsonb),
+          search_typed_terms(text, jsonb), search_typed_words(text), search_vector_localized(jsonb), search_vector(text, text), search_vector_fi(text), search_terms_fi(text), search_literal(text)`);
         await queryRunner.query(`DROP TABLE "search_word"`);
     }
 }

@@ -161,8 +161,8 @@ describe('a person who leaves', () => {
 
     const api = await t.http.get(`/api/v1/threads/${threadId}/posts`).set('authorization', `Bearer ${readerToken}`).set('accept-language', 'en');
     expect(api.body.items.find((item: { id: string }) => item.id === postId)).toMatchObject({ authorId: author.id, authorName: 'Deleted user' });
-    const swedish = await t.http.get(`/api/v1/search?q=${word}&lang=sv`).set('authorization', `Bearer ${readerToken}`);
-    expect(swedish.body.items[0]).toMatchObject({ postId, authorName: 'Borttagen användare' });
+    const swedish = await t.http.get(`/api/v1/search?q=${word}&kind=post&lang=sv`).set('authorization', `Bearer ${readerToken}`);
+    expect(swedish.body.groups[0].items[0]).toMatchObject({ kind: 'post', id: postId, authorName: 'Borttagen användare' });
 
     // The reader follows their own thread: the reply's mail goes once the edit window has passed.
     const [ids]: [{ id: string }[], number] = await db.query(`UPDATE notification SET due_at = now() WHERE key = $1 RETURNING id`, [`forum-post-${postId}-${reader.id}`]);

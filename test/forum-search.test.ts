@@ -1,6 +1,7 @@
 // Search over the discussion channels, on the real service and database: what a reflection thread
-// shows in search before and after the reader has posted there, and which matches are ranked when a
-// word is in more posts than the search ranks (ForumSearchService's CANDIDATES).
+// shows in search before and after the reader has posted there, which matches are ranked when a
+// word is in more posts than the search ranks (ForumSearchService's CANDIDATES), the filters of the
+// one search, and posts as its source of results (PostSearchSource): links and re-indexing.
 import { DataSource } from 'typeorm';
 import { Actor } from '../src/access/capabilities';
 import { Cohort } from '../src/catalogue/cohort.entity';
@@ -8,6 +9,7 @@ import { EnrolmentService } from '../src/enrolment/enrolment.service';
 import { CANDIDATES, ForumSearchService } from '../src/forums/forum-search.service';
 import { ForumsService, POSTS_PER_PAGE } from '../src/forums/forums.service';
 import { ModerationService } from '../src/forums/moderation.service';
+import { SearchSource, SearchSources } from '../src/search/search-sources';
 import { actorOf, createUser } from './support/accounts';
 import { newCohort } from './support/catalogue';
 import { startTestApp, TestApp } from './support/test-app';
@@ -23,7 +25,8 @@ describe('forum search', () => {
   let other: Actor;
   let facilitator: Actor;
 
-  const found = async (reader: Actor, words: string) => (await search.search(reader, words, 'fi', undefined, 100)).items.map((hit) => hit.postId);
+  const found = async (reader: Actor, words: string, filters = {}) => (await search.search(reader, words, 'fi', undefined, 100, filters)).items.map((hit) => hit.postId);
+  const postSource = (): SearchSource => t.app.get(SearchSources).all().find((source) => source.kind === 'post')!;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -97,5 +100,67 @@ describe('forum search', () => {
 
     const [first] = (await search.search(participant, 'tähtikartoitus', 'fi')).items;
     expect([first.postId, first.pageCursor, first.snippetHtml]).toEqual([opening, null, 'Aloitus: <mark>tähtikartoitus</mark> alkaa']);
+  });
+
+  it('pages through the results with the cursor, none twice', async () => {
+    const { threadId } = await forums.startThread(other, general, { title: 'Sivutus', body: 'Kaarnaveneet lähtivät.' }, 'fi');
+    for (let i = 0; i < 4; i++) await forums.reply(other, threadId, { body: `Kaarnavene numero ${i}.` }, 'fi');
+    const first = await search.search(participant, 'kaarnavene', 'fi', undefined, 3);
+    expect(first.items).toHaveLength(3);
+    const second = await search.search(participant, 'kaarnavene', 'fi', first.nextCursor, 3);
+    expect(second.nextCursor).toBeNull();
+    const all = [...first.items, ...second.items].map((hit) => hit.postId);
+    expect(new Set(all).size).toBe(5);
+  });
+
+  it('narrows to a channel, the forums of a programme\'s rounds, an author and the days written', async () => {
+    const { postId: inRound } = await forums.startThread(facilitator, cohortChannel, { title: 'Talvi', body: 'Lumiukko rakennettiin pihalle.' }, 'fi');
+    const { postId: inGeneral } = await forums.startThread(other, general, { title: 'Talvi', body: 'Lumiukko suli keväällä.' }, 'fi');
+    await t.app.get(DataSource).query(`UPDATE forum_post SET created_at = '2026-01-10T12:00:00Z' WHERE id = $1`, [inGeneral]);
+
+    expect((await found(participant, 'lumiukko')).sort()).toEqual([inRound, inGeneral].sort());
+    expect(await found(participant, 'lumiukko', { channelId: general })).toEqual([inGeneral]);
+    expect(await found(participant, 'lumiukko', { programmeId: cohort.programmeId })).toEqual([inRound]);
+    expect(await found(participant, 'lumiukko', { authorId: other.id })).toEqual([inGeneral]);
+    expect(await found(participant, 'lumiukko', { from: new Date('2026-01-10T00:00:00Z'), to: new Date('2026-01-10T00:00:00Z') })).toEqual([inGeneral]);
+    expect(await found(participant, 'lumiukko', { to: new Date('2026-01-09T00:00:00Z') })).toEqual([]);
+    expect(await found(participant, 'lumiukko', { from: new Date('2026-01-11T00:00:00Z') })).toEqual([inRound]);
+    // A reader outside the round does not get its forum's posts by naming its programme.
+    const outsider = actorOf(await createUser(t));
+    expect(await found(outsider, 'lumiukko', { programmeId: cohort.programmeId })).toEqual([]);
+    // An id that is none names nothing.
+    expect(await found(participant, 'lumiukko', { channelId: 'yleinen' })).toEqual([]);
+  });
+
+  it('gives the one search each post found, titled by its thread and linked to itself on the page of its thread it is on; a guest none', async () => {
+    const { threadId, postId: opening } = await forums.startThread(other, general, { title: 'Majakat', body: 'Majakanvartija kertoi tarinoita.' }, 'fi');
+    for (let i = 0; i < POSTS_PER_PAGE; i++) await forums.reply(other, threadId, { body: `Väli ${i}.` }, 'fi');
+    const { postId: late } = await forums.reply(participant, threadId, { body: 'Toinen majakanvartija vastasi.' }, 'fi');
+
+    const page = await postSource().search({ actor: participant, typed: 'majakanvartija', analysed: {}, lang: 'fi', filters: {}, limit: 10 });
+    const byId = new Map(page.items.map((item) => [item.id, item]));
+    expect([...byId.keys()].sort()).toEqual([opening, late].sort());
+    expect(byId.get(opening)).toMatchObject({ kind: 'post', title: 'Majakat', url: `/threads/${threadId}#post-${opening}`, context: 'Yleinen keskustelu', authorName: 'Pekka Korhonen' });
+    expect(byId.get(late)!.url).toMatch(new RegExp(`^/threads/${threadId}\\?cursor=[^#]+#post-${late}$`));
+    expect(byId.get(late)!.snippetHtml).toBe('Toinen <mark>majakanvartija</mark> vastasi');
+    expect(byId.get(late)!.date).toBeInstanceOf(Date);
+
+    expect(await postSource().search({ actor: null, typed: 'majakanvartija', analysed: {}, lang: 'fi', filters: {}, limit: 10 })).toEqual({ items: [], nextCursor: null });
+  });
+
+  it('re-indexes every post in batches, learning the words again first', async () => {
+    const ds = t.app.get(DataSource);
+    const { postId } = await forums.startThread(other, general, { title: 'Taivas', body: 'Revontulet loistivat taivaalla.' }, 'fi');
+    // As before Voikko was installed: the word unknown and the post's vector without its base form.
+    await ds.query(`DELETE FROM search_word WHERE word = 'revontulet'`);
+    await ds.query(`UPDATE forum_post SET search = to_tsvector('simple', body) WHERE id = $1`, [postId]);
+    expect(await found(participant, 'revontuli')).toEqual([]);
+
+    const [{ posts }]: { posts: number }[] = await ds.query(`SELECT count(*)::int AS posts FROM forum_post`);
+    let after: string | null = null;
+    let batches = 0;
+    while ((after = await postSource().reindexBatch(after, 50)) !== null) batches++;
+    expect(batches).toBe(Math.ceil(posts / 50));
+    expect(await found(participant, 'revontuli')).toEqual([postId]);
   });
 });

@@ -222,7 +222,7 @@ describe('hostile input on the discussion pages', () => {
   });
 
   it('shows hostile posts in search snippets as text, with only <mark> added', async () => {
-    let next: string | null = `/search?q=${encodeURIComponent('kehittäjä')}`;
+    let next: string | null = `/search?q=${encodeURIComponent('kehittäjä')}&kind=post`;
     let results = 0;
     const snippetTexts: string[] = [];
     while (next) {

@@ -758,11 +758,13 @@ describe(`fuzzing every route (FUZZ_SEED=${SEED}, FUZZ_RUNS=${RUNS})`, () => {
     db = new Client({ connectionString: t.config.databaseUrl });
     await db.connect();
     // Every table but the session store and the running processes' heartbeats (written every 10 s
-    // whatever the requests); of api_token, all but "last used" (each API call may write it).
+    // whatever the requests); of api_token, all but "last used" (each API call may write it); and
+    // not search_word, Voikko's analyses of words: a writer stores its text's words before the
+    // write (so the trigger finds them) and a refused text may leave some, which show nothing.
     const columns: { table_name: string; column_name: string }[] = (
       await db.query(
         `SELECT c.table_name, c.column_name FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
-          WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' AND c.table_name NOT IN ('user_session', 'migrations', 'running_process')
+          WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' AND c.table_name NOT IN ('user_session', 'migrations', 'running_process', 'search_word')
             AND NOT (c.table_name = 'api_token' AND c.column_name = 'last_used_at')
           ORDER BY c.table_name, c.ordinal_position`,
       )

@@ -11,13 +11,18 @@
 // unnest(…), over connections with session_replication_role = replica: no per-row trigger fires,
 // neither the foreign keys' checks (the benchmark checks every reference afterwards) nor
 // forum_post's own triggers, whose work is done set-based instead: the search vector in the same
-// INSERT with the forum_post_search trigger's own expression, reply counts and latest activity in
-// one UPDATE afterwards (the benchmark checks the stored vectors against what the trigger
-// computes, and the counts). The two secondary indexes of forum_post are dropped for the load and
-// rebuilt from their own definitions.
+// INSERT with the expression of forum_post_vector (forums/sql/post-search.sql: Voikko's terms from
+// search_word, which the caller's `learn` fills with every word the generator can write before a
+// post is loaded, as the app learns a post's words before writing it), reply counts and latest
+// activity in one UPDATE afterwards (the benchmark checks the stored vectors against what the
+// trigger computes, and the counts). The two secondary indexes of forum_post are dropped for the
+// load and rebuilt from their own definitions. With `snowballColumn`, each post also gets its
+// vector as the trigger made it before issue 20 (PostgreSQL's snowball `finnish`, `swedish`,
+// `english`) in a column search_snowball the caller added: bench:search's baseline.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
+import { benchVocabulary } from './bench-vocabulary';
 
 export interface SeedOptions {
   /** The bench database: posts are loaded over connections of their own (see seedForum). */
@@ -34,6 +39,10 @@ export interface SeedOptions {
   passwordHash: string;
   /** Statements under way at once while loading posts. */
   parallel: number;
+  /** Learns the words of these texts before any post is loaded; by default SearchVocabulary.learn on a connection of its own (bench-vocabulary.ts). */
+  learn?: (texts: string[]) => Promise<unknown>;
+  /** Also fill forum_post.search_snowball (added by the caller) with the snowball vector the trigger made before issue 20. */
+  snowballColumn?: boolean;
 }
 
 export interface Seeded {
@@ -53,7 +62,9 @@ const words = (text: string) => text.trim().split(/\s+/);
 // lemma, the lemmas in order of frequency (a lemma's rank r drawn with probability about 1/r, as
 // in real text), each with its inflected forms (one drawn evenly). A Finnish lemma written
 // "nominative/stem" gets the forms nominative, stem+n, stem+ssa, stem+sta, stem+lle, stem+ksi,
-// stem+t (with the stem's vowel harmony); "a|b|c" lists the forms themselves.
+// stem+t (with the stem's vowel harmony); "a|b|c" lists the forms themselves. The last few are
+// written only inflected or inside compounds (käsi, alue, jalka never as such): what bench:search
+// checks Finnish search finds.
 const FI_FUNCTION = `ja on että se ei kun mutta myös niin tai jos kuin meidän tämä oli ovat voi joka miten mitä nyt vielä sitten paljon aina jo
   esimerkiksi hyvin kyllä vain ehkä siis eli sekä jotta koska vaikka mikä missä meillä teillä heidän minun sinun tässä siinä`;
 const FI_LEMMAS = `työ/työ asia/asia ryhmä/ryhmä tiimi/tiimi päivä/päivä tehdä|teemme|tehtiin|tehnyt hyvä|hyvää|hyviä kiitos|kiitoksia
@@ -77,7 +88,9 @@ const FI_LEMMAS = `työ/työ asia/asia ryhmä/ryhmä tiimi/tiimi päivä/päivä
   rajapinta/rajapinna laki/lai asetus/asetukse hallinto/hallinno johtoryhmä/johtoryhmä kulttuuri/kulttuuri hyvinvointi/hyvinvoinni
   etätyö/etätyö hybriditapaaminen/hybriditapaamise toimisto/toimisto kokous/kokoukse pilotti/piloti laatu/laadu tulos/tulokse|tuloksia
   vaikutus/vaikutukse riski/riski hankinta/hankinna sopimus/sopimukse asiantuntija/asiantuntija suunnitelma/suunnitelma yhteenveto/yhteenvedo
-  materiaali/materiaali tallenne/tallentee kommentti/kommenti Helsinki|Helsingissä|Helsinkiin Tampere|Tampereella Oulu|Oulussa Turku|Turussa`;
+  materiaali/materiaali tallenne/tallentee kommentti/kommenti Helsinki|Helsingissä|Helsinkiin Tampere|Tampereella Oulu|Oulussa Turku|Turussa
+  kädessä|käden|käsissä|kädet keskustelualueen|keskustelualueella|keskustelualueelle itsearviointityökalu/itsearviointityökalu|itsearviointityökalut
+  johtamiskulttuuri/johtamiskulttuuri|johtamiskulttuuria jalkojen|jalassa|jalat`;
 
 const SV_FUNCTION = `och att det är som för på med inte en ett av jag vi har till om den kan men också hur vad när så eller`;
 const SV_LEMMAS = `arbete|arbetet grupp|gruppen team|teamet tack|tacksam dag|dagen ny|nya viktig|viktigt fråga|frågan|frågor svar|svaret erfarenhet|erfarenheter
@@ -120,7 +133,7 @@ const VOCABULARIES: Record<Language, Vocabulary> = {
   en: { functionWords: words(EN_FUNCTION), lemmas: words(EN_LEMMAS).map((lemma) => lemma.split('|')) },
 };
 
-type Language = 'fi' | 'sv' | 'en';
+export type Language = 'fi' | 'sv' | 'en';
 
 /** A sentence that a few posts in ten thousand carry: the rare word of the search queries. */
 export const RARE_WORD = 'kvanttilaskenta';
@@ -198,19 +211,41 @@ const microsecondInstant = (ms: number, micros: number) => `${new Date(Math.floo
 
 const DAY_MS = 86_400_000;
 
+/** A post's search vector as forum_post_vector makes it (the thread's title only in the opening post's). */
+export const POST_VECTOR = `setweight(search_vector(p.language, coalesce(p.title, '')), 'A') || search_vector(p.language, p.body)`;
+/** … and as the forum_post_search trigger made it before issue 20: snowball stems only. */
+export const SNOWBALL_POST_VECTOR = `setweight(to_tsvector(forum_search_config(p.language), coalesce(p.title, '')), 'A') || to_tsvector(forum_search_config(p.language), p.body)`;
+
 /**
  * Posts as the app would have written them: body_html as renderMarkdown makes it of plain
- * paragraphs, and the search vector with the forum_post_search trigger's own expression (the
- * thread's title only in the opening post's).
+ * paragraphs, and the search vector as forum_post_vector makes it.
  */
-const INSERT_POSTS = `
-  INSERT INTO forum_post (id, thread_id, author_id, reply_to_id, body, body_html, language, created_at, deleted_at, hidden_at, hidden_reason, search)
+const insertPosts = (snowball: boolean) => `
+  INSERT INTO forum_post (id, thread_id, author_id, reply_to_id, body, body_html, language, created_at, deleted_at, hidden_at, hidden_reason, search${snowball ? ', search_snowball' : ''})
   SELECT p.id, p.thread_id, p.author_id, p.reply_to_id, p.body,
          '<p>' || replace(p.body, E'\\n\\n', E'</p>\\n<p>') || E'</p>\\n',
          p.language, p.created_at, p.deleted_at, p.hidden_at, CASE WHEN p.hidden_at IS NOT NULL THEN 'Asiaton viesti' END,
-         setweight(to_tsvector(forum_search_config(p.language), coalesce(p.title, '')), 'A') || to_tsvector(forum_search_config(p.language), p.body)
+         ${POST_VECTOR}${snowball ? `, ${SNOWBALL_POST_VECTOR}` : ''}
   FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::text[])
     AS p(id, thread_id, author_id, reply_to_id, body, language, created_at, deleted_at, hidden_at, title)`;
+
+/** Every word the generator can write (each language's words, the titles, the rare sentence), one text a language and one of the titles. */
+export function seedVocabularyTexts(): string[] {
+  return [
+    ...Object.values(VOCABULARIES).map((v) => [...v.functionWords, ...v.lemmas.flat()].join(' ')),
+    [...Object.values(TITLES).flat(), 'Kehittäjäverkoston kevät: kysymykset ja vastaukset', RARE_SENTENCE].join(' \n'),
+  ];
+}
+
+/** `count` post bodies as the seed draws them (85 % Finnish, 10 % Swedish, 5 % English), from a generator of their own: for timing what writing a post costs. */
+export function samplePosts(count: number, seed = 20261207): { body: string; language: Language }[] {
+  const random = mulberry32(seed);
+  return Array.from({ length: count }, (_, i) => {
+    const roll = random();
+    const language: Language = roll < 0.85 ? 'fi' : roll < 0.95 ? 'sv' : 'en';
+    return { body: postBody(random, VOCABULARIES[language], i % RARE_EVERY === RARE_EVERY - 1), language };
+  });
+}
 
 interface ThreadPlan {
   no: number;
@@ -499,6 +534,18 @@ export async function seedForum(pool: Pool, options: SeedOptions): Promise<Seede
 
   for (const index of indexes) await q(`DROP INDEX ${index.indexname}`);
 
+  // As the app learns a post's words before writing it: every word the generator can write, before any post.
+  await timed('vocabulary', async () => {
+    if (options.learn) return options.learn(seedVocabularyTexts());
+    const own = await benchVocabulary(options.databaseUrl);
+    try {
+      await own.vocabulary.learn(seedVocabularyTexts());
+    } finally {
+      await own.close();
+    }
+  });
+  const insert = insertPosts(options.snowballColumn ?? false);
+
   // In time order, BATCH_POSTS at a time, `parallel` statements under way; each batch drawn just before it is sent.
   const timeline = new Timeline(threads.map((thread) => new ThreadWriter(thread, authorIds, options.cohorts)));
   let generatingMs = 0;
@@ -511,7 +558,7 @@ export async function seedForum(pool: Pool, options: SeedOptions): Promise<Seede
           const started = performance.now();
           const batch = timeline.next(BATCH_POSTS);
           generatingMs += performance.now() - started;
-          await loader.query(INSERT_POSTS, [batch.id, batch.threadId, batch.authorId, batch.replyToId, batch.body, batch.language, batch.createdAt, batch.deletedAt, batch.hiddenAt, batch.title]);
+          await loader.query(insert, [batch.id, batch.threadId, batch.authorId, batch.replyToId, batch.body, batch.language, batch.createdAt, batch.deletedAt, batch.hiddenAt, batch.title]);
         }
       };
       await Promise.all(Array.from({ length: options.parallel }, lane));

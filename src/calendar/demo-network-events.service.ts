@@ -4,6 +4,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { SearchVocabulary } from '../search/search-vocabulary.service';
+import { eventTexts } from './network-event.search';
 import { NetworkEvent } from './network-event.entity';
 import type { NetworkEventInput } from './network-events.service';
 
@@ -12,10 +14,14 @@ const NETWORK_EVENTS_LOCK_KEY = 0x64656d45;
 
 @Injectable()
 export class DemoNetworkEventsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly vocabulary: SearchVocabulary,
+  ) {}
 
   /** Adds the events when there are none yet; returns how many it added. */
   async addIfNone(events: NetworkEventInput[]): Promise<number> {
+    await this.vocabulary.learn(events.flatMap(eventTexts));
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [NETWORK_EVENTS_LOCK_KEY]);
       if ((await manager.count(NetworkEvent)) > 0) return 0;

@@ -11,8 +11,10 @@ import { checkedId, constraintRefusal, FieldErrors, NotFound, Refused, withValue
 import { fromHelsinki } from '../i18n/helsinki-time';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { UserService } from '../identity/user.service';
+import { SearchVocabulary } from '../search/search-vocabulary.service';
 import { markdownAsText, renderMarkdown } from '../views/markdown';
 import { CalendarEvent } from './ics';
+import { eventTexts } from './network-event.search';
 import { NetworkEvent, NetworkEventStatus } from './network-event.entity';
 import { cohortNameIn } from '../i18n/cohort-name';
 
@@ -158,6 +160,7 @@ export class NetworkEventsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CONFIG) private readonly config: Config,
     private readonly users: UserService,
+    private readonly vocabulary: SearchVocabulary,
   ) {}
 
   /** Published and cancelled network events ending after `from`, for /calendar/all.ics. */
@@ -258,6 +261,8 @@ export class NetworkEventsService {
   async create(actorId: string, input: NetworkEventInput): Promise<NetworkEvent> {
     const problems = networkEventProblems(input);
     if (Object.keys(problems).length) throw new FieldErrors(problems);
+    // The words first, so the event's search vector has their base forms and parts (search/search-vocabulary.service.ts).
+    await this.vocabulary.learn(eventTexts(input));
     return this.write(async (manager) => {
       const event = await manager.save(manager.create(NetworkEvent, { ...fieldsOf(input), status: 'published', revision: 0 }));
       await this.users.audit(manager, { actorUserId: actorId, action: 'network-event.created', targetType: 'network_event', targetId: event.id, details: { startsAt: event.startsAt.toISOString() } });
@@ -269,6 +274,7 @@ export class NetworkEventsService {
   async update(actorId: string, id: string, input: NetworkEventInput): Promise<NetworkEvent> {
     const problems = networkEventProblems(input);
     checkedId(id);
+    if (Object.keys(problems).length === 0) await this.vocabulary.learn(eventTexts(input));
     return this.write(async (manager) => {
       const event = await this.lock(manager, id);
       if (event.status === 'cancelled') throw new Refused('networkEvent.edit.cancelled');

@@ -1,10 +1,11 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '../identity/identity.module';
 import { AdminCohortsController } from './admin-cohorts.controller';
 import { AdminProgrammesController } from './admin-programmes.controller';
 import { CatalogueApiController } from './catalogue.api.controller';
 import { CatalogueController } from './catalogue.controller';
+import { ProgrammeSearch, RoundSearch } from './catalogue.search';
 import { CatalogueService } from './catalogue.service';
 import { Cohort } from './cohort.entity';
 import { CohortsApiController } from './cohorts.api.controller';
@@ -15,11 +16,24 @@ import { ProgrammesService } from './programmes.service';
 import { SchedulingService } from './scheduling.service';
 import { SessionChange } from './session-change.entity';
 import { AdminScheduleService } from './admin-schedule.service';
+import { SearchSources } from '../search/search-sources';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Programme, Cohort, CohortSession, SessionChange]), IdentityModule],
   controllers: [CatalogueController, CatalogueApiController, CohortsApiController, AdminProgrammesController, AdminCohortsController],
-  providers: [CatalogueService, ProgrammesService, SchedulingService, AdminScheduleService, DemoCohortsService],
+  providers: [CatalogueService, ProgrammesService, SchedulingService, AdminScheduleService, DemoCohortsService, ProgrammeSearch, RoundSearch],
   exports: [CatalogueService, ProgrammesService, SchedulingService, DemoCohortsService],
 })
-export class CatalogueModule {}
+export class CatalogueModule implements OnModuleInit {
+  constructor(
+    private readonly sources: SearchSources,
+    private readonly programmeSearch: ProgrammeSearch,
+    private readonly roundSearch: RoundSearch,
+  ) {}
+
+  /** Programmes and rounds are found by the one search (search/search-sources.ts). */
+  onModuleInit() {
+    this.sources.register(this.programmeSearch);
+    this.sources.register(this.roundSearch);
+  }
+}

@@ -10,6 +10,7 @@ import { checkedId, constraintRefusal, FieldErrors, NotFound, Refused, withValue
 import { DomainEvents } from '../events/domain-events';
 import { addHelsinkiDays, shiftInHelsinki, ShiftUnit, toHelsinki } from '../i18n/helsinki-time';
 import { UserService } from '../identity/user.service';
+import { SearchVocabulary } from '../search/search-vocabulary.service';
 import { Cohort, CohortStatus } from './cohort.entity';
 import { CohortSession } from './cohort-session.entity';
 import { facilitatorsByEmail } from './facilitators';
@@ -69,6 +70,7 @@ export class SchedulingService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UserService,
     private readonly events: DomainEvents,
+    private readonly vocabulary: SearchVocabulary,
   ) {}
 
   /** Creates a draft cohort of a programme with all its sessions, or nothing. */
@@ -79,14 +81,17 @@ export class SchedulingService {
     if (input.sessions.length > MAX_SESSIONS) problems.sessions = withValues('session.tooMany', { max: MAX_SESSIONS });
     Object.assign(problems, completionProblems(input, input.sessions.length || null));
     if (Object.keys(problems).length) throw new FieldErrors(problems);
+    // The words first, so the round's search vector has their base forms and parts (search/search-vocabulary.service.ts).
+    const span = spanOf(input.sessions);
+    const name = input.name?.trim() || termLabel(termOf(span.startsAt), 'fi');
+    await this.vocabulary.learn([name, input.place]);
     return this.write(async (manager) => {
       const programme = await this.programme(manager, programmeId, { withFacilitators: true });
       const facilitators = input.facilitatorEmails ? await facilitatorsByEmail(manager, input.facilitatorEmails) : (programme.facilitators ?? []);
-      const span = spanOf(input.sessions);
       const cohort = await manager.save(
         manager.create(Cohort, {
           ...cohortFields(input),
-          name: input.name?.trim() || termLabel(termOf(span.startsAt), 'fi'),
+          name,
           programmeId: programme.id,
           term: termOf(span.startsAt),
           ...span,
@@ -103,6 +108,7 @@ export class SchedulingService {
 
   /** Changes a cohort's own fields; `changes` holds only what is to change. */
   async updateCohort(actorId: string, cohortId: string, changes: Partial<CohortInput>): Promise<Cohort> {
+    await this.vocabulary.learn([changes.name, changes.place]);
     return this.write(async (manager) => {
       const cohort = await this.lockCohort(manager, cohortId);
       if (!mayEditCohort(cohort.status)) throw new Refused(`cohort.edit.${cohort.status}`);

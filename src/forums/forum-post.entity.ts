@@ -5,10 +5,11 @@ import { User } from '../identity/user.entity';
 
 /**
  * A post (viesti). The body is Markdown as written; bodyHtml is it rendered and sanitised once, when
- * written, so reading a thread renders nothing. `search` is the body's text-search vector in the
- * post's own language (finnish, swedish or english configuration), kept by a trigger, with a GIN
- * index (migration Forums). The opening post's vector also holds its thread's title. A deleted post keeps its place ("message deleted"); a hidden one
- * shows its moderator's reason.
+ * written, so reading a thread renders nothing. `search` is the body's search vector in the post's
+ * own language (Finnish with Voikko's base forms and compound parts, Swedish or English stemmed:
+ * search/sql/search-vector.sql), kept by a trigger, with a GIN index (migration Forums). The
+ * opening post's vector also holds its thread's title. A deleted post keeps its place ("message
+ * deleted"); a hidden one shows its moderator's reason.
  */
 @Entity('forum_post')
 @Index('forum_post_thread_order', ['threadId', 'createdAt', 'id'])

@@ -1,6 +1,6 @@
 // The JSON API for the discussion channels: the channels a person may read, their threads, a
-// thread's posts, writing, editing and deleting one's own posts, and search. Every route is for a
-// signed-in person (bearer token), and each calls the same ForumsService method as the pages, so
+// thread's posts, writing, editing and deleting one's own posts (posts are searched by the one
+// search, GET /api/v1/search). Every route is for a signed-in person (bearer token), and each calls the same ForumsService method as the pages, so
 // the same rules answer: 403 with `code` for a forum the person may not read or post in (another
 // round's, or one they are only waitlisted for) and a post not theirs, 409 with `code` for a locked
 // thread, an archived channel or an edit after the window, 400 with `fields` for what was typed,
@@ -25,7 +25,6 @@ import { Language } from '../i18n/i18n';
 import { ApiBadRequestQuery, ApiConflictDto, ApiErrorDto } from '../web/api/errors.dto';
 import { LanguageQuery } from '../web/api/request.dto';
 import { Lang } from '../web/language';
-import { ForumSearchService } from './forum-search.service';
 import {
   channelDto,
   ChannelListDto,
@@ -38,9 +37,6 @@ import {
   PostListDto,
   postListDto,
   PostListQuery,
-  searchHitDto,
-  SearchQuery,
-  SearchResultDto,
   threadDto,
   ThreadListDto,
   ThreadListQuery,
@@ -57,10 +53,7 @@ const WRITTEN_REFUSED =
 @ApiUnauthorizedResponse({ type: ApiErrorDto, description: NO_TOKEN })
 @Controller('api/v1')
 export class ForumsApiController {
-  constructor(
-    private readonly forums: ForumsService,
-    private readonly searching: ForumSearchService,
-  ) {}
+  constructor(private readonly forums: ForumsService) {}
 
   @Get('channels')
   @SignedIn()
@@ -145,14 +138,5 @@ export class ForumsApiController {
   @ApiConflictResponse({ type: ApiConflictDto, description: 'A moderator has hidden the post (`forum.post.hidden`).' })
   async delete(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<void> {
     await this.forums.deletePost(actor, id);
-  }
-
-  @Get('search')
-  @SignedIn()
-  @ApiOkResponse({ type: SearchResultDto, description: 'Posts you may read that match, best first, a page at a time.' })
-  @ApiBadRequestResponse({ type: ApiErrorDto, description: '`fields.q`: no words, or more than 200 characters; or another query parameter is not valid.' })
-  async search(@Query() query: SearchQuery, @CurrentActor() actor: Actor, @Lang() lang: Language): Promise<SearchResultDto> {
-    const page = await this.searching.search(actor, query.q, query.lang ?? lang, query.cursor, query.limit ?? 20);
-    return { items: page.items.map((hit) => searchHitDto(hit, query.lang ?? lang)), nextCursor: page.nextCursor };
   }
 }

@@ -1,7 +1,7 @@
 // The discussion pages, for signed-in people: the channel list, a channel's threads, starting a
 // thread, a thread's pages with the reply form, editing and deleting one's own posts, channel and
-// thread subscriptions, and search. The rules (who reads and writes where, the edit window, locked
-// threads, archived channels) are ForumsService's: a refused form shows its page again with the
+// thread subscriptions (posts are searched by the one search, search/search.controller.ts). The
+// rules (who reads and writes where, the edit window, locked threads, archived channels) are ForumsService's: a refused form shows its page again with the
 // service's reason, 400 with each message next to its field and the text kept, 409 for a locked
 // thread, an archived channel or a passed edit window, 403 where the person may not write.
 //
@@ -21,7 +21,6 @@ import { confirmationPage, confirmedForm } from '../web/confirmation';
 import { FormRoundTrip, formRoundTrip } from '../web/form-round-trip';
 import { fieldChecks, fieldText, translateFields, translateMessage, validateForm } from '../web/forms';
 import { Lang } from '../web/language';
-import { ForumSearchService } from './forum-search.service';
 import { ForumSubscriptions } from './forum-subscriptions.service';
 import { ButtonFormDto, ChannelSubscriptionFormDto, PostEditFormDto, removalsOf, ReplyFormDto, ThreadFormDto, ThreadSubscriptionFormDto } from './forums-web.dto';
 import { checkedBody, checkedTitle, ForumsService } from './forums.service';
@@ -35,7 +34,6 @@ import {
   postStart,
   refusalText,
   refusedForm,
-  searchPage,
   threadFormPage,
   threadHref,
   threadNotice,
@@ -68,7 +66,6 @@ export class ForumsController {
     private readonly forums: ForumsService,
     private readonly moderation: ModerationService,
     private readonly subscriptions: ForumSubscriptions,
-    private readonly search: ForumSearchService,
   ) {}
 
   private get pages(): ThreadPageServices {
@@ -236,20 +233,6 @@ export class ForumsController {
     }
     const { threadId } = await this.forums.deletePost(actor, id);
     return reply.redirect(threadHref(threadId, { cursor: cursorOf(form.value.cursor), done: 'deleted', anchor: `post-${id}` }), 303);
-  }
-
-  @Get('search')
-  async searchPage(@Query() query: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
-    const raw = (query && typeof query === 'object' ? query : {}) as Record<string, unknown>;
-    const q = fieldText(query, 'q');
-    if (!('q' in raw)) return reply.view('forums/search', searchPage(lang, q));
-    try {
-      const hits = await this.search.search(actor, raw.q, lang, cursorOf(fieldText(query, 'cursor')));
-      return reply.view('forums/search', searchPage(lang, q, { hits }));
-    } catch (error) {
-      if (!(error instanceof FieldErrors)) throw error;
-      return reply.status(HttpStatus.BAD_REQUEST).view('forums/search', searchPage(lang, q, { errors: error.fields }));
-    }
   }
 
   private async channelPage(actor: Actor, id: string, lang: Language, state: ChannelPageState) {

@@ -16,7 +16,6 @@ import { LANGUAGES, Language } from '../i18n/i18n';
 import { LanguageQuery, MAX_PAGE_SIZE, Omittable } from '../web/api/request.dto';
 import { authorName as nameOf } from './author-name';
 import { CHANNEL_KINDS, ChannelKind } from './forum-channel.entity';
-import { MAX_QUERY_LENGTH, SearchHit } from './forum-search.service';
 import { ChannelSummary, MAX_BODY_LENGTH, MAX_TITLE_LENGTH, PostView, ThreadPage, ThreadSummary } from './forums.service';
 import { AttachmentView, MAX_ATTACHMENTS } from './post-attachments.service';
 
@@ -56,20 +55,6 @@ export class ThreadListQuery extends CursorQuery {
 
 export class PostListQuery extends CursorQuery {
   @Limit(50)
-  limit?: number;
-}
-
-export class SearchQuery extends CursorQuery {
-  @ApiProperty({
-    maxLength: MAX_QUERY_LENGTH,
-    example: 'kehittäjä',
-    description: 'Words to find, as a search box takes them ("quoted phrase", -without, or). Each post is matched in its own language, so inflected Finnish forms find each other.',
-  })
-  @IsOptional()
-  @IsString({ message: `q must be text of 1–${MAX_QUERY_LENGTH} characters` })
-  q?: string;
-
-  @Limit(20)
   limit?: number;
 }
 
@@ -339,43 +324,6 @@ export class PostListDto {
   nextCursor: string | null;
 }
 
-export class SearchHitDto {
-  @ApiProperty({ format: 'uuid' })
-  postId: string;
-
-  @ApiProperty({ format: 'uuid' })
-  threadId: string;
-
-  @ApiProperty()
-  threadTitle: string;
-
-  @ApiProperty({ format: 'uuid' })
-  channelId: string;
-
-  @ApiProperty()
-  channelName: string;
-
-  @ApiProperty({ description: 'Who wrote it; "Poistettu käyttäjä" (in the language asked for) when the account is erased or gone, never blank.' })
-  authorName: string;
-
-  @ApiProperty({ format: 'date-time' })
-  createdAt: Date;
-
-  @ApiProperty({ enum: LANGUAGES })
-  language: Language;
-
-  @ApiProperty({ example: 'Kehittäjien verkosto <mark>kokoontuu</mark> keväällä.', description: 'HTML: the post’s text escaped, with the matched words in <mark>.' })
-  snippetHtml: string;
-}
-
-export class SearchResultDto {
-  @ApiProperty({ type: [SearchHitDto], description: 'Best match first, among the posts you may read.' })
-  items: SearchHitDto[];
-
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last one.' })
-  nextCursor: string | null;
-}
-
 // ---- From the services' views to answers ----
 
 export function channelDto(channel: ChannelSummary): ChannelDto {
@@ -420,9 +368,4 @@ export function postListDto(page: ThreadPage, lang: Language): PostListDto {
     items: page.posts.map((post) => postDto(post, lang)),
     nextCursor: page.nextCursor,
   };
-}
-
-export function searchHitDto(hit: SearchHit, lang: Language): SearchHitDto {
-  const { postId, threadId, threadTitle, channelId, channelName, authorName, createdAt, language, snippetHtml } = hit;
-  return { postId, threadId, threadTitle, channelId, channelName, authorName: nameOf(authorName, lang), createdAt, language, snippetHtml };
 }

@@ -1,7 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EnrolmentModule } from '../enrolment/enrolment.module';
 import { FilesModule } from '../files/files.module';
+import { SearchSources } from '../search/search-sources';
 import { AdminChannelsController } from './admin-channels.controller';
 import { ChannelsAdminService } from './channels-admin.service';
 import { DiscussionImportService } from './discussion-import.service';
@@ -21,13 +22,23 @@ import { ForumsApiController } from './forums.api.controller';
 import { ForumsService } from './forums.service';
 import { ModerationService } from './moderation.service';
 import { PostAttachments } from './post-attachments.service';
+import { PostSearchSource } from './post-search-source';
 import { CohortMessageController } from './cohort-message.controller';
 import { UnsubscribeController } from './unsubscribe.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ForumChannel, ForumThread, ForumPost, ForumRead, ForumSubscription, ForumModeration]), EnrolmentModule, FilesModule],
   controllers: [ForumsController, ForumModerationController, ForumsApiController, AdminChannelsController, UnsubscribeController, CohortForumController, CohortMessageController],
-  providers: [ForumsService, ModerationService, ForumSearchService, ForumNotifications, ForumSubscriptions, ChannelsAdminService, DiscussionImportService, PostAttachments],
+  providers: [ForumsService, ModerationService, ForumSearchService, ForumNotifications, ForumSubscriptions, ChannelsAdminService, DiscussionImportService, PostAttachments, PostSearchSource],
   exports: [ForumsService, ModerationService, DiscussionImportService],
 })
-export class ForumsModule {}
+export class ForumsModule implements OnModuleInit {
+  constructor(
+    private readonly sources: SearchSources,
+    private readonly posts: PostSearchSource,
+  ) {}
+
+  onModuleInit() {
+    this.sources.register(this.posts);
+  }
+}

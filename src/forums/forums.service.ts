@@ -25,6 +25,7 @@ import { AttachmentChanges, AttachmentLimits, AttachmentView, PostAttachments } 
 import { levelShown, SubscriptionLevels, threadLevelsSql } from './forum-subscriptions.service';
 import { SubscriptionLevel } from './forum-subscription.entity';
 import { detectLanguage } from './language-detection';
+import { SearchVocabulary } from '../search/search-vocabulary.service';
 import { cohortNameIn } from '../i18n/cohort-name';
 import { decodeCursor, encodeCursor, Page } from '../web/api/cursor';
 
@@ -200,6 +201,7 @@ export class ForumsService {
     @Inject(CONFIG) private readonly config: Config,
     private readonly notifications: ForumNotifications,
     private readonly attachments: PostAttachments,
+    private readonly vocabulary: SearchVocabulary,
   ) {}
 
   /** How many files a post may carry and how large each, as its forms say. */
@@ -315,6 +317,8 @@ export class ForumsService {
     mustHaveVerifiedEmail(actor);
     const title = checkedTitle(input.title);
     const body = checkedBody(input.body);
+    // Before the post's transaction, so its search vector finds the words analysed (search/search-vocabulary.service.ts).
+    await this.vocabulary.learn([title, body]);
     return this.dataSource.transaction(async (manager) => {
       const channel = await this.channel(actor, channelId, lang, manager, true);
       mustStartThreadIn(channel);
@@ -344,6 +348,8 @@ export class ForumsService {
     checkedId(cohortId);
     const [found]: { id: string }[] = await this.dataSource.query(`SELECT id FROM forum_channel WHERE cohort_id = $1`, [cohortId]);
     if (!found) throw new NotFound();
+    // Learned before the transaction that checks the rights and then the texts: only texts that could be posted.
+    await this.vocabulary.learn(textsToLearn(() => [checkedTitle(input.title), checkedBody(input.body)]));
     return this.dataSource.transaction(async (manager) => {
       // Rights before the text: someone who may not write to the round hears nothing about what they typed.
       const channel = await this.channel(actor, found.id, lang, manager, true);
@@ -368,6 +374,7 @@ export class ForumsService {
     const body = checkedBody(input.body);
     const replyToId = input.replyToId === undefined || input.replyToId === null || input.replyToId === '' ? null : input.replyToId;
     if (replyToId !== null && !isUuid(replyToId)) throw new FieldErrors({ replyToId: 'forum.replyTo.unknown' });
+    await this.vocabulary.learn([body]);
     return this.dataSource.transaction(async (manager) => {
       const { thread, channel } = await this.threadForWriting(manager, actor, threadId, lang);
       if (replyToId) {
@@ -391,6 +398,7 @@ export class ForumsService {
   async editPost(actor: Actor, postId: string, input: PostInput, attachments?: AttachmentChanges): Promise<{ threadId: string }> {
     checkedId(postId);
     const body = checkedBody(input.body);
+    await this.vocabulary.learn([body]);
     return this.dataSource.transaction(async (manager) => {
       const post = await this.ownPost(manager, actor, postId);
       if (!this.withinEditWindow(post.created_at)) throw new Refused(this.editWindowPassed());
@@ -720,6 +728,15 @@ function threadSummary(row: ThreadRow): ThreadSummary {
     createdAt: new Date(row.created_at),
     unread: row.unread,
   };
+}
+
+/** The texts `check` gives, or none when it refuses them. */
+function textsToLearn(check: () => string[]): string[] {
+  try {
+    return check();
+  } catch {
+    return [];
+  }
 }
 
 /** A title as stored: trimmed, 1–200 characters. */

@@ -1,6 +1,6 @@
-// What the discussion pages show, built from what ForumsService, ModerationService and search
-// answer: the channel list, a channel's threads, the thread page with its reply, subscription and
-// moderation forms, the new-thread and edit forms, search results and the moderation log; and the
+// What the discussion pages show, built from what ForumsService and ModerationService answer:
+// the channel list, a channel's threads, the thread page with its reply, subscription and
+// moderation forms, the new-thread and edit forms and the moderation log; and the
 // addresses that bring a reader back to the page of a thread they were on. No rule is decided
 // here: what a reader may do with a post or a channel comes from the services' `may…` flags.
 import { HttpStatus } from '@nestjs/common';
@@ -15,7 +15,6 @@ import { encodeCursor } from '../web/api/cursor';
 import { RefusedState } from '../web/form-round-trip';
 import { FieldMessages, translateFields, translateMessage } from '../web/forms';
 import { authorName } from './author-name';
-import { SearchHit } from './forum-search.service';
 import { SUBSCRIPTION_LEVELS, SubscriptionLevel } from './forum-subscription.entity';
 import { POST_LANGUAGES, REMOVE_FIELD, THREAD_LEVELS } from './forums-web.dto';
 import { ChannelSummary, ForumsService, ThreadPost, ThreadSummary } from './forums.service';
@@ -351,30 +350,6 @@ export async function threadPageModel(services: ThreadPageServices, actor: Actor
           logHref: `/threads/${thread.id}/moderation`,
         }
       : null,
-  };
-}
-
-/** The search page: the words asked for, and either a page of hits or what was wrong with the question. */
-export function searchPage(lang: Language, q: string, answer: { hits?: { items: SearchHit[]; nextCursor: string | null }; errors?: FieldMessages } = {}) {
-  const { hits, errors } = answer;
-  return {
-    title: translate(lang, 'forums.search.title'),
-    q,
-    error: errors ? Object.values(translateFields(pageMessages(errors), lang)).join(' ') : null,
-    searched: !!hits,
-    results: (hits?.items ?? []).map((hit) => ({
-      // The post itself, on the page of its thread it is on.
-      threadHref: threadHref(hit.threadId, { cursor: hit.pageCursor, anchor: `post-${hit.postId}` }),
-      threadTitle: hit.threadTitle,
-      channelHref: `/channels/${hit.channelId}`,
-      channelName: hit.channelName,
-      authorName: authorName(hit.authorName, lang),
-      createdAt: hit.createdAt,
-      datetime: hit.createdAt.toISOString(),
-      snippetHtml: hit.snippetHtml,
-      lang: langAttr(hit.language, lang),
-    })),
-    nextHref: hits?.nextCursor ? `/search?${new URLSearchParams({ q, cursor: hits.nextCursor }).toString()}` : null,
   };
 }
 

@@ -2,8 +2,8 @@
 // versions, shown where the round's people look (programme, round and session pages, the home
 // page's next session). Sits above catalogue, enrolment and files: it reads who is in a round
 // through enrolment's exported views and keeps its files through FilesService. At start it tells
-// the files area who may read a material's files, and adds its section to the catalogue's and
-// enrolment's pages (which cannot import it).
+// the files area who may read a material's files, adds its section to the catalogue's and
+// enrolment's pages (which cannot import it), and gives the one search its materials (materials.search.ts).
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Actor } from '../access/capabilities';
@@ -18,13 +18,15 @@ import { MaterialVersion } from './material-version.entity';
 import { Material } from './material.entity';
 import { MaterialsController } from './materials.controller';
 import { MaterialsNotifications } from './materials.notifications';
+import { MaterialSearch } from './materials.search';
 import { MATERIAL_FILE_OWNER, MaterialsService } from './materials.service';
+import { SearchSources } from '../search/search-sources';
 import { materialsSection } from './materials.view';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Material, MaterialVersion]), CatalogueModule, EnrolmentModule, FilesModule],
   controllers: [MaterialsController],
-  providers: [MaterialsService, MaterialsNotifications],
+  providers: [MaterialsService, MaterialsNotifications, MaterialSearch],
   exports: [MaterialsService],
 })
 export class MaterialsModule implements OnModuleInit {
@@ -32,10 +34,13 @@ export class MaterialsModule implements OnModuleInit {
     private readonly materials: MaterialsService,
     private readonly fileAccess: FileAccessRules,
     private readonly sections: PageSections,
+    private readonly sources: SearchSources,
+    private readonly search: MaterialSearch,
   ) {}
 
   onModuleInit() {
     this.fileAccess.register(MATERIAL_FILE_OWNER, (actor, materialId) => this.materials.mayReadMaterial(actor, materialId));
+    this.sources.register(this.search);
     for (const kind of ['programme', 'cohort', 'session'] as const satisfies readonly PageKind[]) {
       this.sections.register(kind, (viewer, ownerId, lang) => this.section(kind, viewer, ownerId, lang));
     }

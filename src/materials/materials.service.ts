@@ -14,8 +14,10 @@ import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { FilesService } from '../files/files.service';
 import { StoredFile } from '../files/stored-file.entity';
 import { NotificationsService } from '../notifications/notifications.service';
+import { SearchVocabulary } from '../search/search-vocabulary.service';
 import { MaterialAddedMail, MATERIAL_ADDED } from './materials.notifications';
 import { MaterialVersion } from './material-version.entity';
+import { materialTexts } from './materials.search';
 import { Material, MaterialKind } from './material.entity';
 import { MoveDirection, NOTE_MAX, TITLE_MAX } from './materials.dto';
 import { webLinkProblem } from '../web/web-link';
@@ -131,6 +133,7 @@ export class MaterialsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly files: FilesService,
     private readonly notifications: NotificationsService,
+    private readonly vocabulary: SearchVocabulary,
   ) {}
 
   get maxMegabytes(): number {
@@ -251,6 +254,8 @@ export class MaterialsService {
   async add(actor: Actor, place: MaterialPlace, ownerId: string, form: MaterialFormInput, file: IncomingFile | null): Promise<MaterialHome> {
     const home = await this.refusingUnread(file, async () => this.managed(actor, place, ownerId));
     const input = await this.refusingUnread(file, async () => materialInput(form, !!file));
+    // The words first, so the material's search vector has their base forms and parts (search/search-vocabulary.service.ts).
+    await this.refusingUnread(file, () => this.vocabulary.learn(materialTexts(input)));
     await this.dataSource.transaction(async (manager) => {
       // One list's positions are given out one at a time.
       await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 1919))', [home.ownerId]);
@@ -277,6 +282,7 @@ export class MaterialsService {
   async replace(actor: Actor, materialId: string, form: MaterialFormInput, file: IncomingFile | null): Promise<MaterialHome> {
     const { home } = await this.refusingUnread(file, () => this.managedMaterial(actor, materialId));
     const input = await this.refusingUnread(file, async () => materialInput(form, !!file));
+    await this.refusingUnread(file, () => this.vocabulary.learn(materialTexts(input)));
     await this.dataSource.transaction(async (manager) => {
       const [row] = await manager.query(`SELECT id FROM material WHERE id = $1 FOR UPDATE`, [materialId]);
       if (!row) throw new NotFound();

@@ -58,7 +58,7 @@ export interface MaterialFormState {
 }
 
 /** Where the materials go, in words: the programme, the round, or the session's date and its round. */
-function placeName(home: MaterialHome, lang: Language): string {
+export function placeName(home: Pick<MaterialHome, 'place' | 'programmeTitle' | 'cohortName' | 'startsAt'>, lang: Language): string {
   const programme = localized(home.programmeTitle, lang);
   if (home.place === 'programme') return programme;
   const round = `${programme}: ${cohortNameIn(home.cohortName!, lang)}`;

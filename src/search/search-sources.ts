@@ -5,6 +5,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../access/capabilities';
 import type { Language } from '../i18n/i18n';
+import type { TypedWords } from './search-vocabulary.service';
 
 export const SEARCH_KINDS = ['post', 'programme', 'round', 'event', 'material', 'toolkit'] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
@@ -24,9 +25,12 @@ export interface SearchFilters {
 export type SearchFilter = Exclude<keyof SearchFilters, 'kind'>;
 
 export interface SearchRequest {
-  actor: Actor;
+  /** Who searches; null: a guest (/search is public), who is shown only what anyone may see. */
+  actor: Actor | null;
   /** What was typed: trimmed, at most MAX_QUERY_LENGTH, with at least one word (search.service.ts checks). */
   typed: string;
+  /** Voikko's analyses of its words (SearchVocabulary.analyseTyped); give queryParameter(request) to typedQueries. */
+  analysed: TypedWords;
   lang: Language;
   filters: SearchFilters;
   limit: number;

@@ -21,6 +21,9 @@ export const MAX_ANALYSED_WORD = 60;
 export const VOIKKO_HELP =
   'Finnish search falls back to PostgreSQL’s built-in stemmer (no inflected forms or compound parts): install Voikko with `sudo apt-get install libvoikko1 voikko-fi`, then run `npm run search:reindex`.';
 
+/** Each word typed in a search (lowercase, as PostgreSQL parses it) and Voikko's terms for it; empty without Voikko. */
+export type TypedWords = Record<string, string[]>;
+
 export type FinnishAnalysis = { analyser: 'voikko' } | { analyser: 'snowball'; reason: string; help: string };
 
 @Injectable()
@@ -51,7 +54,7 @@ export class SearchVocabulary {
   /** Analyses the words of `texts` that search_word does not know yet and stores them. */
   async learn(texts: readonly (string | null | undefined)[]): Promise<number> {
     if (!this.voikko) return 0;
-    const given = texts.filter((text): text is string => typeof text === 'string' && text.trim() !== '').map(clean);
+    const given = texts.filter((text): text is string => typeof text === 'string' && text.trim() !== '').map(sendable);
     if (given.length === 0) return 0;
     const unknown: { word: string }[] = await this.dataSource.query(
       `SELECT DISTINCT w.lexeme AS word FROM unnest($1::text[]) AS text, unnest(to_tsvector('simple', text)) w
@@ -61,6 +64,19 @@ export class SearchVocabulary {
     if (unknown.length === 0) return 0;
     await this.store(unknown.map(({ word }) => ({ word, terms: this.termsOf(word) })), 'keep');
     return unknown.length;
+  }
+
+  /**
+   * The words typed in a search with their terms, for the query to use as they are
+   * (search_query_fi's `analysed`): a search never writes, whatever anyone types.
+   */
+  analyseTyped(typed: string): TypedWords {
+    const analysed: TypedWords = {};
+    if (!this.voikko) return analysed;
+    for (const word of typedWords(sendable(typed))) {
+      if (!(word in analysed)) analysed[word] = this.termsOf(word);
+    }
+    return analysed;
   }
 
   /**
@@ -91,7 +107,7 @@ export class SearchVocabulary {
     const voikko = this.voikko;
     if (!voikko) return null;
     let changed = false;
-    const corrected = clean(typed).replace(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu, (word) => {
+    const corrected = sendable(typed).replace(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu, (word) => {
       if (word.length > MAX_ANALYSED_WORD || /\p{N}/u.test(word) || voikko.spells(word)) return word;
       const suggestion = voikko.suggest(word)[0];
       if (!suggestion || suggestion.toLowerCase() === word.toLowerCase()) return word;
@@ -118,7 +134,20 @@ export class SearchVocabulary {
   }
 }
 
-/** Text PostgreSQL accepts: no NUL, no lone surrogate. */
-function clean(text: string): string {
+/**
+ * The words of a search as PostgreSQL's parser makes them (lowercase; a hyphenated word whole and
+ * in its parts), those with a letter and short enough to analyse. A word missed here is still
+ * searched for, with the terms search_word or the stemmer give it.
+ */
+function typedWords(typed: string): string[] {
+  const words: string[] = [];
+  for (const [whole] of typed.toLowerCase().matchAll(/[\p{L}\p{N}_]+(?:-[\p{L}\p{N}_]+)*/gu)) {
+    words.push(whole, ...(whole.includes('-') ? whole.split('-') : []));
+  }
+  return words.filter((word) => /\p{L}/u.test(word) && word.length <= MAX_ANALYSED_WORD);
+}
+
+/** Text PostgreSQL accepts: NUL and lone surrogates (which it refuses, answering 500) made spaces. */
+export function sendable(text: string): string {
   return text.replace(/[\u0000]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, ' ');
 }

@@ -14,6 +14,8 @@ import { FileOwner, FilesService } from '../files/files.service';
 import { StoredFile } from '../files/stored-file.entity';
 import { Language, LANGUAGES } from '../i18n/i18n';
 import { NotificationsService } from '../notifications/notifications.service';
+import { matchesAny, queryParameter, typedQueries } from '../search/search-sql';
+import { SearchVocabulary } from '../search/search-vocabulary.service';
 import { TOOLKIT_KINDS, TOOLKIT_THEMES, ToolkitKind, ToolkitStatus, ToolkitTheme } from './toolkit-entry.entity';
 import { TOOLKIT_CASE_DECIDED, ToolkitCaseDecidedMail } from './toolkit.notifications';
 import { WEB_LINK_MAX, webLinkProblem } from '../web/web-link';
@@ -123,6 +125,7 @@ export class ToolkitService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly files: FilesService,
     private readonly notifications: NotificationsService,
+    private readonly vocabulary: SearchVocabulary,
   ) {}
 
   /** The filter a query string asks for; FieldErrors for a kind or theme the library does not have. */
@@ -137,18 +140,25 @@ export class ToolkitService {
     return { kind: (kind || null) as ToolkitKind | null, theme: (theme || null) as ToolkitTheme | null, words: text('q') };
   }
 
-  /** The published entries the filter finds, in the library's order. */
+  /**
+   * The published entries the filter finds, in the library's order. The words are found as written
+   * anywhere in a text (a part of a word, "100 %"), or as search finds them (search/search-sql.ts:
+   * "työkalu" finds "itsearviointityökalut").
+   */
   async published(filter: ToolkitFilter): Promise<ToolkitEntryRow[]> {
+    // The typed words analysed as a text's are, so an inflected one is found by its base form.
+    const words = filter.words ? queryParameter({ typed: filter.words, analysed: this.vocabulary.analyseTyped(filter.words) }) : null;
     return this.dataSource.query(
-      `SELECT ${ENTRY_COLUMNS} FROM ${ENTRY_FROM}
+      `WITH q AS (${typedQueries('$5')})
+       SELECT ${ENTRY_COLUMNS} FROM ${ENTRY_FROM} CROSS JOIN q
         WHERE e.status = 'published'
           AND ($2::text IS NULL OR e.kind = $2)
           AND ($3::text IS NULL OR $3 = ANY (e.themes))
-          AND ($4::text IS NULL OR EXISTS (
+          AND ($4::text IS NULL OR ${matchesAny('e.search')} OR EXISTS (
                 SELECT 1 FROM (SELECT value FROM jsonb_each_text(e.title) UNION ALL SELECT value FROM jsonb_each_text(e.description)) AS texts
                  WHERE texts.value ILIKE $4))
         ORDER BY ${LIBRARY_ORDER} LIMIT ${LIST_LIMIT}`,
-      [TOOLKIT_KINDS, filter.kind, filter.theme, filter.words ? containsPattern(filter.words) : null],
+      [TOOLKIT_KINDS, filter.kind, filter.theme, filter.words ? containsPattern(filter.words) : null, words],
     );
   }
 
@@ -220,6 +230,8 @@ export class ToolkitService {
     mustHaveVerifiedEmail(actor);
     const problems = this.caseProblems(input);
     if (problems) throw new FieldErrors(problems);
+    // The words first, so the entry's search vector has their base forms and parts (search/search-vocabulary.service.ts).
+    await this.vocabulary.learn([input.title, input.description]);
     return this.dataSource.transaction(async (manager) => {
       const [{ id }]: { id: string }[] = await manager.query(
         `INSERT INTO toolkit_entry (kind, themes, title, description, status, submitted_by) VALUES ('case_example', $1, $2, $3, 'pending', $4) RETURNING id`,
@@ -346,6 +358,7 @@ export class ToolkitService {
   async create(actor: Actor, input: EntryInput): Promise<string> {
     mustCurate(actor);
     this.mustBeValid(input);
+    await this.vocabulary.learn([...Object.values(input.title), ...Object.values(input.description)]);
     try {
       const [{ id }]: { id: string }[] = await this.dataSource.query(
         `INSERT INTO toolkit_entry (kind, themes, title, description, status, position) VALUES ($1, $2, $3, $4, 'published', $5) RETURNING id`,
@@ -360,6 +373,7 @@ export class ToolkitService {
   async update(actor: Actor, id: string, input: EntryInput): Promise<void> {
     mustCurate(actor);
     this.mustBeValid(input);
+    await this.vocabulary.learn([...Object.values(input.title), ...Object.values(input.description)]);
     try {
       const result: [unknown[], number] = await this.dataSource.query(
         `UPDATE toolkit_entry SET kind = $2, themes = $3, title = $4, description = $5, position = $6, updated_at = now() WHERE id = $1`,

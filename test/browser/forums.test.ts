@@ -111,18 +111,18 @@ describe('discussion channels in the browser', () => {
     expect(await olliPage.textContent('main')).toContain('Tämä keskustelualue on vain ryhmän osallistujille ja valmentajille.');
     expect((await olliPage.goto(`${base}/threads/${cohortThread}`))!.status()).toBe(403);
 
-    // The search box finds Aino's post by "kehittäjä", with the word marked.
+    // The discussions' search box (the one search, narrowed to posts) finds Aino's post by "kehittäjä", with the word marked.
     await olliPage.goto(`${base}/channels`);
     await olliPage.fill('#forum-search-q', 'kehittäjä');
     await submit(olliPage, 'Hae');
-    expect(olliPage.url()).toBe(`${base}/search?q=kehitt%C3%A4j%C3%A4`);
+    expect(olliPage.url()).toBe(`${base}/search?q=kehitt%C3%A4j%C3%A4&kind=post`);
     expect(await olliPage.textContent('main')).toContain('Verkoston kevättapaaminen');
     expect(await olliPage.textContent('main mark')).toBe('Kehittäjien');
     expect(await seriousViolations(olliPage)).toEqual([]);
     // An empty search says what to do, next to the box.
-    await olliPage.fill('#forum-search-q', '   ');
+    await olliPage.fill('#search-q', '   ');
     await submit(olliPage, 'Hae');
-    expect(await olliPage.textContent('#forum-search-q-error')).toBe('Kirjoita hakusana.');
+    expect(await olliPage.textContent('#search-q-error')).toBe('Kirjoita hakusana.');
     expect(await seriousViolations(olliPage)).toEqual([]);
   }, 120_000);
 

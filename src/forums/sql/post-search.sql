@@ -1,7 +1,8 @@
 -- A post's search text: its body in its language (search_vector: Voikko's Finnish, snowball's
 -- Swedish or English) and, for the opening post of a thread, the thread's title ranked above it.
 
--- The text-search configuration of a post's language (for snippets of Swedish and English posts).
+-- The snowball configuration of a post's language: what posts' vectors were built with before
+-- Voikko (migration FinnishSearch's down puts that trigger back).
 CREATE OR REPLACE FUNCTION forum_search_config(language text) RETURNS regconfig LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE language WHEN 'sv' THEN 'swedish' WHEN 'en' THEN 'english' ELSE 'finnish' END::regconfig
 $$;

@@ -54,16 +54,24 @@ CREATE OR REPLACE FUNCTION search_typed_words(typed text) RETURNS TABLE (word te
   FROM unnest(to_tsvector('simple', coalesce(typed, ''))) w
 $$;
 
+-- The terms of a word typed in a search: those Node's Voikko gave in `analysed` ({"word": [terms]},
+-- so a search writes nothing), else as a text's word gets them (search_word, else the snowball stem).
+CREATE OR REPLACE FUNCTION search_typed_terms(word text, analysed jsonb) RETURNS text[] LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN jsonb_typeof(analysed->word) = 'array' AND jsonb_array_length(analysed->word) > 0
+              THEN ARRAY(SELECT jsonb_array_elements_text(analysed->word))
+              ELSE search_terms_fi(word) END
+$$;
+
 -- The Finnish query for what was typed, every word required. tier 3: each word as written; 2: or
 -- any of its base forms; 1: or a base form as a part of a compound. With `prefix` the last word
 -- also matches written words it begins ("kehit" finds "kehittäjä"). NULL when nothing was typed.
-CREATE OR REPLACE FUNCTION search_query_fi(typed text, tier integer, prefix boolean) RETURNS tsquery LANGUAGE sql STABLE PARALLEL SAFE AS $$
+CREATE OR REPLACE FUNCTION search_query_fi(typed text, tier integer, prefix boolean, analysed jsonb) RETURNS tsquery LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT string_agg('(' || concat_ws(' | ',
            search_literal(t.word) || CASE WHEN prefix AND t.last THEN ':*' ELSE '' END,
-           (SELECT string_agg(search_literal(term), ' | ') FROM unnest(search_terms_fi(t.word)) term WHERE tier <= 2 AND term LIKE '^%'),
-           (SELECT string_agg(search_literal('~' || substr(term, 2)), ' | ') FROM unnest(search_terms_fi(t.word)) term WHERE tier <= 1 AND term LIKE '^%')
+           (SELECT string_agg(search_literal(term), ' | ') FROM unnest(t.terms) term WHERE tier <= 2 AND term LIKE '^%'),
+           (SELECT string_agg(search_literal('~' || substr(term, 2)), ' | ') FROM unnest(t.terms) term WHERE tier <= 1 AND term LIKE '^%')
          ) || ')', ' & ' ORDER BY t.n)::tsquery
-  FROM search_typed_words(typed) t
+  FROM (SELECT w.word, w.n, w.last, search_typed_terms(w.word, analysed) AS terms FROM search_typed_words(typed) w) t
 $$;
 
 -- The query in a snowball configuration (swedish, english), every word required, the last also as a prefix.
