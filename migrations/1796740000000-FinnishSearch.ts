@@ -10,12 +10,12 @@ export class FinnishSearch1796740000000 implements MigrationInterface {
     name = 'FinnishSearch1796740000000'
 
     static readonly sqlSources: SqlSources = {
-        'search/sql/search-vector.sql': '134061b0189e6be99fdf03d5176e3c2280bc13c10d19644b71b58a9be1691480',
+        'search/sql/search-vector.sql': '448ac9ed5bf5655d5e0c8777718afc7ad7c1e63d5f0fd3696ff5b07d35bd3f8f',
         'forums/sql/post-search.sql': '2991abdc3c01cdc8b275f0e1c62073195c9ca08dfd9649ad93693bd31a5ca3ef',
-        'catalogue/sql/search.sql': '1b59f299f9a2820d76b4f75be6ae8caf460e38188662798e9995b92e8fc916db',
-        'calendar/sql/event-search.sql': '81ab17b861d5c9a9f1547656ee7e1b908bf5ec5df1dd574db2a7aba59525c43f',
-        'materials/sql/search.sql': 'f542acd0f409b87aad39b2b953996f3a486b9555ac6e52108f0fa468a8335b90',
-        'toolkit/sql/search.sql': '1c3e809339dbaa7b07cd39ca54c5faafd56f641ef305ef286f2b0858a662e5da',
+        'catalogue/sql/search.sql': '111e91dbbe1c8bff5e4e9809ef8abb31f008970f1184ec0cb8809d76e879d09b',
+        'calendar/sql/event-search.sql': '4e9a68a7fafdf5c7cb074f4e5f400f4ce234080b34cab9c59da45ad48d66debf',
+        'materials/sql/search.sql': 'b022cf3966f06e246aa67620c194fca0414ae1fbfc1448d827f45d4f35adc9e8',
+        'toolkit/sql/search.sql': '4a896e4e5ca0ea57f1d532d3486810fa25a07a077d405f858f51edcf9e8dd0fd',
     };
 
     public async up(queryRunner: QueryRunner): Promise<void> {
@@ -40,7 +40,7 @@ export class FinnishSearch1796740000000 implements MigrationInterface {
     public async down(queryRunner: QueryRunner): Promise<void> {
         for (const table of ['toolkit_entry', 'material', 'network_event', 'cohort', 'programme']) {
             await queryRunner.query(`DROP TRIGGER ${table}_search ON ${table}`);
-            await queryRunner.query(`DROP FUNCTION ${table}_search(), ${table}_vector(${table})`);
+            await queryRunner.query(`DROP FUNCTION ${table}_vector(${table})`);
             await queryRunner.query(`ALTER TABLE "${table}" DROP COLUMN "search"`);
         }
         // The post trigger as it was (migration SqlInSourceFiles' forums/sql/post-search.sql).
@@ -61,8 +61,8 @@ $$`);
                AND NOT EXISTS (SELECT 1 FROM forum_post o WHERE o.thread_id = p.thread_id AND o.id <> p.id AND (o.created_at, o.id) < (p.created_at, p.id))
           ), '')), 'A') || to_tsvector(forum_search_config(p.language), p.body)`);
         await queryRunner.query(`DROP FUNCTION forum_post_vector(forum_post)`);
-        await queryRunner.query(`DROP FUNCTION search_marked_words(tsvector, tsquery), search_query_stemmed(regconfig, text, boolean), search_query_fi(text, integer, boolean, jsonb),
-          search_typed_terms(text, jsonb), search_typed_words(text), search_vector_localized(jsonb), search_vector(text, text), search_vector_fi(text), search_terms_fi(text), search_literal(text)`);
+        await queryRunner.query(`DROP FUNCTION search_keep_vector(), search_marked_words(tsvector, tsquery), search_query_stemmed(regconfig, text, boolean), search_query_fi(text, integer, boolean, jsonb),
+          search_typed_terms(text, jsonb), search_typed_words(text), search_vector_localized(jsonb), search_vector(text, text), search_vector_fi(text), search_terms_fi(text), search_stem_terms(text), search_literal(text)`);
         await queryRunner.query(`DROP TABLE "search_word"`);
     }
 }

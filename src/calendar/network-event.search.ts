@@ -6,12 +6,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
-import { FoundPage, SearchFilter, SearchRequest, SearchSource } from '../search/search-sources';
+import { FoundPage, pageOf, rankCursor, rebuildBatch, SearchFilter, SearchRequest, SearchSource } from '../search/search-sources';
 import { matchesAny, queryParameter, rankOf, typedQueries } from '../search/search-sql';
 import { SearchSnippets } from '../search/snippet';
 import { SearchVocabulary } from '../search/search-vocabulary.service';
 import { markdownAsText } from '../views/markdown';
-import { decodeCursor, encodeCursor } from '../web/api/cursor';
 
 /** The words of an event's texts, every language's, for SearchVocabulary.learn. */
 export const eventTexts = (event: { title: LocalizedText; description?: LocalizedText | null; place?: string | null }): string[] => [
@@ -41,7 +40,7 @@ export class NetworkEventSearch implements SearchSource {
   ) {}
 
   async search(request: SearchRequest): Promise<FoundPage> {
-    const after = request.cursor ? decodeCursor(request.cursor, ['rank', 'uuid']) : null;
+    const after = rankCursor(request);
     const { filters, lang } = request;
     const rows: EventRow[] = await this.dataSource.query(
       `WITH q AS (${typedQueries('$1')})
@@ -76,8 +75,7 @@ export class NetworkEventSearch implements SearchSource {
       date: new Date(row.starts_at),
       rank: Number(row.rank),
     }));
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > request.limit ? encodeCursor([last.rank, last.id]) : null };
+    return pageOf(items, rows.length, request.limit);
   }
 
   async reindexBatch(after: string | null, size: number): Promise<string | null> {
@@ -85,10 +83,7 @@ export class NetworkEventSearch implements SearchSource {
       `SELECT id, title, description, place FROM network_event WHERE $1::uuid IS NULL OR id > $1 ORDER BY id LIMIT $2`,
       [after, size],
     );
-    if (rows.length === 0) return null;
-    await this.vocabulary.learn(rows.flatMap(eventTexts));
-    await this.dataSource.query(`UPDATE network_event x SET search = network_event_vector(x) WHERE id = ANY($1::uuid[])`, [rows.map((row) => row.id)]);
-    return rows[rows.length - 1].id;
+    return rebuildBatch(this.vocabulary, rows, eventTexts, (ids) => this.dataSource.query(`UPDATE network_event x SET search = network_event_vector(x) WHERE id = ANY($1::uuid[])`, [ids]));
   }
 
 }

@@ -10,12 +10,11 @@ import { DataSource } from 'typeorm';
 import { can, Capability } from '../access/capabilities';
 import { cohortNameIn } from '../i18n/cohort-name';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
-import { SearchFilter, SearchRequest, SearchSource, FoundPage } from '../search/search-sources';
+import { FoundPage, pageOf, rankCursor, rebuildBatch, SearchFilter, SearchRequest, SearchSource } from '../search/search-sources';
 import { matchesAny, queryParameter, rankOf, typedQueries } from '../search/search-sql';
 import { SearchSnippets } from '../search/snippet';
 import { SearchVocabulary } from '../search/search-vocabulary.service';
 import { markdownAsText } from '../views/markdown';
-import { decodeCursor, encodeCursor } from '../web/api/cursor';
 
 /** The words of a text in fi/sv/en, every language's, for SearchVocabulary.learn. */
 export const textsOf = (...texts: (LocalizedText | null | undefined)[]): string[] => texts.flatMap((text) => Object.values(text ?? {}));
@@ -56,7 +55,7 @@ export class ProgrammeSearch implements SearchSource {
   ) {}
 
   async search(request: SearchRequest): Promise<FoundPage> {
-    const after = request.cursor ? decodeCursor(request.cursor, ['rank', 'uuid']) : null;
+    const after = rankCursor(request);
     const rows: ProgrammeRow[] = await this.dataSource.query(
       `WITH q AS (${typedQueries('$1')})
        SELECT * FROM (
@@ -87,8 +86,7 @@ export class ProgrammeSearch implements SearchSource {
       date: null,
       rank: Number(row.rank),
     }));
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > request.limit ? encodeCursor([last.rank, last.id]) : null };
+    return pageOf(items, rows.length, request.limit);
   }
 
   async reindexBatch(after: string | null, size: number): Promise<string | null> {
@@ -96,10 +94,7 @@ export class ProgrammeSearch implements SearchSource {
       `SELECT id, title, summary, description FROM programme WHERE $1::uuid IS NULL OR id > $1 ORDER BY id LIMIT $2`,
       [after, size],
     );
-    if (rows.length === 0) return null;
-    await this.vocabulary.learn(rows.flatMap((row) => textsOf(row.title, row.summary, row.description)));
-    await this.dataSource.query(`UPDATE programme x SET search = programme_vector(x) WHERE id = ANY($1::uuid[])`, [rows.map((row) => row.id)]);
-    return rows[rows.length - 1].id;
+    return rebuildBatch(this.vocabulary, rows, (row) => textsOf(row.title, row.summary, row.description), (ids) => this.dataSource.query(`UPDATE programme x SET search = programme_vector(x) WHERE id = ANY($1::uuid[])`, [ids]));
   }
 
 }
@@ -116,7 +111,7 @@ export class RoundSearch implements SearchSource {
   ) {}
 
   async search(request: SearchRequest): Promise<FoundPage> {
-    const after = request.cursor ? decodeCursor(request.cursor, ['rank', 'uuid']) : null;
+    const after = rankCursor(request);
     const { filters, lang } = request;
     const rows: RoundRow[] = await this.dataSource.query(
       `WITH q AS (${typedQueries('$1')})
@@ -160,8 +155,7 @@ export class RoundSearch implements SearchSource {
         rank: Number(row.rank),
       };
     });
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > request.limit ? encodeCursor([last.rank, last.id]) : null };
+    return pageOf(items, rows.length, request.limit);
   }
 
   async reindexBatch(after: string | null, size: number): Promise<string | null> {
@@ -169,10 +163,7 @@ export class RoundSearch implements SearchSource {
       `SELECT id, name, place FROM cohort WHERE $1::uuid IS NULL OR id > $1 ORDER BY id LIMIT $2`,
       [after, size],
     );
-    if (rows.length === 0) return null;
-    await this.vocabulary.learn(rows.flatMap((row) => [row.name, row.place]));
-    await this.dataSource.query(`UPDATE cohort x SET search = cohort_vector(x) WHERE id = ANY($1::uuid[])`, [rows.map((row) => row.id)]);
-    return rows[rows.length - 1].id;
+    return rebuildBatch(this.vocabulary, rows, (row) => [row.name, row.place], (ids) => this.dataSource.query(`UPDATE cohort x SET search = cohort_vector(x) WHERE id = ANY($1::uuid[])`, [ids]));
   }
 
 }

@@ -4,7 +4,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { FoundPage, SearchFilter, SearchRequest, SearchSource } from '../search/search-sources';
+import { FoundPage, rebuildBatch, SearchFilter, SearchRequest, SearchSource } from '../search/search-sources';
 import { SearchVocabulary } from '../search/search-vocabulary.service';
 import { authorName } from './author-name';
 import { ForumSearchService } from './forum-search.service';
@@ -48,9 +48,8 @@ export class PostSearchSource implements SearchSource {
        WHERE $1::uuid IS NULL OR p.id > $1 ORDER BY p.id LIMIT $2`,
       [after, size],
     );
-    if (posts.length === 0) return null;
-    await this.vocabulary.learn([...new Set(posts.map((post) => post.title)), ...posts.map((post) => post.body)]);
-    await this.dataSource.query(`UPDATE forum_post p SET search = forum_post_vector(p) WHERE p.id = ANY($1::uuid[])`, [posts.map((post) => post.id)]);
-    return posts[posts.length - 1].id;
+    return rebuildBatch(this.vocabulary, posts, (post) => [post.title, post.body], (ids) =>
+      this.dataSource.query(`UPDATE forum_post p SET search = forum_post_vector(p) WHERE p.id = ANY($1::uuid[])`, [ids]),
+    );
   }
 }

@@ -7,11 +7,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { can, Capability } from '../access/capabilities';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
-import { FoundPage, SearchFilter, SearchRequest, SearchSource } from '../search/search-sources';
+import { FoundPage, pageOf, rankCursor, rebuildBatch, SearchFilter, SearchRequest, SearchSource } from '../search/search-sources';
 import { matchesAny, queryParameter, rankOf, typedQueries } from '../search/search-sql';
 import { SearchSnippets } from '../search/snippet';
 import { SearchVocabulary } from '../search/search-vocabulary.service';
-import { decodeCursor, encodeCursor } from '../web/api/cursor';
 import type { MaterialPlace } from './materials.service';
 import { placeName } from './materials.view';
 
@@ -59,7 +58,7 @@ export class MaterialSearch implements SearchSource {
   ) {}
 
   async search(request: SearchRequest): Promise<FoundPage> {
-    const after = request.cursor ? decodeCursor(request.cursor, ['rank', 'uuid']) : null;
+    const after = rankCursor(request);
     const { lang } = request;
     const rows: MaterialRow[] = await this.dataSource.query(
       `WITH q AS (${typedQueries('$1')})
@@ -105,8 +104,7 @@ export class MaterialSearch implements SearchSource {
       date: new Date(row.updated_at),
       rank: Number(row.rank),
     }));
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > request.limit ? encodeCursor([last.rank, last.id]) : null };
+    return pageOf(items, rows.length, request.limit);
   }
 
   async reindexBatch(after: string | null, size: number): Promise<string | null> {
@@ -114,10 +112,7 @@ export class MaterialSearch implements SearchSource {
       `SELECT id, title, note FROM material WHERE $1::uuid IS NULL OR id > $1 ORDER BY id LIMIT $2`,
       [after, size],
     );
-    if (rows.length === 0) return null;
-    await this.vocabulary.learn(rows.flatMap(materialTexts));
-    await this.dataSource.query(`UPDATE material x SET search = material_vector(x) WHERE id = ANY($1::uuid[])`, [rows.map((row) => row.id)]);
-    return rows[rows.length - 1].id;
+    return rebuildBatch(this.vocabulary, rows, materialTexts, (ids) => this.dataSource.query(`UPDATE material x SET search = material_vector(x) WHERE id = ANY($1::uuid[])`, [ids]));
   }
 
 }

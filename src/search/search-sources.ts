@@ -5,7 +5,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../access/capabilities';
 import type { Language } from '../i18n/i18n';
-import type { TypedWords } from './search-vocabulary.service';
+import { decodeCursor, encodeCursor } from '../web/api/cursor';
+import type { SearchVocabulary, TypedWords } from './search-vocabulary.service';
 
 export const SEARCH_KINDS = ['post', 'programme', 'round', 'event', 'material', 'toolkit'] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
@@ -73,6 +74,34 @@ export interface SearchSource {
    * learned first (SearchVocabulary.learn); returns the last id done, or null when none were left.
    */
   reindexBatch(after: string | null, size: number): Promise<string | null>;
+}
+
+/** Where a source's page starts: after the (rank, id) its previous page's nextCursor holds; null: from the best. */
+export function rankCursor(request: SearchRequest): [number, string] | null {
+  return request.cursor ? (decodeCursor(request.cursor, ['rank', 'uuid']) as [number, string]) : null;
+}
+
+/** A source's page of `items` fetched as limit + 1 (`fetched` rows): a cursor after the last shown when there were more. */
+export function pageOf(items: Found[], fetched: number, limit: number): FoundPage {
+  const shown = items.slice(0, limit);
+  const last = shown[shown.length - 1];
+  return { items: shown, nextCursor: fetched > limit && last ? encodeCursor([last.rank, last.id]) : null };
+}
+
+/**
+ * One reindexBatch step over `rows` (a batch in id order): their texts' words learned first, then
+ * `rebuild` sets their vectors from their owner's SQL function; the last id, or null for no rows.
+ */
+export async function rebuildBatch<Row extends { id: string }>(
+  vocabulary: SearchVocabulary,
+  rows: Row[],
+  texts: (row: Row) => (string | null | undefined)[],
+  rebuild: (ids: string[]) => Promise<unknown>,
+): Promise<string | null> {
+  if (rows.length === 0) return null;
+  await vocabulary.learn(rows.flatMap(texts));
+  await rebuild(rows.map((row) => row.id));
+  return rows[rows.length - 1].id;
 }
 
 @Injectable()

@@ -5,12 +5,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Language, LANGUAGES, translate } from '../i18n/i18n';
-import { FoundPage, SearchFilter, SearchRequest, SearchSource } from '../search/search-sources';
+import { FoundPage, pageOf, rankCursor, rebuildBatch, SearchFilter, SearchRequest, SearchSource } from '../search/search-sources';
 import { matchesAny, queryParameter, rankOf, typedQueries } from '../search/search-sql';
 import { SearchSnippets } from '../search/snippet';
 import { SearchVocabulary } from '../search/search-vocabulary.service';
 import { markdownAsText } from '../views/markdown';
-import { decodeCursor, encodeCursor } from '../web/api/cursor';
 import { ToolkitKind } from './toolkit-entry.entity';
 import { textIn, ToolkitText } from './toolkit.service';
 
@@ -38,7 +37,7 @@ export class ToolkitSearch implements SearchSource {
   ) {}
 
   async search(request: SearchRequest): Promise<FoundPage> {
-    const after = request.cursor ? decodeCursor(request.cursor, ['rank', 'uuid']) : null;
+    const after = rankCursor(request);
     const { lang } = request;
     const rows: EntryRow[] = await this.dataSource.query(
       `WITH q AS (${typedQueries('$1')})
@@ -69,8 +68,7 @@ export class ToolkitSearch implements SearchSource {
       date: new Date(row.created_at),
       rank: Number(row.rank),
     }));
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > request.limit ? encodeCursor([last.rank, last.id]) : null };
+    return pageOf(items, rows.length, request.limit);
   }
 
   async reindexBatch(after: string | null, size: number): Promise<string | null> {
@@ -78,10 +76,7 @@ export class ToolkitSearch implements SearchSource {
       `SELECT id, title, description FROM toolkit_entry WHERE $1::uuid IS NULL OR id > $1 ORDER BY id LIMIT $2`,
       [after, size],
     );
-    if (rows.length === 0) return null;
-    await this.vocabulary.learn(rows.flatMap((row) => [...Object.values(row.title), ...Object.values(row.description)]));
-    await this.dataSource.query(`UPDATE toolkit_entry x SET search = toolkit_entry_vector(x) WHERE id = ANY($1::uuid[])`, [rows.map((row) => row.id)]);
-    return rows[rows.length - 1].id;
+    return rebuildBatch(this.vocabulary, rows, (row) => [...Object.values(row.title), ...Object.values(row.description)], (ids) => this.dataSource.query(`UPDATE toolkit_entry x SET search = toolkit_entry_vector(x) WHERE id = ANY($1::uuid[])`, [ids]));
   }
 
 }

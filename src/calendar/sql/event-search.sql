@@ -5,11 +5,4 @@ CREATE OR REPLACE FUNCTION network_event_vector(e network_event) RETURNS tsvecto
   SELECT setweight(search_vector_localized(e.title), 'A') || search_vector_localized(e.description) || search_vector('fi', e.place)
 $$;
 
-CREATE OR REPLACE FUNCTION network_event_search() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  NEW.search := network_event_vector(NEW);
-  RETURN NEW;
-END
-$$;
-
-CREATE OR REPLACE TRIGGER network_event_search BEFORE INSERT OR UPDATE OF title, description, place ON network_event FOR EACH ROW EXECUTE FUNCTION network_event_search();
+CREATE OR REPLACE TRIGGER network_event_search BEFORE INSERT OR UPDATE OF title, description, place ON network_event FOR EACH ROW EXECUTE FUNCTION search_keep_vector('network_event_vector');

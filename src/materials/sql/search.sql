@@ -5,11 +5,4 @@ CREATE OR REPLACE FUNCTION material_vector(m material) RETURNS tsvector LANGUAGE
   SELECT setweight(search_vector_localized(m.title), 'A') || search_vector_localized(m.note)
 $$;
 
-CREATE OR REPLACE FUNCTION material_search() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  NEW.search := material_vector(NEW);
-  RETURN NEW;
-END
-$$;
-
-CREATE OR REPLACE TRIGGER material_search BEFORE INSERT OR UPDATE OF title, note ON material FOR EACH ROW EXECUTE FUNCTION material_search();
+CREATE OR REPLACE TRIGGER material_search BEFORE INSERT OR UPDATE OF title, note ON material FOR EACH ROW EXECUTE FUNCTION search_keep_vector('material_vector');

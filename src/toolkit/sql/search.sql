@@ -5,11 +5,4 @@ CREATE OR REPLACE FUNCTION toolkit_entry_vector(e toolkit_entry) RETURNS tsvecto
   SELECT setweight(search_vector_localized(e.title), 'A') || search_vector_localized(e.description)
 $$;
 
-CREATE OR REPLACE FUNCTION toolkit_entry_search() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  NEW.search := toolkit_entry_vector(NEW);
-  RETURN NEW;
-END
-$$;
-
-CREATE OR REPLACE TRIGGER toolkit_entry_search BEFORE INSERT OR UPDATE OF title, description ON toolkit_entry FOR EACH ROW EXECUTE FUNCTION toolkit_entry_search();
+CREATE OR REPLACE TRIGGER toolkit_entry_search BEFORE INSERT OR UPDATE OF title, description ON toolkit_entry FOR EACH ROW EXECUTE FUNCTION search_keep_vector('toolkit_entry_vector');
