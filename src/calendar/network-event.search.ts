@@ -12,12 +12,8 @@ import { SearchSnippets } from '../search/snippet';
 import { SearchVocabulary } from '../search/search-vocabulary.service';
 import { markdownAsText } from '../views/markdown';
 
-/** The words of an event's texts, every language's, for SearchVocabulary.learn. */
-export const eventTexts = (event: { title: LocalizedText; description?: LocalizedText | null; place?: string | null }): string[] => [
-  ...Object.values(event.title),
-  ...Object.values(event.description ?? {}),
-  event.place ?? '',
-];
+/** An event's texts, for SearchVocabulary.learn. */
+export const eventTexts = (event: { title: LocalizedText; description?: LocalizedText | null; place?: string | null }) => [event.title, event.description, event.place];
 
 interface EventRow {
   id: string;

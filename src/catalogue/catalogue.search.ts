@@ -16,9 +16,6 @@ import { SearchSnippets } from '../search/snippet';
 import { SearchVocabulary } from '../search/search-vocabulary.service';
 import { markdownAsText } from '../views/markdown';
 
-/** The words of a text in fi/sv/en, every language's, for SearchVocabulary.learn. */
-export const textsOf = (...texts: (LocalizedText | null | undefined)[]): string[] => texts.flatMap((text) => Object.values(text ?? {}));
-
 /** The language a reader's text is in: theirs when the text has it, else Finnish (as `localized` picks). */
 const languageOf = (lang: Language, ...texts: (LocalizedText | null | undefined)[]): Language => (texts.some((text) => text?.[lang]) ? lang : 'fi');
 
@@ -94,7 +91,7 @@ export class ProgrammeSearch implements SearchSource {
       `SELECT id, title, summary, description FROM programme WHERE $1::uuid IS NULL OR id > $1 ORDER BY id LIMIT $2`,
       [after, size],
     );
-    return rebuildBatch(this.vocabulary, rows, (row) => textsOf(row.title, row.summary, row.description), (ids) => this.dataSource.query(`UPDATE programme x SET search = programme_vector(x) WHERE id = ANY($1::uuid[])`, [ids]));
+    return rebuildBatch(this.vocabulary, rows, (row) => [row.title, row.summary, row.description], (ids) => this.dataSource.query(`UPDATE programme x SET search = programme_vector(x) WHERE id = ANY($1::uuid[])`, [ids]));
   }
 
 }

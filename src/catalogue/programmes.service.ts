@@ -8,7 +8,6 @@ import { checkedId, constraintRefusal, NotFound, Refused, withValues } from '../
 import { LocalizedText } from '../i18n/i18n';
 import { UserService } from '../identity/user.service';
 import { SearchVocabulary } from '../search/search-vocabulary.service';
-import { textsOf } from './catalogue.search';
 import { facilitatorsByEmail } from './facilitators';
 import { Programme, ProgrammeStatus, ProgrammeTheme } from './programme.entity';
 
@@ -57,7 +56,7 @@ export class ProgrammesService {
 
   async create(actorId: string, input: ProgrammeInput): Promise<Programme> {
     // The words first, so the row's search vector has their base forms and parts (search/search-vocabulary.service.ts).
-    await this.vocabulary.learn(textsOf(input.title, input.summary, input.description));
+    await this.vocabulary.learn([input.title, input.summary, input.description]);
     return this.write(async (manager) => {
       const programme = await manager.save(
         manager.create(Programme, {
@@ -78,7 +77,7 @@ export class ProgrammesService {
 
   /** Changes the fields given; a missing field stays as it is. */
   async update(actorId: string, programmeId: string, changes: Partial<ProgrammeInput>): Promise<Programme> {
-    await this.vocabulary.learn(textsOf(changes.title, changes.summary, changes.description));
+    await this.vocabulary.learn([changes.title, changes.summary, changes.description]);
     return this.write(async (manager) => {
       const programme = await this.lock(manager, programmeId);
       if (changes.slug !== undefined) programme.slug = changes.slug;
@@ -117,7 +116,7 @@ export class ProgrammesService {
   /** Adds published programmes whose slug is not taken yet; returns how many were added. */
   async addPublished(programmes: NewProgramme[]): Promise<number> {
     if (programmes.length === 0) return 0;
-    await this.vocabulary.learn(programmes.flatMap((programme) => textsOf(programme.title, programme.summary, programme.description)));
+    await this.vocabulary.learn(programmes.flatMap((programme) => [programme.title, programme.summary, programme.description]));
     const rows = programmes.map((programme) => ({ ...programme, status: 'published' as const }));
     const result = await this.dataSource.createQueryBuilder().insert().into(Programme).values(rows).orIgnore().execute();
     return (result.raw as unknown[]).length;

@@ -26,7 +26,7 @@ import { markdownAsText } from '../views/markdown';
 import { checkTyped } from '../search/search.service';
 import { finnishSnippet, matchesIn, queryParameter, rankIn, stemmedSnippet, typedQueries } from '../search/search-sql';
 import { headlineText, markedSnippet } from '../search/snippet';
-import { SearchVocabulary } from '../search/search-vocabulary.service';
+import { SearchVocabulary, TypedWords } from '../search/search-vocabulary.service';
 import { isAdmin, mayModerateSql, mayReadSql } from './forum-access';
 import { POSTS_PER_PAGE } from './forums.service';
 import { cohortNameIn } from '../i18n/cohort-name';
@@ -73,15 +73,26 @@ export class ForumSearchService {
     private readonly vocabulary: SearchVocabulary,
   ) {}
 
-  /** The posts the reader may see that match `query`, best first; `cursor` from the previous page. */
-  async search(actor: Actor, query: unknown, lang: Language, cursor?: string | null, limit = SEARCH_RESULTS_PER_PAGE, filters: PostSearchFilters = {}): Promise<Page<SearchHit>> {
+  /**
+   * The posts the reader may see that match `query`, best first; `cursor` from the previous page.
+   * `analysed`: the typed words' analyses when the one search has made them already.
+   */
+  async search(
+    actor: Actor,
+    query: unknown,
+    lang: Language,
+    cursor?: string | null,
+    limit = SEARCH_RESULTS_PER_PAGE,
+    filters: PostSearchFilters = {},
+    analysed?: TypedWords,
+  ): Promise<Page<SearchHit>> {
     const { typed, problem } = checkTyped(query);
     if (problem) throw new FieldErrors({ q: problem });
     const after = cursor ? decodeCursor(cursor, ['rank', 'uuid']) : null;
     // An id that is not one names no channel, programme or person: nothing is in it.
     if ([filters.channelId, filters.programmeId, filters.authorId].some((id) => id !== undefined && !isUuid(id))) return { items: [], nextCursor: null };
     // The words typed are analysed as a post's are, so "jalka" is looked for as the base form it is.
-    const parameter = queryParameter({ typed, analysed: this.vocabulary.analyseTyped(typed) });
+    const parameter = queryParameter({ typed, analysed: analysed ?? this.vocabulary.analyseTyped(typed) });
     const rows: {
       id: string;
       thread_id: string;

@@ -25,7 +25,7 @@ export class PostSearchSource implements SearchSource {
     // The forums are for people signed in: a guest finds no posts.
     if (!request.actor) return { items: [], nextCursor: null };
     const { kind: _kind, ...filters } = request.filters;
-    const page = await this.posts.search(request.actor, request.typed, request.lang, request.cursor, request.limit, filters);
+    const page = await this.posts.search(request.actor, request.typed, request.lang, request.cursor, request.limit, filters, request.analysed);
     return {
       items: page.items.map((hit) => ({
         kind: this.kind,

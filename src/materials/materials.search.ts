@@ -14,11 +14,8 @@ import { SearchVocabulary } from '../search/search-vocabulary.service';
 import type { MaterialPlace } from './materials.service';
 import { placeName } from './materials.view';
 
-/** The words of a material's title and note, every language's, for SearchVocabulary.learn. */
-export const materialTexts = (material: { title: LocalizedText; note?: LocalizedText | null }): string[] => [
-  ...Object.values(material.title),
-  ...Object.values(material.note ?? {}),
-];
+/** A material's texts, for SearchVocabulary.learn. */
+export const materialTexts = (material: { title: LocalizedText; note?: LocalizedText | null }) => [material.title, material.note];
 
 /**
  * MaterialsService.mayRead as SQL, for material `m` with its programme `p` and round `c` joined:

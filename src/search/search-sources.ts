@@ -6,7 +6,7 @@ import { Injectable } from '@nestjs/common';
 import type { Actor } from '../access/capabilities';
 import type { Language } from '../i18n/i18n';
 import { decodeCursor, encodeCursor } from '../web/api/cursor';
-import type { SearchVocabulary, TypedWords } from './search-vocabulary.service';
+import type { LearnedText, SearchVocabulary, TypedWords } from './search-vocabulary.service';
 
 export const SEARCH_KINDS = ['post', 'programme', 'round', 'event', 'material', 'toolkit'] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
@@ -95,7 +95,7 @@ export function pageOf(items: Found[], fetched: number, limit: number): FoundPag
 export async function rebuildBatch<Row extends { id: string }>(
   vocabulary: SearchVocabulary,
   rows: Row[],
-  texts: (row: Row) => (string | null | undefined)[],
+  texts: (row: Row) => LearnedText[],
   rebuild: (ids: string[]) => Promise<unknown>,
 ): Promise<string | null> {
   if (rows.length === 0) return null;

@@ -12,6 +12,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { CONFIG, Config } from '../config/config';
+import type { LocalizedText } from '../i18n/i18n';
 import { LOGGER } from '../logging/logger';
 import { loadVoikko, Voikko, wordTerms, WordReading } from './voikko';
 
@@ -20,6 +21,9 @@ export const MAX_ANALYSED_WORD = 60;
 
 export const VOIKKO_HELP =
   'Finnish search falls back to PostgreSQL’s built-in stemmer (no inflected forms or compound parts): install Voikko with `sudo apt-get install libvoikko1 voikko-fi`, then run `npm run search:reindex`.';
+
+/** A text to learn the words of: a string, or a text in fi/sv/en (every language's string); none: nothing. */
+export type LearnedText = string | Partial<LocalizedText> | null | undefined;
 
 /** Each word typed in a search (lowercase, as PostgreSQL parses it) and Voikko's terms for it; empty without Voikko. */
 export type TypedWords = Record<string, string[]>;
@@ -52,9 +56,12 @@ export class SearchVocabulary {
   }
 
   /** Analyses the words of `texts` that search_word does not know yet and stores them. */
-  async learn(texts: readonly (string | null | undefined)[]): Promise<number> {
+  async learn(texts: readonly LearnedText[]): Promise<number> {
     if (!this.voikko) return 0;
-    const given = texts.filter((text): text is string => typeof text === 'string' && text.trim() !== '').map(sendable);
+    const given = texts
+      .flatMap((text) => (typeof text === 'string' ? [text] : Object.values(text ?? {})))
+      .filter((text): text is string => typeof text === 'string' && text.trim() !== '')
+      .map(sendable);
     if (given.length === 0) return 0;
     const unknown: { word: string }[] = await this.dataSource.query(
       `SELECT DISTINCT w.lexeme AS word FROM unnest($1::text[]) AS text, unnest(to_tsvector('simple', text)) w

@@ -76,7 +76,7 @@ export class ToolkitSearch implements SearchSource {
       `SELECT id, title, description FROM toolkit_entry WHERE $1::uuid IS NULL OR id > $1 ORDER BY id LIMIT $2`,
       [after, size],
     );
-    return rebuildBatch(this.vocabulary, rows, (row) => [...Object.values(row.title), ...Object.values(row.description)], (ids) => this.dataSource.query(`UPDATE toolkit_entry x SET search = toolkit_entry_vector(x) WHERE id = ANY($1::uuid[])`, [ids]));
+    return rebuildBatch(this.vocabulary, rows, (row) => [row.title, row.description], (ids) => this.dataSource.query(`UPDATE toolkit_entry x SET search = toolkit_entry_vector(x) WHERE id = ANY($1::uuid[])`, [ids]));
   }
 
 }

@@ -358,7 +358,7 @@ export class ToolkitService {
   async create(actor: Actor, input: EntryInput): Promise<string> {
     mustCurate(actor);
     this.mustBeValid(input);
-    await this.vocabulary.learn([...Object.values(input.title), ...Object.values(input.description)]);
+    await this.vocabulary.learn([input.title, input.description]);
     try {
       const [{ id }]: { id: string }[] = await this.dataSource.query(
         `INSERT INTO toolkit_entry (kind, themes, title, description, status, position) VALUES ($1, $2, $3, $4, 'published', $5) RETURNING id`,
@@ -373,7 +373,7 @@ export class ToolkitService {
   async update(actor: Actor, id: string, input: EntryInput): Promise<void> {
     mustCurate(actor);
     this.mustBeValid(input);
-    await this.vocabulary.learn([...Object.values(input.title), ...Object.values(input.description)]);
+    await this.vocabulary.learn([input.title, input.description]);
     try {
       const result: [unknown[], number] = await this.dataSource.query(
         `UPDATE toolkit_entry SET kind = $2, themes = $3, title = $4, description = $5, position = $6, updated_at = now() WHERE id = $1`,
