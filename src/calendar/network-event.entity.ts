@@ -15,6 +15,11 @@ export type NetworkEventStatus = (typeof NETWORK_EVENT_STATUSES)[number];
 @Check('network_event_ends_after_start', `ends_at > starts_at`)
 @Check('network_event_dates_in_range', `starts_at >= '2000-01-01' AND ends_at < '2101-01-01'`)
 @Check('network_event_status_known', `status IN ('published', 'cancelled')`)
+// Registration: seats never above capacity (kept by event_registration's trigger under this row's lock).
+@Check('network_event_registration_capacity_range', `registration_capacity IS NULL OR registration_capacity BETWEEN 1 AND 10000`)
+@Check('network_event_seats_within_capacity', `seats_taken >= 0 AND seats_taken <= coalesce(registration_capacity, 0)`)
+@Check('network_event_waitlist_not_negative', `waitlist_length >= 0`)
+@Check('network_event_registration_questions_list', `jsonb_typeof(registration_questions) = 'array' AND jsonb_array_length(registration_questions) <= 10`)
 export class NetworkEvent {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -39,6 +44,26 @@ export class NetworkEvent {
 
   @Column({ type: 'text', default: 'published' })
   status: NetworkEventStatus;
+
+  /** Seats for registration; null: the event takes no registrations (it is only listed). */
+  @Column({ type: 'integer', nullable: true })
+  registrationCapacity: number | null;
+
+  /** Registration closes then; null: when the event starts. */
+  @Column({ type: 'timestamptz', nullable: true })
+  registrationClosesAt: Date | null;
+
+  /** What registration asks (dietary needs, on site or remote…): RegistrationQuestion[]. */
+  @Column({ type: 'jsonb', default: () => `'[]'` })
+  registrationQuestions: unknown[];
+
+  /** Confirmed registrations, kept by event_registration's trigger; never written elsewhere. */
+  @Column({ type: 'integer', default: 0 })
+  seatsTaken: number;
+
+  /** Waitlisted registrations, kept by the same trigger. */
+  @Column({ type: 'integer', default: 0 })
+  waitlistLength: number;
 
   /** Bumped on every change of time or status: the SEQUENCE calendars compare. */
   @Column({ type: 'integer', default: 0 })

@@ -31,6 +31,8 @@ export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 @Check('cohort_enrolment_window', `enrolment_closes_at > enrolment_opens_at`)
 // At most 10 reminders per session, each between a minute and 60 days before it (in minutes).
 @Check('cohort_reminder_offsets_range', `cardinality(reminder_offsets) <= 10 AND array_position(reminder_offsets, NULL) IS NULL AND 1 <= ALL (reminder_offsets) AND 86400 >= ALL (reminder_offsets)`)
+// A freed seat offered for at most two weeks (in hours); null: the seat is confirmed at once.
+@Check('cohort_seat_offer_hours_range', `seat_offer_hours IS NULL OR seat_offer_hours BETWEEN 1 AND 336`)
 @Check('cohort_completion_rule_known', `completion_rule IN ('attendance', 'facilitator')`)
 @Check('cohort_completion_min_sessions_range', `completion_min_sessions IS NULL OR completion_min_sessions BETWEEN 1 AND 100`)
 @Check('cohort_dates_in_range', `enrolment_opens_at >= '2000-01-01' AND enrolment_closes_at < '2101-01-01' AND (cancellation_deadline IS NULL OR cancellation_deadline BETWEEN '2000-01-01' AND '2101-01-01')`)
@@ -65,6 +67,13 @@ export class Cohort {
 
   @Column({ type: 'boolean', default: false })
   requiresApproval: boolean;
+
+  /**
+   * Waitlist offers: when set, a freed seat is offered to the next in line, who has this many hours
+   * to claim it (never past the first session), instead of being confirmed at once. Null: confirmed at once.
+   */
+  @Column({ type: 'integer', nullable: true })
+  seatOfferHours: number | null;
 
   @Column({ type: 'timestamptz' })
   enrolmentOpensAt: Date;

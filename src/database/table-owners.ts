@@ -18,6 +18,7 @@ export type Area =
   | 'health'
   | 'identity'
   | 'materials'
+  | 'newsletter'
   | 'notifications'
   | 'register'
   | 'search'
@@ -38,6 +39,7 @@ export const TABLE_OWNERS: Record<string, Area> = {
   cohort: 'catalogue',
   cohort_facilitator: 'catalogue',
   cohort_session: 'catalogue',
+  programme_interest: 'catalogue',
   session_change: 'catalogue',
   enrolment: 'enrolment',
   enrolment_change: 'enrolment',
@@ -53,6 +55,9 @@ export const TABLE_OWNERS: Record<string, Area> = {
   notification_preference: 'notifications',
   calendar_feed: 'calendar',
   network_event: 'calendar',
+  event_registration: 'calendar',
+  newsletter_subscriber: 'newsletter',
+  newsletter_edition: 'newsletter',
   search_word: 'search',
   running_process: 'health',
   survey: 'feedback',

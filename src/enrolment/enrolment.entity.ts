@@ -2,10 +2,10 @@ import { Check, Column, CreateDateColumn, Entity, Exclusion, Index, JoinColumn, 
 import { Cohort } from '../catalogue/cohort.entity';
 import { User } from '../identity/user.entity';
 
-export const ENROLMENT_STATUSES = ['pending_approval', 'confirmed', 'waitlisted', 'cancelled', 'declined', 'completed'] as const;
+export const ENROLMENT_STATUSES = ['pending_approval', 'confirmed', 'waitlisted', 'offered', 'cancelled', 'declined', 'completed'] as const;
 export type EnrolmentStatus = (typeof ENROLMENT_STATUSES)[number];
 /** The statuses that hold (or wait for) a place: one person has at most one of these per cohort. */
-export const ACTIVE_STATUSES: EnrolmentStatus[] = ['pending_approval', 'confirmed', 'waitlisted'];
+export const ACTIVE_STATUSES: EnrolmentStatus[] = ['pending_approval', 'confirmed', 'waitlisted', 'offered'];
 
 /**
  * A person's place in a cohort (ilmoittautuminen). The seat rules live in PostgreSQL: one active
@@ -14,12 +14,16 @@ export const ACTIVE_STATUSES: EnrolmentStatus[] = ['pending_approval', 'confirme
  * and the counts on `cohort` (seats_taken never above capacity) kept under the cohort's row lock.
  */
 @Entity('enrolment')
-@Index('enrolment_one_active_per_person', ['cohortId', 'userId'], { unique: true, where: `status IN ('pending_approval', 'confirmed', 'waitlisted')` })
+@Index('enrolment_one_active_per_person', ['cohortId', 'userId'], { unique: true, where: `status IN ('pending_approval', 'confirmed', 'waitlisted', 'offered')` })
 @Index('enrolment_cohort_status', ['cohortId', 'status', 'agencyId'])
 @Index('enrolment_user', ['userId', 'createdAt'])
 // The approval job's work list: requests waiting for a manager, by when they lapse.
 @Index('enrolment_approval_due', ['approvalExpiresAt'], { where: `status = 'pending_approval'` })
-@Check('enrolment_status_known', `status IN ('pending_approval', 'confirmed', 'waitlisted', 'cancelled', 'declined', 'completed')`)
+// The offer job's work list: seats offered, by when the offer lapses.
+@Index('enrolment_offer_due', ['offerExpiresAt'], { where: `status = 'offered'` })
+@Check('enrolment_status_known', `status IN ('pending_approval', 'confirmed', 'waitlisted', 'offered', 'cancelled', 'declined', 'completed')`)
+// A lapsed or answered offer keeps its deadline and link hash, so the link can say what became of it.
+@Check('enrolment_offer_has_deadline', `status <> 'offered' OR (offer_expires_at IS NOT NULL AND offer_token_hash IS NOT NULL)`)
 @Check('enrolment_waitlist_position', `(status = 'waitlisted') = (waitlist_position IS NOT NULL) AND (waitlist_position IS NULL OR waitlist_position >= 1)`)
 @Check('enrolment_pending_has_manager', `status <> 'pending_approval' OR manager_email IS NOT NULL`)
 @Exclusion('enrolment_waitlist_position_unique', `USING btree (cohort_id WITH =, waitlist_position WITH =) WHERE (status = 'waitlisted') DEFERRABLE INITIALLY DEFERRED`)
@@ -70,6 +74,14 @@ export class Enrolment {
   /** When the manager was reminded (once, after 3 days). */
   @Column({ type: 'timestamptz', nullable: true })
   approvalRemindedAt: Date | null;
+
+  /** While a freed seat is offered (status 'offered'): when the offer lapses and passes to the next in line. */
+  @Column({ type: 'timestamptz', nullable: true })
+  offerExpiresAt: Date | null;
+
+  /** SHA-256 of the one-time accept/decline link's token, while the seat is offered. */
+  @Column({ type: 'text', nullable: true })
+  offerTokenHash: string | null;
 
   @Column({ type: 'timestamptz', nullable: true })
   confirmedAt: Date | null;

@@ -144,9 +144,9 @@ export interface ApprovalDetails {
   endsAt: Date;
 }
 
-const STATUS_ORDER: Record<EnrolmentStatus, number> = { confirmed: 0, completed: 0, waitlisted: 1, pending_approval: 2, cancelled: 3, declined: 3 };
+const STATUS_ORDER: Record<EnrolmentStatus, number> = { confirmed: 0, completed: 0, offered: 1, waitlisted: 1, pending_approval: 2, cancelled: 3, declined: 3 };
 /** For a person's own list: the places they hold or wait for, then finished ones, then ended ones. */
-const OWN_ORDER: Record<EnrolmentStatus, number> = { confirmed: 0, waitlisted: 0, pending_approval: 0, completed: 1, cancelled: 2, declined: 2 };
+const OWN_ORDER: Record<EnrolmentStatus, number> = { confirmed: 0, offered: 0, waitlisted: 0, pending_approval: 0, completed: 1, cancelled: 2, declined: 2 };
 
 const isActive = (status: EnrolmentStatus) => ACTIVE_STATUSES.includes(status);
 const byName = (a: string, b: string) => a.localeCompare(b, 'fi');
