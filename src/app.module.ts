@@ -17,6 +17,7 @@ import { HealthModule } from './health/health.module';
 import { HomeModule } from './home/home.module';
 import { IdentityModule } from './identity/identity.module';
 import { MaterialsModule } from './materials/materials.module';
+import { NewsletterModule } from './newsletter/newsletter.module';
 import { LOGGER } from './logging/logger';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OpsModule } from './ops/ops.module';
@@ -68,6 +69,7 @@ export class AppModule {
         RegisterModule,
         MaterialsModule,
         ToolkitModule,
+        NewsletterModule,
         HomeModule,
         OpsModule,
         DemoModule,

@@ -1,0 +1,16 @@
+// The newsletter (uutiskirje) for the wider network, beside the forums' announcements: a subscriber
+// list with double opt-in, editions in fi/sv/en written and scheduled by admins, sent through the
+// outbox one row per subscriber, the archive of sent editions at /newsletter, one-click unsubscribe
+// (RFC 8058), and addresses that SMTP keeps refusing marked bounced.
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { NewsletterEdition } from './newsletter-edition.entity';
+import { NewsletterSubscriber } from './newsletter-subscriber.entity';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([NewsletterSubscriber, NewsletterEdition])],
+  controllers: [],
+  providers: [],
+  exports: [],
+})
+export class NewsletterModule {}
