@@ -45,6 +45,10 @@ const MATRIX: Record<string, Row> = {
   'GET /cohorts/:id': { url: (f) => `/cohorts/${f.cohortId}`, expect: [200, 200, 200, 200, 200] },
   'POST /cohorts/:id/enrol': { url: (f) => `/cohorts/${f.cohortId}/enrol`, expect: [403, 400, 400, 400, 403] },
   'POST /cohorts/:id/cancel': { url: (f) => `/cohorts/${f.cohortId}/cancel`, expect: [403, 400, 400, 400, 403] },
+  // "Tell me when the next round opens": anyone signed in, for themself (test/programme-interest.test.ts).
+  'POST /programmes/:id/interest': { url: (f) => `/programmes/${f.programmeId}/interest`, expect: [403, 400, 400, 400, 403] },
+  'POST /programmes/:id/interest/withdraw': { url: (f) => `/programmes/${f.programmeId}/interest/withdraw`, expect: [403, 400, 400, 400, 403] },
+  'POST /cohorts/:id/offer': { url: (f) => `/cohorts/${f.cohortId}/offer`, expect: [403, 400, 400, 400, 403] },
   'GET /my/cohorts': { url: '/my/cohorts', expect: [SIGN_IN, 200, 200, 200, SIGN_IN] },
   // Calendars. A personal feed opens with its token alone, whoever asks; without a working token it
   // is 404 for everyone (test/calendar-feeds.test.ts calls it with real, reset and malformed ones).
@@ -59,6 +63,38 @@ const MATRIX: Record<string, Row> = {
   'GET /admin/events/:id': { url: (f) => `/admin/events/${f.networkEventId}`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
   'POST /admin/events/:id': { url: (f) => `/admin/events/${f.networkEventId}`, expect: [403, 403, 403, 400, 403] },
   'POST /admin/events/:id/cancel': { url: (f) => `/admin/events/${f.networkEventId}/cancel`, expect: [403, 403, 403, 400, 403] },
+  // Registration for network events (test/event-registration.test.ts): the page is public, registering needs an account, the lists are admins'.
+  'GET /events/:id': { url: (f) => `/events/${f.networkEventId}`, expect: [200, 200, 200, 200, 200] },
+  'POST /events/:id/registration': { url: (f) => `/events/${f.networkEventId}/registration`, expect: [403, 400, 400, 400, 403] },
+  'POST /events/:id/registration/cancel': { url: (f) => `/events/${f.networkEventId}/registration/cancel`, expect: [403, 400, 400, 400, 403] },
+  'GET /admin/events/:id/registrations': { url: (f) => `/admin/events/${f.networkEventId}/registrations`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'GET /admin/events/:id/registrations.csv': { url: (f) => `/admin/events/${f.networkEventId}/registrations.csv`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'POST /admin/events/:id/registrations/:registrationId/cancel': {
+    url: (f) => `/admin/events/${f.networkEventId}/registrations/${f.eventRegistrationId}/cancel`,
+    expect: [403, 403, 403, 400, 403],
+  },
+  'GET /api/v1/events/:id/registration': { url: (f) => `/api/v1/events/${f.networkEventId}/registration`, expect: [401, 200, 200, 200, 401] },
+  'POST /api/v1/events/:id/registration': { url: (f) => `/api/v1/events/${f.networkEventId}/registration`, expect: [401, 400, 400, 400, 401] },
+  'DELETE /api/v1/events/:id/registration': { url: (f) => `/api/v1/events/${f.networkEventId}/registration`, expect: [401, 404, 404, 404, 401] },
+  // The newsletter's editions: admins only (test/newsletter-editions.test.ts).
+  'GET /admin/newsletter': { url: '/admin/newsletter', expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'GET /admin/newsletter/new': { url: '/admin/newsletter/new', expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'POST /admin/newsletter': { url: '/admin/newsletter', expect: [403, 403, 403, 400, 403] },
+  'GET /admin/newsletter/:id': { url: (f) => `/admin/newsletter/${f.newsletterEditionId}`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
+  'POST /admin/newsletter/:id': { url: (f) => `/admin/newsletter/${f.newsletterEditionId}`, expect: [403, 403, 403, 400, 403] },
+  'POST /admin/newsletter/:id/test': { url: (f) => `/admin/newsletter/${f.newsletterEditionId}/test`, expect: [403, 403, 403, 400, 403] },
+  'POST /admin/newsletter/:id/schedule': { url: (f) => `/admin/newsletter/${f.newsletterEditionId}/schedule`, expect: [403, 403, 403, 400, 403] },
+  'POST /admin/newsletter/:id/unschedule': { url: (f) => `/admin/newsletter/${f.newsletterEditionId}/unschedule`, expect: [403, 403, 403, 400, 403] },
+  // The newsletter's public side (test/newsletter-subscribers.test.ts): the archive and a sent
+  // edition for anyone; the confirmation and unsubscribe links answer by their token alone (404 without a good one).
+  'GET /newsletter': { url: '/newsletter', expect: [200, 200, 200, 200, 200] },
+  'GET /newsletter/:id': { url: (f) => `/newsletter/${f.sentNewsletterEditionId}`, expect: [200, 200, 200, 200, 200] },
+  'POST /newsletter/subscribe': { url: '/newsletter/subscribe', expect: [400, 400, 400, 400, 400] },
+  'POST /newsletter/unsubscribe': { url: '/newsletter/unsubscribe', expect: [403, 400, 400, 400, 403] },
+  'GET /newsletter/confirm/:token': { url: `/newsletter/confirm/${'x'.repeat(43)}`, expect: [404, 404, 404, 404, 404] },
+  'POST /newsletter/confirm/:token': { url: `/newsletter/confirm/${'x'.repeat(43)}`, expect: [404, 404, 404, 404, 404] },
+  'GET /newsletter/unsubscribe/:token': { url: `/newsletter/unsubscribe/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}.${'x'.repeat(22)}`, expect: [404, 404, 404, 404, 404] },
+  'POST /newsletter/unsubscribe/:token': { url: `/newsletter/unsubscribe/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}.${'x'.repeat(22)}`, expect: [404, 404, 404, 404, 404] },
   // Makes the caller a new feed address (their own only): 303 back to the calendar page.
   'POST /my/calendar/reset': { url: '/my/calendar/reset', expect: [403, 303, 303, 303, 403] },
   // A round's discussion by the round's id: 303 to its channel, which then decides who reads it.
@@ -93,6 +129,9 @@ const MATRIX: Record<string, Row> = {
   // A link that was never sent (or already used) says so to anyone.
   'GET /enrolments/approval/:token': { url: '/enrolments/approval/no-such-token', expect: [409, 409, 409, 409, 409] },
   'POST /enrolments/approval/:token': { url: '/enrolments/approval/no-such-token', expect: [400, 400, 400, 400, 400] },
+  // A seat offer's link is its permission, as the manager's: an unknown one says it no longer works.
+  'GET /enrolments/offer/:token': { url: '/enrolments/offer/no-such-token', expect: [409, 409, 409, 409, 409] },
+  'POST /enrolments/offer/:token': { url: '/enrolments/offer/no-such-token', expect: [409, 409, 409, 409, 409] },
   // Rosters: the cohort's facilitators and admins only.
   // Who is in the round: its confirmed participants, facilitators and admins; the fixture's user is in no round.
   'GET /cohorts/:id/participants': { url: (f) => `/cohorts/${f.cohortId}/participants`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
@@ -229,6 +268,7 @@ const MATRIX: Record<string, Row> = {
   'POST /admin/toolkit/:id/links/:linkId/move': { url: (f) => `/admin/toolkit/${f.toolkitEntryId}/links/${f.toolkitLinkId}/move`, expect: [403, 403, 403, 400, 403] },
   'POST /admin/toolkit/:id/approve': { url: (f) => `/admin/toolkit/${f.toolkitEntryId}/approve`, expect: [403, 403, 403, 400, 403] },
   'POST /admin/toolkit/:id/decline': { url: (f) => `/admin/toolkit/${f.toolkitEntryId}/decline`, expect: [403, 403, 403, 400, 403] },
+  'GET /api/v1/newsletter': { url: '/api/v1/newsletter?lang=sv', expect: [200, 200, 200, 200, 200] },
   'GET /api/v1/toolkit': { url: '/api/v1/toolkit?theme=leadership', expect: [200, 200, 200, 200, 200] },
   'GET /admin/agencies': { url: '/admin/agencies', expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
   'POST /admin/agencies': { url: '/admin/agencies', expect: [403, 403, 403, 400, 403] },
@@ -242,6 +282,7 @@ const MATRIX: Record<string, Row> = {
   'GET /admin/programmes/:id': { url: (f) => `/admin/programmes/${f.programmeId}`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
   'POST /admin/programmes/:id': { url: (f) => `/admin/programmes/${f.programmeId}`, expect: [403, 403, 403, 400, 403] },
   'POST /admin/programmes/:id/status': { url: (f) => `/admin/programmes/${f.programmeId}/status`, expect: [403, 403, 403, 400, 403] },
+  'GET /admin/programmes/:id/interest': { url: (f) => `/admin/programmes/${f.programmeId}/interest`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
   'GET /admin/programmes/:id/cohorts/new': { url: (f) => `/admin/programmes/${f.programmeId}/cohorts/new`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
   'POST /admin/programmes/:id/cohorts': { url: (f) => `/admin/programmes/${f.programmeId}/cohorts`, expect: [403, 403, 403, 400, 403] },
   'GET /admin/cohorts/:id': { url: (f) => `/admin/cohorts/${f.cohortId}`, expect: [SIGN_IN, 403, 403, 200, SIGN_IN] },
@@ -266,6 +307,10 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/programmes/:id': { url: (f) => `/api/v1/programmes/${f.programmeSlug}`, expect: [200, 200, 200, 200, 200] },
   'POST /api/v1/programmes': { url: '/api/v1/programmes', expect: [401, 403, 403, 400, 401] },
   'PATCH /api/v1/programmes/:id': { url: (f) => `/api/v1/programmes/${f.programmeId}`, expect: [401, 403, 403, 400, 401] },
+  // Your own place on a programme's list: joining takes no body, so the matrix's people join (201) and leave (200).
+  'POST /api/v1/programmes/:id/interest': { url: (f) => `/api/v1/programmes/${f.programmeId}/interest`, expect: [401, 201, 201, 201, 401] },
+  'DELETE /api/v1/programmes/:id/interest': { url: (f) => `/api/v1/programmes/${f.programmeId}/interest`, expect: [401, 200, 200, 200, 401] },
+  'GET /api/v1/programmes/:id/interest': { url: (f) => `/api/v1/programmes/${f.programmeId}/interest`, expect: [401, 403, 403, 200, 401] },
   'GET /api/v1/cohorts': { url: '/api/v1/cohorts', expect: [200, 200, 200, 200, 200] },
   'GET /api/v1/cohorts/:id': { url: (f) => `/api/v1/cohorts/${f.cohortId}`, expect: [200, 200, 200, 200, 200] },
   'POST /api/v1/cohorts': { url: '/api/v1/cohorts', expect: [401, 403, 403, 400, 401] },

@@ -373,7 +373,8 @@ function fixtureChoices(path: string, param: string, f: FuzzFixtures): string[] 
   const before = segments[segments.indexOf(`:${param}`) - 1];
   switch (before) {
     case 'programmes':
-      return path.startsWith('/api/') ? [f.programmeId, f.programmeSlug] : path.startsWith('/admin/') ? [f.programmeId] : [f.programmeSlug];
+      // A programme's interest list is asked for by id (its page posts it), like the admin pages.
+      return path.startsWith('/api/') ? [f.programmeId, f.programmeSlug] : path.startsWith('/admin/') || path.includes('/interest') ? [f.programmeId] : [f.programmeSlug];
     case 'cohorts':
       return [f.cohortId];
     case 'roster':
@@ -383,6 +384,8 @@ function fixtureChoices(path: string, param: string, f: FuzzFixtures): string[] 
       return [f.sessionId, f.spareSessionId];
     case 'events':
       return [f.networkEventId];
+    case 'registrations':
+      return [f.eventRegistrationId];
     case 'channels':
       return [f.channelId, f.cohortChannelId];
     case 'threads':
@@ -404,6 +407,7 @@ function fixtureChoices(path: string, param: string, f: FuzzFixtures): string[] 
     case 'forum':
       return [f.unsubscribeToken];
     case 'approval':
+    case 'offer':
       return ['no-such-token'];
     case 'language':
       return ['fi', 'sv', 'en'];
@@ -419,6 +423,12 @@ function fixtureChoices(path: string, param: string, f: FuzzFixtures): string[] 
       return [f.toolkitLinkId];
     case 'materials':
       return [f.materialId];
+    case 'newsletter':
+      return path.startsWith('/admin/') ? [f.newsletterEditionId] : [f.sentNewsletterEditionId];
+    case 'confirm':
+      return ['no-such-token'];
+    case 'unsubscribe':
+      return [f.newsletterUnsubscribeToken];
     case 'certificates':
       // A certificate code (nobody's here), or one's own certificate file by its completion's id.
       return path.startsWith('/my/') ? ['00000000-0000-4000-8000-000000000000.pdf'] : ['K7QX-M3PA-9TRD'];

@@ -18,6 +18,8 @@ export enum Capability {
   RegisterManage = 'register.manage',
   /** Curating the toolkit library: adding, editing and removing entries, and deciding on the cases people submit. */
   ToolkitCurate = 'toolkit.curate',
+  /** Writing, previewing, test-sending and scheduling the newsletter's editions. */
+  NewsletterEdit = 'newsletter.edit',
 }
 
 export type CohortRole = 'facilitator' | 'participant';

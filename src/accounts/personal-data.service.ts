@@ -28,6 +28,8 @@ export const PERSONAL_DATA_PARTS = [
   'agency',
   'notificationPreferences',
   'enrolments',
+  'programmeInterest',
+  'eventRegistrations',
   'attendance',
   'completions',
   'feedback',
@@ -41,6 +43,7 @@ export const PERSONAL_DATA_PARTS = [
   'files',
   'materials',
   'toolkitCases',
+  'newsletter',
   'apiTokens',
   'emailVerifications',
   'passwordResets',
@@ -66,6 +69,11 @@ export const COVERED_COLUMNS: Readonly<Record<string, PersonalDataPart>> = {
   // A manager is asked by address, with or without an account; those requests are the participant's data.
   'enrolment.manager_email': 'enrolments',
   'enrolment_by_person.manager_email': 'enrolments',
+  // "Tell me when the next round opens": the programmes whose next round the person asked to hear of.
+  'programme_interest.user_id': 'programmeInterest',
+  'programme_interest_by_person.user_id': 'programmeInterest',
+  'event_registration.user_id': 'eventRegistrations',
+  'event_registration_by_person.user_id': 'eventRegistrations',
   'attendance.user_id': 'attendance',
   'attendance_by_person.user_id': 'attendance',
   'completion.user_id': 'completions',
@@ -112,6 +120,11 @@ export const COVERED_COLUMNS: Readonly<Record<string, PersonalDataPart>> = {
   'toolkit_entry_by_person.submitted_by': 'toolkitCases',
   'toolkit_entry.reviewed_by': 'actionsOnOthersRecords',
   'toolkit_entry_by_person.reviewed_by': 'actionsOnOthersRecords',
+  // The newsletter subscription of their account, or of their account's address.
+  'newsletter_subscriber.user_id': 'newsletter',
+  'newsletter_subscriber_by_person.user_id': 'newsletter',
+  'newsletter_subscriber.email': 'newsletter',
+  'newsletter_subscriber_by_person.email': 'newsletter',
   'api_token.user_id': 'apiTokens',
   'api_token_listing.user_id': 'apiTokens',
   'email_verification.user_id': 'emailVerifications',
@@ -148,6 +161,7 @@ export const LEFT_OUT: Readonly<Record<string, string>> = {
   'historical_completion_by_person.imported_by_id': 'who imported a historical list: the import is in the audit log the download gives as auditLogByYou',
   'agency_contact.granted_by_id': 'who made someone an agency contact: the grant is in the audit log the download gives as auditLogByYou',
   'agency_contact_by_person.granted_by_id': 'who made someone an agency contact: the grant is in the audit log the download gives as auditLogByYou',
+  'newsletter_edition.created_by': 'which admin started a newsletter edition: the site’s own publication, sent and archived in its name, not a record about the admin',
 };
 
 /** A reason in the person's language: the enrolment area writes its own as message keys; anything else is text a person typed. */
@@ -208,6 +222,8 @@ export class PersonalDataService {
         agency: await this.agency(db, userId),
         notificationPreferences: await this.notificationPreferences(db, userId),
         enrolments: await this.enrolments(db, userId, lang),
+        programmeInterest: await this.programmeInterest(db, userId, lang),
+        eventRegistrations: await this.eventRegistrations(db, userId, lang),
         attendance: await this.attendance(db, userId, lang),
         completions: await this.completions(db, userId, lang),
         feedback: await this.feedback(db, userId, lang),
@@ -221,6 +237,7 @@ export class PersonalDataService {
         files: await this.files(db, userId),
         materials: await this.materials(db, userId),
         toolkitCases: await this.toolkitCases(db, userId),
+        newsletter: await this.newsletter(db, userId),
         apiTokens: await this.apiTokens(db, userId),
         emailVerifications: await this.linkDates(db, 'email_verification', userId),
         passwordResets: await this.linkDates(db, 'password_reset', userId),
@@ -286,6 +303,22 @@ export class PersonalDataService {
       ...enrolment,
       // json_agg writes times as PostgreSQL does ("+00:00"); every other time in the file is JavaScript's ISO form.
       history: history.map((change) => ({ ...change, at: new Date(change.at), reason: translatedReason(change.reason, lang) })),
+    }));
+  }
+
+  /** The programmes whose next round the person asked to hear of: when, their agency then, and which round told them. */
+  private async programmeInterest(db: EntityManager, userId: string, lang: Language) {
+    const rows: ({ programme_title: LocalizedText; cohort_name: string | null } & Record<string, unknown>)[] = await db.query(
+      `SELECT p.title AS programme_title, c.name AS cohort_name, a.name AS agency, i.created_at AS "askedAt", i.notified_at AS "notifiedAt"
+         FROM programme_interest_by_person i JOIN programme_listing p ON p.id = i.programme_id
+         LEFT JOIN cohort_listing c ON c.id = i.notified_cohort_id LEFT JOIN agency_name a ON a.id = i.agency_id
+        WHERE i.user_id = $1 ORDER BY i.created_at, i.id`,
+      [userId],
+    );
+    return rows.map(({ programme_title, cohort_name, ...interest }) => ({
+      programme: localized(programme_title, lang),
+      ...interest,
+      notifiedOfRound: cohort_name ? cohortNameIn(cohort_name, lang) : null,
     }));
   }
 
@@ -415,6 +448,16 @@ export class PersonalDataService {
     }));
   }
 
+  /** Registrations for network events (the developer days), with the answers given. */
+  private async eventRegistrations(db: EntityManager, userId: string, lang: Language) {
+    const rows: { title: LocalizedText; startsAt: Date; status: string; waitlistPosition: number | null; answers: Record<string, string>; registeredAt: Date; cancelledAt: Date | null }[] = await db.query(
+      `SELECT event_title AS title, event_starts_at AS "startsAt", status, waitlist_position AS "waitlistPosition", answers, created_at AS "registeredAt", cancelled_at AS "cancelledAt"
+         FROM event_registration_by_person WHERE user_id = $1 ORDER BY created_at, id`,
+      [userId],
+    );
+    return rows.map(({ title, ...row }) => ({ event: localized(title, lang), ...row }));
+  }
+
   private async forumReadPositions(db: EntityManager, userId: string, lang: Language) {
     const rows: (ChannelNames & { thread: string; readUpTo: Date })[] = await db.query(
       `SELECT t.title AS thread, ${CHANNEL_COLUMNS('ch')}, r.read_up_to AS "readUpTo"
@@ -484,6 +527,18 @@ export class PersonalDataService {
     return db.query(
       `SELECT title, description, status, review_note AS "reviewNote", reviewed_at AS "reviewedAt", created_at AS "submittedAt"
          FROM toolkit_entry_by_person WHERE submitted_by = $1 ORDER BY created_at, id`,
+      [userId],
+    );
+  }
+
+  /** The newsletter subscription of the account or of its address: status and dates, not the confirmation link. */
+  private async newsletter(db: EntityManager, userId: string) {
+    return db.query(
+      `SELECT n.email, n.language, n.status, n.created_at AS "subscribedAt", n.confirm_sent_at AS "confirmationMailedAt",
+              n.confirmed_at AS "confirmedAt", n.unsubscribed_at AS "unsubscribedAt"
+         FROM newsletter_subscriber_by_person n
+        WHERE n.user_id = $1 OR lower(n.email) = (SELECT lower(email) FROM person WHERE id = $1)
+        ORDER BY n.created_at, n.id`,
       [userId],
     );
   }

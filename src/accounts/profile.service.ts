@@ -94,9 +94,9 @@ export class ProfileService {
     await this.users.setDigestTime(userId, hour, rhythm);
   }
 
-  /** The kinds a person may choose a channel for: all but security mail, which always comes by email. */
+  /** The kinds a person may choose a channel for: all but security mail, which always comes by email, and kinds with one channel (the newsletter). */
   choosableKinds(): string[] {
-    return this.kinds.names().filter((name) => !this.kinds.get(name).security && !NOT_A_CHOICE.has(name));
+    return this.kinds.names().filter((name) => !this.kinds.get(name).security && !NOT_A_CHOICE.has(name) && (this.kinds.get(name).channels?.length ?? 2) > 1);
   }
 
   /** The channels a person may choose for a kind. */

@@ -6,10 +6,12 @@ import { formatHelsinkiInput } from '../i18n/helsinki-time';
 import { Language, localized, translate } from '../i18n/i18n';
 import { FieldMessages, fieldText } from '../web/forms';
 import { NetworkEventForEdit, NetworkEventRow } from './network-events.service';
+import { ATTENDANCE_QUESTION, CUSTOM_QUESTION_KEY, DIET_QUESTION, questionsOf } from './registration-questions';
 
 const LANGUAGE_CODES = ['fi', 'sv', 'en'] as const;
 const suffix = (code: string) => code[0].toUpperCase() + code.slice(1);
-const FORM_FIELDS = [...LANGUAGE_CODES.flatMap((code) => [`title${suffix(code)}`, `description${suffix(code)}`]), 'date', 'start', 'end', 'place', 'meetingLink'];
+const REGISTRATION_FIELDS = ['registrationCapacity', 'registrationClosesAt', 'askDiet', 'askAttendance', 'customQuestionFi', 'customQuestionSv', 'customQuestionEn', 'customQuestionRequired'];
+const FORM_FIELDS = [...LANGUAGE_CODES.flatMap((code) => [`title${suffix(code)}`, `description${suffix(code)}`]), 'date', 'start', 'end', 'place', 'meetingLink', ...REGISTRATION_FIELDS];
 export const NOTICES = ['created', 'saved', 'cancelled'] as const;
 
 export type Values = Record<string, string>;
@@ -23,6 +25,19 @@ export function valuesOfEvent(event: NetworkEventForEdit): Values {
     values[`title${suffix(code)}`] = event.title[code] ?? '';
     values[`description${suffix(code)}`] = event.description[code] ?? '';
   }
+  const questions = questionsOf(event.registrationQuestions);
+  const custom = questions.find((question) => question.key === CUSTOM_QUESTION_KEY);
+  const closes = event.registrationClosesAt && formatHelsinkiInput(event.registrationClosesAt);
+  Object.assign(values, {
+    registrationCapacity: event.registrationCapacity === null ? '' : String(event.registrationCapacity),
+    registrationClosesAt: closes ? `${closes.date}T${closes.time}` : '',
+    askDiet: questions.some((question) => question.key === DIET_QUESTION.key) ? 'yes' : '',
+    askAttendance: questions.some((question) => question.key === ATTENDANCE_QUESTION.key) ? 'yes' : '',
+    customQuestionFi: custom?.label.fi ?? '',
+    customQuestionSv: custom?.label.sv ?? '',
+    customQuestionEn: custom?.label.en ?? '',
+    customQuestionRequired: custom?.required ? 'yes' : '',
+  });
   return values;
 }
 
@@ -56,6 +71,14 @@ function eventForm(values: Values, errors: FieldMessages | null, lang: Language)
     end: field('event-end', 'end'),
     place: field('event-place', 'place'),
     meetingLink: field('event-meeting-link', 'meetingLink'),
+    registrationCapacity: field('event-registration-capacity', 'registrationCapacity'),
+    registrationClosesAt: field('event-registration-closes', 'registrationClosesAt'),
+    askDiet: { ...field('event-ask-diet', 'askDiet'), checked: values.askDiet === 'yes' },
+    askAttendance: { ...field('event-ask-attendance', 'askAttendance'), checked: values.askAttendance === 'yes' },
+    customQuestionFi: field('event-custom-question-fi', 'customQuestionFi'),
+    customQuestionSv: field('event-custom-question-sv', 'customQuestionSv'),
+    customQuestionEn: field('event-custom-question-en', 'customQuestionEn'),
+    customQuestionRequired: { ...field('event-custom-question-required', 'customQuestionRequired'), checked: values.customQuestionRequired === 'yes' },
   };
 }
 
@@ -88,6 +111,7 @@ export function eventFormPage(lang: Language, event: NetworkEventForEdit | null,
       statusLabel: translate(lang, `networkEvent.status.${event.status}`),
       revision: event.revision,
       updatedAt: event.updatedAt,
+      takesRegistrations: event.registrationCapacity !== null,
     },
     editable: !event || event.mayEdit,
     action: event ? `/admin/events/${event.id}` : '/admin/events',

@@ -1,12 +1,13 @@
 // What the calendar's web pages accept: the admin form for a network event and the public events
 // page's filter. Messages are i18n keys (web/forms.ts translates); what an event must be (in order,
 // within 2000–2100) is NetworkEventsService's to say.
-import { IsNotEmpty, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
 import { MAX_YEAR, MIN_YEAR } from '../catalogue/scheduling.rules';
 import { withValues } from '../errors/domain-errors';
 import { parseHelsinki } from '../i18n/helsinki-time';
 import { OptionalMeetingLink, OptionalText, RequiredDate, RequiredTime } from '../web/form-fields';
-import { MAX_DESCRIPTION_LENGTH, MAX_LINK_LENGTH, MAX_PLACE_LENGTH, MAX_TITLE_LENGTH, NetworkEventInput } from './network-events.service';
+import { MAX_DESCRIPTION_LENGTH, MAX_LINK_LENGTH, MAX_PLACE_LENGTH, MAX_REGISTRATION_CAPACITY, MAX_TITLE_LENGTH, NetworkEventInput, RegistrationSettings } from './network-events.service';
+import { ATTENDANCE_QUESTION, CUSTOM_QUESTION_KEY, DIET_QUESTION, MAX_QUESTION_LABEL_LENGTH, RegistrationQuestion } from './registration-questions';
 
 const TITLE_TOO_LONG = withValues('networkEvent.title.tooLong', { max: MAX_TITLE_LENGTH });
 const DESCRIPTION_TOO_LONG = withValues('networkEvent.description.tooLong', { max: MAX_DESCRIPTION_LENGTH });
@@ -47,6 +48,59 @@ export class NetworkEventFormDto {
 
   @OptionalMeetingLink(MAX_LINK_LENGTH)
   meetingLink?: string;
+
+  // Registration: a blank capacity takes none.
+  @IsOptional()
+  @Matches(/^\s*\d{0,6}\s*$/, { message: withValues('eventRegistration.capacity.invalid', { max: MAX_REGISTRATION_CAPACITY }) })
+  @IsString({ message: withValues('eventRegistration.capacity.invalid', { max: MAX_REGISTRATION_CAPACITY }) })
+  registrationCapacity?: string;
+
+  /** Helsinki time, as a datetime-local input sends it (`2027-11-11T16:00`); blank: until the event starts. */
+  @IsOptional()
+  @ValidateBy({ name: 'isHelsinkiDateTime', validator: { validate: (value) => value === '' || (typeof value === 'string' && dateTimeOf(value) !== null) } }, { message: 'eventRegistration.closesAt.invalid' })
+  registrationClosesAt?: string;
+
+  @IsOptional()
+  @IsIn(['yes'], { message: 'admin.form.text' })
+  askDiet?: string;
+
+  @IsOptional()
+  @IsIn(['yes'], { message: 'admin.form.text' })
+  askAttendance?: string;
+
+  @OptionalText(MAX_QUESTION_LABEL_LENGTH, withValues('eventRegistration.customQuestion.tooLong', { max: MAX_QUESTION_LABEL_LENGTH }))
+  customQuestionFi?: string;
+
+  @OptionalText(MAX_QUESTION_LABEL_LENGTH, withValues('eventRegistration.customQuestion.tooLong', { max: MAX_QUESTION_LABEL_LENGTH }))
+  customQuestionSv?: string;
+
+  @OptionalText(MAX_QUESTION_LABEL_LENGTH, withValues('eventRegistration.customQuestion.tooLong', { max: MAX_QUESTION_LABEL_LENGTH }))
+  customQuestionEn?: string;
+
+  @IsOptional()
+  @IsIn(['yes'], { message: 'admin.form.text' })
+  customQuestionRequired?: string;
+}
+
+/** `2027-11-11T16:00` as the Helsinki instant it names, or null. */
+function dateTimeOf(value: string): Date | null {
+  const [date, time] = value.trim().split('T');
+  return date && time ? parseHelsinki(date, time.slice(0, 5)) : null;
+}
+
+/** The registration part of the admin form: null when the capacity is blank. */
+function registrationOf(form: NetworkEventFormDto): RegistrationSettings | null {
+  if (!form.registrationCapacity?.trim()) return null;
+  const questions: RegistrationQuestion[] = [];
+  if (form.askDiet === 'yes') questions.push(DIET_QUESTION);
+  if (form.askAttendance === 'yes') questions.push(ATTENDANCE_QUESTION);
+  const custom = { fi: form.customQuestionFi?.trim() ?? '', sv: form.customQuestionSv?.trim() ?? '', en: form.customQuestionEn?.trim() ?? '' };
+  if (custom.fi || custom.sv || custom.en) questions.push({ key: CUSTOM_QUESTION_KEY, kind: 'text', label: custom, required: form.customQuestionRequired === 'yes' });
+  return {
+    capacity: Number(form.registrationCapacity.trim()),
+    closesAt: form.registrationClosesAt?.trim() ? dateTimeOf(form.registrationClosesAt) : null,
+    questions,
+  };
 }
 
 export function networkEventInputOf(form: NetworkEventFormDto): NetworkEventInput {
@@ -57,6 +111,7 @@ export function networkEventInputOf(form: NetworkEventFormDto): NetworkEventInpu
     endsAt: parseHelsinki(form.date, form.end)!,
     place: form.place ?? null,
     meetingLink: form.meetingLink ?? null,
+    registration: registrationOf(form),
   };
 }
 

@@ -7,6 +7,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogueModule } from '../catalogue/catalogue.module';
 import { EnrolmentModule } from '../enrolment/enrolment.module';
 import { AdminEventsController } from './admin-events.controller';
+import { AdminEventRegistrationsController, EventRegistrationApiController, EventRegistrationController } from './event-registration.controller';
+import { EventRegistration } from './event-registration.entity';
+import { EventRegistrationNotifications } from './event-registration.notifications';
+import { EventRegistrationService } from './event-registration.service';
 import { CalendarFeed } from './calendar-feed.entity';
 import { DemoNetworkEventsService } from './demo-network-events.service';
 import { EventsController } from './events.controller';
@@ -21,9 +25,9 @@ import { RemindersService } from './reminders.service';
 import { SessionCalendarService } from './session-calendar.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([CalendarFeed, NetworkEvent]), CatalogueModule, EnrolmentModule],
-  controllers: [CalendarController, EventsController, AdminEventsController],
-  providers: [NetworkEventsService, CalendarFeedService, SessionCalendarService, RemindersService, ReminderNotifications, DemoNetworkEventsService, NetworkEventSearch],
+  imports: [TypeOrmModule.forFeature([CalendarFeed, NetworkEvent, EventRegistration]), CatalogueModule, EnrolmentModule],
+  controllers: [CalendarController, EventsController, AdminEventsController, EventRegistrationController, AdminEventRegistrationsController, EventRegistrationApiController],
+  providers: [NetworkEventsService, CalendarFeedService, SessionCalendarService, RemindersService, ReminderNotifications, DemoNetworkEventsService, NetworkEventSearch, EventRegistrationService, EventRegistrationNotifications],
   exports: [NetworkEventsService, DemoNetworkEventsService],
 })
 export class CalendarModule implements OnModuleInit {

@@ -25,7 +25,17 @@ export class DemoNetworkEventsService {
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [NETWORK_EVENTS_LOCK_KEY]);
       if ((await manager.count(NetworkEvent)) > 0) return 0;
-      await manager.insert(NetworkEvent, events.map((event) => ({ ...event, status: 'published' as const, revision: 0 })));
+      await manager.insert(
+        NetworkEvent,
+        events.map(({ registration, ...event }) => ({
+          ...event,
+          registrationCapacity: registration?.capacity ?? null,
+          registrationClosesAt: registration?.closesAt ?? null,
+          registrationQuestions: registration?.questions ?? [],
+          status: 'published' as const,
+          revision: 0,
+        })),
+      );
       return events.length;
     });
   }

@@ -58,11 +58,11 @@ export class NetworkEvent {
   registrationQuestions: unknown[];
 
   /** Confirmed registrations, kept by event_registration's trigger; never written elsewhere. */
-  @Column({ type: 'integer', default: 0 })
+  @Column({ type: 'integer', default: 0, insert: false, update: false })
   seatsTaken: number;
 
   /** Waitlisted registrations, kept by the same trigger. */
-  @Column({ type: 'integer', default: 0 })
+  @Column({ type: 'integer', default: 0, insert: false, update: false })
   waitlistLength: number;
 
   /** Bumped on every change of time or status: the SEQUENCE calendars compare. */

@@ -16,6 +16,8 @@ import { markdownAsText, renderMarkdown } from '../views/markdown';
 import { CalendarEvent } from './ics';
 import { eventTexts } from './network-event.search';
 import { NetworkEvent, NetworkEventStatus } from './network-event.entity';
+import { EventRegistrationService } from './event-registration.service';
+import { MAX_QUESTION_LABEL_LENGTH, MAX_QUESTIONS, RegistrationQuestion } from './registration-questions';
 import { cohortNameIn } from '../i18n/cohort-name';
 
 export const MAX_TITLE_LENGTH = 200;
@@ -35,6 +37,35 @@ export interface NetworkEventInput {
   endsAt: Date;
   place: string | null;
   meetingLink: string | null;
+  /** Registration: null takes none; omitted on an update leaves it as it is. */
+  registration?: RegistrationSettings | null;
+}
+
+export interface RegistrationSettings {
+  capacity: number;
+  /** null: until the event starts. */
+  closesAt: Date | null;
+  questions: RegistrationQuestion[];
+}
+
+export const MAX_REGISTRATION_CAPACITY = 10_000;
+
+/** Field messages for an event's registration settings (the admin form's names). */
+export function registrationProblems(registration: RegistrationSettings | null | undefined, startsAt: Date): Record<string, string> {
+  const problems: Record<string, string> = {};
+  if (!registration) return problems;
+  if (!Number.isInteger(registration.capacity) || registration.capacity < 1 || registration.capacity > MAX_REGISTRATION_CAPACITY) {
+    problems.registrationCapacity = withValues('eventRegistration.capacity.invalid', { max: MAX_REGISTRATION_CAPACITY });
+  }
+  if (registration.closesAt && registration.closesAt.getTime() > startsAt.getTime()) problems.registrationClosesAt = 'eventRegistration.closesAt.afterStart';
+  if (registration.questions.length > MAX_QUESTIONS) problems.customQuestionFi = withValues('eventRegistration.questions.tooMany', { max: MAX_QUESTIONS });
+  for (const question of registration.questions) {
+    if (!question.label.fi.trim()) problems.customQuestionFi = 'eventRegistration.customQuestion.fiRequired';
+    for (const [lang, suffix] of Object.entries(LANGUAGE_SUFFIXES)) {
+      if ((question.label[lang as Language]?.length ?? 0) > MAX_QUESTION_LABEL_LENGTH) problems[`customQuestion${suffix}`] = withValues('eventRegistration.customQuestion.tooLong', { max: MAX_QUESTION_LABEL_LENGTH });
+    }
+  }
+  return problems;
 }
 
 /**
@@ -66,6 +97,7 @@ const CONSTRAINT_FIELDS: Record<string, [string, string]> = {
   network_event_title_has_finnish: ['titleFi', 'networkEvent.titleFi.required'],
   network_event_ends_after_start: ['endsAt', 'networkEvent.endsAt.notAfterStart'],
   network_event_dates_in_range: ['startsAt', 'schedule.date.outOfRange'],
+  network_event_seats_within_capacity: ['registrationCapacity', 'eventRegistration.capacity.belowTaken'],
 };
 
 export interface NetworkEventForEdit extends NetworkEventInput {
@@ -75,6 +107,11 @@ export interface NetworkEventForEdit extends NetworkEventInput {
   updatedAt: Date;
   /** A cancelled event is history: only one that is not may change. */
   mayEdit: boolean;
+  seatsTaken: number;
+  waitlistLength: number;
+  registrationCapacity: number | null;
+  registrationClosesAt: Date | null;
+  registrationQuestions: unknown[];
 }
 
 export interface NetworkEventRow {
@@ -115,6 +152,8 @@ export interface EventItem {
   descriptionLang: Language;
   /** The round's page, or the event's anchor on the events page. */
   href: string;
+  /** A network event that takes registrations: its page, where people register. */
+  registrationHref: string | null;
   /** The anchor's id on the events page (`event-<id>`), for network events. */
   anchor: string | null;
 }
@@ -136,6 +175,7 @@ interface ItemRow {
   description: LocalizedText | null;
   cohort_id: string | null;
   cohort_name: string | null;
+  registration_capacity?: number | null;
 }
 
 const blankToNull = (text: string | null | undefined) => (text?.trim() ? text.trim() : null);
@@ -161,6 +201,7 @@ export class NetworkEventsService {
     @Inject(CONFIG) private readonly config: Config,
     private readonly users: UserService,
     private readonly vocabulary: SearchVocabulary,
+    private readonly registrations: EventRegistrationService,
   ) {}
 
   /** Published and cancelled network events ending after `from`, for /calendar/all.ics. */
@@ -171,18 +212,7 @@ export class NetworkEventsService {
       .orderBy('event.startsAt', 'ASC')
       .addOrderBy('event.id', 'ASC')
       .getMany();
-    return events.map((event) => ({
-      uid: `network-event-${event.id}@verso`,
-      sequence: event.revision,
-      startsAt: event.startsAt,
-      endsAt: event.endsAt,
-      summary: localized(event.title, lang),
-      description: markdownAsText(localized(event.description, lang)) || null,
-      location: event.place ?? event.meetingLink,
-      url: `${this.config.baseUrl}/events#event-${event.id}`,
-      cancelled: event.status === 'cancelled',
-      lastModified: event.updatedAt,
-    }));
+    return events.map((event) => networkCalendarEntry(event, lang, this.config.baseUrl));
   }
 
   // The events page.
@@ -208,7 +238,7 @@ export class NetworkEventsService {
     const [monthStart, monthEnd] = filter.month ? monthRange(filter.month) : [null, null];
     const rows: ItemRow[] = await this.dataSource.query(
       `SELECT 'session' AS kind, s.id, s.starts_at, s.ends_at, s.status, coalesce(s.place, c.place) AS place, NULL::text AS meeting_link,
-              p.title, NULL::jsonb AS description, c.id AS cohort_id, c.name AS cohort_name
+              p.title, NULL::jsonb AS description, c.id AS cohort_id, c.name AS cohort_name, NULL::integer AS registration_capacity
          FROM session_listing s
          JOIN cohort_listing c ON c.id = s.cohort_id AND c.status = 'published'
          JOIN programme_listing p ON p.id = c.programme_id AND p.status = 'published'
@@ -218,7 +248,7 @@ export class NetworkEventsService {
           AND ($4::timestamptz IS NULL OR s.starts_at < $4)
        UNION ALL
        SELECT 'networkEvent', e.id, e.starts_at, e.ends_at, e.status, e.place, e.meeting_link,
-              e.title, e.description, NULL, NULL
+              e.title, e.description, NULL, NULL, e.registration_capacity
          FROM network_event e
         WHERE $2::text IS NULL
           AND e.ends_at > $1
@@ -234,7 +264,7 @@ export class NetworkEventsService {
   /** The next network events not cancelled that have not ended, soonest first, at most `limit`: the home page's list. */
   async nextNetworkEvents(limit: number, lang: Language, now: Date = new Date()): Promise<EventItem[]> {
     const rows: ItemRow[] = await this.dataSource.query(
-      `SELECT 'networkEvent' AS kind, e.id, e.starts_at, e.ends_at, e.status, e.place, e.meeting_link, e.title, e.description, NULL AS cohort_id, NULL AS cohort_name
+      `SELECT 'networkEvent' AS kind, e.id, e.starts_at, e.ends_at, e.status, e.place, e.meeting_link, e.title, e.description, NULL AS cohort_id, NULL AS cohort_name, e.registration_capacity
          FROM network_event e
         WHERE e.ends_at > $1 AND e.status <> 'cancelled'
         ORDER BY e.starts_at, e.id
@@ -259,7 +289,7 @@ export class NetworkEventsService {
   }
 
   async create(actorId: string, input: NetworkEventInput): Promise<NetworkEvent> {
-    const problems = networkEventProblems(input);
+    const problems = { ...networkEventProblems(input), ...registrationProblems(input.registration, input.startsAt) };
     if (Object.keys(problems).length) throw new FieldErrors(problems);
     // The words first, so the event's search vector has their base forms and parts (search/search-vocabulary.service.ts).
     await this.vocabulary.learn(eventTexts(input));
@@ -272,18 +302,24 @@ export class NetworkEventsService {
 
   /** Changes an event's texts, time, place or link; a new time bumps its revision. A cancelled event is history. */
   async update(actorId: string, id: string, input: NetworkEventInput): Promise<NetworkEvent> {
-    const problems = networkEventProblems(input);
+    const problems = { ...networkEventProblems(input), ...registrationProblems(input.registration, input.startsAt) };
     checkedId(id);
     if (Object.keys(problems).length === 0) await this.vocabulary.learn(eventTexts(input));
     return this.write(async (manager) => {
       const event = await this.lock(manager, id);
       if (event.status === 'cancelled') throw new Refused('networkEvent.edit.cancelled');
+      if (input.registration && input.registration.capacity < event.seatsTaken && !problems.registrationCapacity) {
+        problems.registrationCapacity = withValues('eventRegistration.capacity.belowTaken', { taken: event.seatsTaken });
+      }
+      if (input.registration === null && event.seatsTaken + event.waitlistLength > 0) problems.registrationCapacity = withValues('eventRegistration.capacity.belowTaken', { taken: event.seatsTaken });
       if (Object.keys(problems).length) throw new FieldErrors(problems);
-      const previous = { startsAt: event.startsAt, endsAt: event.endsAt };
+      const previous = { startsAt: event.startsAt, endsAt: event.endsAt, capacity: event.registrationCapacity };
       const fields = fieldsOf(input);
       const moved = fields.startsAt.getTime() !== previous.startsAt.getTime() || fields.endsAt.getTime() !== previous.endsAt.getTime();
       Object.assign(event, fields, { revision: event.revision + (moved ? 1 : 0) });
       const saved = await manager.save(event);
+      if ((saved.registrationCapacity ?? 0) > (previous.capacity ?? 0)) await this.registrations.capacityChanged(manager, id);
+      if (moved) await this.registrations.eventMoved(manager, id);
       await this.users.audit(manager, {
         actorUserId: actorId,
         action: 'network-event.updated',
@@ -304,6 +340,7 @@ export class NetworkEventsService {
       event.status = 'cancelled';
       event.revision += 1;
       const saved = await manager.save(event);
+      await this.registrations.eventCancelled(manager, id);
       await this.users.audit(manager, { actorUserId: actorId, action: 'network-event.cancelled', targetType: 'network_event', targetId: id });
       return saved;
     });
@@ -333,6 +370,29 @@ function fieldsOf(input: NetworkEventInput) {
     endsAt: input.endsAt,
     place: blankToNull(input.place),
     meetingLink: blankToNull(input.meetingLink),
+    ...(input.registration === undefined
+      ? {}
+      : {
+          registrationCapacity: input.registration?.capacity ?? null,
+          registrationClosesAt: input.registration?.closesAt ?? null,
+          registrationQuestions: input.registration?.questions ?? [],
+        }),
+  };
+}
+
+/** A network event as calendars read it: the public feed and the invitations mailed to those registered. */
+export function networkCalendarEntry(event: NetworkEvent, lang: Language, baseUrl: string): CalendarEvent {
+  return {
+    uid: `network-event-${event.id}@verso`,
+    sequence: event.revision,
+    startsAt: event.startsAt,
+    endsAt: event.endsAt,
+    summary: localized(event.title, lang),
+    description: markdownAsText(localized(event.description, lang)) || null,
+    location: event.place ?? event.meetingLink,
+    url: `${baseUrl}/events#event-${event.id}`,
+    cancelled: event.status === 'cancelled',
+    lastModified: event.updatedAt,
   };
 }
 
@@ -357,6 +417,7 @@ function itemOf(row: ItemRow, lang: Language): EventItem {
       descriptionHtml: '',
       descriptionLang: lang,
       href: `/cohorts/${row.cohort_id}`,
+      registrationHref: null,
       anchor: null,
     };
   }
@@ -373,6 +434,7 @@ function itemOf(row: ItemRow, lang: Language): EventItem {
     descriptionHtml: renderMarkdown(row.description ? localized(row.description, lang) : ''),
     descriptionLang: languageOf(row.description, lang),
     href: `/events#event-${row.id}`,
+    registrationHref: row.registration_capacity ? `/events/${row.id}` : null,
     anchor: `event-${row.id}`,
   };
 }

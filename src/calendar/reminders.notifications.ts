@@ -110,7 +110,7 @@ export class ReminderNotifications implements OnModuleInit {
     // The digest lists the person's sessions of the coming week.
     this.kinds.provideUpcomingSessions((userId, from, until, lang) => this.calendar.upcomingFor(userId, from, until, lang));
 
-    for (const kind of [ENROLMENT_KINDS['enrolment.confirmed'], ENROLMENT_KINDS['enrolment.promoted'], ENROLMENT_KINDS['enrolment.approved']]) {
+    for (const kind of [ENROLMENT_KINDS['enrolment.confirmed'], ENROLMENT_KINDS['enrolment.promoted'], ENROLMENT_KINDS['enrolment.approved'], ENROLMENT_KINDS['enrolment.offer-accepted']]) {
       this.kinds.addAttachments(kind, async (payload, lang, to) =>
         payload.status === 'confirmed' ? this.invitations(await this.calendar.cohortEvents(payload.cohortId, lang), lang, to, 'REQUEST') : [],
       );

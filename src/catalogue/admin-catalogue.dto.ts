@@ -14,7 +14,7 @@ import { COHORT_STATUSES, CohortStatus, COMPLETION_RULES, CompletionRule, DELIVE
 import { dayOffOf } from './finnish-holidays';
 import { PROGRAMME_STATUSES, PROGRAMME_THEMES, ProgrammeStatus, ProgrammeTheme } from './programme.entity';
 import { ProgrammeInput } from './programmes.service';
-import { CohortInput, MAX_SESSIONS, MAX_YEAR, MIN_YEAR, parseReminderOffsets, SessionInput } from './scheduling.rules';
+import { CohortInput, DEFAULT_SEAT_OFFER_HOURS, MAX_SESSIONS, MAX_YEAR, MIN_YEAR, parseReminderOffsets, SessionInput } from './scheduling.rules';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const blankToNull = (value: string | undefined) => (value?.trim() ? value.trim() : null);
@@ -125,6 +125,18 @@ export class CohortFieldsDto {
   @IsOptional()
   @IsIn(['yes'], { message: 'admin.form.checkbox' })
   requiresApproval?: string;
+
+  /** Ticked: a freed seat is offered to the next in line, who has seatOfferHours to claim it. */
+  @IsOptional()
+  @IsIn(['yes'], { message: 'admin.form.checkbox' })
+  seatOffers?: string;
+
+  /** Blank while seatOffers is ticked: the default, 48 hours. Ignored while it is not. */
+  @IsOptional()
+  @Transform(trim)
+  @Matches(/^(\d{1,7})?$/, { message: 'admin.cohort.seatOfferHours.number' })
+  @IsString({ message: 'admin.cohort.seatOfferHours.number' })
+  seatOfferHours?: string;
 
   @RequiredDate('admin.date.required')
   enrolmentOpensDate: string;
@@ -268,6 +280,7 @@ export function cohortInputOf(form: CohortFieldsDto): CohortInput {
     reminderOffsets: form.reminderOffsets === undefined ? undefined : parseReminderOffsets(form.reminderOffsets)!,
     completionRule: form.completionRule,
     completionMinSessions: form.completionRule === undefined ? undefined : form.completionRule === 'attendance' && form.completionMinSessions ? Number(form.completionMinSessions) : null,
+    seatOfferHours: form.seatOffers === 'yes' ? (form.seatOfferHours ? Number(form.seatOfferHours) : DEFAULT_SEAT_OFFER_HOURS) : null,
   };
 }
 

@@ -51,7 +51,7 @@ import {
 } from './admin-cohorts.view';
 import { CatalogueService } from './catalogue.service';
 import { ProgrammesService } from './programmes.service';
-import { DEFAULT_REMINDER_OFFSETS, formatReminderOffsets, MAX_SESSIONS, termLabel, termOf } from './scheduling.rules';
+import { DEFAULT_REMINDER_OFFSETS, DEFAULT_SEAT_OFFER_HOURS, formatReminderOffsets, MAX_SESSIONS, termLabel, termOf } from './scheduling.rules';
 import { SchedulingService } from './scheduling.service';
 import { AdminScheduleService } from './admin-schedule.service';
 
@@ -73,7 +73,7 @@ export class AdminCohortsController {
   @Get('programmes/:id/cohorts/new')
   async newCohortForm(@Param('id') programmeId: string, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const programme = await this.programmes.findForEdit(programmeId);
-    const values = { capacity: '20', deliveryMode: 'on_site', facilitatorEmails: programme.facilitatorEmails.join('\n'), reminderOffsets: formatReminderOffsets(DEFAULT_REMINDER_OFFSETS), completionRule: 'attendance' };
+    const values = { capacity: '20', deliveryMode: 'on_site', facilitatorEmails: programme.facilitatorEmails.join('\n'), reminderOffsets: formatReminderOffsets(DEFAULT_REMINDER_OFFSETS), completionRule: 'attendance', seatOfferHours: String(DEFAULT_SEAT_OFFER_HOURS) };
     return reply.view('admin/cohort-form', newCohortPage(programme, lang, values, [], DEFAULT_ROWS, null));
   }
 

@@ -10,7 +10,7 @@ import { CohortRecord, SessionForEdit, TermTimeline } from './admin-schedule.ser
 import { CohortDetail } from './catalogue.service';
 import { COMPLETION_RULES, DELIVERY_MODES } from './cohort.entity';
 import { ProgrammeForEdit } from './programmes.service';
-import { formatReminderOffsets, MAX_SESSIONS, termLabel } from './scheduling.rules';
+import { DEFAULT_SEAT_OFFER_HOURS, formatReminderOffsets, MAX_SESSIONS, termLabel } from './scheduling.rules';
 import { COHORT_TRANSITIONS } from './scheduling.service';
 import { completionRuleText } from './completion-rule';
 
@@ -20,6 +20,8 @@ export const COHORT_FIELDS = [
   'capacity',
   'agencySeatCap',
   'requiresApproval',
+  'seatOffers',
+  'seatOfferHours',
   'enrolmentOpensDate',
   'enrolmentOpensTime',
   'enrolmentClosesDate',
@@ -57,6 +59,8 @@ function cohortValues(cohort: CohortDetail, record: CohortRecord): Values {
     capacity: String(cohort.capacity),
     agencySeatCap: cohort.agencySeatCap === null ? '' : String(cohort.agencySeatCap),
     requiresApproval: cohort.requiresApproval ? 'yes' : '',
+    seatOffers: cohort.seatOfferHours === null ? '' : 'yes',
+    seatOfferHours: String(cohort.seatOfferHours ?? DEFAULT_SEAT_OFFER_HOURS),
     ...inputPair('enrolmentOpens', cohort.enrolmentOpensAt),
     ...inputPair('enrolmentCloses', cohort.enrolmentClosesAt),
     ...inputPair('cancellationDeadline', cohort.cancellationDeadline),
@@ -114,6 +118,8 @@ function cohortForm(values: Values, errors: FieldMessages | null, lang: Language
     capacity: field('capacity'),
     agencySeatCap: field('agencySeatCap'),
     requiresApproval: { checked: values.requiresApproval === 'yes', error: errors?.requiresApproval ?? null },
+    seatOffers: { checked: values.seatOffers === 'yes', error: errors?.seatOffers ?? null },
+    seatOfferHours: field('seatOfferHours'),
     enrolmentOpens: instantInputs('cohort-enrolment-opens', 'enrolmentOpens', 'enrolmentOpensAt', values, errors, null),
     enrolmentCloses: instantInputs('cohort-enrolment-closes', 'enrolmentCloses', 'enrolmentClosesAt', values, errors, null),
     cancellationDeadline: instantInputs('cohort-cancellation-deadline', 'cancellationDeadline', 'cancellationDeadline', values, errors, translate(lang, 'admin.cohort.cancellationDeadline.hint')),

@@ -3,7 +3,7 @@
 // CatalogueService decides what a reader may see; catalogue.view.ts turns what it returns into view
 // models. One round's page (cohort) shows the reader's enrolment too, so it is served by enrolment
 // (cohort-page.controller.ts) with cohortView.
-import { Controller, Get, NotFoundException, Param, Render } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Query, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../access/access.decorator';
 import { Actor } from '../access/capabilities';
@@ -14,6 +14,7 @@ import { Lang } from '../web/language';
 import { PageSections } from '../web/page-sections';
 import { CatalogueService } from './catalogue.service';
 import { catalogueFront, programmePage } from './catalogue.view';
+import { interestNoticeText } from './programme-interest.view';
 
 @ApiExcludeController()
 @Public()
@@ -33,10 +34,11 @@ export class CatalogueController {
 
   @Get('programmes/:slug')
   @Render('catalogue/programme')
-  async programme(@Param('slug') slug: string, @Lang() lang: Language, @Viewer() viewer: Actor | null) {
+  async programme(@Param('slug') slug: string, @Query('interest') interest: unknown, @Lang() lang: Language, @Viewer() viewer: Actor | null) {
     const programme = await this.catalogue.findProgramme(slug, lang, viewer);
     if (!programme) throw new NotFoundException();
     const [cohorts, sections] = await Promise.all([this.catalogue.upcomingCohorts(programme.id, lang, viewer), this.sections.of('programme', viewer, programme.id, lang)]);
-    return { ...programmePage(programme, cohorts), sections };
+    // `?interest=` is what the "tell me when the next round opens" button came to (programme-interest.controller.ts).
+    return { ...programmePage(programme, cohorts), sections, notice: interestNoticeText(interest, lang) };
   }
 }

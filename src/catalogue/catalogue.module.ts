@@ -13,6 +13,11 @@ import { CohortSession } from './cohort-session.entity';
 import { DemoCohortsService } from './demo-cohorts.service';
 import { Programme } from './programme.entity';
 import { ProgrammesService } from './programmes.service';
+import { ProgrammeInterestApiController } from './programme-interest.api.controller';
+import { ProgrammeInterestController } from './programme-interest.controller';
+import { ProgrammeInterestNotifications } from './programme-interest.notifications';
+import { ProgrammeInterestSections } from './programme-interest.sections';
+import { ProgrammeInterestService } from './programme-interest.service';
 import { SchedulingService } from './scheduling.service';
 import { SessionChange } from './session-change.entity';
 import { AdminScheduleService } from './admin-schedule.service';
@@ -20,9 +25,9 @@ import { SearchSources } from '../search/search-sources';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Programme, Cohort, CohortSession, SessionChange]), IdentityModule],
-  controllers: [CatalogueController, CatalogueApiController, CohortsApiController, AdminProgrammesController, AdminCohortsController],
-  providers: [CatalogueService, ProgrammesService, SchedulingService, AdminScheduleService, DemoCohortsService, ProgrammeSearch, RoundSearch],
-  exports: [CatalogueService, ProgrammesService, SchedulingService, DemoCohortsService],
+  controllers: [CatalogueController, CatalogueApiController, CohortsApiController, AdminProgrammesController, AdminCohortsController, ProgrammeInterestController, ProgrammeInterestApiController],
+  providers: [CatalogueService, ProgrammesService, SchedulingService, AdminScheduleService, DemoCohortsService, ProgrammeSearch, RoundSearch, ProgrammeInterestService, ProgrammeInterestNotifications, ProgrammeInterestSections],
+  exports: [CatalogueService, ProgrammesService, SchedulingService, DemoCohortsService, ProgrammeInterestService],
 })
 export class CatalogueModule implements OnModuleInit {
   constructor(

@@ -90,6 +90,8 @@ export interface CohortDetail extends CohortSummary {
   /** How completion is decided: from attendance (at least completionMinSessions, null: all), or by the facilitator. */
   completionRule: CompletionRule;
   completionMinSessions: number | null;
+  /** Hours the next in line has to claim a freed seat; null: a freed seat is confirmed at once. */
+  seatOfferHours: number | null;
 }
 
 /** What the catalogue cannot know about the reader of a cohort. */
@@ -233,6 +235,7 @@ export class CatalogueService {
       reminderOffsets: row.reminderOffsets,
       completionRule: row.completionRule,
       completionMinSessions: row.completionMinSessions,
+      seatOfferHours: row.seatOfferHours,
       sessions: sessions.map((session) => ({
         id: session.id,
         startsAt: session.startsAt,

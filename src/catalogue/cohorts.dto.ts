@@ -185,6 +185,9 @@ export class CohortDetailDto extends CohortDto {
 
   @ApiProperty({ type: 'integer', nullable: true, description: 'Under the “attendance” rule: at least this many of the sessions; null: all of them.' })
   completionMinSessions: number | null;
+
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Hours the next person in the queue has to claim a freed seat offered to them (never past the first session); null: a freed seat is confirmed at once.' })
+  seatOfferHours: number | null;
 }
 
 export function sessionDto(session: SessionView): SessionDto {
@@ -227,6 +230,7 @@ export function cohortDetailDto(cohort: CohortDetail): CohortDetailDto {
     reminderOffsets: cohort.reminderOffsets,
     completionRule: cohort.completionRule,
     completionMinSessions: cohort.completionMinSessions,
+    seatOfferHours: cohort.seatOfferHours,
   };
 }
 
@@ -377,6 +381,17 @@ export class CreateCohortDto {
   @IsInt({ message: 'completion.minSessions.number' })
   completionMinSessions?: number | null;
 
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 1,
+    maximum: 336,
+    description: 'A freed seat is offered to the next person in the queue, who has this many hours (never past the first session) to claim it before it passes on; null or left out: a freed seat is confirmed at once.',
+  })
+  @IsOptional()
+  @IsInt({ message: 'cohort.seatOfferHours.number' })
+  seatOfferHours?: number | null;
+
   @ApiProperty({ type: [NewSessionDto], description: 'At least one; none may overlap another.' })
   @IsArray({ message: 'api.sessions.invalid' })
   @IsObject({ each: true, message: 'api.sessions.invalid' })
@@ -453,6 +468,7 @@ export function scheduleInputOf(body: CreateCohortDto): CohortInput & { sessions
     reminderOffsets: body.reminderOffsets,
     completionRule: body.completionRule,
     completionMinSessions: body.completionMinSessions ?? null,
+    seatOfferHours: body.seatOfferHours ?? null,
     sessions: body.sessions.map(sessionInputOf),
   };
 }

@@ -51,7 +51,17 @@ export interface CohortInput {
   completionRule?: CompletionRule;
   /** From attendance: at least this many of the scheduled sessions; null: all of them. */
   completionMinSessions?: number | null;
+  /**
+   * Hours the next in line has to claim a freed seat offered to them (1..MAX_SEAT_OFFER_HOURS); null:
+   * a freed seat is confirmed at once. Left out: the cohort's as it is, or null for a new one.
+   */
+  seatOfferHours?: number | null;
 }
+
+/** Two weeks: the longest a freed seat may wait for the next in line's answer (cohort_seat_offer_hours_range). */
+export const MAX_SEAT_OFFER_HOURS = 336;
+/** What the form suggests when offers are switched on. */
+export const DEFAULT_SEAT_OFFER_HOURS = 48;
 
 function inRange(date: Date): boolean {
   if (Number.isNaN(date.getTime())) return false;
@@ -83,6 +93,8 @@ export function cohortProblems(input: CohortInput): Record<string, string> {
     if (date && !inRange(date)) problems[field] = 'schedule.date.outOfRange';
   }
   if (!isMeetingLink(input.meetingLink)) problems.meetingLink = 'schedule.meetingLink.https';
+  const hours = input.seatOfferHours;
+  if (hours !== undefined && hours !== null && (!Number.isInteger(hours) || hours < 1 || hours > MAX_SEAT_OFFER_HOURS)) problems.seatOfferHours = withValues('cohort.seatOfferHours.range', { max: MAX_SEAT_OFFER_HOURS });
   const offsets = input.reminderOffsets ?? DEFAULT_REMINDER_OFFSETS;
   if (offsets.length > MAX_REMINDERS) problems.reminderOffsets = withValues('cohort.reminderOffsets.tooMany', { max: MAX_REMINDERS });
   else if (offsets.some((minutes) => !Number.isInteger(minutes) || minutes < 1 || minutes > MAX_REMINDER_OFFSET)) problems.reminderOffsets = 'cohort.reminderOffsets.range';

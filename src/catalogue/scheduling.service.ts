@@ -62,6 +62,7 @@ const CONSTRAINT_FIELDS: Record<string, [string, string]> = {
   cohort_reminder_offsets_range: ['reminderOffsets', 'cohort.reminderOffsets.range'],
   cohort_completion_rule_known: ['completionRule', 'completion.rule.unknown'],
   cohort_completion_min_sessions_range: ['completionMinSessions', 'completion.minSessions.range?max=100'],
+  cohort_seat_offer_hours_range: ['seatOfferHours', 'cohort.seatOfferHours.range?max=336'],
 };
 
 @Injectable()
@@ -373,5 +374,6 @@ function cohortFields(input: CohortInput) {
     completionRule: input.completionRule ?? 'attendance',
     // "Marked by the facilitator" counts no sessions.
     completionMinSessions: input.completionRule === 'facilitator' ? null : (input.completionMinSessions ?? null),
+    seatOfferHours: input.seatOfferHours ?? null,
   };
 }

@@ -2,6 +2,7 @@
 // their rounds in 2027, the agencies their participants come from, the people and who takes part in
 // which round. What they have written in the channels is in fixtures/discussions.json, read by
 // demo-discussions.ts.
+import { ATTENDANCE_QUESTION, DIET_QUESTION } from '../calendar/registration-questions';
 import { Language } from '../i18n/i18n';
 import { addHelsinkiDays, fromHelsinki, shiftInHelsinki, toHelsinki } from '../i18n/helsinki-time';
 import { isDayOff } from '../catalogue/finnish-holidays';
@@ -295,6 +296,8 @@ export const DEMO_NETWORK_EVENTS: NetworkEventInput[] = [
     endsAt: at(2027, 11, 18, 16),
     place: null,
     meetingLink: 'https://verkkotapaaminen.example/verso/kehittajapaiva-syksy-2027',
+    // Takes registrations: seats for the breakout groups, until a week before.
+    registration: { capacity: 150, closesAt: at(2027, 11, 11, 16), questions: [DIET_QUESTION, ATTENDANCE_QUESTION] },
   },
 ];
 

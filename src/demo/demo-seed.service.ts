@@ -26,6 +26,7 @@ import { ModerationService } from '../forums/moderation.service';
 import { DEMO_AGENCIES, DEMO_COHORTS, DEMO_ENROLMENTS, DEMO_FACILITATOR, DEMO_MAIL_RECIPIENTS, DEMO_NETWORK_EVENTS, DEMO_PASSWORD, DEMO_PROGRAMMES, DEMO_USERS } from './demo-data';
 import { DemoAfterRoundService } from './demo-after-round.service';
 import { DemoLibraryService } from './demo-library.service';
+import { DemoNewsletterService } from '../newsletter/demo-newsletter.service';
 import { DemoChannel, demoInstant, DEMO_THREADS } from './demo-discussions';
 import { whileDemoLocked } from './demo-lock';
 
@@ -68,6 +69,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
     private readonly discussions: DiscussionImportService,
     private readonly afterRound: DemoAfterRoundService,
     private readonly library: DemoLibraryService,
+    private readonly newsletter: DemoNewsletterService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -83,6 +85,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
     await this.seedDiscussionsIfNone();
     // After the rounds and their people: the materials go on the rounds' sessions.
     await this.library.seedIfNone();
+    await this.newsletter.seedIfNone();
   }
 
   /**

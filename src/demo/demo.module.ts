@@ -6,13 +6,14 @@ import { FeedbackModule } from '../feedback/feedback.module';
 import { ForumsModule } from '../forums/forums.module';
 import { IdentityModule } from '../identity/identity.module';
 import { MaterialsModule } from '../materials/materials.module';
+import { NewsletterModule } from '../newsletter/newsletter.module';
 import { ToolkitModule } from '../toolkit/toolkit.module';
 import { DemoAfterRoundService } from './demo-after-round.service';
 import { DemoLibraryService } from './demo-library.service';
 import { DemoSeedService } from './demo-seed.service';
 
 @Module({
-  imports: [CatalogueModule, IdentityModule, EnrolmentModule, ForumsModule, CalendarModule, FeedbackModule, MaterialsModule, ToolkitModule],
+  imports: [CatalogueModule, IdentityModule, EnrolmentModule, ForumsModule, CalendarModule, FeedbackModule, MaterialsModule, ToolkitModule, NewsletterModule],
   providers: [DemoSeedService, DemoAfterRoundService, DemoLibraryService],
   exports: [DemoSeedService],
 })

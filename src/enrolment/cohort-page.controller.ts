@@ -20,7 +20,7 @@ import { validateForm } from '../web/forms';
 import { Lang } from '../web/language';
 import { PageSections } from '../web/page-sections';
 import { cohortPage, CohortPageState, Notice, NOTICES, RefusedPlaceForm, cohortInSentence, sessionPage } from './cohort-page.view';
-import { CancelFormDto, EnrolFormDto, reasonOf } from './enrolment-web.dto';
+import { CancelFormDto, EnrolFormDto, OfferFormDto, reasonOf } from './enrolment-web.dto';
 import { EnrolmentService } from './enrolment.service';
 import { RosterService } from './roster.service';
 
@@ -86,6 +86,17 @@ export class CohortPageController {
     return this.roundTrip(reply, id, actor, lang, { form: 'cancel', body, errors: form.errors }, async () => {
       await this.enrolment.cancel(actor, id, actor.id, reasonOf(form.value!.reason));
       return 'cancelled';
+    });
+  }
+
+  /** The person's answer to a seat offered to them, from this page or their home page (EnrolmentService.answerOwnOffer). */
+  @Post(':id/offer')
+  @SignedIn()
+  async answerOffer(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
+    const form = await validateForm(OfferFormDto, body);
+    return this.roundTrip(reply, id, actor, lang, { form: 'offer', body, errors: form.errors }, async () => {
+      const answered = await this.enrolment.answerOwnOffer(actor, id, form.value!.decision);
+      return answered.status === 'confirmed' ? 'offerAccepted' : 'offerDeclined';
     });
   }
 

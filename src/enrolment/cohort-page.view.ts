@@ -11,16 +11,17 @@ import { fieldText, FieldMessages } from '../web/forms';
 import { OwnEnrolment, ownCancellationClosesAt, PlaceRights } from './roster.service';
 
 /** What `?done=` may say after a change, each a notice of its own. */
-export const NOTICES = ['confirmed', 'waitlisted', 'pending', 'already', 'cancelled'] as const;
+export const NOTICES = ['confirmed', 'waitlisted', 'pending', 'already', 'cancelled', 'offerAccepted', 'offerDeclined'] as const;
 export type Notice = (typeof NOTICES)[number];
 
 /** Fields the page shows a message next to; any other message goes in the summary. */
 const ENROL_FIELDS = ['managerEmail'];
 const CANCEL_FIELDS = ['reason'];
+const OFFER_FIELDS: string[] = [];
 
 /** The form that was refused, as it was sent, and what was wrong with it. */
 export interface RefusedPlaceForm {
-  form: 'enrol' | 'cancel';
+  form: 'enrol' | 'cancel' | 'offer';
   body: unknown;
   errors: FieldMessages | null;
 }
@@ -39,6 +40,8 @@ function ownStatusText(own: OwnEnrolment, lang: Language): string {
   if (own.status === 'waitlisted' && own.agencySeatCap) return translate(lang, agencyFullKey('enrolment.own.waitlisted', own.agencySeatCap), { position: own.waitlistPosition, cap: own.agencySeatCap });
   if (own.status === 'waitlisted') return translate(lang, 'enrolment.own.waitlisted', { position: own.waitlistPosition });
   if (own.status === 'pending_approval') return translate(lang, 'enrolment.own.pending_approval', { managerEmail: own.managerEmail });
+  if (own.status === 'offered' && own.offerExpiresAt)
+    return translate(lang, 'enrolment.own.offered', { date: formatDate(own.offerExpiresAt, lang, 'longDate'), time: formatDate(own.offerExpiresAt, lang, 'time') });
   return translate(lang, `enrolment.own.${own.status}`);
 }
 
@@ -62,8 +65,8 @@ export const cohortInSentence = (cohort: { name: string; programmeTitle: string 
 export function cohortPage(cohort: CohortDetail, viewer: Actor | null, own: OwnEnrolment | null, rights: PlaceRights, lang: Language, state: CohortPageState) {
   const { refused } = state;
   const errors = refused?.errors ?? null;
-  const mine = (form: 'enrol' | 'cancel') => (refused?.form === form ? errors : null);
-  const known = refused?.form === 'enrol' ? ENROL_FIELDS : CANCEL_FIELDS;
+  const mine = (form: 'enrol' | 'cancel' | 'offer') => (refused?.form === form ? errors : null);
+  const known = refused?.form === 'enrol' ? ENROL_FIELDS : refused?.form === 'offer' ? OFFER_FIELDS : CANCEL_FIELDS;
   return {
     title: `${cohortNameIn(cohort.name, lang)} – ${cohort.programmeTitle}`,
     cohort: cohortView(cohort),
@@ -81,6 +84,8 @@ export function cohortPage(cohort: CohortDetail, viewer: Actor | null, own: OwnE
             statusText: ownStatusText(own, lang),
             active: own.active,
             confirmed: own.status === 'confirmed',
+            // A seat offered from the queue: the buttons that claim or decline it (as the mailed link's page).
+            offered: own.status === 'offered' && !!own.offerExpiresAt && own.offerExpiresAt > new Date(),
           }
         : null,
       // Someone who holds or waits for a place cancels it; anyone else may enrol while it is open.

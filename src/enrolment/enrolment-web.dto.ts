@@ -38,6 +38,14 @@ export class ApprovalFormDto {
   decision: (typeof APPROVAL_DECISIONS)[number];
 }
 
+export const OFFER_DECISIONS = ['accept', 'decline'] as const;
+
+/** The answer to a seat offered from the queue: from the mailed link's page, or the person's own round or home page. */
+export class OfferFormDto {
+  @IsIn(OFFER_DECISIONS, { message: 'enrolment.form.offerDecision.required' })
+  decision: (typeof OFFER_DECISIONS)[number];
+}
+
 export class RosterEnrolFormDto {
   @Transform(trim)
   @MaxLength(254, { message: 'form.email.tooLong' })

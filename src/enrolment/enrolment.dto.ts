@@ -34,7 +34,7 @@ export class EnrolmentDto {
 
   @ApiProperty({
     enum: ENROLMENT_STATUSES,
-    description: '`confirmed`: a seat. `waitlisted`: in the queue at `waitlistPosition`. `pending_approval`: waiting for the manager’s answer. `cancelled`, `declined`, `completed`: no longer active.',
+    description: '`confirmed`: a seat. `waitlisted`: in the queue at `waitlistPosition`. `pending_approval`: waiting for the manager’s answer. `offered`: a freed seat is held for you until its deadline; accept or decline it from the link in the offer email or on the cohort’s page. `cancelled`, `declined`, `completed`: no longer active.',
   })
   status: EnrolmentStatus;
 
@@ -113,6 +113,7 @@ export function outcomeMessage(enrolment: EnrolmentView, created: boolean): stri
   const already = created ? '' : 'You were already enrolled. ';
   if (enrolment.status === 'confirmed') return `${already}You have a seat in the cohort.`;
   if (enrolment.status === 'waitlisted') return `${already}You are on the waitlist at position ${enrolment.waitlistPosition}. You get a seat, and an email, when one frees up.`;
+  if (enrolment.status === 'offered') return `${already}A freed seat is offered to you: accept or decline it from the link in the offer email, or on the cohort’s page, before its deadline.`;
   return `${already}Your manager has been asked to approve your enrolment; you get an email when they answer.`;
 }
 

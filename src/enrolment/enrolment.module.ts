@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogueModule } from '../catalogue/catalogue.module';
 import { ApprovalController } from './approval.controller';
+import { OfferController } from './offer.controller';
 import { ApprovalDeadlinesService } from './approval-deadlines.service';
+import { OfferDeadlinesService } from './offer-deadlines.service';
 import { Attendance } from './attendance.entity';
 import { CohortPageController } from './cohort-page.controller';
 import { Completion } from './completion.entity';
@@ -25,8 +27,8 @@ import { CompletionNotifications } from './completion.notifications';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Enrolment, EnrolmentChange, Attendance, Completion]), CatalogueModule],
-  controllers: [EnrolmentApiController, CohortPageController, MyCohortsController, ApprovalController, RosterController, ParticipantsController, CertificatesController],
-  providers: [EnrolmentService, EnrolmentNotifications, RosterSummaryService, ApprovalDeadlinesService, RosterService, ParticipantsService, CompletionRetentionService, CertificateService, CompletionNotifications, DemoHistoryService],
+  controllers: [EnrolmentApiController, CohortPageController, MyCohortsController, ApprovalController, OfferController, RosterController, ParticipantsController, CertificatesController],
+  providers: [EnrolmentService, EnrolmentNotifications, RosterSummaryService, ApprovalDeadlinesService, OfferDeadlinesService, RosterService, ParticipantsService, CompletionRetentionService, CertificateService, CompletionNotifications, DemoHistoryService],
   exports: [EnrolmentService, RosterService, ParticipantsService, CompletionRetentionService, DemoHistoryService],
 })
 export class EnrolmentModule {}

@@ -24,6 +24,12 @@ export const ENROLMENT_KINDS = {
   'enrolment.approval-reminder': 'enrolment.approval-reminder',
   /** To the person: nobody answered before the request lapsed, so they have no place. */
   'enrolment.approval-lapsed': 'enrolment.approval-lapsed',
+  /** A freed seat offered to the next in line (a round with seat_offer_hours): the one-time link to claim or decline it, and the deadline. */
+  'enrolment.offered': 'enrolment.offered',
+  'enrolment.offer-accepted': 'enrolment.offer-accepted',
+  'enrolment.offer-declined': 'enrolment.offer-declined',
+  /** Nobody claimed the offered seat by its deadline: it went to the next in line. */
+  'enrolment.offer-lapsed': 'enrolment.offer-lapsed',
 } as const;
 export type EnrolmentKind = keyof typeof ENROLMENT_KINDS;
 
@@ -51,8 +57,10 @@ export type EnrolmentMailExtras = {
   /** To the manager (approval-requested, approval-reminder): the link that is their permission, and whose request it is. */
   approvalUrl?: string;
   personName?: string;
-  /** approval-reminder: when the fresh link stops working. */
+  /** approval-reminder: when the fresh link stops working; offered: the deadline to claim the seat. */
   expiresAt?: Date | string | null;
+  /** offered: the person's one-time link to accept or decline the seat (whoever holds it answers). */
+  offerUrl?: string;
   /** To the person (pending, approval-lapsed): whom the request went to. */
   managerEmail?: string | null;
   /** cancelled: why, and whether the person cancelled it themself. */
@@ -81,7 +89,7 @@ export class EnrolmentNotifications implements OnModuleInit {
         name,
         template: name.replace(/\./g, '-'),
         // The approval link is the manager's permission: whoever holds it answers.
-        secretLinks: toManager ? ['approvalUrl'] : [],
+        secretLinks: toManager ? ['approvalUrl'] : name === ENROLMENT_KINDS['enrolment.offered'] ? ['offerUrl'] : [],
         subject: (payload, lang) =>
           translate(lang, `mail.${name}.subject`, {
             round: programmeAndCohort(payload.programmeTitle, payload.cohortName, lang),
@@ -89,7 +97,12 @@ export class EnrolmentNotifications implements OnModuleInit {
             person: payload.personName,
           }),
         // A manager is not sent a link that no longer works: the person cancelled, or the request lapsed, before the mail left.
-        stillValid: toManager ? (payload) => this.stillPending(payload) : undefined,
+        stillValid: toManager
+          ? (payload) => this.stillPending(payload)
+          : // Nor an offer that was answered, or lapsed, before the mail left: its own mail tells the person.
+            name === ENROLMENT_KINDS['enrolment.offered']
+            ? (payload) => this.stillOffered(payload)
+            : undefined,
         // A place on the waitlist says why: enrolment_enrol writes its message inside PostgreSQL without the reason.
         refresh: name === ENROLMENT_KINDS['enrolment.waitlisted'] || name === ENROLMENT_KINDS['enrolment.approved'] ? (payload) => this.withWaitlistReason(payload) : undefined,
         aboutPath: cohortPath,
@@ -102,6 +115,11 @@ export class EnrolmentNotifications implements OnModuleInit {
     if (payload.status !== 'waitlisted' || typeof payload.enrolmentId !== 'string') return payload;
     const cap = 'agencySeatCap' in payload ? payload.agencySeatCap : await agencyCapReached(this.dataSource, payload.enrolmentId);
     return { ...payload, agencySeatCap: cap, agencySeatCapIsOne: cap === 1 };
+  }
+
+  private async stillOffered(payload: EnrolmentMail): Promise<boolean> {
+    const [row] = await this.dataSource.query(`SELECT 1 FROM enrolment WHERE id = $1 AND status = 'offered' AND offer_expires_at > now()`, [payload.enrolmentId]);
+    return !!row;
   }
 
   private async stillPending(payload: EnrolmentMail): Promise<boolean> {

@@ -7,7 +7,10 @@
 // history row and its notifications in the same transaction. The rules themselves are SQL in
 // enrolment/sql/ (refusal and enrolling: enrol.sql; placement and the agency cap: placement.sql;
 // who is next in line: promotion.sql), and the seat counters follow every status change by the
-// enrolment_seat_counts trigger (seat-counts.sql): this service never writes them.
+// enrolment_seat_counts trigger (seat-counts.sql): this service never writes them. In a round with
+// seat_offer_hours a freed seat is offered to the next in line instead of confirmed: the offer holds
+// the seat until the person accepts it (confirmed), declines it or lets its deadline pass
+// (OfferDeadlinesService), and then the seat passes on.
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -61,6 +64,8 @@ export interface EnrolmentView {
   /** 1 = next in line; null unless waitlisted. */
   waitlistPosition: number | null;
 }
+
+export type OfferDecision = 'accept' | 'decline';
 
 export interface EnrolOutcome {
   enrolment: EnrolmentView;
@@ -275,6 +280,105 @@ export class EnrolmentService implements OnModuleInit {
         personName: person.displayName,
         expiresAt: row.approval_expires_at,
       });
+      return true;
+    });
+  }
+
+  /**
+   * The person's answer to a seat offered to them, from the mailed link: once, and only while the
+   * offer is open. Accepting confirms the seat the offer already held (no count moves); declining
+   * cancels the place and the seat goes to the next in line. Past the deadline the offer has lapsed,
+   * even before the job has marked it so: the answer changes nothing.
+   */
+  async answerOffer(token: string, decision: OfferDecision): Promise<EnrolmentView> {
+    const hash = tokenHash(token);
+    const [found]: { cohort_id: string }[] = await this.dataSource.query(`SELECT cohort_id FROM enrolment WHERE offer_token_hash = $1`, [hash]);
+    if (!found) throw new Refused('enrolment.offer.linkInvalid');
+    return this.dataSource.transaction(async (manager) => {
+      const cohort = await this.lockCohort(manager, found.cohort_id);
+      const [enrolment]: EnrolmentRow[] = await manager.query(`SELECT ${ENROLMENT_COLUMNS} FROM enrolment WHERE offer_token_hash = $1 FOR UPDATE`, [hash]);
+      if (!enrolment) throw new Refused('enrolment.offer.linkInvalid');
+      return this.answerLockedOffer(manager, cohort, enrolment, decision, enrolment.user_id, 'enrolment.offer.linkInvalid');
+    });
+  }
+
+  /** The same answer by a signed-in person from their round's or home page: their own open offer in this round. */
+  async answerOwnOffer(actor: Actor, cohortId: string, decision: OfferDecision): Promise<EnrolmentView> {
+    return this.dataSource.transaction(async (manager) => {
+      const cohort = await this.lockCohort(manager, cohortId);
+      // Their latest offer in the round, so that one lapsed a moment ago says so.
+      const [enrolment]: EnrolmentRow[] = await manager.query(
+        `SELECT ${ENROLMENT_COLUMNS} FROM enrolment WHERE cohort_id = $1 AND user_id = $2 AND offer_token_hash IS NOT NULL ORDER BY created_at DESC LIMIT 1 FOR UPDATE`,
+        [cohort.id, actor.id],
+      );
+      if (!enrolment) throw new Refused('enrolment.offer.notOpen');
+      return this.answerLockedOffer(manager, cohort, enrolment, decision, actor.id, 'enrolment.offer.notOpen');
+    });
+  }
+
+  private async answerLockedOffer(manager: EntityManager, cohort: LockedCohort, enrolment: EnrolmentRow, decision: OfferDecision, changedBy: string, endedKey: string): Promise<EnrolmentView> {
+    const [open]: { expired: boolean }[] = await manager.query(`SELECT offer_expires_at <= now() AS expired FROM enrolment WHERE id = $1 AND status = 'offered'`, [enrolment.id]);
+    if (!open) throw new Refused((await this.offerOutcome(manager, enrolment.id)) === 'lapsed' ? 'enrolment.offer.lapsed' : endedKey);
+    if (open.expired) throw new Refused('enrolment.offer.lapsed');
+    const person = await this.person(manager, enrolment.user_id);
+    if (decision === 'accept') {
+      // A round cancelled (or over) since the offer keeps no seat to take.
+      this.checkNotOver(cohort);
+      const accepted = await this.setStatus(manager, enrolment, 'confirmed', null, changedBy, 'enrolment.reason.offerAccepted');
+      await this.notify(manager, 'enrolment.offer-accepted', person, cohort, accepted);
+      return view(accepted);
+    }
+    const declined = await this.setStatus(manager, enrolment, 'cancelled', null, changedBy, 'enrolment.reason.offerDeclined');
+    await this.notify(manager, 'enrolment.offer-declined', person, cohort, declined);
+    await this.passOn(manager, cohort);
+    return view(declined);
+  }
+
+  /** What became of an offer: still open, lapsed (by its deadline, marked or not), or answered or ended some other way. */
+  private async offerOutcome(manager: EntityManager, enrolmentId: string): Promise<'open' | 'lapsed' | 'ended'> {
+    const [row]: { outcome: 'open' | 'lapsed' | 'ended' }[] = await manager.query(
+      `SELECT CASE
+         WHEN e.status = 'offered' AND e.offer_expires_at > now() THEN 'open'
+         WHEN e.status = 'offered' OR (e.status = 'cancelled' AND (SELECT h.reason FROM enrolment_change h WHERE h.enrolment_id = e.id ORDER BY h.created_at DESC LIMIT 1) = 'enrolment.reason.offerLapsed') THEN 'lapsed'
+         ELSE 'ended' END AS outcome
+       FROM enrolment e WHERE e.id = $1`,
+      [enrolmentId],
+    );
+    return row?.outcome ?? 'ended';
+  }
+
+  /**
+   * What an offer link opens (for the page with the two buttons): the offer while open, `lapsed`
+   * once its deadline has passed (marked by the job or not); null for a used, tampered or unknown link.
+   */
+  async offerByToken(token: string): Promise<{ enrolmentId: string; cohortId: string; expiresAt: Date; outcome: 'open' | 'lapsed' | 'ended' } | null> {
+    const [row]: { id: string; cohort_id: string; offer_expires_at: Date }[] = await this.dataSource.query(
+      `SELECT id, cohort_id, offer_expires_at FROM enrolment WHERE offer_token_hash = $1`,
+      [tokenHash(token)],
+    );
+    if (!row) return null;
+    return { enrolmentId: row.id, cohortId: row.cohort_id, expiresAt: row.offer_expires_at, outcome: await this.offerOutcome(this.dataSource.manager, row.id) };
+  }
+
+  /**
+   * Lapses an offer nobody claimed by its deadline: the place is cancelled, the person told, and the
+   * seat it held goes to the next in line (an offer again). Re-checked under the cohort's lock, which
+   * every answer takes first too: an answer at the same moment, or a second worker, finds it decided.
+   * Returns whether this call lapsed it.
+   */
+  async lapseOffer(enrolmentId: string): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const [due]: { cohort_id: string }[] = await manager.query(`SELECT cohort_id FROM enrolment WHERE id = $1`, [checkedId(enrolmentId)]);
+      if (!due) return false;
+      const cohort = await this.lockCohort(manager, due.cohort_id);
+      const [enrolment]: EnrolmentRow[] = await manager.query(
+        `SELECT ${ENROLMENT_COLUMNS} FROM enrolment WHERE id = $1 AND status = 'offered' AND offer_expires_at <= now() FOR UPDATE`,
+        [enrolmentId],
+      );
+      if (!enrolment) return false;
+      const lapsed = await this.setStatus(manager, enrolment, 'cancelled', null, null, 'enrolment.reason.offerLapsed');
+      await this.notify(manager, 'enrolment.offer-lapsed', await this.person(manager, enrolment.user_id), cohort, lapsed);
+      await this.passOn(manager, cohort);
       return true;
     });
   }
@@ -565,15 +669,37 @@ export class EnrolmentService implements OnModuleInit {
     return view(ended);
   }
 
-  /** Fills free seats from the queue, one at a time, each to whoever is next in line (enrolment/sql/promotion.sql). */
+  /**
+   * Fills free seats from the queue, one at a time, each to whoever is next in line
+   * (enrolment/sql/promotion.sql). A round with seat_offer_hours offers the seat instead, with a
+   * deadline to claim it (enrolment_offer_deadline) and a one-time link; the offer holds the seat
+   * (takes_seat), so the loop moves on to the next free seat. Once the round has begun there is no
+   * time to answer: the seat is confirmed at once, as in a round without offers.
+   */
   private async promote(manager: EntityManager, cohort: LockedCohort, changedBy: string | null): Promise<void> {
     for (;;) {
-      const [next]: EnrolmentRow[] = await manager.query(`SELECT ${ENROLMENT_COLUMNS} FROM enrolment WHERE id = (SELECT enrolment_next_in_line($1)) FOR UPDATE`, [cohort.id]);
+      const [next]: (EnrolmentRow & { offer_deadline: Date | null })[] = await manager.query(
+        `SELECT ${ENROLMENT_COLUMNS}, enrolment_offer_deadline(cohort_id) AS offer_deadline FROM enrolment WHERE id = (SELECT enrolment_next_in_line($1)) FOR UPDATE`,
+        [cohort.id],
+      );
       if (!next) return;
+      const person = await this.person(manager, next.user_id);
+      if (next.offer_deadline) {
+        const token = newSecretToken();
+        const offered = await this.setStatus(manager, next, 'offered', null, changedBy, 'enrolment.reason.seatOffered', { offer: { expiresAt: next.offer_deadline, tokenHash: tokenHash(token) } });
+        await this.closeQueueGap(manager, cohort, next.waitlist_position!);
+        await this.notify(manager, 'enrolment.offered', person, cohort, offered, { offerUrl: `${this.config.baseUrl}/enrolments/offer/${token}`, expiresAt: next.offer_deadline });
+        continue;
+      }
       const promoted = await this.setStatus(manager, next, 'confirmed', null, changedBy, 'enrolment.reason.seatFreed');
       await this.closeQueueGap(manager, cohort, next.waitlist_position!);
-      await this.notify(manager, 'enrolment.promoted', await this.person(manager, next.user_id), cohort, promoted);
+      await this.notify(manager, 'enrolment.promoted', person, cohort, promoted);
     }
+  }
+
+  /** A seat an offer gave back goes to the next in line, in a round still to come or under way (not in a cancelled or finished one). */
+  private async passOn(manager: EntityManager, cohort: LockedCohort): Promise<void> {
+    if (cohort.status === 'published' || cohort.status === 'draft') await this.promote(manager, cohort, null);
   }
 
   /** Everyone behind a place that emptied moves up by one. */
@@ -597,15 +723,17 @@ export class EnrolmentService implements OnModuleInit {
     position: number | null,
     changedBy: string | null,
     reason: string | null,
-    options: { completed?: boolean } = {},
+    options: { completed?: boolean; offer?: { expiresAt: Date; tokenHash: string } } = {},
   ): Promise<EnrolmentRow> {
-    // TypeORM answers an UPDATE … RETURNING with [rows, count].
+    // TypeORM answers an UPDATE … RETURNING with [rows, count]. An offer's deadline and link hash
+    // stay when it is answered or lapses, so that its link can say what became of it.
     const [[row]]: [EnrolmentRow[], number] = await manager.query(
       `UPDATE enrolment SET status = $2, waitlist_position = $3, approval_token_hash = NULL, updated_at = now(),
          confirmed_at = CASE WHEN $2 = 'confirmed' THEN now() ELSE confirmed_at END,
-         completed_at = CASE WHEN $4 THEN now() ELSE completed_at END
+         completed_at = CASE WHEN $4 THEN now() ELSE completed_at END,
+         offer_expires_at = coalesce($5, offer_expires_at), offer_token_hash = coalesce($6, offer_token_hash)
        WHERE id = $1 RETURNING ${ENROLMENT_COLUMNS}`,
-      [enrolment.id, to, position, options.completed ?? false],
+      [enrolment.id, to, position, options.completed ?? false, options.offer?.expiresAt ?? null, options.offer?.tokenHash ?? null],
     );
     await this.history(manager, enrolment, to, enrolment.waitlist_position, position, changedBy, reason);
     return row;

@@ -27,6 +27,8 @@ export interface OwnEnrolment {
   participant: boolean;
   /** Waitlisted because their agency holds every seat its cap allows: the cap; null otherwise. */
   agencySeatCap: number | null;
+  /** While a freed seat is offered to them: until when they may claim it. */
+  offerExpiresAt: Date | null;
 }
 
 export interface MyCohort {
@@ -46,6 +48,8 @@ export interface MyCohort {
   endsAt: Date;
   /** The next scheduled session that has not ended, or null. */
   nextSession: { startsAt: Date; endsAt: Date } | null;
+  /** While a freed seat is offered to the person: until when they may claim it. */
+  offerExpiresAt: Date | null;
 }
 
 /** A round the person facilitates, as their own pages list it. */
@@ -75,6 +79,8 @@ export interface RosterEntry {
   waitlistPosition: number | null;
   managerEmail: string | null;
   enrolledAt: Date;
+  /** While a freed seat is offered to them: until when they may claim it. */
+  offerExpiresAt?: Date | null;
 }
 
 /** A person on the roster with what its forms may do with them (EnrolmentService's rules). */
@@ -193,8 +199,8 @@ export class RosterService {
 
   /** The person's place in the cohort: their active enrolment, else the latest ended one; null if they never enrolled. */
   async enrolmentOf(cohortId: string, userId: string): Promise<OwnEnrolment | null> {
-    const [row]: { id: string; status: EnrolmentStatus; waitlist_position: number | null; manager_email: string | null }[] = await this.dataSource.query(
-      `SELECT id, status, waitlist_position, manager_email FROM enrolment WHERE cohort_id = $1 AND user_id = $2
+    const [row]: { id: string; status: EnrolmentStatus; waitlist_position: number | null; manager_email: string | null; offer_expires_at: Date | null }[] = await this.dataSource.query(
+      `SELECT id, status, waitlist_position, manager_email, offer_expires_at FROM enrolment WHERE cohort_id = $1 AND user_id = $2
        ORDER BY status = ANY($3) DESC, created_at DESC LIMIT 1`,
       [checkedId(cohortId), userId, ACTIVE_STATUSES],
     );
@@ -207,6 +213,7 @@ export class RosterService {
       active: isActive(row.status),
       participant: holdsSeat(row.status),
       agencySeatCap: row.status === 'waitlisted' ? await agencyCapReached(this.dataSource, row.id) : null,
+      offerExpiresAt: row.status === 'offered' ? row.offer_expires_at : null,
     };
   }
 
@@ -225,8 +232,9 @@ export class RosterService {
       ends_at: Date;
       next_starts_at: Date | null;
       next_ends_at: Date | null;
+      offer_expires_at: Date | null;
     }[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (e.cohort_id) e.id, e.status, e.waitlist_position, e.cohort_id, c.name, c.status AS cohort_status,
+      `SELECT DISTINCT ON (e.cohort_id) e.id, e.status, e.waitlist_position, e.offer_expires_at, e.cohort_id, c.name, c.status AS cohort_status,
          p.status AS programme_status, p.title, c.starts_at, c.ends_at, n.starts_at AS next_starts_at, n.ends_at AS next_ends_at
        FROM enrolment e
        JOIN cohort_listing c ON c.id = e.cohort_id
@@ -251,6 +259,7 @@ export class RosterService {
         startsAt: row.starts_at,
         endsAt: row.ends_at,
         nextSession: row.next_starts_at ? { startsAt: row.next_starts_at, endsAt: row.next_ends_at! } : null,
+        offerExpiresAt: row.status === 'offered' ? row.offer_expires_at : null,
       }))
       .sort((a, b) => OWN_ORDER[a.status] - OWN_ORDER[b.status] || a.startsAt.getTime() - b.startsAt.getTime());
   }
@@ -448,9 +457,10 @@ export class RosterService {
       manager_email: string | null;
       created_at: Date;
       updated_at: Date;
+      offer_expires_at: Date | null;
     }[] = await this.dataSource.query(
       `SELECT e.id, e.user_id, u.display_name, u.email, u.status AS user_status, a.name AS agency, e.status, e.waitlist_position,
-         e.manager_email, e.created_at, e.updated_at
+         e.manager_email, e.created_at, e.updated_at, e.offer_expires_at
        FROM enrolment e JOIN person u ON u.id = e.user_id LEFT JOIN agency_name a ON a.id = e.agency_id
        WHERE e.cohort_id = $1`,
       [cohortId],
@@ -474,6 +484,7 @@ export class RosterService {
       waitlistPosition: row.waitlist_position,
       managerEmail: row.manager_email,
       enrolledAt: row.created_at,
+      offerExpiresAt: row.status === 'offered' ? row.offer_expires_at : null,
     }));
   }
 

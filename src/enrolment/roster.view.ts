@@ -3,6 +3,7 @@
 // and a refused form again with its input and messages; and the roster as a CSV file.
 import { formatHelsinkiInput } from '../i18n/helsinki-time';
 import { spreadsheetCell, spreadsheetCsv } from '../web/spreadsheet';
+import { formatDate } from '../i18n/dates';
 import { Language, translate } from '../i18n/i18n';
 import { cohortNameIn } from '../i18n/cohort-name';
 import { fieldText, FieldMessages } from '../web/forms';
@@ -38,6 +39,8 @@ export interface Refusal {
 
 const GROUPS: { key: string; statuses: readonly EnrolmentStatus[] }[] = [
   { key: 'confirmed', statuses: HOLDS_SEAT_STATUSES },
+  // A seat offered from the queue: held for them until the deadline shown in the row.
+  { key: 'offered', statuses: ['offered'] },
   { key: 'waitlisted', statuses: ['waitlisted'] },
   { key: 'pending', statuses: ['pending_approval'] },
   { key: 'cancelled', statuses: ['cancelled', 'declined'] },
@@ -122,7 +125,9 @@ export function rosterPage(roster: Roster, lang: Language, state: { notice?: Not
       email: entry.email,
       agency: entry.agency,
       status: entry.status,
-      statusLabel: translate(lang, `enrolment.status.${entry.status}`),
+      statusLabel: entry.offerExpiresAt
+        ? translate(lang, 'enrolment.status.offeredUntil', { date: formatDate(entry.offerExpiresAt, lang, 'longDate'), time: formatDate(entry.offerExpiresAt, lang, 'time') })
+        : translate(lang, `enrolment.status.${entry.status}`),
       position: entry.waitlistPosition,
       managerEmail: entry.status === 'pending_approval' ? entry.managerEmail : null,
       enrolledAt: entry.enrolledAt,

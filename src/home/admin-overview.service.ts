@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CohortStatus } from '../catalogue/cohort.entity';
+import { ProgrammeInterestService } from '../catalogue/programme-interest.service';
 import { Language, localized, LocalizedText } from '../i18n/i18n';
 import { FailedMessage, OutboxService } from '../notifications/outbox.service';
 import { ToolkitService } from '../toolkit/toolkit.service';
@@ -39,6 +40,8 @@ export interface AdminOverview {
   failedMessages: FailedMessage[];
   /** Cases from the field waiting for an admin's decision (the toolkit). */
   pendingCases: number;
+  /** People waiting to hear of a programme's next round, over every programme. */
+  interestWaiting: number;
 }
 
 interface OverviewCohortRow {
@@ -63,6 +66,7 @@ export class AdminOverviewService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     private readonly toolkit: ToolkitService,
+    private readonly interest: ProgrammeInterestService,
   ) {}
 
   async overview(lang: Language, now: Date = new Date()): Promise<AdminOverview> {
@@ -102,6 +106,7 @@ export class AdminOverviewService {
       failedCount: failed.count,
       failedMessages: failed.latest,
       pendingCases,
+      interestWaiting: await this.interest.totalWaiting(),
     };
   }
 }

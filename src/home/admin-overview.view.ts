@@ -18,5 +18,6 @@ export function adminOverviewPage(overview: AdminOverview, lang: Language) {
     failedCount: overview.failedCount,
     failedMessages: overview.failedMessages.map((message) => ({ ...message, href: `/admin/outbox/${message.id}` })),
     pendingCases: overview.pendingCases,
+    interestWaiting: overview.interestWaiting,
   };
 }

@@ -22,7 +22,7 @@ export const HOME_UNREAD_THREADS = 8;
 export const HOME_NETWORK_EVENTS = 3;
 
 /** The person's part in a round a session belongs to. */
-export type SessionRole = 'facilitator' | 'confirmed' | 'waitlisted' | 'pending_approval';
+export type SessionRole = 'facilitator' | 'confirmed' | 'waitlisted' | 'offered' | 'pending_approval';
 
 export interface MySession {
   id: string;
@@ -104,7 +104,7 @@ export class HomeService {
     }[] = await this.dataSource.query(
       `WITH mine AS (
          SELECT cohort_id, CASE WHEN role = 'facilitator' THEN role ELSE status END AS role
-           FROM cohort_member WHERE user_id = $1 AND status IN ('facilitating', 'confirmed', 'waitlisted', 'pending_approval')
+           FROM cohort_member WHERE user_id = $1 AND status IN ('facilitating', 'confirmed', 'waitlisted', 'offered', 'pending_approval')
        ), roles AS (
          SELECT DISTINCT ON (cohort_id) cohort_id, role FROM mine ORDER BY cohort_id, role = 'facilitator' DESC, role = 'confirmed' DESC
        )

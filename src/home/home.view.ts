@@ -3,7 +3,7 @@
 // next events, each with the links that lead on.
 import { Actor, can, Capability } from '../access/capabilities';
 import { webAddress } from '../catalogue/catalogue.view';
-import { facilitatedCohortView } from '../enrolment/my-cohorts.view';
+import { facilitatedCohortView, myCohortStatusLabel } from '../enrolment/my-cohorts.view';
 import { cohortNameIn } from '../i18n/cohort-name';
 import { Language, localized, translate } from '../i18n/i18n';
 import { nextSessionMaterials } from '../materials/materials.view';
@@ -20,7 +20,7 @@ export function homePage(viewer: Actor, home: PersonalHome, lang: Language) {
       href: `/cohorts/${session.cohortId}`,
       calendarHref: `/cohorts/${session.cohortId}/calendar.ics`,
       meetingLinkHref: webAddress(session.meetingLink),
-      waiting: session.role === 'waitlisted' || session.role === 'pending_approval',
+      waiting: session.role === 'waitlisted' || session.role === 'offered' || session.role === 'pending_approval',
       roleKey: `myHome.role.${session.role}`,
       sessionHref: `/cohorts/${session.cohortId}/sessions/${session.id}`,
       materials: nextSessionMaterials(session.startsAt, session.materials, lang),
@@ -29,8 +29,9 @@ export function homePage(viewer: Actor, home: PersonalHome, lang: Language) {
       ...cohort,
       href: cohort.cohortVisible ? `/cohorts/${cohort.cohortId}` : null,
       forumHref: cohort.mayReadForum ? `/cohorts/${cohort.cohortId}/forum` : null,
-      statusLabel:
-        cohort.status === 'waitlisted' ? translate(lang, 'enrolment.status.waitlistedAt', { position: cohort.waitlistPosition }) : translate(lang, `enrolment.status.${cohort.status}`),
+      statusLabel: myCohortStatusLabel(cohort, lang),
+      // A seat offered from the queue: the buttons that claim or decline it (CohortPageController.answerOffer).
+      offerAction: cohort.offerExpiresAt && cohort.offerExpiresAt > new Date() ? `/cohorts/${cohort.cohortId}/offer` : null,
     })),
     facilitated: home.facilitated.map(facilitatedCohortView),
     unreadThreads: home.unreadThreads.map((thread) => ({ ...thread, href: `/threads/${thread.id}` })),

@@ -43,6 +43,13 @@ export class NewsletterEdition {
   @Column({ type: 'integer', default: 0 })
   recipientCount: number;
 
+  /**
+   * While sending: the last subscriber (in id order) whose outbox row is written, recorded in the
+   * same transaction as the batch, so queueing resumes after it and never writes a subscriber twice.
+   */
+  @Column({ type: 'uuid', nullable: true })
+  queuedThrough: string | null;
+
   @Column({ type: 'uuid', nullable: true })
   createdBy: string | null;
 

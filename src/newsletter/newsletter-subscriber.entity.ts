@@ -41,7 +41,10 @@ export class NewsletterSubscriber {
   @Column({ type: 'text', default: 'pending' })
   status: SubscriberStatus;
 
-  /** SHA-256 of the confirmation link's token while pending; null once confirmed. */
+  /**
+   * SHA-256 of the confirmation link's token. Kept once the link is used, so a second click can say
+   * "already confirmed"; null without a link (one-click account subscribers) and once unsubscribed or bounced.
+   */
   @Column({ type: 'text', nullable: true })
   confirmTokenHash: string | null;
 

@@ -6,11 +6,19 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { NewsletterEdition } from './newsletter-edition.entity';
 import { NewsletterSubscriber } from './newsletter-subscriber.entity';
+import { NewsletterArchive } from './newsletter-archive.service';
+import { NewsletterSubscribers } from './newsletter-subscribers.service';
+import { DemoNewsletterService } from './demo-newsletter.service';
+import { NewsletterApiController } from './newsletter.api.controller';
+import { NewsletterController } from './newsletter.controller';
+import { AdminNewsletterController } from './admin-newsletter.controller';
+import { NewsletterEditions } from './newsletter-editions.service';
+import { NewsletterNotifications } from './newsletter.notifications';
 
 @Module({
   imports: [TypeOrmModule.forFeature([NewsletterSubscriber, NewsletterEdition])],
-  controllers: [],
-  providers: [],
-  exports: [],
+  controllers: [NewsletterController, NewsletterApiController, AdminNewsletterController],
+  providers: [NewsletterSubscribers, NewsletterArchive, NewsletterEditions, NewsletterNotifications, DemoNewsletterService],
+  exports: [NewsletterSubscribers, DemoNewsletterService],
 })
 export class NewsletterModule {}

@@ -21,7 +21,7 @@ import { DIGEST_KIND } from './digest.service';
 import { MailRenderer } from './mail-renderer';
 import { MailTransport } from './mail-transport';
 import { Notification } from './notification.entity';
-import { NotificationKinds } from './notification-kinds';
+import { NotificationKind, NotificationKinds } from './notification-kinds';
 import { SecretLinks, UnreadableSecretLink, withoutSecretLinks } from './secret-links';
 
 /**
@@ -33,6 +33,12 @@ import { SecretLinks, UnreadableSecretLink, withoutSecretLinks } from './secret-
  * 10,000 messages), where 5 ms made it carry 7 (1,530 trips); 25 ms saved little more (540–700).
  */
 const ROUND_TRIP_SPACING_MS = 12;
+
+/** The mail server refused for good (RFC 5321 5xx: no such mailbox, recipient rejected), as nodemailer reports it. */
+export function isPermanentRefusal(error: unknown): boolean {
+  const code = (error as { responseCode?: unknown } | null)?.responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
 
 export type DeliveryOutcome = 'sent' | 'skipped' | 'stale' | 'early';
 
@@ -87,9 +93,11 @@ export class NotificationDelivery implements OnApplicationShutdown {
     }
 
     let hide = (text: string) => text;
+    let kind: NotificationKind | undefined;
+    let given: Record<string, unknown> | undefined;
     try {
-      const kind = this.kinds.get(row.kind);
-      const given = this.secrets.open(kind, row.payload);
+      kind = this.kinds.get(row.kind);
+      given = this.secrets.open(kind, row.payload);
       hide = this.secrets.hider(kind, row.language, given);
       const payload = await this.kinds.current(row.kind, given, row.language);
       if (!payload) {
@@ -110,15 +118,28 @@ export class NotificationDelivery implements OnApplicationShutdown {
         mail,
       );
       await this.steps.load({ sent: { id: row.id, kind: row.kind, subject: kept.subject, text: kept.text, html: kept.html, answer: hide(answer) } });
+      if (kind.delivered) await this.tell(row.id, () => kind!.delivered!(given!));
       return 'sent';
     } catch (caught) {
       const error = withoutSecretLinks(caught, hide);
-      // A link that will not open now never will: no point in retrying for a day.
+      // A link that will not open now never will, nor will an address the server refused for good (5xx): no point in retrying for a day.
       const unreadable = caught instanceof UnreadableSecretLink;
-      const lastAttempt = unreadable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      await this.release(row.id, lastAttempt ? 'failed' : 'queued', String((error as Error).message ?? error).slice(0, 2000));
+      const refused = isPermanentRefusal(caught);
+      const lastAttempt = unreadable || refused || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const reason = String((error as Error).message ?? error).slice(0, 2000);
+      await this.release(row.id, lastAttempt ? 'failed' : 'queued', reason);
       this.logger.warn({ err: error, notificationId: row.id, attempt: job.attemptsMade + 1, lastAttempt }, 'notification not sent');
-      throw unreadable ? new UnrecoverableError(caught.message) : error;
+      if (refused && kind?.refused && given) await this.tell(row.id, () => kind!.refused!(given!, reason));
+      throw unreadable || refused ? new UnrecoverableError((error as Error).message ?? String(error)) : error;
+    }
+  }
+
+  /** Runs a kind's refused/delivered hook; its failure is logged, as the message's fate is already recorded. */
+  private async tell(notificationId: string, hook: () => Promise<void>): Promise<void> {
+    try {
+      await hook();
+    } catch (error) {
+      this.logger.warn({ err: error, notificationId }, 'notification kind hook failed');
     }
   }
 

@@ -62,6 +62,15 @@ export interface NotificationKind<K extends string = string> {
    * its stored payload: where the person's notifications page takes them. None when omitted.
    */
   aboutPath?(payload: PayloadOf<K>): string | null;
+  /**
+   * Told when the mail server refused a message of this kind for good (a 5xx answer: no such
+   * mailbox), with the server's answer; the message is then failed at once, not retried. For lists
+   * that stop mailing an address that keeps refusing (the newsletter's bounces). An error here is
+   * logged, not retried.
+   */
+  refused?(payload: PayloadOf<K>, reason: string): Promise<void>;
+  /** Told when a message of this kind was accepted by the mail server. An error here is logged: the message is sent. */
+  delivered?(payload: PayloadOf<K>): Promise<void>;
 }
 
 /** A kind's name in the reader's language (notifications.kind.<name>); its stable name when it has none. */

@@ -28,6 +28,10 @@ export enum JobName {
   RegisterRetention = 'register-retention',
   /** Daily: removes stored content no file_blob row names, left by a crash between an S3 put and its commit (FilesService.removeOrphans). */
   FileOrphans = 'file-orphans',
+  /** Every minute: seats offered to the next in line whose claim deadline has passed lapse, and pass to the next (OfferDeadlinesService). */
+  OfferDeadlines = 'offer-deadlines',
+  /** Every minute: queues the newsletter editions whose time has come, one outbox row per confirmed subscriber, and finishes any a worker left half-queued. */
+  NewsletterSend = 'newsletter-send',
 }
 
 export interface JobPayloads {
@@ -42,6 +46,8 @@ export interface JobPayloads {
   [JobName.FeedbackSurveys]: Record<string, never>;
   [JobName.RegisterRetention]: Record<string, never>;
   [JobName.FileOrphans]: Record<string, never>;
+  [JobName.OfferDeadlines]: Record<string, never>;
+  [JobName.NewsletterSend]: Record<string, never>;
 }
 
 export type JobData<N extends JobName> = JobPayloads[N];

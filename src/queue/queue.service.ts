@@ -95,11 +95,15 @@ export class QueueService implements OnModuleInit, OnApplicationBootstrap, Befor
       { name: JobName.RosterSummary, repeat: { pattern: `0 ${this.config.digestHour} * * *`, tz: 'Europe/Helsinki' } },
       // A lapsed approval request tells the person within a quarter of an hour; its link says so at once.
       { name: JobName.ApprovalDeadlines, repeat: { every: 15 * 60_000 } },
+      // A lapsed seat offer passes to the next in line within a minute; its link says it lapsed at once.
+      { name: JobName.OfferDeadlines, repeat: { every: 60_000 } },
       // A round's feedback survey opens within 5 minutes of its last session's end.
       { name: JobName.FeedbackSurveys, repeat: { every: 5 * 60_000 } },
       // At night, when nobody reads the register.
       { name: JobName.RegisterRetention, repeat: { pattern: '30 3 * * *', tz: 'Europe/Helsinki' } },
       { name: JobName.FileOrphans, repeat: { pattern: '45 3 * * *', tz: 'Europe/Helsinki' } },
+      // A scheduled newsletter edition goes out within a minute of its time.
+      { name: JobName.NewsletterSend, repeat: { every: 60_000 } },
     ];
     try {
       for (const { name, repeat } of schedules) {

@@ -8,6 +8,10 @@ import { DataSource } from 'typeorm';
 import { Actor } from '../../src/access/capabilities';
 import { DEMO_FACILITATOR, DEMO_PASSWORD, DEMO_USERS } from '../../src/demo/demo-data';
 import { ForumsService } from '../../src/forums/forums.service';
+import { EnrolmentService } from '../../src/enrolment/enrolment.service';
+import { newSecretToken, tokenHash } from '../../src/identity/secret-token';
+import { actorOf, createUser } from '../support/accounts';
+import { newCohort } from '../support/catalogue';
 import { axeViolations, launchBrowser } from '../support/browser';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -49,11 +53,15 @@ const PAGES: Record<'anonymous' | 'participant' | 'facilitator' | 'admin', Phone
     { name: 'register', path: '/register' },
     { name: 'forgot password', path: '/password/forgot' },
     { name: 'events', path: '/events' },
+    { name: 'developer day', path: '/events/:developerDay' },
     { name: 'toolkit', path: '/toolkit' },
+    { name: 'newsletter archive and subscribe form', path: '/newsletter' },
     { name: 'search, every kind grouped', path: '/search?q=kompleksisuus' },
     { name: 'not found', path: '/no/such/page', status: 404 },
     { name: 'unknown round', path: '/cohorts/00000000-0000-4000-8000-000000000000', status: 404 },
     { name: 'approval link that no longer works', path: '/enrolments/approval/no-such-token', status: 409 },
+    { name: 'seat offer link that no longer works', path: '/enrolments/offer/no-such-token', status: 409 },
+    { name: 'seat offer with its deadline and buttons', path: '/enrolments/offer/:offerToken' },
   ],
   participant: [
     { name: 'home', path: '/' },
@@ -65,6 +73,7 @@ const PAGES: Record<'anonymous' | 'participant' | 'facilitator' | 'admin', Phone
     { name: 'my cohorts', path: '/my/cohorts' },
     { name: 'my calendar', path: '/my/calendar' },
     { name: 'events', path: '/events' },
+    { name: 'developer day with its registration form', path: '/events/:developerDay' },
     { name: 'channels', path: '/channels' },
     { name: 'channel', path: '/channels/:channel' },
     { name: 'new thread', path: '/channels/:channel/threads/new' },
@@ -77,6 +86,7 @@ const PAGES: Record<'anonymous' | 'participant' | 'facilitator' | 'admin', Phone
     { name: 'tell about an experiment', path: '/toolkit/cases/new' },
     { name: 'my cases', path: '/my/toolkit-cases' },
     { name: 'my uploads', path: '/files' },
+    { name: 'newsletter archive, one-click subscribe', path: '/newsletter' },
     { name: 'not found', path: '/no/such/page', status: 404 },
     { name: 'refused (403)', path: '/admin/users', status: 403 },
     { name: 'queue board refused (403)', path: '/admin/queues', status: 403 },
@@ -100,6 +110,7 @@ const PAGES: Record<'anonymous' | 'participant' | 'facilitator' | 'admin', Phone
     { name: 'admin programmes', path: '/admin/programmes' },
     { name: 'admin new programme', path: '/admin/programmes/new' },
     { name: 'admin programme', path: '/admin/programmes/:programme' },
+    { name: 'admin programme interest', path: '/admin/programmes/:programme/interest' },
     { name: 'admin new round', path: '/admin/programmes/:programme/cohorts/new' },
     { name: 'admin round', path: '/admin/cohorts/:round' },
     { name: 'admin next round', path: '/admin/cohorts/:round/copy' },
@@ -110,6 +121,10 @@ const PAGES: Record<'anonymous' | 'participant' | 'facilitator' | 'admin', Phone
     { name: 'admin channel', path: '/admin/channels/:channel' },
     { name: 'admin network events', path: '/admin/events' },
     { name: 'admin new network event', path: '/admin/events/new' },
+    { name: 'admin network event with registration', path: '/admin/events/:developerDay' },
+    { name: 'admin developer day registrations', path: '/admin/events/:developerDay/registrations' },
+    { name: 'admin newsletter', path: '/admin/newsletter' },
+    { name: 'admin new newsletter edition', path: '/admin/newsletter/new' },
     { name: 'outbox', path: '/admin/outbox' },
     { name: 'outbox message', path: '/admin/outbox/:message' },
     { name: 'thread moderation log', path: '/threads/:thread/moderation' },
@@ -169,10 +184,21 @@ describe('every page on a phone (390 × 844)', () => {
     ids.programme = (await db.query(`SELECT programme_id FROM cohort WHERE id = $1`, [ids.round]))[0].programme_id;
     ids.session = (await db.query(`SELECT id FROM cohort_session WHERE cohort_id = $1 ORDER BY starts_at LIMIT 1`, [ids.round]))[0].id;
     ids.channel = (await db.query(`SELECT id FROM forum_channel WHERE kind = 'network' ORDER BY position LIMIT 1`))[0].id;
+    ids.developerDay = (await db.query(`SELECT id FROM network_event WHERE registration_capacity IS NOT NULL ORDER BY starts_at LIMIT 1`))[0].id;
     const [aino] = await db.query(`SELECT id, email, display_name AS "displayName", agency_id AS "agencyId", language, site_role AS "siteRole", email_verified_at IS NOT NULL AS "emailVerified" FROM app_user WHERE email = $1`, [PARTICIPANT]);
     ids.participant = aino.id;
     ids.thread = (await t.app.get(ForumsService).startThread(aino as Actor, ids.channel, { title: `Ennakkotehtävä: ${LONG_WORD}`, body: LONG_POST }, 'fi')).threadId;
     ids.message = (await db.query(`SELECT id FROM notification ORDER BY created_at LIMIT 1`))[0].id;
+    // A seat offered from the queue, opened by a link of the test's own (the mailed token is not kept).
+    const offerRound = await newCohort(t, { capacity: 1, name: 'Syksy 2027' });
+    await db.query(`UPDATE cohort SET seat_offer_hours = 48 WHERE id = $1`, [offerRound.id]);
+    const [seated, offered] = [await createUser(t), await createUser(t)];
+    const enrolment = t.app.get(EnrolmentService);
+    const offerAdmin = actorOf(await createUser(t, { siteRole: 'admin' }));
+    for (const person of [seated, offered]) await enrolment.enrolByEmail(offerAdmin, offerRound.id, person.email, null);
+    await enrolment.cancel(offerAdmin, offerRound.id, seated.id, null);
+    ids.offerToken = newSecretToken();
+    await db.query(`UPDATE enrolment SET offer_token_hash = $2 WHERE cohort_id = $1 AND status = 'offered'`, [offerRound.id, tokenHash(ids.offerToken)]);
 
     browser = await launchBrowser();
     // axe-core is injected as a script tag, which the site's own CSP would rightly refuse.

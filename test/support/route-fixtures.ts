@@ -13,9 +13,13 @@ import { ForumsService } from '../../src/forums/forums.service';
 import { ApiTokensService } from '../../src/identity/api-tokens.service';
 import { MaterialsService } from '../../src/materials/materials.service';
 import { User } from '../../src/identity/user.entity';
+import { NewsletterEditions } from '../../src/newsletter/newsletter-editions.service';
+import { unsubscribeToken } from '../../src/newsletter/unsubscribe-token';
 import { NotificationsService } from '../../src/notifications/notifications.service';
 import { TEST_MESSAGE_KIND } from '../../src/notifications/outbox.service';
 import { ToolkitService } from '../../src/toolkit/toolkit.service';
+import { EventRegistrationService } from '../../src/calendar/event-registration.service';
+import { ATTENDANCE_QUESTION, DIET_QUESTION } from '../../src/calendar/registration-questions';
 import { actorOf } from './accounts';
 import { adminId, helsinki, newCohort, newProgramme } from './catalogue';
 import { TestApp } from './test-app';
@@ -34,8 +38,10 @@ export interface RouteFixtures {
   outboxMessageId: string;
   /** A token of the user's own, which the user may revoke and nobody else may. */
   usersSpareTokenId: string;
-  /** A network event (developer day) admins edit. */
+  /** A network event (developer day) admins edit; it takes registrations. */
   networkEventId: string;
+  /** The fixture person's registration for it, which admins may cancel. */
+  eventRegistrationId: string;
   /** The general discussion channel; a thread the user started there, and its opening post. */
   channelId: string;
   threadId: string;
@@ -53,6 +59,12 @@ export interface RouteFixtures {
   toolkitLinkId: string;
   /** A link material of the published round, kept by its facilitators and admins. */
   materialId: string;
+  /** A draft newsletter edition admins edit. */
+  newsletterEditionId: string;
+  /** A sent newsletter edition, in the public archive. */
+  sentNewsletterEditionId: string;
+  /** A confirmed newsletter subscriber's one-click unsubscribe token. */
+  newsletterUnsubscribeToken: string;
 }
 
 export interface RouteFixturePeople {
@@ -91,7 +103,9 @@ export async function buildRouteFixtures(t: TestApp, people: RouteFixturePeople)
     endsAt: helsinki(2027, 4, 20, 16),
     place: 'Valtiokonttori, Helsinki',
     meetingLink: null,
+    registration: { capacity: 30, closesAt: null, questions: [DIET_QUESTION, ATTENDANCE_QUESTION] },
   });
+  const { registration: eventRegistration } = await t.app.get(EventRegistrationService).register(actorOf(people.person), event.id, { attendance: 'onSite' });
 
   const admin = (await db.query(
     `SELECT id, email, display_name AS "displayName", agency_id AS "agencyId", language, site_role AS "siteRole", true AS "emailVerified" FROM app_user WHERE id = $1`,
@@ -122,6 +136,7 @@ export async function buildRouteFixtures(t: TestApp, people: RouteFixturePeople)
     outboxMessageId: messageId,
     usersSpareTokenId: (await t.app.get(ApiTokensService).issue(people.user.id, { name: 'spare' })).id,
     networkEventId: event.id,
+    eventRegistrationId: eventRegistration.id,
     channelId: general.id,
     threadId,
     postId,
@@ -133,5 +148,15 @@ export async function buildRouteFixtures(t: TestApp, people: RouteFixturePeople)
     toolkitEntryId,
     toolkitLinkId: toolkitLink.id,
     materialId: material.id,
+    sentNewsletterEditionId: (
+      await db.query(
+        `INSERT INTO newsletter_edition (subject, body, status, scheduled_at, sent_at) VALUES ('{"fi": "Uutiskirje 12/2026"}', '{"fi": "Joulun **kehittäjäpäivät**."}', 'sent', now(), now()) RETURNING id`,
+      )
+    )[0].id,
+    newsletterUnsubscribeToken: unsubscribeToken(
+      t.config.sessionSecret,
+      (await db.query(`INSERT INTO newsletter_subscriber (email, status, confirmed_at) VALUES ('reitit.tilaaja@tulli.fi', 'confirmed', now()) RETURNING id`))[0].id,
+    ),
+    newsletterEditionId: (await t.app.get(NewsletterEditions).create(admin, { subject: { fi: 'Uutiskirje 1/2027' }, body: { fi: 'Kevään **kehittäjäpäivät**.' } })).id,
   };
 }

@@ -19,6 +19,8 @@ export class SmtpSink {
   /** Refuse this many messages with 451 before accepting. */
   refuseNext = 0;
   refused = 0;
+  /** Addresses (lower case) refused for good at RCPT TO with 550, as a server with no such mailbox would. */
+  readonly unknownMailboxes = new Set<string>();
   /** Milliseconds to hold each message before answering. */
   delayMs = 0;
   private server?: SMTPServer;
@@ -30,6 +32,12 @@ export class SmtpSink {
       disabledCommands: ['STARTTLS'],
       logger: false,
       size: 10 * 1024 * 1024,
+      onRcptTo: (address, _session, callback) => {
+        if (!this.unknownMailboxes.has(address.address.toLowerCase())) return callback();
+        const error = new Error('No such mailbox') as Error & { responseCode: number };
+        error.responseCode = 550;
+        callback(error);
+      },
       onData: (stream, _session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));

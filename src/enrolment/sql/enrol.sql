@@ -38,7 +38,7 @@ BEGIN
     RETURN QUERY SELECT NULL::uuid, NULL::text, NULL::integer, false, 'notFound'::text; RETURN;
   END IF;
   SELECT e.id, e.status, e.waitlist_position INTO found_id, found_status, found_position FROM enrolment e
-   WHERE e.cohort_id = p_cohort AND e.user_id = p_user AND e.status IN ('pending_approval', 'confirmed', 'waitlisted');
+   WHERE e.cohort_id = p_cohort AND e.user_id = p_user AND e.status IN ('pending_approval', 'confirmed', 'waitlisted', 'offered');
   IF found_id IS NOT NULL THEN
     RETURN QUERY SELECT found_id, found_status, found_position, false, NULL::text; RETURN;
   END IF;

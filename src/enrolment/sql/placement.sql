@@ -2,10 +2,10 @@
 -- who is next when a seat frees. The one statement of each; the TypeScript service calls these.
 
 -- Whether the agency may take one more seat in the round: no cap, no agency, or fewer seats held
--- (holds_seat) by the agency's people than the cap.
+-- (takes_seat: an open offer counts) by the agency's people than the cap.
 CREATE OR REPLACE FUNCTION enrolment_agency_has_room(p_cohort uuid, p_agency uuid, p_cap integer) RETURNS boolean LANGUAGE sql STABLE AS $$
   SELECT p_cap IS NULL OR p_agency IS NULL
-      OR (SELECT count(*) FROM enrolment e WHERE e.cohort_id = p_cohort AND e.agency_id = p_agency AND holds_seat(e.status)) < p_cap
+      OR (SELECT count(*) FROM enrolment e WHERE e.cohort_id = p_cohort AND e.agency_id = p_agency AND takes_seat(e.status)) < p_cap
 $$;
 
 -- Where a new person goes now: a seat while the round has one free and their agency has room under
