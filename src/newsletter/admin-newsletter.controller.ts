@@ -96,21 +96,7 @@ export class AdminNewsletterController {
   /** "Send a test to me": the edition as saved, to the admin's own address. */
   @Post(':id/test')
   async test(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
-    checkedId(id);
-    return formRoundTrip({
-      reply,
-      lang,
-      errors: unknownFields(body),
-      change: async () => {
-        await this.editions.sendTest(actor, id);
-        return `/admin/newsletter/${id}?done=tested`;
-      },
-      view: VIEW,
-      page: async (state) => {
-        const current = await this.editions.find(id);
-        return editionPage(lang, current, valuesOfEdition(current), state.errors ?? null, { refusal: state.refusal });
-      },
-    });
+    return this.buttonOnly(id, body, lang, reply, () => this.editions.sendTest(actor, id), 'tested');
   }
 
   @Post(':id/schedule')
@@ -135,14 +121,19 @@ export class AdminNewsletterController {
 
   @Post(':id/unschedule')
   async unschedule(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Lang() lang: Language, @Res() reply: FastifyReply) {
+    return this.buttonOnly(id, body, lang, reply, () => this.editions.unschedule(actor, id), 'unscheduled');
+  }
+
+  /** A form that is only its button (and CSRF token): anything else is refused, nothing changed; a refusal shows on the edition's page. */
+  private buttonOnly(id: string, body: unknown, lang: Language, reply: FastifyReply, change: () => Promise<void>, done: string) {
     checkedId(id);
     return formRoundTrip({
       reply,
       lang,
       errors: unknownFields(body),
       change: async () => {
-        await this.editions.unschedule(actor, id);
-        return `/admin/newsletter/${id}?done=unscheduled`;
+        await change();
+        return `/admin/newsletter/${id}?done=${done}`;
       },
       view: VIEW,
       page: async (state) => {
