@@ -18,7 +18,8 @@
 // while nothing sends.
 // Writes bench/results/newsletter-<time>.json and prints a summary.
 //
-// Knobs: BENCH_SUBSCRIBERS, BENCH_CONNECTIONS, BENCH_IN_FLIGHT, BENCH_RUNS.
+// Knobs: BENCH_SUBSCRIBERS, BENCH_CONNECTIONS, BENCH_IN_FLIGHT, BENCH_RUNS, BENCH_WORKER_NODE_ARGS (extra node options
+// for the worker, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 import 'reflect-metadata';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import nodemailer, { Transporter } from 'nodemailer';
@@ -73,9 +74,11 @@ const PAGE_INTERVAL_MS = 50;
 const PAGES = ['/newsletter', '/events'];
 const IDLE_PAGE_MS = 5000;
 const KIND = 'newsletter.edition';
+const WORKER_NODE_ARGS = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 
 const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+// Every process of the site shares the secret (it keys the unsubscribe links) and the Redis prefix (the app refuses to start otherwise).
 const SESSION_SECRET = randomBytes(24).toString('hex');
 
 const wallClock = () => performance.timeOrigin + performance.now();
@@ -178,7 +181,7 @@ class Bench {
       SESSION_SECRET,
       DATABASE_URL: this.databaseUrl,
       REDIS_URL,
-      REDIS_PREFIX: `${this.redisBase}-web`,
+      REDIS_PREFIX: this.redisBase,
     });
     this.createdDatabase = true;
     this.app = await createApp(this.config);
@@ -186,7 +189,7 @@ class Bench {
     this.dataSource = this.app.get(DataSource);
     const port = await freePort();
     this.webBase = `http://127.0.0.1:${port}`;
-    this.web = await startWebApp({ port, databaseUrl: this.databaseUrl, redisUrl: REDIS_URL, redisPrefix: `${this.redisBase}-pages`, env: { SESSION_SECRET } });
+    this.web = await startWebApp({ port, databaseUrl: this.databaseUrl, redisUrl: REDIS_URL, redisPrefix: this.redisBase, env: { SESSION_SECRET } });
   }
 
   /**
@@ -274,9 +277,9 @@ class Bench {
       SMTP_URL: this.sink.url,
       DATABASE_URL: this.databaseUrl,
       REDIS_URL,
-      REDIS_PREFIX: `${this.redisBase}-a${run}`,
+      REDIS_PREFIX: this.redisBase,
       DEMO_DATA: 'false',
-    });
+    }, WORKER_NODE_ARGS);
     this.worker = worker;
     try {
       // Warm-up: the warm-up edition to its own WARMUP subscribers, the main ones set aside meanwhile.

@@ -57,6 +57,8 @@ describe('the newsletter, from the archive page to the next edition and out agai
     const [{ status }] = await db.query(`SELECT status FROM newsletter_subscriber WHERE email = $1`, [email]);
     expect(status).toBe('confirmed');
 
+    // Two refusals counted earlier: a delivered edition resets them (three in a row would bounce the address).
+    await db.query(`UPDATE newsletter_subscriber SET failure_count = 2 WHERE email = $1`, [email]);
     const adminEmail = `viestinta-${Date.now()}@valtiokonttori.fi`;
     await createUser(t, { email: adminEmail, siteRole: 'admin', displayName: 'Veera Viestintä' });
     const admin = await signIn(t, adminEmail);
@@ -66,6 +68,12 @@ describe('the newsletter, from the archive page to the next edition and out agai
     expect(letters).toHaveLength(1);
     expect(letters[0].text).toContain('kehittäjäpäivä');
     expect(sink.mailsTo(neverConfirms, 'Uutiskirje 1/2027')).toHaveLength(0);
+    const [{ failure_count }] = await db.query(`SELECT failure_count FROM newsletter_subscriber WHERE email = $1`, [email]);
+    expect(failure_count).toBe(0);
+    // The outbox keeps a pointer to the archive, not 20,000 copies of the edition.
+    const [kept] = await db.query(`SELECT body_text FROM notification WHERE kind = 'newsletter.edition' AND recipient_email = $1`, [email]);
+    expect(kept.body_text).toContain(`/newsletter/${editionId}`);
+    expect(kept.body_text).not.toContain('kehittäjäpäivä');
 
     const listed = await new WebClient(t).get('/newsletter');
     expect(listed.text).toContain(`/newsletter/${editionId}`);

@@ -239,7 +239,7 @@ describe('newsletter subscribers', () => {
     await subscribers.subscribe(email, 'fi');
     await new WebClient(t).post(await mailedPath(email), {}, { page: '/newsletter' });
     const { id } = (await rowOf(email))!;
-    expect(await subscribers.stillSubscribed(id)).toEqual({ email, language: 'fi' });
+    expect(await subscribers.stillSubscribed(id)).toEqual({ email, language: 'fi', refusals: 0 });
 
     const address = subscribers.unsubscribeAddress(id);
     expect(address).toMatch(new RegExp(`^${t.config.baseUrl}/newsletter/unsubscribe/${id}\\.[A-Za-z0-9_-]+$`));

@@ -204,9 +204,9 @@ export class NewsletterSubscribers implements OnModuleInit {
   }
 
   /** The address and language of a subscriber who is still confirmed, or null (unsubscribed, bounced, pending, gone). */
-  async stillSubscribed(subscriberId: string): Promise<{ email: string; language: Language } | null> {
-    const [row]: { email: string; language: Language }[] = await this.dataSource.query(
-      `SELECT email, language FROM newsletter_subscriber WHERE id = $1 AND status = 'confirmed'`,
+  async stillSubscribed(subscriberId: string): Promise<{ email: string; language: Language; refusals: number } | null> {
+    const [row]: { email: string; language: Language; refusals: number }[] = await this.dataSource.query(
+      `SELECT email, language, failure_count AS refusals FROM newsletter_subscriber WHERE id = $1 AND status = 'confirmed'`,
       [subscriberId],
     );
     return row ?? null;

@@ -7,6 +7,7 @@
 // account, so no preference turns it off or into the digest (leaving the list does), and it goes
 // by email only. An admin's test message is the same mail to themself, marked as a test.
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import Handlebars from 'handlebars';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CONFIG, Config } from '../config/config';
@@ -29,6 +30,8 @@ export type NewsletterEditionMail = {
   /** The edition in the archive. */
   webUrl?: string;
   unsubscribeUrl?: string;
+  /** Added by refresh: the address has refusals counted, which a delivery resets. */
+  hadRefusals?: boolean;
 };
 
 declare module '../notifications/notification-kinds' {
@@ -38,6 +41,8 @@ declare module '../notifications/notification-kinds' {
 }
 
 interface Rendered {
+  /** Read from an edition being sent or sent, whose text no longer changes. */
+  final: boolean;
   subjectSource: string;
   bodySource: string;
   subject: string;
@@ -72,46 +77,69 @@ export class NewsletterNotifications implements OnModuleInit {
       refused: async (payload, reason) => {
         if (typeof payload.subscriberId === 'string') await this.subscribers.recordRefusal(payload.subscriberId, reason);
       },
+      // Only an address with refusals counted has anything to reset: no write (nor round trip) for the rest.
       delivered: async (payload) => {
-        if (typeof payload.subscriberId === 'string') await this.subscribers.recordDelivery(payload.subscriberId);
+        if (payload.hadRefusals && typeof payload.subscriberId === 'string') await this.subscribers.recordDelivery(payload.subscriberId);
       },
       aboutPath: (payload) => (typeof payload.editionId === 'string' ? `/newsletter/${payload.editionId}` : null),
+      // The edition itself is in the archive: each subscriber's row keeps a pointer, not a copy.
+      keptCopy: (payload, lang) => {
+        const text = translate(lang, 'mail.newsletterEdition.keptCopy', { url: String(payload.webUrl ?? '') });
+        return { text, html: `<p>${Handlebars.Utils.escapeExpression(text)}</p>` };
+      },
     });
   }
 
   /** The edition as it stands, for this subscriber now; null when either is gone or they left the list. */
   private async refresh(payload: NewsletterEditionMail, lang: Language): Promise<NewsletterEditionMail | null> {
     if (typeof payload.editionId !== 'string') return null;
-    const [edition]: { subject: LocalizedText; body: LocalizedText }[] = await this.dataSource.query(
-      `SELECT subject, body FROM newsletter_edition WHERE id = $1`,
-      [payload.editionId],
-    );
-    if (!edition) return null;
-    const view = this.render(payload.editionId, edition, lang);
+    const view = await this.edition(payload.editionId, lang);
+    if (!view) return null;
     const common = { editionId: payload.editionId, bodyHtml: view.html, bodyText: view.text, webUrl: `${this.config.baseUrl}/newsletter/${payload.editionId}` };
     if (payload.test === true) return { ...common, test: true, subject: translate(lang, 'mail.newsletterEdition.test.subject', { subject: view.subject }) };
     if (typeof payload.subscriberId !== 'string') return null;
     const subscriber = await this.subscribers.stillSubscribed(payload.subscriberId);
     if (!subscriber) return null;
-    return { ...common, subscriberId: payload.subscriberId, subject: view.subject, unsubscribeUrl: this.subscribers.unsubscribeAddress(payload.subscriberId) };
+    return {
+      ...common,
+      subscriberId: payload.subscriberId,
+      subject: view.subject,
+      unsubscribeUrl: this.subscribers.unsubscribeAddress(payload.subscriberId),
+      hadRefusals: subscriber.refusals > 0,
+    };
+  }
+
+  /**
+   * An edition in one language, rendered. An edition being sent or sent no longer changes (only
+   * drafts and scheduled ones are edited), so once rendered it is not read again: 20,000 messages
+   * of one edition read it once per language, not once each.
+   */
+  private async edition(editionId: string, lang: Language): Promise<Rendered | null> {
+    const cached = this.rendered.get(`${editionId}|${lang}`);
+    if (cached?.final) return this.touch(`${editionId}|${lang}`, cached);
+    const [edition]: { subject: LocalizedText; body: LocalizedText; status: string }[] = await this.dataSource.query(
+      `SELECT subject, body, status FROM newsletter_edition WHERE id = $1`,
+      [editionId],
+    );
+    return edition ? this.render(editionId, edition, lang) : null;
   }
 
   /** An edition in one language (Finnish where it has none), rendered once while its text stays the same. */
-  private render(editionId: string, edition: { subject: LocalizedText; body: LocalizedText }, lang: Language): Rendered {
+  private render(editionId: string, edition: { subject: LocalizedText; body: LocalizedText; status: string }, lang: Language): Rendered {
     const key = `${editionId}|${lang}`;
     const subjectSource = localized(edition.subject, lang);
     const bodySource = localized(edition.body, lang);
+    const final = edition.status === 'sending' || edition.status === 'sent';
     const kept = this.rendered.get(key);
-    if (kept && kept.subjectSource === subjectSource && kept.bodySource === bodySource) {
-      // Least recently used goes first: refresh the entry's place.
-      this.rendered.delete(key);
-      this.rendered.set(key, kept);
-      return kept;
-    }
-    const made = { subjectSource, bodySource, subject: subjectSource, html: renderMarkdown(bodySource), text: markdownAsText(bodySource) };
+    if (kept && kept.subjectSource === subjectSource && kept.bodySource === bodySource) return this.touch(key, { ...kept, final });
+    return this.touch(key, { subjectSource, bodySource, final, subject: subjectSource, html: renderMarkdown(bodySource), text: markdownAsText(bodySource) });
+  }
+
+  /** Keeps an entry as the most recently used (a Map iterates in insertion order), dropping the least recently used beyond RENDERED_KEPT. */
+  private touch(key: string, entry: Rendered): Rendered {
     this.rendered.delete(key);
-    this.rendered.set(key, made);
+    this.rendered.set(key, entry);
     if (this.rendered.size > RENDERED_KEPT) this.rendered.delete(this.rendered.keys().next().value!);
-    return made;
+    return entry;
   }
 }

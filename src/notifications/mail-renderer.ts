@@ -56,12 +56,16 @@ export class MailRenderer {
   }
 
   /**
-   * The copy of a message kept for the outbox page: `sent` itself, or when its kind has secret links,
+   * The copy of a message kept for the outbox page: what its kind keeps (keptCopy), or `sent` itself, or when its kind has secret links,
    * the same message rendered again with each of them hidden (Handlebars escapes a link differently
    * in each part, so hiding it in the finished text would miss some).
    */
   keptCopy(notification: Renderable, sent: RenderedMail): KeptMail {
     const kind = this.kinds.get(notification.kind);
+    if (kind.keptCopy) {
+      const hidden = this.secrets.hidden(kind, notification.payload, notification.language);
+      return { subject: kind.subject(hidden, notification.language), ...kind.keptCopy(hidden, notification.language) };
+    }
     if (kind.secretLinks.length === 0) return { subject: sent.subject, text: sent.text, html: sent.html };
     return this.parts({ ...notification, payload: this.secrets.hidden(kind, notification.payload, notification.language) });
   }

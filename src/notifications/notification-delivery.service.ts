@@ -118,7 +118,7 @@ export class NotificationDelivery implements OnApplicationShutdown {
         mail,
       );
       await this.steps.load({ sent: { id: row.id, kind: row.kind, subject: kept.subject, text: kept.text, html: kept.html, answer: hide(answer) } });
-      if (kind.delivered) await this.tell(row.id, () => kind!.delivered!(given!));
+      if (kind.delivered) await this.tell(row.id, () => kind!.delivered!(payload));
       return 'sent';
     } catch (caught) {
       const error = withoutSecretLinks(caught, hide);

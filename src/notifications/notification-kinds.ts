@@ -69,8 +69,15 @@ export interface NotificationKind<K extends string = string> {
    * logged, not retried.
    */
   refused?(payload: PayloadOf<K>, reason: string): Promise<void>;
-  /** Told when a message of this kind was accepted by the mail server. An error here is logged: the message is sent. */
+  /** Told when a message of this kind was accepted by the mail server, with the payload as sent (after refresh). An error here is logged: the message is sent. */
   delivered?(payload: PayloadOf<K>): Promise<void>;
+  /**
+   * What the outbox keeps of a sent message of this kind, when not the message itself rendered again
+   * with its secret links hidden: a newsletter edition is kept once, in its archive, so each of its
+   * 20,000 rows keeps a line pointing there rather than a copy of the same text. Given the payload
+   * with its secret links already hidden.
+   */
+  keptCopy?(payload: PayloadOf<K>, lang: Language): { text: string; html: string };
 }
 
 /** A kind's name in the reader's language (notifications.kind.<name>); its stable name when it has none. */
