@@ -136,14 +136,14 @@ describe('newsletter subscribers', () => {
     const email = 'liisa.uudelleen@valtiokonttori.fi';
     sink.delayMs = 1500;
     try {
-      await subscribers.subscribe(email, 'fi');
+      await subscribers.subscribe(email, 'fi', '127.0.0.1');
       const deadline = Date.now() + 10000;
       while ((await db.query(`SELECT 1 FROM notification WHERE recipient_email = $1 AND status = 'sending'`, [email])).length === 0) {
         if (Date.now() > deadline) throw new Error('the confirmation mail was never being sent');
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       const before = await rowOf(email);
-      await subscribers.subscribe(email, 'en');
+      await subscribers.subscribe(email, 'en', '127.0.0.1');
       expect(await rowOf(email)).toEqual(before);
     } finally {
       sink.delayMs = 0;
@@ -153,7 +153,7 @@ describe('newsletter subscribers', () => {
     expect(sink.mailsTo(email)).toHaveLength(1);
 
     // Once it has left, asking again mails a new link, and the old one names nobody.
-    await subscribers.subscribe(email, 'en');
+    await subscribers.subscribe(email, 'en', '127.0.0.1');
     await outboxSettled(db);
     expect(sink.mailsTo(email)).toHaveLength(2);
     const second = linkIn(sink.mailsTo(email)[1].text)!;
@@ -175,6 +175,23 @@ describe('newsletter subscribers', () => {
     expect(res.text).toContain('aria-invalid="true"');
     if (email.trim()) expect(res.text).toContain(`value="${email}"`);
     expect(await db.query(`SELECT count(*)::int AS n FROM newsletter_subscriber`)).toEqual(before);
+  });
+
+  it('stops a sixth confirmation mail to one address within the hour with 429, changing nothing', async () => {
+    const email = `pommitettu-${Date.now()}@example.fi`;
+    for (let i = 0; i < 5; i++) {
+      expect((await subscribeAsVisitor(email)).status).toBe(200);
+      await outboxSettled(db);
+    }
+    const before = await rowOf(email);
+    const mails = sink.mailsTo(email).length;
+    const sixth = await subscribeAsVisitor(email);
+    expect(sixth.status).toBe(429);
+    await outboxSettled(db);
+    expect(await rowOf(email)).toEqual(before);
+    expect(sink.mailsTo(email)).toHaveLength(mails);
+    // Another address from the same IP address is still taken.
+    expect((await subscribeAsVisitor(`toinen-${Date.now()}@example.fi`)).status).toBe(200);
   });
 
   it('refuses an unknown language next to its field', async () => {
@@ -236,7 +253,7 @@ describe('newsletter subscribers', () => {
 
   it('unsubscribes with one click from the mail’s address without cookies or a form token; a forged token is 404 and changes nothing', async () => {
     const email = 'yksi.klikkaus@valtiokonttori.fi';
-    await subscribers.subscribe(email, 'fi');
+    await subscribers.subscribe(email, 'fi', '127.0.0.1');
     await new WebClient(t).post(await mailedPath(email), {}, { page: '/newsletter' });
     const { id } = (await rowOf(email))!;
     expect(await subscribers.stillSubscribed(id)).toEqual({ email, language: 'fi', refusals: 0 });
@@ -270,7 +287,7 @@ describe('newsletter subscribers', () => {
 
   it(`marks an address bounced after ${NEWSLETTER_BOUNCE_LIMIT} refusals in a row through the delivery hook; a delivery in between resets the count`, async () => {
     const email = 'ei.ole@tulli.fi';
-    await subscribers.subscribe(email, 'fi');
+    await subscribers.subscribe(email, 'fi', '127.0.0.1');
     await new WebClient(t).post(await mailedPath(email), {}, { page: '/newsletter' });
     const { id: subscriberId } = (await rowOf(email))!;
     const notifications = t.app.get(NotificationsService);

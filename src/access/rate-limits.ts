@@ -24,7 +24,7 @@ import { connectRedis } from '../database/redis';
 import { Language, translate } from '../i18n/i18n';
 import { LOGGER } from '../logging/logger';
 
-export type LimitKind = 'sign-in-ip' | 'reset-account' | 'reset-ip' | 'verify-account' | 'certificate-ip' | 'feedback-ip';
+export type LimitKind = 'sign-in-ip' | 'reset-account' | 'reset-ip' | 'verify-account' | 'certificate-ip' | 'feedback-ip' | 'newsletter-address' | 'newsletter-ip';
 
 /** Points (attempts) per window, and how long a key stays blocked once over. */
 const LIMITS: Record<LimitKind, { points: number; duration: number; blockDuration: number }> = {
@@ -39,6 +39,10 @@ const LIMITS: Record<LimitKind, { points: number; duration: number; blockDuratio
   'certificate-ip': { points: 60, duration: 15 * 60, blockDuration: 15 * 60 },
   // Answers to the site's open feedback form (anyone, also without an account): 10 per IP address an hour.
   'feedback-ip': { points: 10, duration: 60 * 60, blockDuration: 60 * 60 },
+  // Newsletter subscriptions asked for by visitors, each mailing a confirmation link: 5 per address
+  // an hour (nobody can make the site mail someone over and over) and 30 per IP address.
+  'newsletter-address': { points: 5, duration: 60 * 60, blockDuration: 60 * 60 },
+  'newsletter-ip': { points: 30, duration: 60 * 60, blockDuration: 60 * 60 },
 };
 
 /** Failures of one account from one address that cost no wait: typos and a forgotten Caps Lock. */

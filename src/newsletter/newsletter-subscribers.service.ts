@@ -10,6 +10,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { LimitKind, RateLimits, TooManyAttempts } from '../access/rate-limits';
 import { Actor } from '../access/capabilities';
 import { CONFIG, Config } from '../config/config';
 import { FieldErrors } from '../errors/domain-errors';
@@ -59,6 +60,7 @@ export class NewsletterSubscribers implements OnModuleInit {
     private readonly notifications: NotificationsService,
     private readonly kinds: NotificationKinds,
     private readonly events: DomainEvents,
+    private readonly limits: RateLimits,
   ) {}
 
   onModuleInit() {
@@ -84,9 +86,17 @@ export class NewsletterSubscribers implements OnModuleInit {
    * address already confirmed gets the same answer and no mail, so the form tells nobody who is on
    * the list. FieldErrors for an address that is not one or too long, a language we do not write.
    */
-  async subscribe(email: unknown, language: unknown): Promise<void> {
+  async subscribe(email: unknown, language: unknown, ip: string): Promise<void> {
     const address = checkedEmail(email);
     if (!isLanguage(language)) throw new FieldErrors({ language: 'newsletter.language.unknown' });
+    // Each asking mails a link: limited per address and per IP address (TooManyAttempts, 429).
+    const checks: [LimitKind, string][] = [
+      ['newsletter-address', address.toLowerCase()],
+      ['newsletter-ip', ip],
+    ];
+    const wait = await this.limits.secondsToWait(checks);
+    if (wait > 0) throw new TooManyAttempts(wait);
+    await this.limits.count(checks);
     await this.startDoubleOptIn(address, language, null);
   }
 

@@ -3,10 +3,10 @@
 // confirmation link (GET shows a button, POST confirms, so a mail scanner that opens links confirms
 // nothing); and the one-click unsubscribe address of an edition (RFC 8058: POST with no cookie and
 // no form token, the token in the address being the key).
-import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type {} from '@fastify/view';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public, PublicByToken, SignedIn } from '../access/access.decorator';
 import { Actor } from '../access/capabilities';
 import { CurrentActor, Viewer } from '../access/current-actor';
@@ -44,7 +44,7 @@ export class NewsletterController {
   /** A visitor's form (email and language), or a signed-in person's one click. */
   @Post('subscribe')
   @Public()
-  async subscribe(@Body() body: unknown, @Viewer() viewer: Actor | null, @Lang() lang: Language, @Res() reply: FastifyReply) {
+  async subscribe(@Body() body: unknown, @Viewer() viewer: Actor | null, @Req() request: FastifyRequest, @Lang() lang: Language, @Res() reply: FastifyReply) {
     const unknown = unknownFields(body, viewer ? [] : ['email', 'language']);
     if (unknown) {
       const form = { email: fieldText(body, 'email'), language: fieldText(body, 'language') };
@@ -56,7 +56,7 @@ export class NewsletterController {
     }
     const form: SubscribeForm = { email: fieldText(body, 'email'), language: fieldText(body, 'language') };
     try {
-      await this.subscribers.subscribe(form.email, form.language);
+      await this.subscribers.subscribe(form.email, form.language, request.ip);
     } catch (error) {
       if (!(error instanceof FieldErrors)) throw error;
       return reply.status(HttpStatus.BAD_REQUEST).view('newsletter/archive', await this.page(null, lang, form, { errors: translateFields(error.fields, lang) }));
