@@ -119,6 +119,31 @@ describe('my notifications', () => {
     expect((await browser.post('/notifications/read', {}, { csrf: false })).status).toBe(403);
   });
 
+  it('reads the header count with the session, fresh on every page: "99+" past the cap, only what the list calls unread', async () => {
+    const aino = await createUser(t);
+    const pekka = await createUser(t);
+    const browser = await signIn(t, aino.email);
+    expect(unreadInHeader((await browser.get('/profile')).text)).toBeNull();
+    // None of these is Aino's unread notification as /notifications lists them.
+    const thread = { threadId: randomUUID(), postId: randomUUID(), threadTitle: 'Ei laskettava', opensThread: true };
+    await notification(pekka.id, 'forum.post', thread);
+    await notification(aino.id, 'forum.post', thread, { status: 'cancelled' });
+    await notification(aino.id, 'forum.post', thread, { dueAt: new Date(Date.now() + 3_600_000), status: 'pending' });
+    await notification(aino.id, 'digest', {});
+    const read = await notification(aino.id, 'forum.post', thread);
+    await db.query(`UPDATE notification SET read_at = now() WHERE id = $1`, [read]);
+    expect(unreadInHeader((await browser.get('/profile')).text)).toBeNull();
+    // Written behind the app's back between two pages: the next page counts it.
+    await notification(aino.id, 'forum.post', { ...thread, threadTitle: 'Laskettava' });
+    expect(unreadInHeader((await browser.get('/profile')).text)?.slice(1)).toEqual(['1', '1 lukematonta']);
+    await db.query(
+      `INSERT INTO notification (kind, recipient_user_id, recipient_email, language, payload, status, delivery, due_at, sent_at, subject)
+       SELECT 'forum.post', $1, 'someone@example.fi', 'fi', $2, 'sent', 'email', now() - interval '1 second', now(), 'Lähetetty otsikko' FROM generate_series(1, 120)`,
+      [aino.id, thread],
+    );
+    expect(unreadInHeader((await browser.get('/profile')).text)?.slice(1)).toEqual(['99+', '99+ lukematonta']);
+  });
+
   it('pages a long list with a cursor, each notification once', async () => {
     const aino = await createUser(t);
     const start = Date.now() - 3_600_000;

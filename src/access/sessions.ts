@@ -5,11 +5,14 @@
 //
 // Reading a session reads its person too, in one prepared statement (the store's get): every
 // signed-in page needs both, and a round trip of its own for the person was a fifth of the thread
-// page's statements (bench:forum). The row rides on the session as `signedInUser` for this request
-// only: it is read fresh each time and never written back (the store's set leaves it out).
+// page's statements (bench:forum). The header's unread count (the view notifications exports) comes
+// in the same statement for the same reason. Both ride on the session (`signedInUser`,
+// `unreadNotifications`) for this request only: read fresh each time, never written back (the
+// store's set leaves them out).
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifySession from '@fastify/session';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Session } from 'fastify';
 import connectPgSimple from 'connect-pg-simple';
 import { Pool } from 'pg';
 import { Logger } from 'pino';
@@ -27,6 +30,8 @@ declare module 'fastify' {
     version?: number;
     /** The session's person as read with it (active ones only; null when none is), for Authentication: never stored. */
     signedInUser?: ActorRow | null;
+    /** The person's unread notifications as read with the session (up to 100), for the header: never stored. */
+    unreadNotifications?: number;
   }
 }
 
@@ -34,9 +39,13 @@ declare module 'fastify' {
  * The session unless expired, with its person if active (identity's view `person`, which PostgreSQL
  * reads as app_user itself): one named statement, planned once per connection.
  */
-const SESSION_WITH_USER = `SELECT s.sess, u.id IS NOT NULL AS has_user, ${ACTOR_COLUMNS}
+const SESSION_WITH_USER = `SELECT s.sess, u.id IS NOT NULL AS has_user, ${ACTOR_COLUMNS},
+    (SELECT c.unread FROM unread_notification_count c WHERE c.user_id = u.id) AS unread_notifications
   FROM user_session s LEFT JOIN person u ON u.id = (s.sess->>'userId')::uuid AND u.status = 'active'
   WHERE s.sid = $1 AND s.expire >= now()`;
+
+/** What the store's get adds to a session for this request only; its set leaves these out. */
+type ReadWithSession = Pick<Session, 'signedInUser' | 'unreadNotifications'>;
 
 /** connect-pg-simple's store, whose get reads the session's person with it (see the top of this file). */
 function sessionStoreClass(pool: Pool) {
@@ -50,18 +59,19 @@ function sessionStoreClass(pool: Pool) {
         this.pruningStarted = true;
         this.pruneSessions();
       }
-      pool.query<{ sess: Record<string, unknown>; has_user: boolean } & ActorRow>({ name: 'session-with-user', text: SESSION_WITH_USER, values: [sid] }).then(
+      pool.query<{ sess: Record<string, unknown>; has_user: boolean; unread_notifications: number | null } & ActorRow>({ name: 'session-with-user', text: SESSION_WITH_USER, values: [sid] }).then(
         ({ rows: [row] }) => {
           if (!row) return done(null, null);
-          const { sess, has_user, ...user } = row;
-          done(null, { ...sess, signedInUser: has_user ? user : null } as never);
+          const { sess, has_user, unread_notifications, ...user } = row;
+          const read: ReadWithSession = has_user ? { signedInUser: user, unreadNotifications: unread_notifications ?? 0 } : { signedInUser: null };
+          done(null, { ...sess, ...read } as never);
         },
         (error: Error) => done(error),
       );
     }
 
     override set(sid: string, session: Parameters<InstanceType<typeof PgStore>['set']>[1], done?: (error?: unknown) => void): void {
-      const { signedInUser: _readNotStored, ...stored } = session as typeof session & { signedInUser?: unknown };
+      const { signedInUser: _person, unreadNotifications: _unread, ...stored } = session as typeof session & ReadWithSession;
       super.set(sid, stored, done);
     }
   };

@@ -152,6 +152,8 @@ export const LEFT_OUT: Readonly<Record<string, string>> = {
     'sign-in sessions: a session id and the person’s id, nothing they did; they expire after two weeks and are deleted at sign-out and erasure',
   // Views of rows the download reads through another view.
   'stored_file.owner_id': 'not a person: the material, post or toolkit entry a file belongs to (owner_kind says which)',
+  'file_attachment.owner_id': 'not a person: what a file belongs to, as stored_file.owner_id',
+  'unread_notification_count.user_id': 'a count of the notifications the download lists, read as notification_by_person',
   'cohort_member.user_id': 'the enrolments and facilitator lists, read as enrolment_by_person and facilitator_listing',
   'outbox_entry.recipient_user_id': 'the notifications, read as notification_by_person',
   'live_api_token.user_id': 'the API tokens still valid, read with the others as api_token_listing',

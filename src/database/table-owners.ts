@@ -113,6 +113,8 @@ export const VIEW_EXPORTS: Record<string, Area> = {
   toolkit_entry_by_person: 'toolkit',
   newsletter_subscriber_by_person: 'newsletter',
   notification_by_person: 'notifications',
+  unread_notification_count: 'notifications',
+  file_attachment: 'files',
   completion_listing: 'enrolment',
   register_person: 'identity',
   historical_completion_by_person: 'register',

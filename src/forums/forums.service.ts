@@ -21,7 +21,7 @@ import { markdownAsText, markdownOutsideCode, MentionedPerson, renderPost } from
 import { ChannelKind } from './forum-channel.entity';
 import { ChannelRights, isAdmin, mayModerateSql, mayReadSql, mayStartThreadSql } from './forum-access';
 import { ForumNotifications, mentionedNames } from './forum.notifications';
-import { AttachmentChanges, AttachmentLimits, AttachmentView, PostAttachments } from './post-attachments.service';
+import { AttachmentChanges, AttachmentLimits, AttachmentView, PostAttachments, postAttachmentsSql } from './post-attachments.service';
 import { levelShown, SubscriptionLevels, threadLevelsSql } from './forum-subscriptions.service';
 import { SubscriptionLevel } from './forum-subscription.entity';
 import { detectLanguage } from './language-detection';
@@ -450,9 +450,10 @@ export class ForumsService {
     // The thread, its channel and the reader's rights, read position and subscription (one row, its
     // columns as JSON), then the page's posts as rows, in one statement: the page is read on every
     // visit, and a round trip costs the database and the app more than these rows do (posts as JSON
-    // too cost the database more than the rows). The posts are read only if the reader may read the
-    // forum; a reflection thread shows one who has not posted its opening post and their own.
-    const rows = await preparedQuery<{ head: HeadRow | null } & PostRow>(
+    // too cost the database more than the rows), each live post with its files. The posts are read
+    // only if the reader may read the forum; a reflection thread shows one who has not posted its
+    // opening post and their own.
+    const rows = await preparedQuery<{ head: HeadRow | null; attachments: AttachmentView[] | null } & PostRow>(
       this.dataSource,
       'forum-thread-page',
       `WITH h AS MATERIALIZED (
@@ -471,11 +472,12 @@ export class ForumsService {
          LEFT JOIN forum_read r ON r.thread_id = t.id AND r.user_id = $2
          WHERE t.id = $1)
        SELECT 0 AS part, row_to_json(h) AS head, NULL AS id, NULL AS author_id, NULL AS author_name, NULL AS body_html, NULL AS language, NULL AS created_at,
-         NULL AS created_key, NULL AS edited_at, NULL AS deleted, NULL AS hidden, NULL AS hidden_reason, NULL AS reply_to_id, NULL AS reply_to_author, NULL AS reply_to_excerpt
+         NULL AS created_key, NULL AS edited_at, NULL AS deleted, NULL AS hidden, NULL AS hidden_reason, NULL AS reply_to_id, NULL AS reply_to_author, NULL AS reply_to_excerpt,
+         NULL AS attachments
        FROM h
        UNION ALL
        SELECT 1, NULL, page.* FROM h CROSS JOIN LATERAL (
-         SELECT ${POST_COLUMNS} FROM ${FROM_POSTS}
+         SELECT ${POST_COLUMNS}, ${postAttachmentsSql('p')} AS attachments FROM ${FROM_POSTS}
          WHERE h.may_read AND p.thread_id = h.thread_id
            AND (NOT (h.post_first AND NOT h.may_moderate AND NOT h.has_posted) OR p.id = h.opening_post_id OR p.author_id = $2)
            -- After the cursor, or the read position when asked for the first unread post, or from the start.
@@ -498,9 +500,8 @@ export class ForumsService {
     // Only a page that goes past the read position writes (an upsert that changes nothing still locks and logs the row).
     if (options.markRead !== false && last && last.created_key > readUpTo) await this.markRead(actor.id, threadId, last.created_key);
     const closedReason = channel.archived ? 'forum.channel.archived' : thread.locked && !channel.mayModerate ? 'forum.thread.locked' : null;
-    const files = await this.attachments.byPost(shown.filter((row) => !row.deleted && !row.hidden).map((row) => row.id));
     const posts = shown.map((row): ThreadPost => {
-      const post = this.postView(row, actor, readUpTo, files.get(row.id));
+      const post = this.postView(row, actor, readUpTo, row.attachments ?? undefined);
       const live = !post.deleted && !post.hidden;
       // The same rules as reply (a live post to answer) and ModerationService (no deleted post is hidden or shown again).
       return { ...post, mayReplyTo: !closedReason && live, mayHide: channel.mayModerate && live, mayUnhide: channel.mayModerate && !post.deleted && post.hidden };

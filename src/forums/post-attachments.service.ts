@@ -20,6 +20,17 @@ export const MAX_ATTACHMENTS = 5;
 /** The owner kind of a post's files. */
 export const POST_FILES = 'post';
 
+/**
+ * A live post's files as a page shows them (AttachmentView's fields, in their order), as a JSON
+ * column of the statement that reads the posts (`post` the posts' alias; null when there are none),
+ * through the view files exports: a page of posts reads its files without a round trip of its own.
+ */
+export function postAttachmentsSql(post: string): string {
+  return `CASE WHEN ${post}.deleted_at IS NULL AND ${post}.hidden_at IS NULL THEN (
+    SELECT json_agg(json_build_object('id', a.id, 'name', a.original_name, 'type', a.mime_type, 'size', a.size, 'thumbnail', a.has_thumbnail) ORDER BY a.position, a.created_at, a.id)
+      FROM file_attachment a WHERE a.owner_kind = '${POST_FILES}' AND a.owner_id = ${post}.id) END`;
+}
+
 /** A file as a multipart form brings it: its bytes, not yet read, and what the browser said of it. */
 export interface IncomingFile {
   file: Readable;

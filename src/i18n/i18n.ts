@@ -39,6 +39,8 @@ export function isLanguage(value: unknown): value is Language {
 /** `translate('fi', 'programme.updated', { date })` fills {placeholders}; unknown keys show as themselves. */
 export function translate(lang: Language, key: string, vars: Record<string, unknown> = {}): string {
   const template = MESSAGES[lang][key] ?? MESSAGES.fi[key] ?? key;
+  // Most messages have no placeholder, and pages translate dozens of them.
+  if (!template.includes('{')) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 

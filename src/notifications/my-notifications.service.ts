@@ -14,10 +14,10 @@ import { DIGEST_KIND } from './digest.service';
 import { kindName, NotificationKinds } from './notification-kinds';
 
 export const NOTIFICATIONS_PER_PAGE = 30;
-/** The header says "99+" beyond this: counting further costs more than it tells. */
+/** The header says "99+" beyond this: counting further costs more than it tells (sql/unread-count.sql counts to 100). */
 export const UNREAD_COUNT_CAP = 99;
 
-/** Rows of person $1 the page lists, as SQL over notification n. */
+/** Rows of person $1 the page lists, as SQL over notification n (sql/unread-count.sql counts the unread ones alike). */
 const MINE = `n.recipient_user_id = $1 AND n.kind <> '${DIGEST_KIND}' AND n.status <> 'cancelled' AND n.due_at <= now()`;
 const INSTANT_KEY = `to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
@@ -87,16 +87,13 @@ export class MyNotificationsService {
     return count;
   }
 
-  /** How many of mine are unread, up to UNREAD_COUNT_CAP + 1 (along the notification_for_person index). */
-  /** Asked by every signed-in page (the header): a prepared statement, planned once per connection. */
+  /**
+   * How many of mine are unread, up to UNREAD_COUNT_CAP + 1 (the view unread_notification_count,
+   * which the session store reads with the session for signed-in pages).
+   */
   async unreadCount(userId: string): Promise<number> {
-    const [{ count }] = await preparedQuery<{ count: number }>(
-      this.dataSource,
-      'unread-notifications',
-      `SELECT count(*)::int AS count FROM (SELECT 1 FROM notification n WHERE ${MINE} AND n.read_at IS NULL LIMIT ${UNREAD_COUNT_CAP + 1}) unread`,
-      [userId],
-    );
-    return count;
+    const [row] = await preparedQuery<{ unread: number }>(this.dataSource, 'unread-notifications', `SELECT unread FROM unread_notification_count WHERE user_id = $1`, [userId]);
+    return row?.unread ?? 0;
   }
 
   private view(row: Row, lang: Language): MyNotification {

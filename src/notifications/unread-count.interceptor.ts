@@ -1,5 +1,6 @@
 // The unread count in the header: for signed-in web pages only (GET, not the API), after the
-// AccessGuard has said who is asking. One small count along the notification_for_person index.
+// AccessGuard has said who is asking. The session store reads it with the session (the view
+// unread_notification_count); a session begun in this very request is asked for it.
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, Observable, switchMap } from 'rxjs';
@@ -16,14 +17,23 @@ export class UnreadCountInterceptor implements NestInterceptor {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const user = (reply.locals as { currentUser?: { id: string } | null } | undefined)?.currentUser;
     if (request.method !== 'GET' || isApiRequest(request) || !user) return next.handle();
+    const known = request.session?.unreadNotifications;
+    if (known !== undefined) {
+      showCount(reply, known);
+      return next.handle();
+    }
     return from(this.notifications.unreadCount(user.id)).pipe(
       switchMap((count) => {
-        reply.locals = {
-          ...reply.locals,
-          unreadNotifications: count > 0 ? { count, shown: count > UNREAD_COUNT_CAP ? `${UNREAD_COUNT_CAP}+` : String(count) } : null,
-        };
+        showCount(reply, count);
         return next.handle();
       }),
     );
   }
+}
+
+function showCount(reply: FastifyReply, count: number): void {
+  reply.locals = {
+    ...reply.locals,
+    unreadNotifications: count > 0 ? { count, shown: count > UNREAD_COUNT_CAP ? `${UNREAD_COUNT_CAP}+` : String(count) } : null,
+  };
 }
