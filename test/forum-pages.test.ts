@@ -399,6 +399,52 @@ describe('discussion pages', () => {
     expect(log.text).toMatch(/<time datetime="[^"]+">\d{1,2}\.\d{1,2}\.\d{4} (klo )?\d{2}\.\d{2}<\/time>/);
   });
 
+  it('shows every reader a post as it stands now, though its rendering is kept between pages: edited, renamed, hidden, shown again, deleted, in another language', async () => {
+    const veera = await createUser(t, { displayName: 'Veera Vaihtuva' });
+    await t.app.get(EnrolmentService).enrol(actorOf(veera), cohort.id);
+    const veeraWeb = await signIn(t, veera.email);
+    const pekkaSv = await signIn(t, pekka.email);
+    expect((await pekkaSv.get('/language/sv?next=/')).status).toBe(303);
+    const threadId = await startThread(veeraWeb, cohortChannel, 'Muistettu renderöinti', 'Ensimmäinen ajatus');
+    const [postId] = postIds((await veeraWeb.get(`/threads/${threadId}`)).text);
+    const seenByPekka = async () => postSection((await pekkaWeb.get(`/threads/${threadId}`)).text, postId);
+    // Twice, so the second page is the kept rendering.
+    for (let i = 0; i < 2; i++) {
+      const post = await seenByPekka();
+      expect(post).toContain('Ensimmäinen ajatus');
+      expect(post).toContain('Veera Vaihtuva');
+      expect(post).toContain('>Vastaa<');
+    }
+    const swedish = (await pekkaSv.get(`/threads/${threadId}`)).text;
+    expect(swedish.slice(0, 300)).toContain('lang="sv"');
+    expect(postSection(swedish, postId)).toContain('>Svara<');
+
+    expect((await veeraWeb.post(`/posts/${postId}/edit`, { body: 'Toinen ajatus', language: 'fi' })).status).toBe(303);
+    const edited = await seenByPekka();
+    expect(edited).toContain('Toinen ajatus');
+    expect(edited).toContain('muokattu');
+    expect(edited).not.toContain('Ensimmäinen ajatus');
+
+    await db.query(`UPDATE app_user SET display_name = 'Veera Uusinimi' WHERE id = $1`, [veera.id]);
+    expect(await seenByPekka()).toContain('Veera Uusinimi');
+
+    expect((await fanniWeb.post(`/posts/${postId}/hide`, { reason: 'Väärä kanava', threadId })).status).toBe(303);
+    const hiddenPost = await seenByPekka();
+    expect(hiddenPost).toContain('Väärä kanava');
+    expect(hiddenPost).not.toContain('Toinen ajatus');
+    expect((await fanniWeb.post(`/posts/${postId}/unhide`)).status).toBe(303);
+    expect(await seenByPekka()).toContain('Toinen ajatus');
+
+    // The author's own post carries forms with her CSRF token: it is rendered for her every time.
+    const own = postSection((await veeraWeb.get(`/threads/${threadId}`)).text, postId);
+    expect(own).toContain(`action="/posts/${postId}/delete"`);
+    expect(own).toContain('name="_csrf"');
+    expect((await veeraWeb.post(`/posts/${postId}/delete`, { confirm: 'yes' })).status).toBe(303);
+    const deleted = await seenByPekka();
+    expect(deleted).toContain('Viesti poistettu');
+    expect(deleted).not.toContain('Toinen ajatus');
+  });
+
   it('keeps the reader’s subscription choices, and refuses levels a channel or thread has not', async () => {
     const subscriptions = t.app.get(ForumSubscriptions);
     const saved = await pekkaWeb.post(`/channels/${general}/subscription`, { level: 'daily_digest' });

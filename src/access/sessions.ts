@@ -17,6 +17,7 @@ import connectPgSimple from 'connect-pg-simple';
 import { Pool } from 'pg';
 import { Logger } from 'pino';
 import { Config } from '../config/config';
+import { IDLE_CONNECTION_MS } from '../database/data-source.options';
 import { ACTOR_COLUMNS, ActorRow } from './authentication.service';
 
 export const SESSION_COOKIE = 'verso_session';
@@ -79,7 +80,7 @@ function sessionStoreClass(pool: Pool) {
 
 export async function registerSessions(app: NestFastifyApplication, config: Config, logger: Logger): Promise<void> {
   const secure = config.nodeEnv === 'production';
-  const pool = new Pool({ connectionString: config.databaseUrl, max: 5, connectionTimeoutMillis: 3000, application_name: 'verso-sessions' });
+  const pool = new Pool({ connectionString: config.databaseUrl, max: 5, connectionTimeoutMillis: 3000, idleTimeoutMillis: IDLE_CONNECTION_MS, application_name: 'verso-sessions' });
   pool.on('error', (error) => logger.warn({ err: error }, 'session store connection lost'));
   const SessionStore = sessionStoreClass(pool);
   const store = new SessionStore({

@@ -9,6 +9,7 @@ import type { FastifyReply } from 'fastify';
 import { Actor } from '../access/capabilities';
 import { FieldErrors, isUuid } from '../errors/domain-errors';
 import { Language, translate } from '../i18n/i18n';
+import { keptFragment } from '../views/helpers/remember.helper';
 import { markdownAsText } from '../views/markdown';
 import { formatSize } from '../files/files.view';
 import { encodeCursor } from '../web/api/cursor';
@@ -32,6 +33,13 @@ export function threadHref(threadId: string, options: { cursor?: string | null; 
   if (options.replyTo) query.push(`replyTo=${encodeURIComponent(options.replyTo)}`);
   if (options.done) query.push(`done=${encodeURIComponent(options.done)}`);
   return `/threads/${threadId}${query.length > 0 ? `?${query.join('&')}` : ''}${options.anchor ? `#${options.anchor}` : ''}`;
+}
+
+/** Each post's reply link on a page of a thread: threadHref(threadId, { cursor, replyTo, anchor: 'reply' }), its common part built once a page. */
+export function replyHrefs(threadId: string, cursor: string | null): (postId: string) => string {
+  const page = threadHref(threadId, { cursor });
+  const next = page.includes('?') ? '&' : '?';
+  return (postId) => `${page}${next}replyTo=${encodeURIComponent(postId)}#reply`;
 }
 
 /** The first words of a post as plain text, to name it on the confirmation page. */
@@ -81,6 +89,26 @@ const counted = (lang: Language, key: string, count: number) => translate(lang, 
 
 /** The lang attribute of a text written in another language than the page's. */
 const langAttr = (language: string, lang: Language) => (language !== lang ? language : null);
+
+/**
+ * The key a post's block on the thread page is kept under ({{#remember}}, with the page language):
+ * everything the block shows. Its text is named by its id and edit time, as an edit is the only
+ * change to a post's text (ForumsService.editPost). None for a post with a form in it (delete,
+ * hide, show again): forms carry the request's CSRF token.
+ */
+function postFragment(view: ThreadPost, replyHref: string | null, editHref: string | null): string | null {
+  if (view.mayDelete || view.mayHide || view.mayUnhide) return null;
+  const parts: unknown[] = [view.id, view.createdAt.getTime(), view.editedAt?.getTime(), view.bodyHtml?.length, view.deleted, view.hidden, view.hiddenReason, view.authorName, view.language, view.unread, replyHref, editHref];
+  if (view.replyTo) parts.push(view.replyTo.id, view.replyTo.authorName, view.replyTo.excerpt);
+  for (const file of view.attachments) parts.push(file.id, file.name, file.size, file.thumbnail);
+  // Each part with its length, so no two different posts' parts run together into one key.
+  let key = '';
+  for (const part of parts) {
+    const text = part === null || part === undefined ? '' : String(part);
+    key += `${text.length}:${text};`;
+  }
+  return key;
+}
 
 /** A post's files as its page shows them: images as thumbnails linking to the file, others as links with their size. */
 export const attachmentItems = (attachments: AttachmentView[], lang: Language) =>
@@ -266,34 +294,44 @@ export async function threadPageModel(services: ThreadPageServices, actor: Actor
   const moveErrors = state.move?.errors ?? null;
   const errors = replyErrors || moveErrors || state.hide?.error || state.subscriptionError ? true : null;
   const last = page.posts[page.posts.length - 1];
-  const post = (view: ThreadPost) => ({
-    id: view.id,
-    anchor: `post-${view.id}`,
-    authorName: authorName(view.authorName, lang),
-    createdAt: view.createdAt,
-    datetime: view.createdAt.toISOString(),
-    editedAt: view.editedAt,
-    deleted: view.deleted,
-    hidden: view.hidden,
-    hiddenReason: view.hiddenReason,
-    bodyHtml: view.bodyHtml,
-    lang: langAttr(view.language, lang),
-    unread: view.unread,
-    attachments: attachmentItems(view.attachments, lang),
-    replyTo: view.replyTo && { href: `#post-${view.replyTo.id}`, authorName: authorName(view.replyTo.authorName, lang), excerpt: view.replyTo.excerpt },
-    editHref: view.mayEdit ? `/posts/${view.id}/edit${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}` : null,
-    mayDelete: view.mayDelete,
-    replyHref: view.mayReplyTo ? threadHref(thread.id, { cursor, replyTo: view.id, anchor: 'reply' }) : null,
-    moderate: view.mayHide || view.mayUnhide,
-    hideForm: view.mayHide
-      ? {
-          id: `hide-reason-${view.id}`,
-          value: state.hide?.postId === view.id ? state.hide.reason : '',
-          error: state.hide?.postId === view.id ? state.hide.error : null,
-          open: state.hide?.postId === view.id,
-        }
-      : null,
-  });
+  const replyHrefOf = replyHrefs(thread.id, cursor);
+  const post = (view: ThreadPost) => {
+    const replyHref = view.mayReplyTo ? replyHrefOf(view.id) : null;
+    const editHref = view.mayEdit ? `/posts/${view.id}/edit${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}` : null;
+    const fragment = postFragment(view, replyHref, editHref);
+    // Rendered for an earlier page: the block needs no model.
+    const kept = fragment === null ? undefined : keptFragment(lang, fragment);
+    if (kept !== undefined) return { fragment, kept };
+    return {
+      fragment,
+      id: view.id,
+      anchor: `post-${view.id}`,
+      authorName: authorName(view.authorName, lang),
+      createdAt: view.createdAt,
+      datetime: view.createdAt.toISOString(),
+      editedAt: view.editedAt,
+      deleted: view.deleted,
+      hidden: view.hidden,
+      hiddenReason: view.hiddenReason,
+      bodyHtml: view.bodyHtml,
+      lang: langAttr(view.language, lang),
+      unread: view.unread,
+      attachments: attachmentItems(view.attachments, lang),
+      replyTo: view.replyTo && { href: `#post-${view.replyTo.id}`, authorName: authorName(view.replyTo.authorName, lang), excerpt: view.replyTo.excerpt },
+      editHref,
+      mayDelete: view.mayDelete,
+      replyHref,
+      moderate: view.mayHide || view.mayUnhide,
+      hideForm: view.mayHide
+        ? {
+            id: `hide-reason-${view.id}`,
+            value: state.hide?.postId === view.id ? state.hide.reason : '',
+            error: state.hide?.postId === view.id ? state.hide.error : null,
+            open: state.hide?.postId === view.id,
+          }
+        : null,
+    };
+  };
   return {
     title: thread.title,
     notice: state.notice ?? null,

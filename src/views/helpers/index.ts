@@ -2,6 +2,7 @@
 import type { HelperDelegate } from 'handlebars';
 import { formatDate } from './format-date.helper';
 import { cohortNameIn } from './cohort-name.helper';
+import { remember } from './remember.helper';
 import { t } from './t.helper';
 
-export const HELPERS: Record<string, HelperDelegate> = { t, formatDate, cohortNameIn };
+export const HELPERS: Record<string, HelperDelegate> = { t, formatDate, cohortNameIn, remember };
