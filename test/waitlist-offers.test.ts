@@ -142,7 +142,7 @@ describe('waitlist offers', () => {
     expect(mail.text).toContain('Ryhmästä Syksy 2027 vapautui paikka, ja olit jonossa seuraavana. Paikka on varattu sinulle');
     expect(mail.text).toMatch(OFFER_LINK);
     // The deadline in Helsinki time.
-    const helsinkiTime = new Intl.DateTimeFormat('fi-FI', { timeZone: 'Europe/Helsinki', hour: 'numeric', minute: '2-digit' }).format(offered.offer_expires_at);
+    const helsinkiTime = new Intl.DateTimeFormat('fi-FI', { timeZone: 'Europe/Helsinki', hour: '2-digit', minute: '2-digit' }).format(offered.offer_expires_at);
     expect(mail.text).toContain(`klo ${helsinkiTime} asti`);
     // Only the link's hash is stored.
     const token = OFFER_LINK.exec(mail.text)![1];

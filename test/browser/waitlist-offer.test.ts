@@ -72,7 +72,8 @@ describe('a seat offered from the queue, in a real browser', () => {
       expect(response?.status()).toBe(200);
       expect(await page.textContent('h1')).toBe('Sinulle tarjotaan paikkaa');
       const [{ offer_expires_at: deadline }] = await db.query(`SELECT offer_expires_at FROM enrolment WHERE cohort_id = $1 AND user_id = $2`, [cohort.id, juha.id]);
-      const time = new Intl.DateTimeFormat('fi-FI', { timeZone: 'Europe/Helsinki', hour: 'numeric', minute: '2-digit' }).format(deadline);
+      // Hours in two digits, as the page writes them ("klo 00.07" just after midnight, "klo 09.30").
+      const time = new Intl.DateTimeFormat('fi-FI', { timeZone: 'Europe/Helsinki', hour: '2-digit', minute: '2-digit' }).format(deadline);
       expect(await page.textContent('.offer-deadline')).toContain(`klo ${time}`);
       expect(await seriousViolations(page)).toEqual([]);
 
