@@ -41,7 +41,19 @@ import { API_TOKEN_PREFIX } from '../src/identity/api-tokens.service';
 import { newSecretToken, tokenHash } from '../src/identity/secret-token';
 import { PROJECT_ROOT } from '../src/paths';
 import { WorkerProcess } from './support/worker-process';
-import { cleanUpOnAbort, cleanUpStep, freePort, gitState, intFromEnv, log, median, percentile, round, sleep } from './support/bench-kit';
+import {
+  cleanUpOnAbort,
+  cleanUpStep,
+  freePort,
+  gitState,
+  intFromEnv,
+  log,
+  median,
+  percentile,
+  round,
+  runBench,
+  sleep,
+} from './support/bench-kit';
 
 const USERS = intFromEnv('BENCH_USERS', 1000, 1, 100_000);
 const CAPACITY = intFromEnv('BENCH_CAPACITY', 20, 1, 1000);
@@ -576,10 +588,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`bench:enrolment failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('bench:enrolment', main);

@@ -82,12 +82,13 @@ import {
   dropDatabase,
   freePort,
   intFromEnv,
-  Invariant,
   invariant,
+  Invariant,
   log,
   median,
   percentile,
   round,
+  runBench,
   sleep,
 } from './support/bench-kit';
 import { BaselineProcess } from './support/baseline-process';
@@ -931,10 +932,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`bench:forum failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('bench:forum', main);

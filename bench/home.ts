@@ -73,17 +73,18 @@ import {
   checkDelivery,
   cleanUpOnAbort,
   cleanUpStep,
-  Delivery,
   deleteRedisKeys,
+  Delivery,
   dropDatabase,
   freePort,
   intFromEnv,
-  Invariant,
   invariant,
+  Invariant,
   log,
   median,
   percentile,
   round,
+  runBench,
   sleep,
 } from './support/bench-kit';
 import { BaselineProcess } from './support/baseline-process';
@@ -799,10 +800,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`bench:home failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('bench:home', main);

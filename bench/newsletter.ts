@@ -41,8 +41,8 @@ import {
   checkDelivery,
   cleanUpOnAbort,
   cleanUpStep,
-  Delivery,
   deleteRedisKeys,
+  Delivery,
   dropDatabase,
   freePort,
   intFromEnv,
@@ -51,7 +51,9 @@ import {
   log,
   median,
   percentile,
+  reportInvariants,
   round,
+  runBench,
   sendInLanes,
   sleep,
 } from './support/bench-kit';
@@ -518,18 +520,10 @@ async function main(): Promise<number> {
     log(`nodemailer pool → sink:           ${baselineMessagesPerSecond} msg/s (median of ${baseline.length})`);
     log(`ratio ${ratio} (target ≥ ${TARGET_RATIO}${ratio >= TARGET_RATIO ? ', met' : ', NOT met'}); exactly once: ${exactlyOnce}`);
     log(`pages p95 while the edition sends ${pageP95MsWhileSending} ms, while the baseline sends ${pageP95MsWhileBaselineSends} ms, idle ${idle.p95Ms} ms`);
-    for (const inv of invariants) log(`  ${inv.passed ? 'ok  ' : 'FAIL'} ${inv.name}${inv.passed ? '' : `: ${inv.failures.join('; ')}`}`);
-    log(`results: ${file.slice(PROJECT_ROOT.length + 1)}`);
-    return invariants.every((inv) => inv.passed) ? 0 : 1;
+    return reportInvariants(invariants, file);
   } finally {
     await bench.cleanUp();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`bench:newsletter failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('bench:newsletter', main);

@@ -35,7 +35,23 @@ import { TEST_MESSAGE_KIND } from '../src/notifications/outbox.service';
 import { PROJECT_ROOT } from '../src/paths';
 import { SinkProcess } from './support/smtp-sink';
 import { procCpuMs, WorkerProcess } from './support/worker-process';
-import { benchEnvironment, checkDelivery, cleanUpOnAbort, cleanUpStep, Delivery, deleteRedisKeys, dropDatabase, intFromEnv, log, median, round, sendInLanes, sleep } from './support/bench-kit';
+import {
+  benchEnvironment,
+  checkDelivery,
+  cleanUpOnAbort,
+  cleanUpStep,
+  deleteRedisKeys,
+  Delivery,
+  dropDatabase,
+  intFromEnv,
+  log,
+  median,
+  reportInvariants,
+  round,
+  runBench,
+  sendInLanes,
+  sleep,
+} from './support/bench-kit';
 
 const MESSAGES = intFromEnv('BENCH_MESSAGES', 10_000, 1, 1_000_000);
 /** SMTP connections on both sides: the worker's SMTP_MAX_CONNECTIONS = the baseline pool's maxConnections. */
@@ -444,18 +460,10 @@ async function main(): Promise<number> {
     log(`nodemailer pool → sink:          ${baselineMessagesPerSecond} msg/s (median of ${baseline.length})`);
     log(`ratio ${ratio} (target ≥ ${TARGET_RATIO}${ratio >= TARGET_RATIO ? ', met' : ', NOT met'})`);
     log(`worker peak RSS ${peakRssMb} MB; exactly once: ${exactlyOnce}`);
-    for (const inv of invariants) log(`  ${inv.passed ? 'ok  ' : 'FAIL'} ${inv.name}${inv.passed ? '' : `: ${inv.failures.join('; ')}`}`);
-    log(`results: ${file.slice(PROJECT_ROOT.length + 1)}`);
-    return invariants.every((inv) => inv.passed) ? 0 : 1;
+    return reportInvariants(invariants, file);
   } finally {
     await bench.cleanUp();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`bench:notifications failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('bench:notifications', main);

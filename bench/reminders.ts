@@ -60,12 +60,14 @@ import {
   dropDatabase,
   freePort,
   intFromEnv,
-  Invariant,
   invariant,
+  Invariant,
   log,
   median,
   percentile,
+  reportInvariants,
   round,
+  runBench,
   sendInLanes,
   sleep,
 } from './support/bench-kit';
@@ -827,18 +829,10 @@ async function main(): Promise<number> {
     if (feed) {
       log(`feed p95 ${feedP95Ms} ms (target ≤ ${TARGET_FEED_P95_MS}, ${met(feedP95Ms! <= TARGET_FEED_P95_MS)}); 304 ${notModifiedSpeedup}× cheaper (target ≥ ${TARGET_NOT_MODIFIED_SPEEDUP}, ${met(notModifiedSpeedup! >= TARGET_NOT_MODIFIED_SPEEDUP)})`);
     }
-    for (const inv of invariants) log(`  ${inv.passed ? 'ok  ' : 'FAIL'} ${inv.name}${inv.passed ? '' : `: ${inv.failures.join('; ')}`}`);
-    log(`results: ${file.slice(PROJECT_ROOT.length + 1)}`);
-    return invariants.every((inv) => inv.passed) ? 0 : 1;
+    return reportInvariants(invariants, file);
   } finally {
     await bench.cleanUp();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`bench:reminders failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('bench:reminders', main);

@@ -68,12 +68,13 @@ import {
   dropDatabase,
   freePort,
   intFromEnv,
-  Invariant,
   invariant,
+  Invariant,
   log,
   median,
   percentile,
   round,
+  runBench,
 } from './support/bench-kit';
 import { RARE_WORD, samplePosts, Seeded, seedForum, SNOWBALL_POST_VECTOR } from './support/forum-seed';
 import { postsInSearchAnswer } from './support/search-answer';
@@ -577,10 +578,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`bench:search failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('bench:search', main);

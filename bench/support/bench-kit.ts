@@ -63,6 +63,24 @@ export interface Invariant {
   failures: string[];
 }
 
+/** Prints each invariant as held or not and where the result was written; the exit code: 0 when every one held. */
+export function reportInvariants(invariants: Invariant[], file: string): number {
+  for (const inv of invariants) log(`  ${inv.passed ? 'ok  ' : 'FAIL'} ${inv.name}${inv.passed ? '' : `: ${inv.failures.join('; ')}`}`);
+  log(`results: ${file.slice(PROJECT_ROOT.length + 1)}`);
+  return invariants.every((inv) => inv.passed) ? 0 : 1;
+}
+
+/** Runs a bench's main and exits with its code; an error is printed to stderr with the bench's name, and exits 1. */
+export function runBench(name: string, main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
+
 /** An invariant checked over items (runs, responses): the failure text of each that broke it. */
 export function invariant<T>(name: string, description: string, items: T[], failure: (item: T) => string | null): Invariant {
   const failures = items.map((item) => failure(item)).filter((f): f is string => f !== null);

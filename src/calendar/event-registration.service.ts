@@ -63,6 +63,12 @@ interface Person {
   agency_id: string | null;
 }
 
+/** A person with their registration, as a mail about it needs them. */
+interface Registered {
+  person: Person;
+  registration: RegistrationRow;
+}
+
 export interface Participant {
   registrationId: string;
   userId: string;
@@ -123,8 +129,8 @@ export class EventRegistrationService implements OnModuleInit {
          VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $4 = 'confirmed' THEN now() END) RETURNING ${REGISTRATION_COLUMNS}`,
         [event.id, person.id, person.agency_id, place.placed_status, place.placed_position, answers],
       );
-      await this.tell(manager, place.placed_status === 'confirmed' ? 'confirmed' : 'waitlisted', person, event, row);
-      if (row.status === 'confirmed') await this.planReminder(manager, person, event, row);
+      await this.tell(manager, place.placed_status === 'confirmed' ? 'confirmed' : 'waitlisted', event, [{ person, registration: row }]);
+      if (row.status === 'confirmed') await this.planReminders(manager, event, [{ person, registration: row }]);
       return { registration: view(row), created: true };
     });
   }
@@ -209,7 +215,7 @@ export class EventRegistrationService implements OnModuleInit {
          FROM event_registration r JOIN person p ON p.id = r.user_id WHERE r.event_id = $1 AND r.status = 'confirmed'`,
       [event.id],
     );
-    for (const row of confirmed) await this.planReminder(manager, { ...row, id: row.user_id }, event, row);
+    await this.planReminders(manager, event, confirmed.map((row) => ({ person: { ...row, id: row.user_id }, registration: row })));
   }
 
   /** A cancelled event: everyone registered is told, and no reminder goes. Their registrations stay as they were. */
@@ -221,7 +227,7 @@ export class EventRegistrationService implements OnModuleInit {
          FROM event_registration r JOIN person p ON p.id = r.user_id WHERE r.event_id = $1 AND r.status = ANY($2) AND p.status = 'active'`,
       [event.id, LIVE],
     );
-    for (const row of live) await this.tell(manager, 'eventCancelled', { ...row, id: row.user_id }, event, row);
+    await this.tell(manager, 'eventCancelled', event, live.map((row) => ({ person: { ...row, id: row.user_id }, registration: row })));
   }
 
   /** A person who leaves gives up their places for events not yet over; freed seats go to the queue. The leaver is not told. */
@@ -248,7 +254,7 @@ export class EventRegistrationService implements OnModuleInit {
     if (registration.status === 'waitlisted') await this.closeQueueGap(manager, event.id, registration.waitlist_position!);
     await this.notifications.cancel({ key: reminderKey(event.id, registration.user_id) }, manager);
     // The mail says what the registration was (a seat or a place in the queue).
-    if (!options.silent) await this.tell(manager, 'cancelled', await this.person(manager, registration.user_id), event, registration, { byThemself });
+    if (!options.silent) await this.tell(manager, 'cancelled', event, [{ person: await this.person(manager, registration.user_id), registration }], { byThemself });
     await this.promote(manager, event);
     return ended;
   }
@@ -264,8 +270,8 @@ export class EventRegistrationService implements OnModuleInit {
       );
       await this.closeQueueGap(manager, event.id, next.waitlist_position!);
       const person = await this.person(manager, next.user_id);
-      await this.tell(manager, 'promoted', person, event, promoted);
-      await this.planReminder(manager, person, event, promoted);
+      await this.tell(manager, 'promoted', event, [{ person, registration: promoted }]);
+      await this.planReminders(manager, event, [{ person, registration: promoted }]);
     }
   }
 
@@ -297,36 +303,33 @@ export class EventRegistrationService implements OnModuleInit {
     return person;
   }
 
-  private async planReminder(manager: EntityManager, person: Person, event: LockedEvent, registration: RegistrationRow): Promise<void> {
+  /** The reminder a day before, for each of these confirmed people: none once that moment has passed or the event is cancelled. */
+  private async planReminders(manager: EntityManager, event: LockedEvent, registered: Registered[]): Promise<void> {
     const dueAt = new Date(event.starts_at.getTime() - REMINDER_HOURS_BEFORE * 3600_000);
     if (dueAt.getTime() <= Date.now() || event.status === 'cancelled') return;
-    await this.tell(manager, 'reminder', person, event, registration, {}, { dueAt, key: reminderKey(event.id, person.id) });
+    await this.tell(manager, 'reminder', event, registered, {}, dueAt);
   }
 
-  private async tell(
-    manager: EntityManager,
-    kind: EventKind,
-    person: Person,
-    event: LockedEvent,
-    registration: RegistrationRow,
-    extra: { byThemself?: boolean } = {},
-    options: { dueAt?: Date; key?: string } = {},
-  ): Promise<void> {
-    await this.notifications.notify(
+  /** Tells each of these people about their registration, all in one statement (a cancelled event tells everyone at once). */
+  private async tell(manager: EntityManager, kind: EventKind, event: LockedEvent, registered: Registered[], extra: { byThemself?: boolean } = {}, dueAt?: Date): Promise<void> {
+    await this.notifications.notifyAll(
       EVENT_KINDS[kind],
-      { userId: person.id, email: person.email, name: person.display_name, language: person.language },
-      {
-        eventId: event.id,
-        registrationId: registration.id,
-        eventTitle: localized(event.title, person.language),
-        startsAt: event.starts_at.toISOString(),
-        endsAt: event.ends_at.toISOString(),
-        place: event.place,
-        status: registration.status,
-        waitlistPosition: registration.waitlist_position,
-        byThemself: extra.byThemself ?? null,
-      },
-      { manager, ...options },
+      registered.map(({ person, registration }) => ({
+        recipient: { userId: person.id, email: person.email, name: person.display_name, language: person.language },
+        payload: {
+          eventId: event.id,
+          registrationId: registration.id,
+          eventTitle: localized(event.title, person.language),
+          startsAt: event.starts_at.toISOString(),
+          endsAt: event.ends_at.toISOString(),
+          place: event.place,
+          status: registration.status,
+          waitlistPosition: registration.waitlist_position,
+          byThemself: extra.byThemself ?? null,
+        },
+        key: kind === 'reminder' ? reminderKey(event.id, person.id) : undefined,
+      })),
+      { manager, dueAt },
     );
   }
 }
