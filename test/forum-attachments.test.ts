@@ -250,6 +250,9 @@ describe('attachments in the talk', () => {
     expect(now[0].id).toBe(second.id);
     expect(now[1].position).toBeGreaterThan(now[0].position);
     expect((await pekkaWeb.get(`/files/${first.id}`)).status).toBe(404);
+    // The thread page shows the post's files as they are now (it asks only of posts that count some).
+    const shown = postSection((await pekkaWeb.get(`/threads/${thread}`)).text, postId);
+    expect([shown.includes('eka.pdf'), shown.includes('toka.pdf'), shown.includes('uusi.png')]).toEqual([false, true, true]);
     // Its bytes went with it, as no other file had them.
     expect(await db.query(`SELECT 1 FROM file_blob WHERE sha256 = $1`, [firstBlob])).toEqual([]);
     // Five in all at most: two kept and four more is one too many, and nothing changes.
@@ -294,6 +297,8 @@ describe('attachments in the talk', () => {
       expect(listing.status).toBe(200);
       expect(listing.body.items.find((post: { id: string }) => post.id === posted.body.id).attachments).toEqual([expected]);
       expect((await pekkaWeb.get(`/files/${uploaded.body.id}`)).status).toBe(200);
+      // A file given to a post after its upload (the API's way) shows on the thread page too.
+      expect(postSection((await pekkaWeb.get(`/threads/${thread}`)).text, posted.body.id)).toContain(`<a href="/files/${uploaded.body.id}">`);
     });
 
     it('refuses someone else’s file id and six ids with 400, nothing stored', async () => {
@@ -328,6 +333,23 @@ describe('attachments in the talk', () => {
       expect(Object.keys(upload.responses).sort()).toEqual(['201', '400', '401', '413']);
       expect(doc.components.schemas.NewReplyDto.properties.attachments).toMatchObject({ type: 'array', maxItems: 5 });
       expect(doc.components.schemas.PostDto.required).toContain('attachments');
+    });
+  });
+
+  describe('the file count', () => {
+    it('keeps every post’s file count equal to its files, through uploads, attaching, removing and a moved file', async () => {
+      const miscounted = async () =>
+        db.query(`SELECT p.id, p.file_count, (SELECT count(*)::int FROM stored_file f WHERE f.owner_kind = 'post' AND f.owner_id = p.id) AS files FROM forum_post p
+                   WHERE p.file_count <> (SELECT count(*) FROM stored_file f WHERE f.owner_kind = 'post' AND f.owner_id = p.id)`);
+      // The tests above uploaded with replies and threads, attached over the API, and removed on the edit page.
+      expect((await db.query(`SELECT count(*)::int AS n FROM forum_post WHERE file_count > 0`))[0].n).toBeGreaterThan(2);
+      expect(await miscounted()).toEqual([]);
+      // A file moved from one post to another (no route does this; the count must follow any write).
+      const [from, to] = (await db.query(`SELECT id FROM forum_post WHERE file_count >= 1 ORDER BY created_at LIMIT 2`)) as { id: string }[];
+      await db.query(`UPDATE stored_file SET owner_id = $2 WHERE id = (SELECT id FROM stored_file WHERE owner_kind = 'post' AND owner_id = $1 LIMIT 1)`, [from.id, to.id]);
+      expect(await miscounted()).toEqual([]);
+      // A count can never go below zero.
+      await expect(db.query(`UPDATE forum_post SET file_count = -1 WHERE id = $1`, [from.id])).rejects.toThrow(/forum_post_file_count_counted/);
     });
   });
 });

@@ -20,6 +20,7 @@ import { User } from '../identity/user.entity';
 @Index('forum_post_author_thread', { synchronize: false })
 @Check('forum_post_body_length', `length(btrim(body)) BETWEEN 1 AND 20000`)
 @Check('forum_post_language_known', `language IN ('fi', 'sv', 'en')`)
+@Check('forum_post_file_count_counted', `file_count >= 0`)
 export class ForumPost {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -69,6 +70,10 @@ export class ForumPost {
 
   @Column({ type: 'text', nullable: true })
   hiddenReason: string | null;
+
+  /** How many files the post has: kept by the trigger forum_post_file_count (forums/sql/post-files.sql), never written by TypeORM. */
+  @Column({ type: 'int', default: 0, insert: false, update: false })
+  fileCount: number;
 
   /** Kept by the trigger forum_post_search (migration Forums); never written or read by TypeORM. */
   @Column({ type: 'tsvector', nullable: true, select: false, insert: false, update: false })

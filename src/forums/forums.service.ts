@@ -452,8 +452,9 @@ export class ForumsService {
     // visit, and a round trip costs the database and the app more than these rows do (posts as JSON
     // too cost the database more than the rows), each live post with its files. The posts are read
     // only if the reader may read the forum; a reflection thread shows one who has not posted its
-    // opening post and their own.
-    const rows = await preparedQuery<{ head: HeadRow | null; attachments: AttachmentView[] | null } & PostRow>(
+    // opening post and their own. The rows come as the plan reads them (the head, then the posts in
+    // the index's order) and are put in order here: sorting 52 wide rows was a tenth of the statement.
+    const rows = await preparedQuery<{ part: number; head: HeadRow | null; attachments: AttachmentView[] | null } & PostRow>(
       this.dataSource,
       'forum-thread-page',
       `WITH h AS MATERIALIZED (
@@ -482,10 +483,9 @@ export class ForumsService {
            AND (NOT (h.post_first AND NOT h.may_moderate AND NOT h.has_posted) OR p.id = h.opening_post_id OR p.author_id = $2)
            -- After the cursor, or the read position when asked for the first unread post, or from the start.
            AND (p.created_at, p.id) > (coalesce($5::timestamptz, CASE WHEN $6 THEN h.read_up_to_at END, '-infinity'), coalesce($7::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
-         ORDER BY p.created_at, p.id LIMIT $4) page
-       ORDER BY part, created_at, id`,
+         ORDER BY p.created_at, p.id LIMIT $4) page`,
       [threadId, actor.id, admin, limit + 1, cursor?.[0] ?? null, !!options.fromUnread, cursor?.[1] ?? null],
-    );
+    ).then(inPageOrder);
     const head = rows[0]?.head;
     if (!head) throw new NotFound();
     if (!head.may_read) throw new NotAllowed('forum.channel.notMember');
@@ -691,6 +691,11 @@ export class ForumsService {
 type HeadRow = ChannelRow & SubscriptionLevels & { thread: ThreadRow; has_posted: boolean; read_up_to: string | null };
 
 /** A post as POST_COLUMNS read it. */
+/** The thread page's rows as it shows them: the head first, then the posts by time and id (a cursor's order: created_key is the instant to the microsecond, and uuids compare as their text does). Rows already in order cost one pass. */
+function inPageOrder<T extends { part: number; created_key: string; id: string }>(rows: T[]): T[] {
+  return rows.sort((a, b) => a.part - b.part || (a.created_key < b.created_key ? -1 : a.created_key > b.created_key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 interface PostRow {
   id: string;
   created_key: string;

@@ -23,10 +23,11 @@ export const POST_FILES = 'post';
 /**
  * A live post's files as a page shows them (AttachmentView's fields, in their order), as a JSON
  * column of the statement that reads the posts (`post` the posts' alias; null when there are none),
- * through the view files exports: a page of posts reads its files without a round trip of its own.
+ * through the view files exports: a page of posts reads its files without a round trip of its own,
+ * and asks only of the posts whose file_count (kept by forums/sql/post-files.sql) says they have some.
  */
 export function postAttachmentsSql(post: string): string {
-  return `CASE WHEN ${post}.deleted_at IS NULL AND ${post}.hidden_at IS NULL THEN (
+  return `CASE WHEN ${post}.file_count > 0 AND ${post}.deleted_at IS NULL AND ${post}.hidden_at IS NULL THEN (
     SELECT json_agg(json_build_object('id', a.id, 'name', a.original_name, 'type', a.mime_type, 'size', a.size, 'thumbnail', a.has_thumbnail) ORDER BY a.position, a.created_at, a.id)
       FROM file_attachment a WHERE a.owner_kind = '${POST_FILES}' AND a.owner_id = ${post}.id) END`;
 }
