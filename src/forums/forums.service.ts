@@ -690,12 +690,17 @@ export class ForumsService {
 /** The thread page's first row: the thread, its channel and what the reader may do there, as JSON (instants are ISO strings). */
 type HeadRow = ChannelRow & SubscriptionLevels & { thread: ThreadRow; has_posted: boolean; read_up_to: string | null };
 
-/** A post as POST_COLUMNS read it. */
-/** The thread page's rows as it shows them: the head first, then the posts by time and id (a cursor's order: created_key is the instant to the microsecond, and uuids compare as their text does). Rows already in order cost one pass. */
-function inPageOrder<T extends { part: number; created_key: string; id: string }>(rows: T[]): T[] {
-  return rows.sort((a, b) => a.part - b.part || (a.created_key < b.created_key ? -1 : a.created_key > b.created_key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+/**
+ * The thread page's rows as it shows them: the head first, then the posts by time and id, the
+ * cursor's order (created_key is the instant to the microsecond, and uuids compare as their text
+ * does). Rows already in order cost one pass.
+ */
+export function inPageOrder<T extends { part: number; created_key: string | null; id: string | null }>(rows: T[]): T[] {
+  const text = (a: string | null, b: string | null) => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0);
+  return rows.sort((a, b) => a.part - b.part || text(a.created_key, b.created_key) || text(a.id, b.id));
 }
 
+/** A post as POST_COLUMNS read it. */
 interface PostRow {
   id: string;
   created_key: string;
